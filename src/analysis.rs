@@ -1,0 +1,382 @@
+//! The analysis façade: text in, verdicts and explanations out.
+//!
+//! [`analyze`] does no I/O, never panics on any input and runs in time linear
+//! in the size of the text it looks at. It caps what it analyses
+//! ([`MAX_TEXT_BYTES`], [`MAX_LINKS`]) and says so in [`Analysis::notes`].
+
+use std::fmt;
+
+use crate::extract::{Kind, Link, find_links};
+use crate::policy::Policy;
+use crate::rules::{Finding, LINK_RULES, MESSAGE_RULES, Severity};
+use crate::text::normalize;
+
+/// At most this many bytes of a message are analysed (1 MiB).
+pub const MAX_TEXT_BYTES: usize = 1 << 20;
+/// At most this many links of a message are analysed.
+pub const MAX_LINKS: usize = 1000;
+/// At most this many risky links are described in the message explanation.
+const MAX_EXPLAINED_LINKS: usize = 5;
+
+/// How risky a link or a message is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Verdict {
+    /// Every link goes to the organisation's own domains (the only safe).
+    Safe,
+    /// No evidence either way. Never presented as safe.
+    Unknown,
+    /// Likely an attack.
+    Suspicious,
+    /// An attack.
+    Dangerous,
+}
+
+impl Verdict {
+    /// The lower-case word used in JSON and text output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Safe => "safe",
+            Verdict::Unknown => "unknown",
+            Verdict::Suspicious => "suspicious",
+            Verdict::Dangerous => "dangerous",
+        }
+    }
+
+    fn from_severity(s: Severity) -> Verdict {
+        match s {
+            Severity::Safe => Verdict::Safe,
+            Severity::Info => Verdict::Unknown,
+            Severity::Suspicious => Verdict::Suspicious,
+            Severity::Dangerous => Verdict::Dangerous,
+        }
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One link and what the rules found about it.
+#[derive(Debug, Clone)]
+pub struct LinkAnalysis {
+    /// The link as found.
+    pub link: Link,
+    /// Its verdict.
+    pub verdict: Verdict,
+    /// Index into [`Policy::brands`]: the brand imitated, or the owner when safe.
+    pub brand: Option<usize>,
+    /// Findings, most severe first.
+    pub findings: Vec<Finding>,
+    /// Plain-language explanation of this link.
+    pub explanation: String,
+    /// The real domain of the brand imitated, for "Did you mean …?".
+    pub did_you_mean: Option<String>,
+}
+
+/// The result of analysing one message.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// The message verdict: the worst of its links and message findings.
+    pub verdict: Verdict,
+    /// Every link found, in order of appearance.
+    pub links: Vec<LinkAnalysis>,
+    /// Findings about the text as a whole.
+    pub message_findings: Vec<Finding>,
+    /// Plain-language explanation of the message.
+    pub explanation: String,
+    /// What was left out or repaired (caps, invalid text).
+    pub notes: Vec<String>,
+    /// The organisation's promises, shown when the message asks for
+    /// credentials or is dangerous.
+    pub never_ask: Vec<String>,
+}
+
+/// Analyse one message under `policy`.
+pub fn analyze(text: &str, policy: &Policy) -> Analysis {
+    let mut notes = Vec::new();
+    let text = if text.len() > MAX_TEXT_BYTES {
+        let cut = floor_char_boundary(text, MAX_TEXT_BYTES);
+        notes.push(format!(
+            "Only the first {} of {} bytes were checked; links after that were not looked at.",
+            cut,
+            text.len()
+        ));
+        text.get(..cut).unwrap_or("")
+    } else {
+        text
+    };
+    let norm = normalize(text);
+    let (links, more) = find_links(text, &norm, MAX_LINKS);
+    if more {
+        notes.push(format!(
+            "Only the first {MAX_LINKS} links were checked; the message has more."
+        ));
+    }
+    let links: Vec<LinkAnalysis> = links.into_iter().map(|l| analyze_link(l, policy)).collect();
+    let risky_link = links.iter().any(|l| l.verdict != Verdict::Safe);
+    let mut message_findings: Vec<Finding> = MESSAGE_RULES
+        .iter()
+        .flat_map(|r| (r.check)(&norm.text, risky_link, policy))
+        .collect();
+    message_findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    let verdict = links
+        .iter()
+        .map(|l| l.verdict)
+        .chain(
+            message_findings
+                .iter()
+                .map(|f| Verdict::from_severity(f.severity)),
+        )
+        .max()
+        .unwrap_or(Verdict::Unknown);
+    let asks = verdict == Verdict::Dangerous
+        || message_findings
+            .iter()
+            .any(|f| f.severity >= Severity::Suspicious);
+    let never_ask = if asks {
+        policy.organization.never_ask.clone()
+    } else {
+        Vec::new()
+    };
+    let explanation = explain_message(
+        verdict,
+        &links,
+        &message_findings,
+        &never_ask,
+        &notes,
+        policy,
+    );
+    Analysis {
+        verdict,
+        links,
+        message_findings,
+        explanation,
+        notes,
+        never_ask,
+    }
+}
+
+fn floor_char_boundary(s: &str, max: usize) -> usize {
+    let mut i = max.min(s.len());
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Run every link rule on one link and combine the findings.
+pub fn analyze_link(link: Link, policy: &Policy) -> LinkAnalysis {
+    let mut findings = Vec::new();
+    for rule in LINK_RULES {
+        (rule.check)(&link, policy, &mut findings);
+        if findings.iter().any(|f| f.severity == Severity::Safe) {
+            break;
+        }
+    }
+    // Most severe first; rules keep registry order among equals (stable sort).
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    let verdict = findings
+        .first()
+        .map_or(Verdict::Unknown, |f| Verdict::from_severity(f.severity));
+    let brand = findings.iter().find_map(|f| f.brand);
+    let imitated = brand.filter(|_| verdict >= Verdict::Suspicious);
+    let did_you_mean = imitated
+        .and_then(|b| policy.brands.get(b))
+        .and_then(|b| b.main_domain())
+        .map(str::to_owned);
+    let explanation = explain_link(
+        &link,
+        verdict,
+        &findings,
+        imitated,
+        did_you_mean.as_deref(),
+        policy,
+    );
+    LinkAnalysis {
+        link,
+        verdict,
+        brand,
+        findings,
+        explanation,
+        did_you_mean,
+    }
+}
+
+fn explain_link(
+    link: &Link,
+    verdict: Verdict,
+    findings: &[Finding],
+    imitated: Option<usize>,
+    did_you_mean: Option<&str>,
+    policy: &Policy,
+) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if link.refanged() {
+        parts.push(format!(
+            "It was written in a disarmed form (“{}”) and read as {}.",
+            link.text, link.url
+        ));
+    }
+    if let Some(h) = &link.host {
+        if link.text.to_ascii_lowercase().contains("xn--") && h.unicode != h.ascii {
+            parts.push(format!(
+                "The link is written in punycode ({}); a browser may show it as {}.",
+                h.ascii, h.unicode
+            ));
+        }
+    }
+    let shown: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| verdict == Verdict::Safe || f.severity != Severity::Safe)
+        .collect();
+    if shown.is_empty() {
+        let what = match (&link.host, link.kind) {
+            (Some(h), _) => h.display_registrable().to_owned(),
+            (None, _) => link.text.clone(),
+        };
+        let err = link
+            .parse_error
+            .as_deref()
+            .map(|e| format!(" It could not be read as a web address ({e})."))
+            .unwrap_or_default();
+        let whose = if policy.organization.name.trim().is_empty() {
+            "on Second Look's list of known sites".to_owned()
+        } else {
+            format!(
+                "one of the sites {} lists as its own",
+                policy.organization_name()
+            )
+        };
+        parts.push(format!(
+            "{what} is not {whose}, and nothing else is known about it.{err}"
+        ));
+    }
+    parts.extend(shown.iter().map(|f| f.explanation.clone()));
+    if let Some(brand) = imitated.and_then(|b| policy.brands.get(b)) {
+        if !brand.sign_in.is_empty() {
+            parts.push(format!(
+                "{} signs in only at {}.",
+                brand.name,
+                brand.sign_in.join(" or ")
+            ));
+        } else if !policy.organization.sign_in.is_empty() {
+            parts.push(format!(
+                "{} signs in only at {}.",
+                policy.organization_name(),
+                policy.organization.sign_in.join(" or ")
+            ));
+        }
+    }
+    if let Some(d) = did_you_mean {
+        parts.push(format!("Did you mean {d}?"));
+    }
+    parts.join(" ")
+}
+
+fn explain_message(
+    verdict: Verdict,
+    links: &[LinkAnalysis],
+    message_findings: &[Finding],
+    never_ask: &[String],
+    notes: &[String],
+    policy: &Policy,
+) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let n_links = links.len();
+    parts.push(match verdict {
+        Verdict::Dangerous => "Dangerous: do not open the link, reply or enter anything.".to_owned(),
+        Verdict::Suspicious => {
+            "Suspicious: do not open the link or reply until you have checked with your security team."
+                .to_owned()
+        }
+        Verdict::Safe => {
+            let mut owners: Vec<&str> = links
+                .iter()
+                .filter_map(|l| l.brand.and_then(|b| policy.brands.get(b)))
+                .map(|b| b.name.as_str())
+                .collect();
+            owners.dedup();
+            format!(
+                "Safe: {} to a domain the policy lists as owned ({}).",
+                if n_links == 1 { "the link goes" } else { "every link goes" },
+                owners.join(", ")
+            )
+        }
+        Verdict::Unknown if n_links == 0 => {
+            "No links and no warning signs found.".to_owned()
+        }
+        Verdict::Unknown => format!(
+            "Unknown: no warning signs, but Second Look cannot vouch for {}. Unknown is not safe: open it only if you expected it.",
+            if n_links == 1 { "this link" } else { "these links" }
+        ),
+    });
+    let risky: Vec<&LinkAnalysis> = links
+        .iter()
+        .filter(|l| l.verdict >= Verdict::Suspicious)
+        .collect();
+    for l in risky.iter().take(MAX_EXPLAINED_LINKS) {
+        let brand = l
+            .brand
+            .and_then(|b| policy.brands.get(b))
+            .map(|b| format!(" (imitates {})", b.name))
+            .unwrap_or_default();
+        let what = if l.link.kind == Kind::Email {
+            "Address"
+        } else {
+            "Link"
+        };
+        parts.push(format!("{what} {}{brand}: {}", l.link.text, l.explanation));
+    }
+    if risky.len() > MAX_EXPLAINED_LINKS {
+        parts.push(format!(
+            "…and {} more risky links.",
+            risky.len() - MAX_EXPLAINED_LINKS
+        ));
+    }
+    if verdict >= Verdict::Suspicious {
+        parts.extend(message_findings.iter().map(|f| f.explanation.clone()));
+    }
+    parts.extend(never_ask.iter().cloned());
+    parts.extend(notes.iter().cloned());
+    parts.join("\n")
+}
+
+/// Analyse raw bytes as one message: invalid UTF-8 is repaired (and said so),
+/// and `total_len` (the size of the whole input, of which `bytes` may be only
+/// the start) is reported when more was given than is analysed.
+pub fn analyze_bytes(bytes: &[u8], total_len: usize, policy: &Policy) -> Analysis {
+    let mut extra = Vec::new();
+    let capped = bytes.get(..MAX_TEXT_BYTES).unwrap_or(bytes);
+    // Do not split a character at the cut.
+    let capped = match std::str::from_utf8(capped) {
+        Err(e) if e.error_len().is_none() => capped.get(..e.valid_up_to()).unwrap_or(capped),
+        _ => capped,
+    };
+    let text = String::from_utf8_lossy(capped);
+    if matches!(text, std::borrow::Cow::Owned(_)) {
+        extra.push(
+            "The text contained bytes that are not valid text (binary data?); they were replaced with “\u{FFFD}”."
+                .to_owned(),
+        );
+    }
+    let total = total_len.max(bytes.len());
+    if total > capped.len() {
+        extra.push(format!(
+            "Only the first {} of {} bytes were checked; links after that were not looked at.",
+            capped.len(),
+            total
+        ));
+    }
+    let mut analysis = analyze(&text, policy);
+    if !extra.is_empty() {
+        for n in &extra {
+            analysis.explanation.push('\n');
+            analysis.explanation.push_str(n);
+        }
+        extra.append(&mut analysis.notes);
+        analysis.notes = extra;
+    }
+    analysis
+}

@@ -1,0 +1,329 @@
+//! Facts about one host, computed once and shared by every rule.
+//!
+//! The registrable domain and public suffix come from the Public Suffix List
+//! (crate `psl`, private section included: `twilio.github.io` is registrable
+//! by anyone). Comparison forms come from the UTS #39 confusable skeleton
+//! (crate `unicode-security`), lower-cased *after* the skeleton and folded
+//! further by [`visual_fold`] so that `0`/`o`, `1`/`l`/`i`, `rn`/`m`, `vv`/`w`
+//! compare equal.
+
+use std::net::IpAddr;
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_script::{Script, UnicodeScript};
+
+/// Longest host name DNS allows; longer ones cannot be real.
+pub const MAX_HOST_LEN: usize = 253;
+
+/// What kind of host a link points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostKind {
+    /// A domain name.
+    Domain,
+    /// An IP address literal (any notation in the text; normalised here).
+    Ip(IpAddr),
+}
+
+/// Everything the rules need to know about a host.
+#[derive(Debug, Clone)]
+pub struct HostFacts {
+    /// ASCII (punycode) form, lower case, without a trailing dot.
+    pub ascii: String,
+    /// The form a person reads (Unicode labels decoded).
+    pub unicode: String,
+    /// Domain or IP literal.
+    pub kind: HostKind,
+    /// Registrable domain (eTLD+1), ASCII; `None` for IPs and bare suffixes.
+    pub registrable: Option<String>,
+    /// Registrable domain as a person reads it.
+    pub registrable_unicode: Option<String>,
+    /// Public suffix, ASCII (`com`, `co.uk`, `github.io`).
+    pub suffix: Option<String>,
+    /// The suffix is in the Public Suffix List (not just "the last label").
+    pub suffix_known: bool,
+    /// The suffix is from the list's private section (a hosting platform).
+    pub suffix_private: bool,
+    /// The registrable domain without its suffix (`twilio-okta`), Unicode.
+    pub label: String,
+    /// [`comparison_form`] of `label`.
+    pub label_folded: String,
+    /// The labels left of the registrable domain, Unicode (`login.twilio`).
+    pub subdomain: String,
+    /// Scripts used by letters of the host (Common and Inherited left out).
+    pub scripts: Vec<Script>,
+    /// The host contains characters outside ASCII once decoded.
+    pub non_ascii: bool,
+    /// The host was written with a trailing dot.
+    pub trailing_dot: bool,
+}
+
+impl HostFacts {
+    /// Build facts from a host as the `url` crate parsed it.
+    pub fn from_url_host<S: AsRef<str>>(host: &url::Host<S>) -> HostFacts {
+        match host {
+            url::Host::Ipv4(ip) => HostFacts::ip(IpAddr::V4(*ip)),
+            url::Host::Ipv6(ip) => HostFacts::ip(IpAddr::V6(*ip)),
+            url::Host::Domain(d) => HostFacts::domain(d.as_ref()),
+        }
+    }
+
+    fn ip(ip: IpAddr) -> HostFacts {
+        HostFacts {
+            ascii: ip.to_string(),
+            unicode: ip.to_string(),
+            kind: HostKind::Ip(ip),
+            registrable: None,
+            registrable_unicode: None,
+            suffix: None,
+            suffix_known: false,
+            suffix_private: false,
+            label: String::new(),
+            label_folded: String::new(),
+            subdomain: String::new(),
+            scripts: Vec::new(),
+            non_ascii: false,
+            trailing_dot: false,
+        }
+    }
+
+    /// Facts about an ASCII (already IDNA-processed) domain name.
+    pub fn domain(ascii: &str) -> HostFacts {
+        let trailing_dot = ascii.ends_with('.');
+        let ascii = ascii.trim_end_matches('.').to_ascii_lowercase();
+        let unicode = to_unicode(&ascii);
+        let (registrable, suffix, suffix_known, suffix_private) = if ascii.len() > MAX_HOST_LEN {
+            (None, None, false, false)
+        } else {
+            let suffix = psl::suffix(ascii.as_bytes());
+            let domain = psl::domain(ascii.as_bytes());
+            let suffix_str = suffix.and_then(|s| std::str::from_utf8(s.as_bytes()).ok());
+            (
+                domain
+                    .and_then(|d| std::str::from_utf8(d.as_bytes()).ok())
+                    .map(str::to_owned),
+                suffix_str.map(str::to_owned),
+                suffix.is_some_and(|s| s.is_known()),
+                suffix.is_some_and(|s| s.typ() == Some(psl::Type::Private)),
+            )
+        };
+        let registrable_unicode = registrable.as_deref().map(to_unicode);
+        let (label, subdomain) = match (&registrable, &suffix) {
+            (Some(reg), Some(suf)) => {
+                let label_ascii = reg
+                    .strip_suffix(suf.as_str())
+                    .map(|l| l.trim_end_matches('.'))
+                    .unwrap_or(reg);
+                let sub_ascii = ascii
+                    .strip_suffix(reg.as_str())
+                    .map(|s| s.trim_end_matches('.'))
+                    .unwrap_or("");
+                (to_unicode(label_ascii), to_unicode(sub_ascii))
+            }
+            _ => (unicode.clone(), String::new()),
+        };
+        let mut scripts: Vec<Script> = unicode
+            .chars()
+            .map(|c| c.script())
+            .filter(|s| !matches!(s, Script::Common | Script::Inherited | Script::Unknown))
+            .collect();
+        scripts.sort_by_key(|s| s.full_name());
+        scripts.dedup();
+        HostFacts {
+            non_ascii: !unicode.is_ascii(),
+            label_folded: comparison_form(&label),
+            ascii,
+            unicode,
+            kind: HostKind::Domain,
+            registrable,
+            registrable_unicode,
+            suffix,
+            suffix_known,
+            suffix_private,
+            label,
+            subdomain,
+            scripts,
+            trailing_dot,
+        }
+    }
+
+    /// The host is `domain` or a subdomain of it (both ASCII, lower case).
+    pub fn is_at_or_under(&self, domain: &str) -> bool {
+        self.ascii == domain
+            || (self.ascii.len() > domain.len()
+                && self.ascii.ends_with(domain)
+                && self
+                    .ascii
+                    .as_bytes()
+                    .get(self.ascii.len() - domain.len() - 1)
+                    == Some(&b'.'))
+    }
+
+    /// The host as a person should read it: Unicode, or ASCII when equal.
+    pub fn display(&self) -> &str {
+        &self.unicode
+    }
+
+    /// The registrable domain as a person reads it, or the host itself.
+    pub fn display_registrable(&self) -> &str {
+        self.registrable_unicode.as_deref().unwrap_or(&self.unicode)
+    }
+}
+
+/// Decode punycode labels for display; falls back to the input.
+pub fn to_unicode(ascii: &str) -> String {
+    let (decoded, result) = idna::domain_to_unicode(ascii);
+    if result.is_ok() {
+        decoded
+    } else {
+        ascii.to_owned()
+    }
+}
+
+/// The form two labels are compared in: UTS #39 skeleton, combining marks
+/// removed, lower-cased, then [`visual_fold`]ed.
+///
+/// Two labels with the same comparison form look alike to a hurried reader.
+pub fn comparison_form(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    if s.is_ascii() {
+        // Fast path: for ASCII the skeleton only maps characters that the
+        // visual fold maps to the same class anyway (m→rn, 0→O, 1/I→l).
+        out.push_str(&s.to_ascii_lowercase());
+    } else {
+        for c in unicode_security::skeleton(s).filter(|c| !is_combining_mark(*c)) {
+            out.extend(c.to_lowercase());
+        }
+    }
+    visual_fold(&out)
+}
+
+/// Fold ASCII characters that are easy to mistake for one another into one
+/// class each (`1`, `i`, `l`, `|` → `l`; `0` → `o`; `rn`, `m` → `rn`; `vv` → `w`;
+/// `cl` → `d`; `b` → `d`; `q` → `g`; `c` → `e`; `v` → `u`; `5` → `s`; `3` → `e`).
+///
+/// Only for comparing; never shown. Taken from the ASCII homoglyph table that
+/// dnstwist generates lookalikes with.
+pub fn visual_fold(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = String::with_capacity(s.len() + 4);
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let next = bytes.get(i + 1).copied();
+        let pair = match (b, next) {
+            (b'r', Some(b'n')) | (b'n', Some(b'n')) => Some("rn"),
+            (b'v', Some(b'v')) => Some("w"),
+            (b'c', Some(b'l')) => Some("d"),
+            (b'l', Some(b'h')) => Some("h"),
+            (b'l', Some(b'c')) => Some("k"),
+            _ => None,
+        };
+        if let Some(p) = pair {
+            out.push_str(p);
+            i += 2;
+            continue;
+        }
+        let folded = match b {
+            b'm' => {
+                out.push_str("rn");
+                i += 1;
+                continue;
+            }
+            b'1' | b'i' | b'l' | b'|' | b'!' => 'l',
+            b'0' => 'o',
+            b'b' => 'd',
+            b'q' => 'g',
+            b'c' => 'e',
+            b'3' => 'e',
+            b'v' => 'u',
+            b'5' => 's',
+            _ => {
+                // Copy one whole character (it may be non-ASCII).
+                let len = utf8_len(b);
+                if let Some(chunk) = s.get(i..i + len) {
+                    out.push_str(chunk);
+                }
+                i += len;
+                continue;
+            }
+        };
+        out.push(folded);
+        i += 1;
+    }
+    out
+}
+
+fn utf8_len(first: u8) -> usize {
+    match first {
+        0x00..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
+}
+
+/// Human names of the scripts, for explanations ("Latin and Cyrillic").
+pub fn script_names(scripts: &[Script]) -> Vec<&'static str> {
+    scripts.iter().map(|s| s.full_name()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registrable_domain_and_label() {
+        let h = HostFacts::domain("login.twilio-okta.co.uk");
+        assert_eq!(h.registrable.as_deref(), Some("twilio-okta.co.uk"));
+        assert_eq!(h.suffix.as_deref(), Some("co.uk"));
+        assert_eq!(h.label, "twilio-okta");
+        assert_eq!(h.subdomain, "login");
+        assert!(h.suffix_known && !h.suffix_private);
+    }
+
+    #[test]
+    fn private_suffixes_count() {
+        let h = HostFacts::domain("twilio.github.io");
+        assert_eq!(h.registrable.as_deref(), Some("twilio.github.io"));
+        assert_eq!(h.label, "twilio");
+        assert!(h.suffix_private);
+    }
+
+    #[test]
+    fn punycode_is_decoded_for_display_and_comparison() {
+        let h = HostFacts::domain("xn--pple-43d.com");
+        assert_eq!(h.unicode, "\u{0430}pple.com");
+        assert!(h.non_ascii);
+        assert_eq!(h.label_folded, comparison_form("apple"));
+        assert_eq!(script_names(&h.scripts), vec!["Cyrillic", "Latin"]);
+    }
+
+    #[test]
+    fn skeleton_is_lowercased_after_and_digits_fold() {
+        assert_eq!(comparison_form("0kta"), comparison_form("okta"));
+        assert_eq!(comparison_form("tw1lio"), comparison_form("twilio"));
+        assert_eq!(comparison_form("twi1io"), comparison_form("twilio"));
+        assert_eq!(comparison_form("rnicrosoft"), comparison_form("microsoft"));
+        assert_eq!(comparison_form("tvvilio"), comparison_form("twilio"));
+        assert_eq!(comparison_form("t\u{1E81}ilio"), comparison_form("twilio"));
+        assert_eq!(
+            comparison_form("\u{0455}endgrid"),
+            comparison_form("sendgrid")
+        );
+        assert_ne!(comparison_form("twilight"), comparison_form("twilio"));
+    }
+
+    #[test]
+    fn at_or_under() {
+        let h = HostFacts::domain("www.twilio.com");
+        assert!(h.is_at_or_under("twilio.com"));
+        assert!(!h.is_at_or_under("lio.com"));
+        assert!(!HostFacts::domain("eviltwilio.com").is_at_or_under("twilio.com"));
+    }
+
+    #[test]
+    fn trailing_dot_is_dropped_but_remembered() {
+        let h = HostFacts::domain("twilio.com.");
+        assert_eq!(h.ascii, "twilio.com");
+        assert!(h.trailing_dot);
+    }
+}

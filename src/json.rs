@@ -1,0 +1,133 @@
+//! The JSON shape of an analysis (`secondlook check --json`).
+//!
+//! A separate, serialisable view of [`Analysis`] so the engine's types can
+//! change without breaking scripts. Field names are a contract: `verdict`,
+//! `links[].{url, host, registrable_domain, verdict, brand, findings[].{rule,
+//! severity, explanation}}`, `message_findings`, `explanation`. New fields
+//! may be added; none are renamed.
+
+use serde::Serialize;
+
+use crate::analysis::{Analysis, LinkAnalysis};
+use crate::extract::Kind;
+use crate::policy::Policy;
+use crate::rules::Finding;
+
+/// One message's analysis.
+#[derive(Debug, Serialize)]
+pub struct AnalysisJson<'a> {
+    /// `safe`, `unknown`, `suspicious` or `dangerous`.
+    pub verdict: &'static str,
+    /// Every link found, in order.
+    pub links: Vec<LinkJson<'a>>,
+    /// Findings about the whole text.
+    pub message_findings: Vec<FindingJson<'a>>,
+    /// Plain-language explanation of the message.
+    pub explanation: &'a str,
+    /// The organisation's promises, when relevant.
+    pub never_ask: &'a [String],
+    /// What was capped or repaired.
+    pub notes: &'a [String],
+    /// Where the policy came from.
+    pub policy: &'a str,
+}
+
+/// One link.
+#[derive(Debug, Serialize)]
+pub struct LinkJson<'a> {
+    /// The link after refanging (never opened).
+    pub url: &'a str,
+    /// Exactly as written in the message.
+    pub text: &'a str,
+    /// `[start, end)` byte offsets in the message.
+    pub span: [usize; 2],
+    /// `web` or `email`.
+    pub kind: &'static str,
+    /// Host as a person reads it (Unicode), or null.
+    pub host: Option<&'a str>,
+    /// Host in ASCII (punycode), or null.
+    pub host_ascii: Option<&'a str>,
+    /// Registrable domain (Public Suffix List), or null.
+    pub registrable_domain: Option<&'a str>,
+    /// The link's verdict.
+    pub verdict: &'static str,
+    /// Brand imitated (or owning, when safe), or null.
+    pub brand: Option<&'a str>,
+    /// The brand's real domain when imitated.
+    pub did_you_mean: Option<&'a str>,
+    /// The link was written in a defanged form.
+    pub refanged: bool,
+    /// Findings, most severe first.
+    pub findings: Vec<FindingJson<'a>>,
+    /// Plain-language explanation of the link.
+    pub explanation: &'a str,
+}
+
+/// One finding.
+#[derive(Debug, Serialize)]
+pub struct FindingJson<'a> {
+    /// Rule id.
+    pub rule: &'static str,
+    /// `safe`, `info`, `suspicious` or `dangerous`.
+    pub severity: &'static str,
+    /// Brand concerned, or null.
+    pub brand: Option<&'a str>,
+    /// Plain-language explanation.
+    pub explanation: &'a str,
+}
+
+fn finding<'a>(f: &'a Finding, policy: &'a Policy) -> FindingJson<'a> {
+    FindingJson {
+        rule: f.rule,
+        severity: f.severity.as_str(),
+        brand: f
+            .brand
+            .and_then(|b| policy.brands.get(b))
+            .map(|b| b.name.as_str()),
+        explanation: &f.explanation,
+    }
+}
+
+fn link<'a>(l: &'a LinkAnalysis, policy: &'a Policy) -> LinkJson<'a> {
+    let host = l.link.host.as_ref();
+    LinkJson {
+        url: &l.link.url,
+        text: &l.link.text,
+        span: [l.link.span.start, l.link.span.end],
+        kind: match l.link.kind {
+            Kind::Web => "web",
+            Kind::Email => "email",
+        },
+        host: host.map(|h| h.unicode.as_str()),
+        host_ascii: host.map(|h| h.ascii.as_str()),
+        registrable_domain: host.and_then(|h| h.registrable_unicode.as_deref()),
+        verdict: l.verdict.as_str(),
+        brand: l
+            .brand
+            .and_then(|b| policy.brands.get(b))
+            .map(|b| b.name.as_str()),
+        did_you_mean: l.did_you_mean.as_deref(),
+        refanged: l.link.refanged(),
+        findings: l.findings.iter().map(|f| finding(f, policy)).collect(),
+        explanation: &l.explanation,
+    }
+}
+
+impl<'a> AnalysisJson<'a> {
+    /// The JSON view of `analysis` made under `policy`.
+    pub fn new(analysis: &'a Analysis, policy: &'a Policy) -> AnalysisJson<'a> {
+        AnalysisJson {
+            verdict: analysis.verdict.as_str(),
+            links: analysis.links.iter().map(|l| link(l, policy)).collect(),
+            message_findings: analysis
+                .message_findings
+                .iter()
+                .map(|f| finding(f, policy))
+                .collect(),
+            explanation: &analysis.explanation,
+            never_ask: &analysis.never_ask,
+            notes: &analysis.notes,
+            policy: &policy.source,
+        }
+    }
+}

@@ -1,0 +1,29 @@
+//! Second Look: finds every link in a message and explains, offline and in
+//! plain language, whether it imitates the organisation or a well-known brand.
+//!
+//! The library is GUI-free: the command line, the tests and the benchmarks
+//! all call [`analyze`] with a [`Policy`]. It never opens, fetches or
+//! resolves a link, and it has no networking dependencies. See
+//! `ARCHITECTURE.md` for the map.
+
+#![deny(missing_docs)]
+
+pub mod analysis;
+pub mod cli;
+pub mod extract;
+pub mod host;
+pub mod json;
+pub mod policy;
+pub mod rules;
+pub mod text;
+
+pub use analysis::{Analysis, LinkAnalysis, MAX_LINKS, MAX_TEXT_BYTES, Verdict, analyze};
+pub use policy::{Policy, PolicyError};
+
+/// The version, with the build commit when known (`secondlook --version`).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("SECONDLOOK_COMMIT"),
+    ")"
+);

@@ -1,0 +1,197 @@
+//! `brand-in-subdomain`: a brand's name or domain placed in front of someone
+//! else's domain (target embedding).
+//!
+//! ## What it flags
+//! - An owned domain written into the sub-names: `twilio.com.account-verify.info`,
+//!   `twilio-com.secure-login.net` → `dangerous`.
+//! - A brand keyword as a sub-name: `login.twilio.evil.example` →
+//!   `dangerous` with a sign-in/IT word anywhere in the host, else `suspicious`.
+//! - A brand name split by a dot: `tw.ilio.com`, `sendg.rid.com` → `suspicious`.
+//! - A brand-named customer account on a shared identity platform that the
+//!   policy does not list (`twilio.oktapreview.com`) → `info`: it may be real,
+//!   but the organisation has not vouched for it.
+//!
+//! ## Why it matters
+//! People read a host from the left; the owner is on the right.
+//!
+//! ## Example (flagged)
+//! `twilio.com.account-verify.info` → dangerous, Twilio.
+//!
+//! ## Not flagged
+//! `www.twilio.com`, `twilio.okta.com` when listed, `mytwilio.com` (see
+//! `brand-combo`), `twil.io` (the suffix is not part of the name).
+
+use super::words::identity_word_in;
+use super::{Finding, LinkRule, Severity, possessive};
+use crate::extract::Link;
+use crate::host::comparison_form;
+use crate::policy::Policy;
+use crate::rules::hosting::identity_platform;
+
+/// The registry entry.
+pub const RULE: LinkRule = LinkRule {
+    id: "brand-in-subdomain",
+    detects: "a brand's name or domain in front of someone else's domain (twilio.com.account-verify.info)",
+    severity: "dangerous for an embedded domain or with sign-in words, else suspicious",
+    check,
+};
+
+fn check(link: &Link, policy: &Policy, out: &mut Vec<Finding>) {
+    let Some(host) = &link.host else { return };
+    let Some(registrable) = host.registrable.as_deref() else {
+        return;
+    };
+    if host.subdomain.is_empty() || policy.owner_of(host).is_some() {
+        return;
+    }
+    let reg = host.display_registrable();
+    let sub_ascii = host
+        .ascii
+        .strip_suffix(registrable)
+        .unwrap_or("")
+        .trim_end_matches('.');
+    // 1. An owned domain written into the sub-names.
+    for (bi, brand) in policy.brands.iter().enumerate() {
+        for d in &brand.domains {
+            let dotted = format!(".{sub_ascii}.").contains(&format!(".{d}."));
+            let hyphen = d.replace('.', "-");
+            let hyphened = sub_ascii.split('.').any(|l| {
+                l == hyphen
+                    || l.starts_with(&format!("{hyphen}-"))
+                    || l.ends_with(&format!("-{hyphen}"))
+                    || l.contains(&format!("-{hyphen}-"))
+            });
+            if dotted || hyphened {
+                let shown = if dotted { d.clone() } else { hyphen };
+                out.push(Finding {
+                    rule: RULE.id,
+                    severity: Severity::Dangerous,
+                    brand: Some(bi),
+                    explanation: format!(
+                        "{} is not {}: the real site is {reg}; “{shown}” in front of it is only a disguise.",
+                        host.display(),
+                        possessive(&brand.name)
+                    ),
+                });
+                return;
+            }
+        }
+    }
+    // 2. A brand keyword as a sub-name or a hyphen-separated part of one.
+    let sub_folded = comparison_form(&host.subdomain);
+    for (bi, brand) in policy.brands.iter().enumerate() {
+        let Some(kw) = brand
+            .keywords
+            .iter()
+            .find(|kw| sub_folded.split(['.', '-']).any(|part| part == kw.folded))
+        else {
+            continue;
+        };
+        if let Some(platform) = identity_platform(registrable) {
+            out.push(Finding {
+                rule: RULE.id,
+                severity: Severity::Info,
+                brand: Some(bi),
+                explanation: format!(
+                    "{} is a {}-named account on {platform}, a service any company can use; {} has not listed it as its own.",
+                    host.display(),
+                    brand.name,
+                    policy.organization_name()
+                ),
+            });
+            return;
+        }
+        let lure = identity_word_in(&comparison_form(&host.unicode.replace(&kw.text, "")));
+        out.push(Finding {
+            rule: RULE.id,
+            severity: if lure.is_some() {
+                Severity::Dangerous
+            } else {
+                Severity::Suspicious
+            },
+            brand: Some(bi),
+            explanation: format!(
+                "{} is not {}: the real site is {reg}; “{}” in front of it is only a disguise.",
+                host.display(),
+                possessive(&brand.name),
+                kw.text
+            ),
+        });
+        return;
+    }
+    // 3. A brand name split across a dot.
+    let joined = comparison_form(&format!("{}.{}", host.subdomain, host.label).replace('.', ""));
+    for hit in policy.keyword_hits(&joined) {
+        let Some(brand) = policy.brands.get(hit.brand) else {
+            continue;
+        };
+        let whole_labels = host
+            .subdomain
+            .split('.')
+            .chain(std::iter::once(host.label.as_str()))
+            .any(|l| comparison_form(l).contains(joined.get(hit.start..hit.end).unwrap_or("\0")));
+        if whole_labels {
+            continue;
+        }
+        out.push(Finding {
+            rule: RULE.id,
+            severity: Severity::Suspicious,
+            brand: Some(hit.brand),
+            explanation: format!(
+                "{} is not {}: it splits {} name with a dot, and the real site is {reg}.",
+                host.display(),
+                possessive(&brand.name),
+                possessive(&brand.name)
+            ),
+        });
+        return;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{run, twilio};
+    use expect_test::expect;
+
+    #[test]
+    fn embedded_domains() {
+        let p = twilio();
+        expect!["dangerous Twilio: twilio.com.account-verify.info is not Twilio's: the real site is account-verify.info; “twilio.com” in front of it is only a disguise."]
+            .assert_eq(&run(&RULE, &p, "https://twilio.com.account-verify.info/login"));
+        expect!["dangerous Twilio: twilio-com.secure-login.net is not Twilio's: the real site is secure-login.net; “twilio-com” in front of it is only a disguise."]
+            .assert_eq(&run(&RULE, &p, "twilio-com.secure-login.net"));
+    }
+
+    #[test]
+    fn brand_as_sub_name() {
+        let p = twilio();
+        expect!["dangerous Twilio: login.twilio.evil.example is not Twilio's: the real site is evil.example; “twilio” in front of it is only a disguise."]
+            .assert_eq(&run(&RULE, &p, "https://login.twilio.evil.example/"));
+        expect!["suspicious Twilio: twilio.evil.co.uk is not Twilio's: the real site is evil.co.uk; “twilio” in front of it is only a disguise."]
+            .assert_eq(&run(&RULE, &p, "twilio.evil.co.uk"));
+        expect!["info Twilio: twilio.oktapreview.com is a Twilio-named account on oktapreview.com, a service any company can use; Twilio has not listed it as its own."]
+            .assert_eq(&run(&RULE, &p, "twilio.oktapreview.com"));
+    }
+
+    #[test]
+    fn split_names() {
+        let p = twilio();
+        expect!["suspicious Twilio: tw.ilio.com is not Twilio's: it splits Twilio's name with a dot, and the real site is ilio.com."]
+            .assert_eq(&run(&RULE, &p, "tw.ilio.com"));
+    }
+
+    #[test]
+    fn not_flagged() {
+        let p = twilio();
+        for text in [
+            "www.twilio.com",
+            "twilio.okta.com",
+            "mytwilio.com",
+            "twil.io",
+            "a.b.example.com",
+        ] {
+            assert_eq!(run(&RULE, &p, text), "", "{text}");
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! `brand-other-suffix`: a brand's exact name under a suffix it does not own.
+//!
+//! ## What it flags
+//! The registrable name is exactly a brand keyword, but the domain is not one
+//! the brand owns: `twilio.net`, `twilio.org`, `twilio.co`, `twilio.github.io`.
+//!
+//! ## Why it matters
+//! Two of the six Twilio-incident domains were `twilio.net` and `twilio.org`.
+//! Chromium deliberately allows such cross-suffix matches; we do not.
+//! `dangerous`, except: brands marked `country_sites` under a country suffix
+//! and brands marked `common_word` are `suspicious`.
+//!
+//! ## Example (flagged)
+//! `twilio.net` → dangerous, Twilio.
+//!
+//! ## Not flagged
+//! `twilio.com` (owned), `twilio-sso.com` (see `brand-combo`), `tw1lio.net`
+//! (see `homoglyph`).
+
+use super::{Finding, LinkRule, Severity, possessive};
+use crate::extract::Link;
+use crate::policy::Policy;
+
+/// The registry entry.
+pub const RULE: LinkRule = LinkRule {
+    id: "brand-other-suffix",
+    detects: "a brand's exact name under a suffix it does not own (twilio.net, twilio.org)",
+    severity: "dangerous (suspicious for country sites and everyday-word brands)",
+    check,
+};
+
+fn check(link: &Link, policy: &Policy, out: &mut Vec<Finding>) {
+    let Some(host) = &link.host else { return };
+    let Some(suffix) = host.suffix.as_deref() else {
+        return;
+    };
+    if host.registrable.is_none() || policy.owner_of(host).is_some() {
+        return;
+    }
+    let label = host.label.to_lowercase();
+    let Some((bi, brand)) = policy
+        .brands
+        .iter()
+        .enumerate()
+        .find(|(_, b)| b.keywords.iter().any(|k| k.text == label))
+    else {
+        return;
+    };
+    let name = possessive(&brand.name);
+    let reg = host.display_registrable();
+    let country = !suffix.contains('.') && suffix.len() == 2
+        || suffix.rsplit('.').next().is_some_and(|l| l.len() == 2);
+    let (severity, explanation) = if host.suffix_private {
+        (
+            Severity::Dangerous,
+            format!(
+                "{reg} is not {name}: it is a site on {suffix}, a service where anyone can publish under any name."
+            ),
+        )
+    } else {
+        let severity = if brand.common_word || (brand.country_sites && country) {
+            Severity::Suspicious
+        } else {
+            Severity::Dangerous
+        };
+        let instead = brand
+            .main_suffix()
+            .filter(|m| *m != suffix)
+            .map(|m| format!(" instead of .{m}"))
+            .unwrap_or_default();
+        (
+            severity,
+            format!(
+                "{reg} is not {name}: it uses {} name but ends in .{suffix}{instead}.",
+                possessive(&brand.name)
+            ),
+        )
+    };
+    out.push(Finding {
+        rule: RULE.id,
+        severity,
+        brand: Some(bi),
+        explanation,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{builtin, run, twilio};
+    use expect_test::expect;
+
+    #[test]
+    fn incident_domains() {
+        let p = twilio();
+        expect!["dangerous Twilio: twilio.net is not Twilio's: it uses Twilio's name but ends in .net instead of .com."]
+            .assert_eq(&run(&RULE, &p, "twilio.net"));
+        expect!["dangerous Twilio: twilio.org is not Twilio's: it uses Twilio's name but ends in .org instead of .com."]
+            .assert_eq(&run(&RULE, &p, "https://twilio.org/login"));
+        expect!["dangerous Twilio: twilio.github.io is not Twilio's: it is a site on github.io, a service where anyone can publish under any name."]
+            .assert_eq(&run(&RULE, &p, "https://twilio.github.io"));
+    }
+
+    #[test]
+    fn country_sites_are_milder() {
+        let p = builtin();
+        expect!["suspicious Amazon: amazon.cz is not Amazon's: it uses Amazon's name but ends in .cz instead of .com."]
+            .assert_eq(&run(&RULE, &p, "amazon.cz"));
+    }
+
+    #[test]
+    fn not_flagged() {
+        let p = twilio();
+        for text in [
+            "twilio.com",
+            "twilio-sso.com",
+            "tw1lio.net",
+            "www.twilio.com",
+        ] {
+            assert_eq!(run(&RULE, &p, text), "", "{text}");
+        }
+    }
+}

@@ -1,0 +1,227 @@
+//! `deceptive-url`: tricks in how a link is written that hide where it goes.
+//!
+//! ## What it flags
+//! - Text before an `@` in the address (`https://twilio.com@evil.example/`):
+//!   browsers ignore it and go to `evil.example` → `dangerous` when the text
+//!   looks like a domain, else `suspicious`.
+//! - A bare IP address as host, in any notation (`http://0x7f.1/`,
+//!   `http://3232235777/`) → `suspicious`.
+//! - Characters that reverse text direction inside the link → `dangerous`;
+//!   invisible characters or dots from another writing system → `suspicious`.
+//! - An owned domain or an `@host` only in the path
+//!   (`evil.example/twilio.com/login`) → `suspicious`.
+//!
+//! ## Why it matters
+//! The text a person reads is not where the browser goes (URL-parsing
+//! confusion; Claroty/Snyk 2022).
+//!
+//! ## Example (flagged)
+//! `https://twilio.com@evil.example/` → dangerous.
+//!
+//! ## Not flagged
+//! `https://twilio.com/login`, `https://example.com/@user` (a profile path
+//! without a domain), ports.
+
+use super::{Finding, LinkRule, Severity};
+use crate::extract::{Kind, Link};
+use crate::host::HostKind;
+use crate::policy::Policy;
+use crate::text::EditKind;
+
+/// The registry entry.
+pub const RULE: LinkRule = LinkRule {
+    id: "deceptive-url",
+    detects: "a link written to hide where it goes: text before @, bare IP addresses, invisible or direction-changing characters, a domain only in the path",
+    severity: "dangerous for @-tricks with a domain and direction changes, else suspicious",
+    check,
+};
+
+fn finding(severity: Severity, explanation: String) -> Finding {
+    Finding {
+        rule: RULE.id,
+        severity,
+        brand: None,
+        explanation,
+    }
+}
+
+fn check(link: &Link, policy: &Policy, out: &mut Vec<Finding>) {
+    let host = link.host.as_ref();
+    let shown = host.map_or("an unreadable address", |h| h.display());
+    if let Some(u) = &link.parsed {
+        let user = percent_decode(u.username());
+        if !user.is_empty() || u.password().is_some() {
+            let looks_like_domain = user.contains('.');
+            out.push(finding(
+                if looks_like_domain {
+                    Severity::Dangerous
+                } else {
+                    Severity::Suspicious
+                },
+                format!(
+                    "This link really goes to {shown}. The “{user}” before the “@” is only decoration that browsers ignore."
+                ),
+            ));
+        }
+        if let Some(h) = host {
+            if let HostKind::Ip(ip) = &h.kind {
+                let mut s = format!(
+                    "This link goes to a bare internet address ({ip}) instead of a named website, so there is no telling who runs it."
+                );
+                let written = link.written_host.trim_matches(['[', ']']);
+                if !written.eq_ignore_ascii_case(&ip.to_string()) {
+                    s.push_str(&format!(
+                        " The address is written in a disguised form (“{}”).",
+                        link.written_host
+                    ));
+                }
+                out.push(finding(Severity::Suspicious, s));
+            }
+        }
+        let path = percent_decode(u.path()).to_lowercase();
+        let in_path = policy
+            .brands
+            .iter()
+            .flat_map(|b| b.domains.iter())
+            .find(|d| path.contains(&format!("/{d}")) || path.contains(&format!("@{d}")));
+        if let (Some(d), Some(h)) = (in_path, host) {
+            if policy.owner_of(h).is_none() {
+                out.push(finding(
+                    Severity::Suspicious,
+                    format!(
+                        "“{d}” appears only in the page name; the site itself is {}.",
+                        h.display_registrable()
+                    ),
+                ));
+            }
+        } else if let Some(at) = path.find('@') {
+            let after = path.get(at + 1..).unwrap_or("");
+            let word = after.split('/').next().unwrap_or("");
+            if word.contains('.')
+                && word
+                    .rsplit('.')
+                    .next()
+                    .is_some_and(|t| t.len() >= 2 && t.chars().all(|c| c.is_ascii_alphabetic()))
+            {
+                out.push(finding(
+                    Severity::Suspicious,
+                    format!("The “@{word}” in this link looks like a web address but is only a page name on {shown}."),
+                ));
+            }
+        }
+    }
+    let mut bidi = false;
+    let mut invisible = false;
+    let mut dots = false;
+    for k in &link.hidden {
+        match k {
+            EditKind::Bidi(_) => bidi = true,
+            EditKind::Invisible(_) => invisible = true,
+            EditKind::LookalikeDot => dots = true,
+            EditKind::Refanged => {}
+        }
+    }
+    let what = if link.kind == Kind::Email {
+        "address"
+    } else {
+        "link"
+    };
+    if bidi {
+        out.push(finding(
+            Severity::Dangerous,
+            format!("The {what} contains hidden characters that reverse the direction of text, a trick to make it read as something else."),
+        ));
+    }
+    if invisible {
+        out.push(finding(
+            Severity::Suspicious,
+            format!("The {what} contains invisible characters that can hide its real spelling."),
+        ));
+    }
+    if dots {
+        out.push(finding(
+            Severity::Suspicious,
+            format!("The {what} uses dots from another writing system instead of normal dots."),
+        ));
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%' {
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok());
+            if let Some(v) = hex {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{run, twilio};
+    use expect_test::expect;
+
+    #[test]
+    fn userinfo() {
+        let p = twilio();
+        expect!["dangerous -: This link really goes to evil.example. The “twilio.com” before the “@” is only decoration that browsers ignore."]
+            .assert_eq(&run(&RULE, &p, "https://twilio.com@evil.example/"));
+        expect!["dangerous -: This link really goes to evil.example. The “twilio.com/” before the “@” is only decoration that browsers ignore."]
+            .assert_eq(&run(&RULE, &p, "https://twilio.com%2F@evil.example/"));
+    }
+
+    #[test]
+    fn ip_literals_in_any_notation() {
+        let p = twilio();
+        expect!["suspicious -: This link goes to a bare internet address (127.0.0.1) instead of a named website, so there is no telling who runs it. The address is written in a disguised form (“0x7f.1”)."]
+            .assert_eq(&run(&RULE, &p, "http://0x7f.1/"));
+        expect!["suspicious -: This link goes to a bare internet address (192.168.1.1) instead of a named website, so there is no telling who runs it. The address is written in a disguised form (“3232235777”)."]
+            .assert_eq(&run(&RULE, &p, "http://3232235777/"));
+        expect!["suspicious -: This link goes to a bare internet address (10.0.0.1) instead of a named website, so there is no telling who runs it."]
+            .assert_eq(&run(&RULE, &p, "http://10.0.0.1:8080/login"));
+    }
+
+    #[test]
+    fn hidden_characters_and_paths() {
+        let p = twilio();
+        expect!["dangerous -: The link contains hidden characters that reverse the direction of text, a trick to make it read as something else."]
+            .assert_eq(&run(&RULE, &p, "https://twilio\u{202E}moc.evil.example/"));
+        expect![
+            "suspicious -: The link contains invisible characters that can hide its real spelling."
+        ]
+        .assert_eq(&run(&RULE, &p, "https://exam\u{200B}ple.com/"));
+        expect![
+            "suspicious -: The link uses dots from another writing system instead of normal dots."
+        ]
+        .assert_eq(&run(&RULE, &p, "https://example\u{3002}com/"));
+        expect!["suspicious -: “twilio.com” appears only in the page name; the site itself is evil.example."]
+            .assert_eq(&run(&RULE, &p, "https://evil.example/twilio.com/login"));
+        expect!["suspicious -: The “@evil.net” in this link looks like a web address but is only a page name on example.com."]
+            .assert_eq(&run(&RULE, &p, "https://example.com/@evil.net"));
+    }
+
+    #[test]
+    fn not_flagged() {
+        let p = twilio();
+        for text in [
+            "https://twilio.com/login",
+            "https://example.com/@user",
+            "https://example.com:8443/x",
+        ] {
+            assert_eq!(run(&RULE, &p, text), "", "{text}");
+        }
+    }
+}

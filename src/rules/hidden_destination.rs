@@ -1,0 +1,99 @@
+//! `hidden-destination`: link shorteners, free hosting and dynamic DNS, where
+//! the name in the link says nothing about who runs the site.
+//!
+//! ## What it flags
+//! - Link shorteners (`bit.ly`, `tinyurl.com`) → `info`: the destination is
+//!   hidden; Second Look never opens a link to find out.
+//! - Free hosting and site builders (`*.web.app`, `*.weebly.com`) → `info`.
+//! - Dynamic-DNS names (`*.duckdns.org`) → `suspicious`.
+//!
+//! The lists are in [`super::hosting`], with their sources.
+//!
+//! ## Why it matters
+//! Attack sites live for hours on free services; a shortened link cannot be
+//! judged at all without opening it.
+//!
+//! ## Example (flagged)
+//! `https://bit.ly/3xYz` → info.
+//!
+//! ## Not flagged
+//! `bitly.example.com`, a company's own domains.
+
+use super::hosting::{HostingKind, classify};
+use super::{Finding, LinkRule, Severity};
+use crate::extract::Link;
+use crate::policy::Policy;
+
+/// The registry entry.
+pub const RULE: LinkRule = LinkRule {
+    id: "hidden-destination",
+    detects: "link shorteners, free hosting and dynamic DNS, where the real destination or owner is hidden",
+    severity: "info (suspicious for dynamic DNS)",
+    check,
+};
+
+fn check(link: &Link, policy: &Policy, out: &mut Vec<Finding>) {
+    let Some(host) = &link.host else { return };
+    if policy.owner_of(host).is_some() {
+        return;
+    }
+    let Some((kind, service)) = classify(&host.ascii) else {
+        return;
+    };
+    let (severity, explanation) = match kind {
+        HostingKind::Shortener => (
+            Severity::Info,
+            format!(
+                "{service} is a link shortener: where the link really leads is hidden until it is opened."
+            ),
+        ),
+        HostingKind::FreeHosting => (
+            Severity::Info,
+            format!(
+                "{service} is a free hosting service where anyone can publish a site, so the name says nothing about who runs it."
+            ),
+        ),
+        HostingKind::DynamicDns => (
+            Severity::Suspicious,
+            format!(
+                "{service} is a free dynamic-DNS service, often used for short-lived attack sites."
+            ),
+        ),
+    };
+    out.push(Finding {
+        rule: RULE.id,
+        severity,
+        brand: None,
+        explanation,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{run, twilio};
+    use expect_test::expect;
+
+    #[test]
+    fn hidden_owners() {
+        let p = twilio();
+        expect!["info -: bit.ly is a link shortener: where the link really leads is hidden until it is opened."]
+            .assert_eq(&run(&RULE, &p, "https://bit.ly/3xYz"));
+        expect!["info -: web.app is a free hosting service where anyone can publish a site, so the name says nothing about who runs it."]
+            .assert_eq(&run(&RULE, &p, "https://secure-login-4411.web.app"));
+        expect!["suspicious -: duckdns.org is a free dynamic-DNS service, often used for short-lived attack sites."]
+            .assert_eq(&run(&RULE, &p, "http://okta-sso.duckdns.org/"));
+    }
+
+    #[test]
+    fn not_flagged() {
+        let p = twilio();
+        for text in [
+            "bitly.example.com",
+            "https://twilio.com",
+            "https://example.com",
+        ] {
+            assert_eq!(run(&RULE, &p, text), "", "{text}");
+        }
+    }
+}

@@ -1,0 +1,259 @@
+//! `homoglyph`: a name that looks like a brand's but is spelled with other
+//! characters, and names that mix scripts or are written wholly in look-alike
+//! letters.
+//!
+//! ## What it flags
+//! - The UTS #39 skeleton of the name, lower-cased and with `0`/`o`, `1`/`l`,
+//!   `rn`/`m` folded, equals a brand keyword's, although the text differs:
+//!   `tw1lio.com`, `tẁilio.com`, `xn--tilio-…`, Cyrillic `twіlio.com` →
+//!   `dangerous`.
+//! - A name with accented or foreign letters one edit away from a brand
+//!   (`seŋdgṛid.com`) → `dangerous`.
+//! - Without a brand: Latin mixed with another script in one name, or a name
+//!   written entirely in Cyrillic, Greek or Armenian letters that read as
+//!   Latin (outside those scripts' home suffixes) → `suspicious`.
+//!
+//! ## Why it matters
+//! A browser may show these exactly like the real name.
+//!
+//! ## Example (flagged)
+//! `tw1lio.com` → dangerous, Twilio.
+//!
+//! ## Not flagged
+//! `twilio.com`, `münchen.de` (one script, no brand), `пример.рф`
+//! (Cyrillic on a Cyrillic home suffix).
+
+use unicode_script::Script;
+
+use super::{Finding, LinkRule, Severity, possessive};
+use crate::extract::Link;
+use crate::host::{HostFacts, script_names};
+use crate::policy::Policy;
+
+/// The registry entry.
+pub const RULE: LinkRule = LinkRule {
+    id: "homoglyph",
+    detects: "a name that looks like a brand's but uses other characters (tw1lio.com, tẁilio.com), mixed or look-alike scripts",
+    severity: "dangerous when a brand is imitated, else suspicious",
+    check,
+};
+
+fn check(link: &Link, policy: &Policy, out: &mut Vec<Finding>) {
+    let Some(host) = &link.host else { return };
+    if host.registrable.is_none() || policy.owner_of(host).is_some() {
+        return;
+    }
+    let label = host.label.to_lowercase();
+    let folded = host.label_folded.as_str();
+    for (bi, brand) in policy.brands.iter().enumerate() {
+        for kw in &brand.keywords {
+            let same_look = folded == kw.folded
+                && label != kw.text
+                && !super::typosquat::is_transposition(&label, &kw.text);
+            let accented_near = host.non_ascii
+                && kw.text.chars().count() >= 4
+                && folded.len().abs_diff(kw.folded.len()) <= 2
+                && strsim::osa_distance(folded, &kw.folded) == 1;
+            if !(same_look || accented_near) {
+                continue;
+            }
+            let target = brand.main_domain().unwrap_or(&kw.text);
+            let diffs = differences(&label, &kw.text);
+            let mut explanation = format!(
+                "{} is not {}: it imitates {target} with look-alike characters{diffs}.",
+                host.display_registrable(),
+                possessive(&brand.name)
+            );
+            if let Some(mix) = mixed_scripts(host) {
+                explanation.push_str(&format!(" It mixes {mix} letters."));
+            }
+            out.push(Finding {
+                rule: RULE.id,
+                severity: Severity::Dangerous,
+                brand: Some(bi),
+                explanation,
+            });
+            return;
+        }
+    }
+    if let Some(mix) = mixed_scripts(host) {
+        out.push(Finding {
+            rule: RULE.id,
+            severity: Severity::Suspicious,
+            brand: None,
+            explanation: format!(
+                "{} mixes {mix} letters in one name, a trick used to imitate familiar names.",
+                host.display_registrable()
+            ),
+        });
+    } else if let Some((script, reads_as)) = whole_script_lookalike(host) {
+        out.push(Finding {
+            rule: RULE.id,
+            severity: Severity::Suspicious,
+            brand: None,
+            explanation: format!(
+                "{} is written in {script} letters that look like Latin ones; it reads as “{reads_as}”.",
+                host.display_registrable()
+            ),
+        });
+    }
+}
+
+/// "(“ẁ” instead of “w”)" when the two names have the same length.
+fn differences(written: &str, keyword: &str) -> String {
+    let w: Vec<char> = written.chars().collect();
+    let k: Vec<char> = keyword.chars().collect();
+    if w.len() != k.len() {
+        return String::new();
+    }
+    let pairs: Vec<String> = w
+        .iter()
+        .zip(&k)
+        .filter(|(a, b)| a != b)
+        .take(3)
+        .map(|(a, b)| format!("“{a}” instead of “{b}”"))
+        .collect();
+    if pairs.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", pairs.join(", "))
+    }
+}
+
+/// "Latin and Cyrillic" when the registrable name mixes Latin with a script
+/// other than the East Asian ones it is commonly written with.
+fn mixed_scripts(host: &HostFacts) -> Option<String> {
+    use unicode_script::UnicodeScript;
+    let mut scripts: Vec<Script> = host
+        .label
+        .chars()
+        .map(|c| c.script())
+        .filter(|s| !matches!(s, Script::Common | Script::Inherited | Script::Unknown))
+        .collect();
+    scripts.sort_by_key(|s| s.full_name());
+    scripts.dedup();
+    let east_asian = [
+        Script::Han,
+        Script::Hiragana,
+        Script::Katakana,
+        Script::Hangul,
+        Script::Bopomofo,
+    ];
+    if scripts.len() < 2
+        || scripts
+            .iter()
+            .all(|s| *s == Script::Latin || east_asian.contains(s))
+    {
+        return None;
+    }
+    let names = script_names(&scripts);
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => Some(format!("{} and {last}", rest.join(", "))),
+        _ => None,
+    }
+}
+
+/// A name written only in Cyrillic, Greek or Armenian letters whose skeleton
+/// is plain Latin letters, outside the script's home suffixes (Chromium's
+/// whole-script-confusable check).
+fn whole_script_lookalike(host: &HostFacts) -> Option<(&'static str, String)> {
+    use unicode_script::UnicodeScript;
+    let mut script = None;
+    for c in host.label.chars().filter(|c| c.is_alphabetic()) {
+        let s = c.script();
+        if script.is_some_and(|x| x != s) {
+            return None;
+        }
+        script = Some(s);
+    }
+    let (script, home): (Script, &[&str]) = match script? {
+        Script::Cyrillic => (
+            Script::Cyrillic,
+            &[
+                "bg",
+                "by",
+                "kz",
+                "xn--p1ai",
+                "ru",
+                "su",
+                "ua",
+                "uz",
+                "xn--90ais",
+                "xn--j1amh",
+                "xn--90a3ac",
+                "xn--d1alf",
+                "xn--80ao21a",
+                "mk",
+                "rs",
+                "mn",
+                "kg",
+                "tj",
+            ],
+        ),
+        Script::Greek => (Script::Greek, &["gr", "xn--qxam"]),
+        Script::Armenian => (Script::Armenian, &["am", "xn--y9a3aq"]),
+        _ => return None,
+    };
+    let tld = host.ascii.rsplit('.').next().unwrap_or("");
+    if home.contains(&tld) {
+        return None;
+    }
+    let skeleton: String = unicode_security::skeleton(&host.label)
+        .flat_map(char::to_lowercase)
+        .collect();
+    if skeleton
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
+        Some((script.full_name(), skeleton))
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{builtin, run, twilio};
+    use expect_test::expect;
+
+    #[test]
+    fn lookalike_characters() {
+        let p = twilio();
+        expect!["dangerous Twilio: tw1lio.com is not Twilio's: it imitates twilio.com with look-alike characters (“1” instead of “i”)."]
+            .assert_eq(&run(&RULE, &p, "tw1lio.com"));
+        expect!["dangerous Twilio: tẁilio.com is not Twilio's: it imitates twilio.com with look-alike characters (“ẁ” instead of “w”)."]
+            .assert_eq(&run(&RULE, &p, "https://tẁilio.com"));
+        expect!["dangerous Twilio: tẁilio.com is not Twilio's: it imitates twilio.com with look-alike characters (“ẁ” instead of “w”)."]
+            .assert_eq(&run(&RULE, &p, "https://xn--tilio-1v1b.com"));
+        expect!["dangerous Twilio: twіlio.com is not Twilio's: it imitates twilio.com with look-alike characters (“і” instead of “i”). It mixes Cyrillic and Latin letters."]
+            .assert_eq(&run(&RULE, &p, "tw\u{0456}lio.com"));
+        expect!["dangerous SendGrid: seŋdgṛid.com is not SendGrid's: it imitates sendgrid.com with look-alike characters (“ŋ” instead of “n”, “ṛ” instead of “r”)."]
+            .assert_eq(&run(&RULE, &p, "seŋdgṛid.com"));
+    }
+
+    #[test]
+    fn scripts_without_a_brand() {
+        let p = twilio();
+        expect!["suspicious -: раураӏ.com is written in Cyrillic letters that look like Latin ones; it reads as “paypal”."]
+            .assert_eq(&run(&RULE, &p, "раураӏ.com"));
+        expect!["suspicious -: exаmple.com mixes Cyrillic and Latin letters in one name, a trick used to imitate familiar names."]
+            .assert_eq(&run(&RULE, &p, "ex\u{0430}mple.com"));
+        expect!["dangerous PayPal: раураӏ.com is not PayPal's: it imitates paypal.com with look-alike characters (“р” instead of “p”, “а” instead of “a”, “у” instead of “y”)."]
+            .assert_eq(&run(&RULE, &builtin(), "раураӏ.com"));
+    }
+
+    #[test]
+    fn not_flagged() {
+        let p = twilio();
+        for text in [
+            "twilio.com",
+            "münchen.de",
+            "https://пример.рф",
+            "twilio.net",
+            "example.com",
+        ] {
+            assert_eq!(run(&RULE, &p, text), "", "{text}");
+        }
+    }
+}

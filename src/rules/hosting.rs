@@ -1,0 +1,232 @@
+//! Curated lists of services where the name in a link says nothing about who
+//! runs the site. Sources: the private section of the Public Suffix List
+//! (hosting platforms), the link-shortener and dynamic-DNS providers most
+//! seen in phishing feeds (APWG and OpenPhish reports), and the identity
+//! platforms companies rent sign-in pages on (Okta, Microsoft Entra, Duo…).
+//! Matching is on the registrable domain, so `x.bit.ly` counts as `bit.ly`.
+
+/// URL shorteners: the real destination is hidden until the link is opened.
+pub const SHORTENERS: &[&str] = &[
+    "bit.ly",
+    "bitly.com",
+    "tinyurl.com",
+    "t.co",
+    "goo.gl",
+    "ow.ly",
+    "is.gd",
+    "buff.ly",
+    "rebrand.ly",
+    "cutt.ly",
+    "shorturl.at",
+    "rb.gy",
+    "t.ly",
+    "tiny.cc",
+    "s.id",
+    "v.gd",
+    "bl.ink",
+    "short.io",
+    "lnkd.in",
+    "qrco.de",
+    "urlz.fr",
+    "shorte.st",
+    "adf.ly",
+    "bit.do",
+    "soo.gd",
+    "clck.ru",
+    "u.to",
+    "x.gd",
+    "tinu.be",
+    "l.ead.me",
+    "2u.pw",
+    "linktr.ee",
+    "t.me",
+];
+
+/// Free hosting and site builders where anyone can publish under any name.
+pub const FREE_HOSTING: &[&str] = &[
+    "weebly.com",
+    "wixsite.com",
+    "wix.com",
+    "webflow.io",
+    "squarespace.com",
+    "godaddysites.com",
+    "blogspot.com",
+    "wordpress.com",
+    "000webhostapp.com",
+    "glitch.me",
+    "replit.app",
+    "repl.co",
+    "netlify.app",
+    "vercel.app",
+    "pages.dev",
+    "workers.dev",
+    "web.app",
+    "firebaseapp.com",
+    "github.io",
+    "gitlab.io",
+    "herokuapp.com",
+    "azurewebsites.net",
+    "appspot.com",
+    "googleusercontent.com",
+    "sites.google.com",
+    "ngrok.io",
+    "ngrok-free.app",
+    "ngrok.app",
+    "trycloudflare.com",
+    "r2.dev",
+    "surge.sh",
+    "onrender.com",
+    "fly.dev",
+    "myshopify.com",
+    "jimdosite.com",
+    "yolasite.com",
+    "strikingly.com",
+    "mystrikingly.com",
+    "carrd.co",
+    "framer.app",
+    "framer.website",
+    "notion.site",
+    "typedream.app",
+    "codepen.io",
+    "storage.googleapis.com",
+    "blob.core.windows.net",
+    "s3.amazonaws.com",
+    "ipfs.io",
+    "dweb.link",
+    "translate.goog",
+    "forms.gle",
+    "formstack.com",
+    "jotform.com",
+];
+
+/// Dynamic-DNS providers: free, instant names popular for short-lived attack sites.
+pub const DYNAMIC_DNS: &[&str] = &[
+    "duckdns.org",
+    "no-ip.com",
+    "no-ip.org",
+    "noip.com",
+    "ddns.net",
+    "hopto.org",
+    "zapto.org",
+    "sytes.net",
+    "serveo.net",
+    "dynu.net",
+    "dynu.com",
+    "freedns.afraid.org",
+    "mooo.com",
+    "dyndns.org",
+    "dynalias.com",
+    "servehttp.com",
+    "myftp.biz",
+    "myvnc.com",
+    "3utilities.com",
+    "bounceme.net",
+    "redirectme.net",
+    "servebeer.com",
+    "webhop.me",
+    "publicvm.com",
+    "ooguy.com",
+    "crabdance.com",
+    "strangled.net",
+    "chickenkiller.com",
+    "twilightparadox.com",
+];
+
+/// Identity and IT platforms whose customers get a sub-name each
+/// (`company.okta.com`): the sub-name is the customer's, not the platform's.
+pub const IDENTITY_PLATFORMS: &[&str] = &[
+    "okta.com",
+    "oktapreview.com",
+    "okta-emea.com",
+    "okta-gov.com",
+    "onelogin.com",
+    "auth0.com",
+    "pingone.com",
+    "pingidentity.com",
+    "duosecurity.com",
+    "service-now.com",
+    "servicenow.com",
+    "zendesk.com",
+    "freshdesk.com",
+    "atlassian.net",
+    "salesforce.com",
+    "force.com",
+    "my.salesforce.com",
+    "sharepoint.com",
+    "onmicrosoft.com",
+    "workday.com",
+    "myworkday.com",
+    "bamboohr.com",
+    "slack.com",
+    "zoom.us",
+    "webex.com",
+    "box.com",
+    "jamfcloud.com",
+    "kandji.io",
+    "cloudflareaccess.com",
+    "awsapps.com",
+    "jumpcloud.com",
+];
+
+/// Which list a registrable domain (or host) is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostingKind {
+    /// [`SHORTENERS`]
+    Shortener,
+    /// [`FREE_HOSTING`]
+    FreeHosting,
+    /// [`DYNAMIC_DNS`]
+    DynamicDns,
+}
+
+fn on_list(list: &[&'static str], host: &str) -> Option<&'static str> {
+    list.iter().copied().find(|d| {
+        host == *d
+            || (host.len() > d.len()
+                && host.ends_with(d)
+                && host.as_bytes().get(host.len() - d.len() - 1) == Some(&b'.'))
+    })
+}
+
+/// The list `host` (ASCII) is on and the entry that matched.
+pub fn classify(host: &str) -> Option<(HostingKind, &'static str)> {
+    if let Some(d) = on_list(SHORTENERS, host) {
+        return Some((HostingKind::Shortener, d));
+    }
+    if let Some(d) = on_list(DYNAMIC_DNS, host) {
+        return Some((HostingKind::DynamicDns, d));
+    }
+    on_list(FREE_HOSTING, host).map(|d| (HostingKind::FreeHosting, d))
+}
+
+/// A shared platform: its sub-names belong to its customers.
+pub fn is_shared_platform(registrable: &str) -> bool {
+    on_list(IDENTITY_PLATFORMS, registrable).is_some()
+        || on_list(FREE_HOSTING, registrable).is_some()
+}
+
+/// An identity or IT platform with per-customer names (`okta.com`).
+pub fn identity_platform(host: &str) -> Option<&'static str> {
+    on_list(IDENTITY_PLATFORMS, host)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classification() {
+        assert_eq!(classify("bit.ly"), Some((HostingKind::Shortener, "bit.ly")));
+        assert_eq!(
+            classify("x.duckdns.org").map(|c| c.0),
+            Some(HostingKind::DynamicDns)
+        );
+        assert_eq!(
+            classify("twilio.github.io").map(|c| c.0),
+            Some(HostingKind::FreeHosting)
+        );
+        assert_eq!(classify("notbit.ly"), None);
+        assert!(is_shared_platform("okta.com"));
+        assert!(!is_shared_platform("twilio.com"));
+    }
+}

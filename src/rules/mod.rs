@@ -1,0 +1,211 @@
+//! Detection rules. Each rule is one file with a stable id, a doc comment
+//! (what it flags, why it matters, an example flagged and one not flagged),
+//! its default severity, the plain-language explanation it writes, and its
+//! own tests with real examples.
+//!
+//! Link rules see one [`Link`] at a time; message rules see the whole text.
+//! The registry ([`LINK_RULES`], [`MESSAGE_RULES`]) is the single list that
+//! `--help`, the docs and the analysis all read.
+
+use std::fmt;
+
+use crate::extract::Link;
+use crate::policy::Policy;
+
+pub mod brand_combo;
+pub mod brand_in_subdomain;
+pub mod brand_other_suffix;
+pub mod deceptive_url;
+pub mod hidden_destination;
+pub mod homoglyph;
+pub mod hosting;
+pub mod message_lure;
+pub mod own_domain;
+pub mod typosquat;
+pub mod words;
+
+/// How much a finding weighs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The link is the organisation's own or a trusted host.
+    Safe,
+    /// Worth knowing; on its own it does not make a link risky.
+    Info,
+    /// Likely an attack; check before acting.
+    Suspicious,
+    /// An attack: do not open, do not reply.
+    Dangerous,
+}
+
+impl Severity {
+    /// The lower-case word used in JSON and text output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Safe => "safe",
+            Severity::Info => "info",
+            Severity::Suspicious => "suspicious",
+            Severity::Dangerous => "dangerous",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One thing a rule found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The rule's stable id.
+    pub rule: &'static str,
+    /// How much it weighs.
+    pub severity: Severity,
+    /// Index into [`Policy::brands`] of the brand imitated (or owning).
+    pub brand: Option<usize>,
+    /// One or two plain-language sentences.
+    pub explanation: String,
+}
+
+/// A rule that looks at one link.
+pub struct LinkRule {
+    /// Stable id (kebab-case); scripts and severity overrides use it.
+    pub id: &'static str,
+    /// One line: what it detects.
+    pub detects: &'static str,
+    /// Severity of its findings (some rules choose per case; see the rule).
+    pub severity: &'static str,
+    /// Append findings for `link` under `policy`.
+    pub check: fn(&Link, &Policy, &mut Vec<Finding>),
+}
+
+/// A rule that looks at the whole message.
+pub struct MessageRule {
+    /// Stable id (kebab-case).
+    pub id: &'static str,
+    /// One line: what it detects.
+    pub detects: &'static str,
+    /// Severity of its findings.
+    pub severity: &'static str,
+    /// Findings for `text`; `risky_link` says whether any link is not the
+    /// organisation's own.
+    pub check: fn(&str, bool, &Policy) -> Vec<Finding>,
+}
+
+/// Every link rule, in the order they run. `own-domain` runs first: a link it
+/// calls safe is not examined further.
+pub const LINK_RULES: &[LinkRule] = &[
+    own_domain::RULE,
+    brand_combo::RULE,
+    brand_other_suffix::RULE,
+    typosquat::RULE,
+    homoglyph::RULE,
+    brand_in_subdomain::RULE,
+    deceptive_url::RULE,
+    hidden_destination::RULE,
+];
+
+/// Every message rule.
+pub const MESSAGE_RULES: &[MessageRule] = &[message_lure::RULE];
+
+/// "Twilio's", "Barclays'".
+pub(crate) fn possessive(name: &str) -> String {
+    if name.ends_with('s') {
+        format!("{name}'")
+    } else {
+        format!("{name}'s")
+    }
+}
+
+/// A table of every rule for `--help` and the docs.
+pub fn rules_table() -> String {
+    let mut out = String::new();
+    for r in LINK_RULES {
+        out.push_str(&format!("  {:<20} {} [{}]\n", r.id, r.detects, r.severity));
+    }
+    for r in MESSAGE_RULES {
+        out.push_str(&format!("  {:<20} {} [{}]\n", r.id, r.detects, r.severity));
+    }
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Helpers shared by the rules' own tests.
+    use super::*;
+    use crate::text::normalize;
+
+    pub const TWILIO_POLICY: &str = r#"
+[organization]
+name = "Twilio"
+never_ask = ["Twilio will never ask for your password or 2FA code anywhere other than the twilio.com portal."]
+sign_in = ["https://twilio.okta.com"]
+
+[[brand]]
+name = "Twilio"
+domains = ["twilio.com", "twilio.okta.com"]
+
+[[brand]]
+name = "SendGrid"
+domains = ["sendgrid.com"]
+
+[[brand]]
+name = "Authy"
+domains = ["authy.com"]
+"#;
+
+    pub fn twilio() -> Policy {
+        Policy::from_toml(TWILIO_POLICY, "twilio test policy").unwrap()
+    }
+
+    pub fn builtin() -> Policy {
+        Policy::builtin().unwrap()
+    }
+
+    /// Run one rule on the first link in `text` and render its findings as
+    /// `severity brand: explanation` lines (for snapshot tests).
+    pub fn run(rule: &LinkRule, policy: &Policy, text: &str) -> String {
+        let n = normalize(text);
+        let (links, _) = crate::extract::find_links(text, &n, 10);
+        let Some(link) = links.first() else {
+            return "no link".into();
+        };
+        let mut out = Vec::new();
+        (rule.check)(link, policy, &mut out);
+        out.iter()
+            .map(|f| {
+                let brand = f
+                    .brand
+                    .and_then(|b| policy.brands.get(b))
+                    .map_or("-", |b| b.name.as_str());
+                format!("{} {}: {}", f.severity, brand, f.explanation)
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_kebab_case_and_documented() {
+        let mut ids: Vec<&str> = LINK_RULES.iter().map(|r| r.id).collect();
+        ids.extend(MESSAGE_RULES.iter().map(|r| r.id));
+        for id in &ids {
+            assert!(
+                id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "{id}"
+            );
+        }
+        let n = ids.len();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), n, "duplicate rule id");
+        for r in LINK_RULES {
+            assert!(!r.detects.is_empty() && !r.severity.is_empty(), "{}", r.id);
+        }
+    }
+}

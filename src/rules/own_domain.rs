@@ -1,0 +1,87 @@
+//! `own-domain`: the host is the organisation's own (or a brand's own).
+//!
+//! ## What it flags
+//! A host equal to, or under, a domain listed in a `[[brand]] domains` entry
+//! of the policy. This is the only way a link is called `safe`.
+//!
+//! ## Why it matters
+//! "Unknown" must never look like "safe": only names the policy lists are
+//! vouched for, so an employee learns that a green badge means "ours".
+//!
+//! ## Example (flagged as safe)
+//! `https://www.twilio.com/login` under a policy listing `twilio.com`.
+//!
+//! ## Not flagged
+//! `twilio.com.evil.example` (the registrable domain is `evil.example`),
+//! `eviltwilio.com` (not under `twilio.com`), IP addresses.
+
+use super::{Finding, LinkRule, Severity, possessive};
+use crate::extract::{Kind, Link};
+use crate::policy::Policy;
+
+/// The registry entry.
+pub const RULE: LinkRule = LinkRule {
+    id: "own-domain",
+    detects: "the host is a domain the policy lists as owned (the only way a link is safe)",
+    severity: "safe",
+    check,
+};
+
+fn check(link: &Link, policy: &Policy, out: &mut Vec<Finding>) {
+    let Some(host) = &link.host else { return };
+    let Some(b) = policy.owner_of(host) else {
+        return;
+    };
+    let Some(brand) = policy.brands.get(b) else {
+        return;
+    };
+    let what = match link.kind {
+        Kind::Email => "This address is at",
+        Kind::Web => "This link goes to",
+    };
+    out.push(Finding {
+        rule: RULE.id,
+        severity: Severity::Safe,
+        brand: Some(b),
+        explanation: format!(
+            "{what} {}, one of {} own domains.",
+            host.display(),
+            possessive(&brand.name)
+        ),
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{run, twilio};
+    use expect_test::expect;
+
+    #[test]
+    fn owned_hosts_and_subdomains_are_safe() {
+        let p = twilio();
+        expect!["safe Twilio: This link goes to twilio.com, one of Twilio's own domains."]
+            .assert_eq(&run(&RULE, &p, "https://twilio.com"));
+        expect!["safe Twilio: This link goes to www.twilio.com, one of Twilio's own domains."]
+            .assert_eq(&run(&RULE, &p, "see www.twilio.com/docs"));
+        expect!["safe Twilio: This link goes to twilio.okta.com, one of Twilio's own domains."]
+            .assert_eq(&run(&RULE, &p, "https://twilio.okta.com/app"));
+        expect!["safe SendGrid: This address is at sendgrid.com, one of SendGrid's own domains."]
+            .assert_eq(&run(&RULE, &p, "mail support@sendgrid.com"));
+    }
+
+    #[test]
+    fn lookalikes_and_embeddings_are_not_owned() {
+        let p = twilio();
+        for text in [
+            "https://twilio.com.evil.example",
+            "eviltwilio.com",
+            "https://twilio.com@evil.example/",
+            "okta.com",
+            "evil.okta.com",
+            "twilio.net",
+        ] {
+            assert_eq!(run(&RULE, &p, text), "", "{text}");
+        }
+    }
+}

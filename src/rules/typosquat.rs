@@ -1,0 +1,177 @@
+//! `typosquat`: a name one small edit away from a brand's.
+//!
+//! ## What it flags
+//! The registrable name differs from a brand keyword (five letters or more)
+//! by one insertion, omission, substitution, transposition or repetition, or
+//! by a hyphen: `twiilio.com`, `twlio.com`, `tqilio.com`, `twilo.com`,
+//! `twi-lio.com`. Compared both as written and after folding look-alike
+//! characters. `suspicious`.
+//!
+//! ## Why it matters
+//! Misspellings survive a quick glance, on a phone more than anywhere.
+//!
+//! ## Example (flagged)
+//! `twiilio.com` → suspicious, Twilio.
+//!
+//! ## Not flagged
+//! `twilio.com`, exact-name or look-alike matches (other rules), names that
+//! are not near a keyword, and for `common_word` brands Chromium's
+//! false-positive filters: an edit at the first letter (`hank`/`tank`) or
+//! names that differ only in trailing digits.
+
+use super::{Finding, LinkRule, Severity, possessive};
+use crate::extract::Link;
+use crate::policy::Policy;
+
+/// The registry entry.
+pub const RULE: LinkRule = LinkRule {
+    id: "typosquat",
+    detects: "a name one typing mistake away from a brand's (twiilio.com, twlio.com)",
+    severity: "suspicious",
+    check,
+};
+
+/// Keywords shorter than this are too short to compare by edits.
+const MIN_KEYWORD: usize = 5;
+
+fn check(link: &Link, policy: &Policy, out: &mut Vec<Finding>) {
+    let Some(host) = &link.host else { return };
+    if host.registrable.is_none() || host.non_ascii || policy.owner_of(host).is_some() {
+        return;
+    }
+    let label = host.label.to_lowercase();
+    let folded = host.label_folded.as_str();
+    for (bi, brand) in policy.brands.iter().enumerate() {
+        for kw in &brand.keywords {
+            let n = kw.text.chars().count();
+            if n < MIN_KEYWORD || label == kw.text {
+                continue;
+            }
+            // Same look but not a swap of two letters: that is `homoglyph`'s.
+            if folded == kw.folded && !is_transposition(&label, &kw.text) {
+                continue;
+            }
+            let dehyphenated = label.contains('-') && label.replace('-', "") == kw.text;
+            let raw = near(&label, &kw.text);
+            let near_folded = near(folded, &kw.folded);
+            if !(dehyphenated || raw || near_folded) {
+                continue;
+            }
+            if brand.common_word && chromium_false_positive(&label, &kw.text) {
+                continue;
+            }
+            let how = if raw {
+                format!(
+                    "misspells {} name by one letter ({})",
+                    possessive(&brand.name),
+                    describe_edit(&label, &kw.text)
+                )
+            } else if dehyphenated {
+                format!("splits {} name with a hyphen", possessive(&brand.name))
+            } else {
+                format!(
+                    "misspells {} name with look-alike characters",
+                    possessive(&brand.name)
+                )
+            };
+            out.push(Finding {
+                rule: RULE.id,
+                severity: Severity::Suspicious,
+                brand: Some(bi),
+                explanation: format!(
+                    "{} is not {}: it {how}.",
+                    host.display_registrable(),
+                    possessive(&brand.name)
+                ),
+            });
+            return;
+        }
+    }
+}
+
+/// Optimal-string-alignment distance of exactly one, with a cheap length check first.
+fn near(a: &str, b: &str) -> bool {
+    a.len().abs_diff(b.len()) <= 2 && strsim::osa_distance(a, b) == 1
+}
+
+/// `a` is `b` with two neighbouring characters swapped.
+pub(crate) fn is_transposition(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len() != b.len() {
+        return false;
+    }
+    let diff: Vec<usize> = (0..a.len()).filter(|&i| a.get(i) != b.get(i)).collect();
+    matches!(diff.as_slice(), [i, j] if *j == i + 1
+        && a.get(*i) == b.get(*j) && a.get(*j) == b.get(*i))
+}
+
+/// Chromium's `IsLikelyEditDistanceFalsePositive`: first-letter edits and
+/// names that differ only in trailing digits.
+fn chromium_false_positive(label: &str, keyword: &str) -> bool {
+    let first_differs = label.chars().next() != keyword.chars().next();
+    let l = label.trim_end_matches(|c: char| c.is_ascii_digit());
+    let k = keyword.trim_end_matches(|c: char| c.is_ascii_digit());
+    first_differs || (l == k && l.len() != label.len())
+}
+
+/// Describe the single edit that turns `keyword` into `written`.
+pub(crate) fn describe_edit(written: &str, keyword: &str) -> String {
+    let w: Vec<char> = written.chars().collect();
+    let k: Vec<char> = keyword.chars().collect();
+    let first = w
+        .iter()
+        .zip(&k)
+        .position(|(a, b)| a != b)
+        .unwrap_or(w.len().min(k.len()));
+    let at = |v: &[char], i: usize| v.get(i).copied().unwrap_or(' ');
+    if w.len() == k.len() + 1 {
+        format!("an extra “{}”", at(&w, first))
+    } else if w.len() + 1 == k.len() {
+        format!("a missing “{}”", at(&k, first))
+    } else if at(&w, first) == at(&k, first + 1) && at(&w, first + 1) == at(&k, first) {
+        format!("“{}{}” swapped", at(&k, first), at(&k, first + 1))
+    } else {
+        format!("“{}” instead of “{}”", at(&w, first), at(&k, first))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{builtin, run, twilio};
+    use expect_test::expect;
+
+    #[test]
+    fn one_edit_away() {
+        let p = twilio();
+        expect!["suspicious Twilio: twiilio.com is not Twilio's: it misspells Twilio's name by one letter (an extra “i”)."]
+            .assert_eq(&run(&RULE, &p, "twiilio.com"));
+        expect!["suspicious Twilio: twlio.com is not Twilio's: it misspells Twilio's name by one letter (a missing “i”)."]
+            .assert_eq(&run(&RULE, &p, "twlio.com"));
+        expect!["suspicious Twilio: tqilio.com is not Twilio's: it misspells Twilio's name by one letter (“q” instead of “w”)."]
+            .assert_eq(&run(&RULE, &p, "tqilio.com"));
+        expect!["suspicious Twilio: twiilo.com is not Twilio's: it misspells Twilio's name by one letter (“li” swapped)."]
+            .assert_eq(&run(&RULE, &p, "twiilo.com"));
+        expect!["suspicious Twilio: twi-lio.com is not Twilio's: it misspells Twilio's name by one letter (an extra “-”)."]
+            .assert_eq(&run(&RULE, &p, "twi-lio.com"));
+        expect!["suspicious SendGrid: 5endgridd.com is not SendGrid's: it misspells SendGrid's name with look-alike characters."]
+            .assert_eq(&run(&RULE, &p, "5endgridd.com"));
+    }
+
+    #[test]
+    fn not_flagged() {
+        let p = twilio();
+        for text in [
+            "twilio.com",
+            "twilight.com",
+            "tw1lio.com",
+            "twilio-sso.com",
+            "example.com",
+        ] {
+            assert_eq!(run(&RULE, &p, text), "", "{text}");
+        }
+        // Chromium's filters for everyday-word brands: first-letter edits.
+        assert_eq!(run(&RULE, &builtin(), "bchase.com"), "");
+    }
+}

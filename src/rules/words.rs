@@ -1,0 +1,265 @@
+//! Word lists the brand rules combine with brand names.
+//!
+//! `IDENTITY` words are what the 0ktapus / Scattered Spider campaigns put next
+//! to a company name (CISA AA23-320A: `-sso`, `-servicedesk`, `-okta`,
+//! `-helpdesk`, `-cms`, `oktalogin-`; Twilio's report: "Twilio", "Okta",
+//! "SSO"), plus the security words Chromium's combo-squatting check uses. A
+//! brand name joined to one of them is `dangerous`.
+//! `GENERIC` words are common filler in lookalike names (`my-`, `-online`,
+//! `-app`). They only count towards recognising a brand name as a separate
+//! word (`apple-online` is Apple plus a word; `pineapple` is not).
+
+use std::sync::LazyLock;
+
+use crate::host::comparison_form;
+
+/// Words that turn a brand lookalike into a sign-in or IT lure.
+pub const IDENTITY: &[&str] = &[
+    "sso",
+    "okta",
+    "oktalogin",
+    "login",
+    "logon",
+    "signin",
+    "signon",
+    "auth",
+    "mfa",
+    "2fa",
+    "otp",
+    "vpn",
+    "helpdesk",
+    "servicedesk",
+    "help",
+    "desk",
+    "support",
+    "it",
+    "hr",
+    "cms",
+    "portal",
+    "reset",
+    "verify",
+    "verification",
+    "account",
+    "accounts",
+    "secure",
+    "security",
+    "schedule",
+    "password",
+    "passwd",
+    "id",
+    "uid",
+    "identity",
+    "access",
+    "admin",
+    "onelogin",
+    "duo",
+    "adfs",
+    "citrix",
+    "workday",
+    "remote",
+    "employee",
+    "staff",
+    "payroll",
+    "benefits",
+    "corp",
+    "internal",
+    "intranet",
+    "session",
+    "sessions",
+    "device",
+    "update",
+    "activate",
+    "unlock",
+    "recovery",
+    "recover",
+    "confirm",
+    "wallet",
+    "billing",
+    "invoice",
+    "payment",
+    "refund",
+    "alert",
+    "webmail",
+    "mail",
+    "office",
+    "outlook",
+    "teams",
+    "token",
+    "connect",
+];
+
+/// Filler words that only help recognise a brand name as a word of its own.
+pub const GENERIC: &[&str] = &[
+    "my",
+    "online",
+    "app",
+    "apps",
+    "web",
+    "www",
+    "cloud",
+    "info",
+    "news",
+    "shop",
+    "store",
+    "official",
+    "global",
+    "group",
+    "team",
+    "com",
+    "net",
+    "org",
+    "us",
+    "uk",
+    "eu",
+    "hub",
+    "dash",
+    "services",
+    "service",
+    "center",
+    "centre",
+    "customer",
+    "care",
+    "bill",
+    "pay",
+    "card",
+    "bank",
+    "banking",
+    "notice",
+    "notification",
+    "claim",
+    "delivery",
+    "track",
+    "tracking",
+    "parcel",
+    "package",
+    "express",
+    "ship",
+    "shipping",
+    "post",
+    "gift",
+    "rewards",
+    "prize",
+    "free",
+    "the",
+    "get",
+    "go",
+    "new",
+    "live",
+    "home",
+    "user",
+    "users",
+    "client",
+    "member",
+    "members",
+    "plus",
+    "pro",
+    "prime",
+    "direct",
+    "now",
+    "today",
+    "cdn",
+    "api",
+    "dev",
+    "test",
+    "hq",
+    "inc",
+    "ltd",
+];
+
+struct Folded {
+    identity: Vec<String>,
+    all: Vec<String>,
+}
+
+static FOLDED: LazyLock<Folded> = LazyLock::new(|| {
+    let identity: Vec<String> = IDENTITY.iter().map(|w| comparison_form(w)).collect();
+    let mut all = identity.clone();
+    all.extend(GENERIC.iter().map(|w| comparison_form(w)));
+    all.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    Folded { identity, all }
+});
+
+/// The identity word (as listed) that `folded` contains, if any. Two-letter
+/// words (`it`, `hr`, `id`) count only as a whole hyphen-separated part.
+pub fn identity_word_in(folded: &str) -> Option<&'static str> {
+    let parts: Vec<&str> = folded
+        .split(|c: char| c == '-' || c == '.' || c.is_ascii_digit() && c != '2')
+        .filter(|p| !p.is_empty())
+        .collect();
+    for (i, w) in FOLDED.identity.iter().enumerate() {
+        let hit = if w.len() <= 2 {
+            parts.iter().any(|p| p == w)
+        } else {
+            folded.contains(w.as_str())
+        };
+        if hit {
+            return IDENTITY.get(i).copied();
+        }
+    }
+    None
+}
+
+/// `folded` is made only of known words, digits and hyphens (and is not empty).
+pub fn is_made_of_words(folded: &str) -> bool {
+    let pieces: Vec<&str> = folded
+        .split(|c: char| c == '-' || c.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .collect();
+    !folded.is_empty() && pieces.iter().all(|p| splits_into_words(p))
+}
+
+fn splits_into_words(piece: &str) -> bool {
+    let n = piece.len();
+    if n > 64 {
+        return false;
+    }
+    // reachable[i]: piece[..i] splits into words.
+    let mut reachable = vec![false; n + 1];
+    if let Some(r) = reachable.get_mut(0) {
+        *r = true;
+    }
+    for i in 0..n {
+        if !reachable.get(i).copied().unwrap_or(false) {
+            continue;
+        }
+        let rest = piece.get(i..).unwrap_or("");
+        for w in &FOLDED.all {
+            if rest.starts_with(w.as_str()) {
+                if let Some(r) = reachable.get_mut(i + w.len()) {
+                    *r = true;
+                }
+            }
+        }
+    }
+    reachable.get(n).copied().unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identity_words_are_found_in_folded_labels() {
+        assert_eq!(identity_word_in(&comparison_form("-okta")), Some("okta"));
+        assert_eq!(
+            identity_word_in(&comparison_form("oktalogin-")),
+            Some("okta")
+        );
+        assert_eq!(identity_word_in(&comparison_form("-hr")), Some("hr"));
+        assert_eq!(
+            identity_word_in(&comparison_form("three")),
+            None,
+            "hr only as a part"
+        );
+        assert_eq!(identity_word_in(&comparison_form("fans")), None);
+    }
+
+    #[test]
+    fn word_splitting() {
+        assert!(is_made_of_words(&comparison_form("support")));
+        assert!(is_made_of_words(&comparison_form("my-login24")));
+        assert!(is_made_of_words(&comparison_form("idverify")));
+        assert!(!is_made_of_words(&comparison_form("pine")));
+        assert!(!is_made_of_words(""));
+    }
+}

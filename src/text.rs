@@ -1,0 +1,236 @@
+//! Normalising free text before links are searched for.
+//!
+//! SMS and clipboard text hides links in ways a link finder does not see:
+//! defanged forms (`hxxps[:]//example[.]com`), look-alike dots (`example。com`),
+//! and invisible or direction-changing characters inside a word. [`normalize`]
+//! undoes all of these in one linear pass and remembers every edit, so that a
+//! span found in the normalised text maps back to the exact bytes the person
+//! saw ([`Normalized::original_span`]), and so that rules can say what was
+//! hidden inside a link ([`Normalized::edits_within`]).
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// What one edit of the normalising pass undid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EditKind {
+    /// A defanged form (`hxxp`, `[.]`, `(dot)`, `[:]`, `[@]`) was turned back into a link.
+    Refanged,
+    /// A dot from another writing system (`。`, `．`, `｡`) was read as `.`.
+    LookalikeDot,
+    /// An invisible character (zero-width space or joiner, soft hyphen, BOM) was removed.
+    Invisible(char),
+    /// A character that changes the direction of text (bidi control) was removed.
+    Bidi(char),
+}
+
+/// One change made by [`normalize`], in both coordinate systems.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    /// Byte range in the normalised text (empty for a removal).
+    pub normalized: Range<usize>,
+    /// Byte range in the original text.
+    pub original: Range<usize>,
+    /// What was undone.
+    pub kind: EditKind,
+}
+
+/// Text after the normalising pass, with the map back to the original.
+#[derive(Debug, Clone)]
+pub struct Normalized {
+    /// The normalised text, in which links are searched for.
+    pub text: String,
+    /// Every edit, in order.
+    pub edits: Vec<Edit>,
+}
+
+// One alternation, so the pass is a single linear scan (the `regex` crate
+// guarantees linear time in the input size).
+static PATTERN: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)",
+        // 1: scheme: hxxp, hXXps, h**p, h__p with : or [:] or (:)
+        r"(\bh(?:xx|\*\*|__|tt)p(s?)\s?(?:\[:\]|\(:\)|\{:\}|:)\s?(?:\[/\]|/){2})",
+        // 3: bracketed dot or the word dot in brackets
+        r"|(\s?(?:\[\s?\.\s?\]|\(\s?\.\s?\)|\{\s?\.\s?\}|\[dot\]|\(dot\)|\{dot\})\s?)",
+        // 4: bracketed at
+        r"|(\s?(?:\[@\]|\(@\)|\{@\}|\[at\]|\(at\)|\{at\})\s?)",
+        // 5: look-alike dots
+        r"|([\x{3002}\x{FF0E}\x{FF61}])",
+        // 6: invisible characters
+        r"|([\x{200B}\x{200C}\x{200D}\x{2060}\x{FEFF}\x{00AD}\x{180E}])",
+        // 7: bidi controls
+        r"|([\x{202A}-\x{202E}\x{2066}-\x{2069}\x{200E}\x{200F}\x{061C}])",
+    ))
+    .ok()
+});
+
+/// Undo defanging, look-alike dots and invisible characters, in one pass.
+///
+/// Runs in time linear in `input.len()`; never fails. Text with nothing to
+/// undo is returned unchanged with no edits.
+pub fn normalize(input: &str) -> Normalized {
+    let Some(pattern) = PATTERN.as_ref() else {
+        return Normalized {
+            text: input.to_owned(),
+            edits: Vec::new(),
+        };
+    };
+    let mut text = String::with_capacity(input.len());
+    let mut edits = Vec::new();
+    let mut copied_to = 0;
+    for caps in pattern.captures_iter(input) {
+        let Some(whole) = caps.get(0) else { continue };
+        let (replacement, kind): (String, EditKind) = if caps.get(1).is_some() {
+            let secure = caps.get(2).is_some_and(|m| !m.as_str().is_empty());
+            let scheme = if secure { "https://" } else { "http://" };
+            (scheme.to_owned(), EditKind::Refanged)
+        } else if caps.get(3).is_some() {
+            (".".to_owned(), EditKind::Refanged)
+        } else if caps.get(4).is_some() {
+            ("@".to_owned(), EditKind::Refanged)
+        } else if caps.get(5).is_some() {
+            (".".to_owned(), EditKind::LookalikeDot)
+        } else if let Some(m) = caps.get(6) {
+            let c = m.as_str().chars().next().unwrap_or('\u{200B}');
+            (String::new(), EditKind::Invisible(c))
+        } else if let Some(m) = caps.get(7) {
+            let c = m.as_str().chars().next().unwrap_or('\u{202E}');
+            (String::new(), EditKind::Bidi(c))
+        } else {
+            continue;
+        };
+        if replacement.eq_ignore_ascii_case(whole.as_str()) {
+            // `https://` matched the scheme alternative but needs no change.
+            continue;
+        }
+        text.push_str(&input[copied_to..whole.start()]);
+        let start = text.len();
+        text.push_str(&replacement);
+        edits.push(Edit {
+            normalized: start..text.len(),
+            original: whole.range(),
+            kind,
+        });
+        copied_to = whole.end();
+    }
+    if edits.is_empty() {
+        return Normalized {
+            text: input.to_owned(),
+            edits,
+        };
+    }
+    text.push_str(&input[copied_to..]);
+    Normalized { text, edits }
+}
+
+impl Normalized {
+    /// Map a byte range of the normalised text back to the original text.
+    ///
+    /// The result always lies inside the original text and on character
+    /// boundaries, whatever range is given.
+    pub fn original_span(&self, span: Range<usize>) -> Range<usize> {
+        let start = self.map_start(span.start);
+        let end = self.map_end(span.end).max(start);
+        start..end
+    }
+
+    fn map_start(&self, p: usize) -> usize {
+        // Last edit that starts at or before p.
+        let i = self.edits.partition_point(|e| e.normalized.start <= p);
+        match i.checked_sub(1).and_then(|i| self.edits.get(i)) {
+            None => p,
+            Some(e) if p < e.normalized.end => e.original.start,
+            Some(e) => e.original.end + (p - e.normalized.end),
+        }
+    }
+
+    fn map_end(&self, p: usize) -> usize {
+        // Last edit that starts strictly before p.
+        let i = self.edits.partition_point(|e| e.normalized.start < p);
+        match i.checked_sub(1).and_then(|i| self.edits.get(i)) {
+            None => p,
+            Some(e) if p <= e.normalized.end => e.original.end,
+            Some(e) => e.original.end + (p - e.normalized.end),
+        }
+    }
+
+    /// The edits that lie inside a span of the normalised text.
+    pub fn edits_within(&self, span: Range<usize>) -> impl Iterator<Item = &Edit> {
+        let first = self
+            .edits
+            .partition_point(|e| e.normalized.start < span.start);
+        self.edits
+            .get(first..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(move |e| e.normalized.start < span.end)
+            .filter(move |e| e.normalized.start > span.start || !e.normalized.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(s: &str) -> String {
+        normalize(s).text
+    }
+
+    #[test]
+    fn refangs_schemes_dots_and_at() {
+        assert_eq!(
+            norm("hxxps[:]//twilio-okta[.]net/x"),
+            "https://twilio-okta.net/x"
+        );
+        assert_eq!(norm("hXXp://a(.)b(dot)c"), "http://a.b.c");
+        assert_eq!(norm("example [dot] com"), "example.com");
+        assert_eq!(norm("it[@]twilio-help[.]com"), "it@twilio-help.com");
+        assert_eq!(norm("h**ps://x.com"), "https://x.com");
+    }
+
+    #[test]
+    fn plain_text_is_untouched() {
+        let n = normalize("Log in at https://twilio.com today (really).");
+        assert!(n.edits.is_empty());
+        assert_eq!(n.text, "Log in at https://twilio.com today (really).");
+    }
+
+    #[test]
+    fn removes_invisible_and_bidi_and_maps_back() {
+        let input = "go to tw\u{200B}ilio\u{202E}.com now";
+        let n = normalize(input);
+        assert_eq!(n.text, "go to twilio.com now");
+        let start = n.text.find("twilio").unwrap();
+        let span = n.original_span(start..start + "twilio.com".len());
+        assert_eq!(&input[span.clone()], "tw\u{200B}ilio\u{202E}.com");
+        let kinds: Vec<_> = n.edits_within(start..start + 10).map(|e| e.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![EditKind::Invisible('\u{200B}'), EditKind::Bidi('\u{202E}')]
+        );
+    }
+
+    #[test]
+    fn lookalike_dots() {
+        let n = normalize("twilio\u{3002}com");
+        assert_eq!(n.text, "twilio.com");
+        assert_eq!(n.edits[0].kind, EditKind::LookalikeDot);
+        assert_eq!(n.original_span(0..10), 0.."twilio\u{3002}com".len());
+    }
+
+    #[test]
+    fn refanging_is_idempotent() {
+        for s in [
+            "hxxps[:]//a[.]b",
+            "x(.)y [dot] z",
+            "plain text",
+            "a\u{200B}b",
+        ] {
+            let once = norm(s);
+            assert_eq!(norm(&once), once);
+        }
+    }
+}
