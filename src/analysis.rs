@@ -116,9 +116,18 @@ pub fn analyze(text: &str, policy: &Policy) -> Analysis {
     }
     let links: Vec<LinkAnalysis> = links.into_iter().map(|l| analyze_link(l, policy)).collect();
     let risky_link = links.iter().any(|l| l.verdict != Verdict::Safe);
+    // Message rules read the words, not the links ("teamviewer.com" is a
+    // link, not a request to install TeamViewer).
+    let mut words = norm.text.clone().into_bytes();
+    for l in &links {
+        if let Some(bytes) = words.get_mut(l.link.normalized_span.clone()) {
+            bytes.fill(b' ');
+        }
+    }
+    let words = String::from_utf8_lossy(&words);
     let mut message_findings: Vec<Finding> = MESSAGE_RULES
         .iter()
-        .flat_map(|r| (r.check)(&norm.text, risky_link, policy))
+        .flat_map(|r| (r.check)(&words, risky_link, policy))
         .collect();
     message_findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     let verdict = links

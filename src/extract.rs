@@ -28,6 +28,8 @@ pub enum Kind {
 pub struct Link {
     /// Byte span in the original text (on character boundaries).
     pub span: Range<usize>,
+    /// Byte span in the normalised text.
+    pub normalized_span: Range<usize>,
     /// Exactly the text the person saw.
     pub text: String,
     /// The link after refanging, as it would be opened (never opened here).
@@ -147,11 +149,12 @@ fn build(
         v.dedup();
         v
     };
-    let original = norm.original_span(span);
+    let original = norm.original_span(span.clone());
     // The span is on char boundaries by construction; stay total anyway.
     let text = input.get(original.clone()).unwrap_or_default().to_owned();
     let mut link = Link {
         span: original,
+        normalized_span: span,
         text,
         url: candidate.to_owned(),
         kind,

@@ -198,8 +198,9 @@ pub fn comparison_form(s: &str) -> String {
 }
 
 /// Fold ASCII characters that are easy to mistake for one another into one
-/// class each (`1`, `i`, `l`, `|` → `l`; `0` → `o`; `rn`, `m` → `rn`; `vv` → `w`;
-/// `cl` → `d`; `b` → `d`; `q` → `g`; `c` → `e`; `v` → `u`; `5` → `s`; `3` → `e`).
+/// class each (`1`, `i`, `l`, `|` → `l`; `0` → `o`; `rn`, `nn`, `m` → `rn`;
+/// `vv`, `uu`, `vu`, `uv` → `w`; `cl`, `c1`, `ci` → `d`; `lh` → `h`; `b` → `d`;
+/// `q` → `g`; `c` → `e`; `v` → `u`; `5` → `s`; `3` → `e`).
 ///
 /// Only for comparing; never shown. Taken from the ASCII homoglyph table that
 /// dnstwist generates lookalikes with.
@@ -211,10 +212,9 @@ pub fn visual_fold(s: &str) -> String {
         let next = bytes.get(i + 1).copied();
         let pair = match (b, next) {
             (b'r', Some(b'n')) | (b'n', Some(b'n')) => Some("rn"),
-            (b'v', Some(b'v')) => Some("w"),
-            (b'c', Some(b'l')) => Some("d"),
+            (b'v' | b'u', Some(b'v' | b'u')) => Some("w"),
+            (b'c', Some(b'l' | b'1' | b'i' | b'|')) => Some("d"),
             (b'l', Some(b'h')) => Some("h"),
-            (b'l', Some(b'c')) => Some("k"),
             _ => None,
         };
         if let Some(p) = pair {

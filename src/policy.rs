@@ -15,7 +15,7 @@
 //! keywords = ["twilio"]   # optional
 //! ```
 //!
-//! Extensions (optional): `[[brand]] sign_in`, `common_word`, `country_sites`.
+//! Extensions (optional): `[[brand]] sign_in`, `widely_used`, `country_sites`.
 //! [`PolicyFile`] is the file as written; [`Policy`] is the checked, compiled
 //! form every rule reads. With no file, [`Policy::builtin`] protects widely
 //! impersonated brands (`assets/default-policy.toml`).
@@ -75,10 +75,16 @@ pub struct BrandSection {
     /// Extension: the brand's real sign-in pages, named in explanations.
     #[serde(default)]
     pub sign_in: Vec<String>,
-    /// Extension: the name is an everyday word (Apple, Chase), so it only
-    /// counts when joined to a known lure word, not inside any longer word.
+    /// Extension: the name is common in unrelated, legitimate domains: an
+    /// everyday word (Apple, Chase) or a household name that third-party
+    /// sites build on (google-analytics.com, paypal-community.com). Then a
+    /// combination counts only with known lure words (`apple-id-verify`),
+    /// misspellings only one edit away with Chromium's false-positive
+    /// filters, and the bare name under another suffix is `suspicious`
+    /// rather than `dangerous`. Leave it off for an organisation's own,
+    /// distinctive names: there any combination is a warning.
     #[serde(default)]
-    pub common_word: bool,
+    pub widely_used: bool,
     /// Extension: the brand runs sites under many country suffixes
     /// (google.de, amazon.fr); its name under an unlisted country suffix is
     /// suspicious rather than dangerous.
@@ -140,8 +146,8 @@ pub struct Brand {
     pub keywords: Vec<Keyword>,
     /// The brand's own sign-in pages.
     pub sign_in: Vec<String>,
-    /// See [`BrandSection::common_word`].
-    pub common_word: bool,
+    /// See [`BrandSection::widely_used`].
+    pub widely_used: bool,
     /// See [`BrandSection::country_sites`].
     pub country_sites: bool,
 }
@@ -281,7 +287,7 @@ impl Policy {
                 domains,
                 keywords,
                 sign_in: section.sign_in,
-                common_word: section.common_word,
+                widely_used: section.widely_used,
                 country_sites: section.country_sites,
             });
         }
@@ -344,6 +350,16 @@ impl Policy {
                     || (host.is_at_or_under(d) && !user_content && !hosting::is_shared_platform(d))
             })
         })
+    }
+
+    /// The host is at or under a domain some brand lists, even where that
+    /// does not make it safe (a customer's tenant on `okta.com`, user content
+    /// on `googleusercontent.com`). Brand-imitation rules leave such hosts alone:
+    /// they are the brand's own infrastructure, not a lookalike of it.
+    pub fn listed(&self, host: &crate::host::HostFacts) -> bool {
+        self.brands
+            .iter()
+            .any(|b| b.domains.iter().any(|d| host.is_at_or_under(d)))
     }
 
     /// The organisation's name, or a neutral phrase when the policy has none.

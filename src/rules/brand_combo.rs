@@ -20,7 +20,7 @@
 //!
 //! ## Not flagged
 //! `twilio.com` (own), `twilio.net` (see `brand-other-suffix`), and for brands
-//! marked `common_word` (Apple, Chase) a name inside another word:
+//! marked `widely_used` (Apple, Chase) a name inside another word:
 //! `pineapple.com`, `purchase.com`. Keywords shorter than five letters (`okta`,
 //! `ups`) must stand as a word of their own too (`okta-login`, not `boktal`).
 
@@ -43,7 +43,7 @@ const MIN_FREE_KEYWORD: usize = 5;
 
 fn check(link: &Link, policy: &Policy, out: &mut Vec<Finding>) {
     let Some(host) = &link.host else { return };
-    if host.registrable.is_none() || policy.owner_of(host).is_some() {
+    if host.registrable.is_none() || policy.listed(host) {
         return;
     }
     let folded = host.label_folded.as_str();
@@ -60,7 +60,7 @@ fn check(link: &Link, policy: &Policy, out: &mut Vec<Finding>) {
         }
         let left = folded.get(..hit.start).unwrap_or("");
         let right = folded.get(hit.end..).unwrap_or("");
-        if brand.common_word && !rest_is_words(left, right) {
+        if brand.widely_used && !rest_is_words(left, right) {
             continue;
         }
         if kw.text.chars().count() < MIN_FREE_KEYWORD && !token_is_word(left, right) {
@@ -72,6 +72,10 @@ fn check(link: &Link, policy: &Policy, out: &mut Vec<Finding>) {
             || identity_word_in(&kw.folded).is_some()
         {
             Severity::Dangerous
+        } else if brand.widely_used {
+            // Household names with filler words are mostly the brand's own or
+            // fan sites (microsoftstore.com, zoominfo.com): worth a mention only.
+            Severity::Info
         } else {
             Severity::Suspicious
         };
@@ -200,7 +204,7 @@ mod tests {
     }
 
     #[test]
-    fn common_words_and_short_names_need_a_lure_word() {
+    fn widely_useds_and_short_names_need_a_lure_word() {
         let p = builtin();
         assert_eq!(run(&RULE, &p, "pineapple.com"), "");
         assert_eq!(run(&RULE, &p, "purchase.com"), "");

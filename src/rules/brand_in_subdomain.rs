@@ -26,7 +26,7 @@ use super::{Finding, LinkRule, Severity, possessive};
 use crate::extract::Link;
 use crate::host::comparison_form;
 use crate::policy::Policy;
-use crate::rules::hosting::identity_platform;
+use crate::rules::hosting::{identity_platform, is_cdn_infrastructure};
 
 /// The registry entry.
 pub const RULE: LinkRule = LinkRule {
@@ -41,7 +41,7 @@ fn check(link: &Link, policy: &Policy, out: &mut Vec<Finding>) {
     let Some(registrable) = host.registrable.as_deref() else {
         return;
     };
-    if host.subdomain.is_empty() || policy.owner_of(host).is_some() {
+    if host.subdomain.is_empty() || policy.listed(host) || is_cdn_infrastructure(registrable) {
         return;
     }
     let reg = host.display_registrable();
@@ -119,32 +119,34 @@ fn check(link: &Link, policy: &Policy, out: &mut Vec<Finding>) {
         });
         return;
     }
-    // 3. A brand name split across a dot.
-    let joined = comparison_form(&format!("{}.{}", host.subdomain, host.label).replace('.', ""));
-    for hit in policy.keyword_hits(&joined) {
-        let Some(brand) = policy.brands.get(hit.brand) else {
-            continue;
-        };
-        let whole_labels = host
-            .subdomain
-            .split('.')
-            .chain(std::iter::once(host.label.as_str()))
-            .any(|l| comparison_form(l).contains(joined.get(hit.start..hit.end).unwrap_or("\0")));
-        if whole_labels {
-            continue;
-        }
-        out.push(Finding {
-            rule: RULE.id,
-            severity: Severity::Suspicious,
-            brand: Some(hit.brand),
-            explanation: format!(
-                "{} is not {}: it splits {} name with a dot, and the real site is {reg}.",
-                host.display(),
-                possessive(&brand.name),
-                possessive(&brand.name)
-            ),
+    // 3. A brand name split across a dot, literally (`tw.ilio.com`).
+    let joined = format!("{}{}", host.subdomain, host.label)
+        .replace('.', "")
+        .to_lowercase();
+    for (bi, brand) in policy.brands.iter().enumerate() {
+        let split = brand.keywords.iter().any(|kw| {
+            kw.text.chars().count() >= 4
+                && joined.contains(kw.text.as_str())
+                && !host
+                    .subdomain
+                    .split('.')
+                    .chain(std::iter::once(host.label.as_str()))
+                    .any(|l| l.to_lowercase().contains(kw.text.as_str()))
         });
-        return;
+        if split {
+            out.push(Finding {
+                rule: RULE.id,
+                severity: Severity::Suspicious,
+                brand: Some(bi),
+                explanation: format!(
+                    "{} is not {}: it splits {} name with a dot, and the real site is {reg}.",
+                    host.display(),
+                    possessive(&brand.name),
+                    possessive(&brand.name)
+                ),
+            });
+            return;
+        }
     }
 }
 

@@ -17,7 +17,8 @@
 //! `https://bit.ly/3xYz` → info.
 //!
 //! ## Not flagged
-//! `bitly.example.com`, a company's own domains.
+//! `bitly.example.com`, a company's own domains, the providers' own sites
+//! (`no-ip.com`, `https://bit.ly/`).
 
 use super::hosting::{HostingKind, classify};
 use super::{Finding, LinkRule, Severity};
@@ -40,6 +41,11 @@ fn check(link: &Link, policy: &Policy, out: &mut Vec<Finding>) {
     let Some((kind, service)) = classify(&host.ascii) else {
         return;
     };
+    // The provider's own site (`no-ip.com`, `bit.ly/`) hides nothing.
+    let path = link.parsed.as_ref().map_or("", |u| u.path());
+    if host.ascii == service && (kind != HostingKind::Shortener || path.len() <= 1) {
+        return;
+    }
     let (severity, explanation) = match kind {
         HostingKind::Shortener => (
             Severity::Info,
@@ -92,6 +98,8 @@ mod tests {
             "bitly.example.com",
             "https://twilio.com",
             "https://example.com",
+            "no-ip.com",
+            "https://bit.ly/",
         ] {
             assert_eq!(run(&RULE, &p, text), "", "{text}");
         }

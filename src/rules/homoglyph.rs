@@ -40,14 +40,16 @@ pub const RULE: LinkRule = LinkRule {
 
 fn check(link: &Link, policy: &Policy, out: &mut Vec<Finding>) {
     let Some(host) = &link.host else { return };
-    if host.registrable.is_none() || policy.owner_of(host).is_some() {
+    if host.registrable.is_none() || policy.listed(host) {
         return;
     }
     let label = host.label.to_lowercase();
     let folded = host.label_folded.as_str();
     for (bi, brand) in policy.brands.iter().enumerate() {
         for kw in &brand.keywords {
+            // Three-letter names (`dpd`, `bpd`) collide by chance.
             let same_look = folded == kw.folded
+                && (host.non_ascii || kw.text.chars().count() >= 4)
                 && label != kw.text
                 && !super::typosquat::is_transposition(&label, &kw.text);
             let accented_near = host.non_ascii

@@ -168,6 +168,53 @@ pub const IDENTITY_PLATFORMS: &[&str] = &[
     "jumpcloud.com",
 ];
 
+/// CDN and DNS infrastructure whose host names embed their customers'
+/// domains by convention (`www.apple.com.edgekey.net`). Only the CDN creates
+/// such names, for the customer; they are not lookalikes.
+pub const CDN_INFRASTRUCTURE: &[&str] = &[
+    "akadns.net",
+    "akamaiedge.net",
+    "edgekey.net",
+    "edgesuite.net",
+    "akamaized.net",
+    "akamaihd.net",
+    "msedge.net",
+    "nsatc.net",
+    "apple-dns.net",
+    "aaplimg.com",
+    "trafficmanager.net",
+    "worldfcdn.com",
+    "fastly.net",
+    "map.fastly.net",
+    "cdn.cloudflare.net",
+    "azurefd.net",
+    "llnwd.net",
+    "edgecastcdn.net",
+    "a-msedge.net",
+    "b-msedge.net",
+    "e-msedge.net",
+    "k-msedge.net",
+    "l-msedge.net",
+    "s-msedge.net",
+    "t-msedge.net",
+    "spo-msedge.net",
+    "wsdvs.com",
+    "bytetcdn.com",
+    "kunlunsl.com",
+    "baishan-cloud.net",
+    "indiafcdn.com",
+    "myqcloud.com",
+    "cdngslb.com",
+    "chinacache.net",
+    "cdn20.com",
+    "footprint.net",
+];
+
+/// A registrable domain of CDN infrastructure.
+pub fn is_cdn_infrastructure(registrable: &str) -> bool {
+    on_list(CDN_INFRASTRUCTURE, registrable).is_some()
+}
+
 /// Which list a registrable domain (or host) is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HostingKind {

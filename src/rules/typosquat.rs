@@ -15,9 +15,11 @@
 //!
 //! ## Not flagged
 //! `twilio.com`, exact-name or look-alike matches (other rules), names that
-//! are not near a keyword, and for `common_word` brands Chromium's
-//! false-positive filters: an edit at the first letter (`hank`/`tank`) or
-//! names that differ only in trailing digits.
+//! are not near a keyword, names shorter than five letters (`auth`), and
+//! Chromium's false-positive filters for keywords under six letters and
+//! `widely_used` brands: an edit at the first letter (`gmail`/`tmall`) or
+//! names that differ only in trailing digits. Folded keywords of eight or
+//! more letters are also matched within two look-alike edits.
 
 use super::{Finding, LinkRule, Severity, possessive};
 use crate::extract::Link;
@@ -33,10 +35,15 @@ pub const RULE: LinkRule = LinkRule {
 
 /// Keywords shorter than this are too short to compare by edits.
 const MIN_KEYWORD: usize = 5;
+/// Below this length an edit at the first letter is too often another real
+/// name (`gmail`/`tmall`), as Chromium found.
+const LONG_ENOUGH_FOR_FIRST_LETTER: usize = 6;
+/// Folded keywords at least this long are compared within two edits.
+const LONG_KEYWORD: usize = 8;
 
 fn check(link: &Link, policy: &Policy, out: &mut Vec<Finding>) {
     let Some(host) = &link.host else { return };
-    if host.registrable.is_none() || host.non_ascii || policy.owner_of(host).is_some() {
+    if host.registrable.is_none() || host.non_ascii || policy.listed(host) {
         return;
     }
     let label = host.label.to_lowercase();
@@ -44,7 +51,7 @@ fn check(link: &Link, policy: &Policy, out: &mut Vec<Finding>) {
     for (bi, brand) in policy.brands.iter().enumerate() {
         for kw in &brand.keywords {
             let n = kw.text.chars().count();
-            if n < MIN_KEYWORD || label == kw.text {
+            if n < MIN_KEYWORD || label == kw.text || label.chars().count() < MIN_KEYWORD {
                 continue;
             }
             // Same look but not a swap of two letters: that is `homoglyph`'s.
@@ -53,11 +60,17 @@ fn check(link: &Link, policy: &Policy, out: &mut Vec<Finding>) {
             }
             let dehyphenated = label.contains('-') && label.replace('-', "") == kw.text;
             let raw = near(&label, &kw.text);
-            let near_folded = near(folded, &kw.folded);
+            // Long names survive two look-alike edits (`senelgrid`, `serdgridl`).
+            let near_folded = near(folded, &kw.folded)
+                || (!brand.widely_used
+                    && kw.folded.len() >= LONG_KEYWORD
+                    && within_two(folded, &kw.folded));
             if !(dehyphenated || raw || near_folded) {
                 continue;
             }
-            if brand.common_word && chromium_false_positive(&label, &kw.text) {
+            if (brand.widely_used || n < LONG_ENOUGH_FOR_FIRST_LETTER)
+                && chromium_false_positive(&label, &kw.text)
+            {
                 continue;
             }
             let how = if raw {
@@ -76,7 +89,13 @@ fn check(link: &Link, policy: &Policy, out: &mut Vec<Finding>) {
             };
             out.push(Finding {
                 rule: RULE.id,
-                severity: Severity::Suspicious,
+                // Near-misses of household names are too often other real
+                // sites (Chromium keeps them as metrics only): a mention.
+                severity: if brand.widely_used {
+                    Severity::Info
+                } else {
+                    Severity::Suspicious
+                },
                 brand: Some(bi),
                 explanation: format!(
                     "{} is not {}: it {how}.",
@@ -92,6 +111,10 @@ fn check(link: &Link, policy: &Policy, out: &mut Vec<Finding>) {
 /// Optimal-string-alignment distance of exactly one, with a cheap length check first.
 fn near(a: &str, b: &str) -> bool {
     a.len().abs_diff(b.len()) <= 2 && strsim::osa_distance(a, b) == 1
+}
+
+fn within_two(a: &str, b: &str) -> bool {
+    a.len().abs_diff(b.len()) <= 2 && strsim::osa_distance(a, b) <= 2
 }
 
 /// `a` is `b` with two neighbouring characters swapped.

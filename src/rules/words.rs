@@ -3,8 +3,9 @@
 //! `IDENTITY` words are what the 0ktapus / Scattered Spider campaigns put next
 //! to a company name (CISA AA23-320A: `-sso`, `-servicedesk`, `-okta`,
 //! `-helpdesk`, `-cms`, `oktalogin-`; Twilio's report: "Twilio", "Okta",
-//! "SSO"), plus the security words Chromium's combo-squatting check uses. A
-//! brand name joined to one of them is `dangerous`.
+//! "SSO"), the security words Chromium's combo-squatting check uses, and the
+//! consumer lure words of parcel, bank and prize smishing (`-tracking`,
+//! `-refund`). A brand name joined to one of them is `dangerous`.
 //! `GENERIC` words are common filler in lookalike names (`my-`, `-online`,
 //! `-app`). They only count towards recognising a brand name as a separate
 //! word (`apple-online` is Apple plus a word; `pineapple` is not).
