@@ -62,25 +62,33 @@ static SCHEME_URL: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r#"(?i)\b(?:https?|ftp|wss?)://[^\s<>"'`\p{So}\p{Cc}]+"#).ok());
 
 /// Drop trailing punctuation that belongs to the sentence, and closing
-/// brackets that were opened outside the link.
+/// brackets that were opened outside the link. Linear: brackets are counted
+/// once, then adjusted as characters are dropped.
 fn trim_trailing(link: &str) -> &str {
+    let count = |c: char| link.bytes().filter(|b| *b == c as u8).count();
+    let mut balance = [
+        ('(', ')', count('('), count(')')),
+        ('[', ']', count('['), count(']')),
+        ('{', '}', count('{'), count('}')),
+    ];
     let mut s = link;
-    loop {
-        let Some(last) = s.chars().last() else {
-            return s;
-        };
+    while let Some(last) = s.chars().last() {
         let drop = match last {
             '.' | ',' | ';' | ':' | '!' | '?' | '*' | '_' | '~' | '\u{2019}' | '\u{201D}' => true,
-            ')' => s.matches('(').count() < s.matches(')').count(),
-            ']' => s.matches('[').count() < s.matches(']').count(),
-            '}' => s.matches('{').count() < s.matches('}').count(),
-            _ => false,
+            _ => match balance.iter_mut().find(|(_, close, _, _)| *close == last) {
+                Some((_, _, opens, closes)) if *opens < *closes => {
+                    *closes -= 1;
+                    true
+                }
+                _ => false,
+            },
         };
         if !drop {
-            return s;
+            break;
         }
         s = &s[..s.len() - last.len_utf8()];
     }
+    s
 }
 
 /// Find links in `norm` (the normalised form of `input`), at most `max` of

@@ -24,6 +24,8 @@ pub enum EditKind {
     Invisible(char),
     /// A character that changes the direction of text (bidi control) was removed.
     Bidi(char),
+    /// A symbol (emoji, ™, ©) was read as a space: people read it as a separator.
+    Symbol,
 }
 
 /// One change made by [`normalize`], in both coordinate systems.
@@ -59,10 +61,12 @@ static PATTERN: LazyLock<Option<Regex>> = LazyLock::new(|| {
         r"|(\s?(?:\[@\]|\(@\)|\{@\}|\[at\]|\(at\)|\{at\})\s?)",
         // 5: look-alike dots
         r"|([\x{3002}\x{FF0E}\x{FF61}])",
-        // 6: invisible characters
-        r"|([\x{200B}\x{200C}\x{200D}\x{2060}\x{FEFF}\x{00AD}\x{180E}])",
+        // 6: invisible characters (incl. emoji variation selectors)
+        r"|([\x{200B}\x{200C}\x{200D}\x{2060}\x{FEFF}\x{00AD}\x{180E}\x{FE0E}\x{FE0F}])",
         // 7: bidi controls
         r"|([\x{202A}-\x{202E}\x{2066}-\x{2069}\x{200E}\x{200F}\x{061C}])",
+        // 8: symbols (emoji, pictographs, ™, ©)
+        r"|(\p{So})",
     ))
     .ok()
 });
@@ -99,6 +103,8 @@ pub fn normalize(input: &str) -> Normalized {
         } else if let Some(m) = caps.get(7) {
             let c = m.as_str().chars().next().unwrap_or('\u{202E}');
             (String::new(), EditKind::Bidi(c))
+        } else if caps.get(8).is_some() {
+            (" ".to_owned(), EditKind::Symbol)
         } else {
             continue;
         };
@@ -211,6 +217,14 @@ mod tests {
             kinds,
             vec![EditKind::Invisible('\u{200B}'), EditKind::Bidi('\u{202E}')]
         );
+    }
+
+    #[test]
+    fn symbols_separate_words() {
+        let input = "\u{1F449}twilio-okta.com\u{1F448} ok\u{2122}";
+        let n = normalize(input);
+        assert_eq!(n.text, " twilio-okta.com  ok ");
+        assert_eq!(&input[n.original_span(1..16)], "twilio-okta.com");
     }
 
     #[test]

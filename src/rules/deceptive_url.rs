@@ -118,7 +118,7 @@ fn check(link: &Link, policy: &Policy, out: &mut Vec<Finding>) {
             EditKind::Bidi(_) => bidi = true,
             EditKind::Invisible(_) => invisible = true,
             EditKind::LookalikeDot => dots = true,
-            EditKind::Refanged => {}
+            EditKind::Refanged | EditKind::Symbol => {}
         }
     }
     let what = if link.kind == Kind::Email {

@@ -1,0 +1,74 @@
+//! Hostile and broken input: never a panic, always an answer, caps said out loud.
+
+use secondlook::analysis::analyze_bytes;
+use secondlook::{MAX_LINKS, MAX_TEXT_BYTES, Verdict, analyze};
+
+use crate::twilio;
+
+#[test]
+fn empty_and_whitespace() {
+    let p = twilio();
+    for t in ["", " ", "\n\n\t"] {
+        let a = analyze(t, &p);
+        assert_eq!(a.verdict, Verdict::Unknown);
+        assert!(a.links.is_empty());
+    }
+}
+
+#[test]
+fn binary_and_invalid_utf8_are_repaired_and_said_so() {
+    let mut bytes: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
+    bytes.extend_from_slice(b" log in at twilio-sso.com ");
+    bytes.extend_from_slice(&[0xff, 0xfe, 0xc3]);
+    let a = analyze_bytes(&bytes, bytes.len(), &twilio());
+    assert_eq!(a.verdict, Verdict::Dangerous);
+    assert!(a.notes.iter().any(|n| n.contains("not valid text")));
+}
+
+#[test]
+fn ten_megabytes_are_capped_and_the_cap_is_said() {
+    let big = "a".repeat(10 * 1024 * 1024) + " twilio-sso.com";
+    let a = analyze(&big, &twilio());
+    assert!(a.links.is_empty(), "the link after the cap is not seen");
+    assert!(a.notes[0].starts_with(&format!("Only the first {MAX_TEXT_BYTES} of")));
+    assert!(a.explanation.contains("Only the first"));
+}
+
+#[test]
+fn a_million_dots_and_deep_brackets() {
+    let p = twilio();
+    let dots = ".".repeat(1_000_000);
+    assert_eq!(analyze(&dots, &p).verdict, Verdict::Unknown);
+    let nested = "(".repeat(100_000) + "twilio-sso.com" + &")".repeat(100_000);
+    let a = analyze(&nested, &p);
+    assert_eq!(a.verdict, Verdict::Dangerous);
+    assert_eq!(a.links[0].link.text, "twilio-sso.com");
+    let brackets = "[".repeat(200_000) + "hxxps[:]//evil[.]com" + &"]".repeat(200_000);
+    let _ = analyze(&brackets, &p);
+}
+
+#[test]
+fn too_many_links_are_capped() {
+    let many = "twilio-sso.com ".repeat(MAX_LINKS + 50);
+    let a = analyze(&many, &twilio());
+    assert_eq!(a.links.len(), MAX_LINKS);
+    assert!(
+        a.notes
+            .iter()
+            .any(|n| n.contains(&format!("Only the first {MAX_LINKS} links")))
+    );
+}
+
+#[test]
+fn long_labels_and_hosts() {
+    let p = twilio();
+    let label = "a".repeat(300);
+    for text in [
+        format!("https://{label}.com/"),
+        format!("https://{}twilio.com/", "x.".repeat(200)),
+        format!("{label}-twilio-sso.com"),
+        format!("https://{}", "xn--".repeat(1000)),
+    ] {
+        let _ = analyze(&text, &p);
+    }
+}

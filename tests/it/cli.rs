@@ -1,0 +1,183 @@
+//! The command line, run as a real process (the contract scripts depend on).
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use crate::data;
+
+fn secondlook(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_secondlook"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    {
+        let mut input = child.stdin.take().expect("stdin");
+        if let Some(bytes) = stdin {
+            // A reader that stops early (a cap) may close the pipe: fine.
+            let _ = input.write_all(bytes);
+        }
+    }
+    child.wait_with_output().expect("binary finishes")
+}
+
+fn policy() -> String {
+    data("twilio.toml").display().to_string()
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).expect("one JSON object")
+}
+
+#[test]
+fn check_text_prints_a_readable_report_and_exits_0() {
+    let out = secondlook(
+        &[
+            "check",
+            "--policy",
+            &policy(),
+            "Log in at twilio-sso.com now",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("DANGEROUS\n"), "{text}");
+    assert!(text.contains("twilio-sso.com is not Twilio's: it adds “-sso” to Twilio's name."));
+    assert!(text.contains("Twilio will never ask"));
+}
+
+#[test]
+fn json_has_the_contract_fields() {
+    let out = secondlook(
+        &[
+            "check",
+            "--policy",
+            &policy(),
+            "--json",
+            "see twilio-okta.net and twilio.com",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out);
+    assert_eq!(v["verdict"], "dangerous");
+    assert!(v["explanation"].is_string());
+    assert!(v["message_findings"].is_array());
+    let l = &v["links"][0];
+    for key in [
+        "url",
+        "host",
+        "registrable_domain",
+        "verdict",
+        "brand",
+        "findings",
+    ] {
+        assert!(l.get(key).is_some(), "links[].{key}");
+    }
+    assert_eq!(l["host"], "twilio-okta.net");
+    assert_eq!(l["brand"], "Twilio");
+    assert_eq!(l["findings"][0]["rule"], "brand-combo");
+    assert_eq!(l["findings"][0]["severity"], "dangerous");
+    assert!(l["findings"][0]["explanation"].is_string());
+    assert_eq!(v["links"][1]["verdict"], "safe");
+}
+
+#[test]
+fn stdin_is_the_message_when_no_text() {
+    let out = secondlook(
+        &["check", "--policy", &policy(), "--json"],
+        Some(b"reset at twilio.org"),
+    );
+    assert_eq!(json(&out)["verdict"], "dangerous");
+}
+
+#[test]
+fn lines_mode_prints_one_object_per_line_in_order() {
+    let input = b"twilio.com\ntwilio-sso.com\n\nhello\r\nexample.org\n";
+    let out = secondlook(
+        &["check", "--lines", "--policy", &policy(), "--json"],
+        Some(input),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let verdicts: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["verdict"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        verdicts,
+        ["safe", "dangerous", "unknown", "unknown", "unknown"]
+    );
+}
+
+#[test]
+fn help_lists_every_rule() {
+    let out = secondlook(&["--help"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for rule in secondlook::rules::LINK_RULES {
+        assert!(text.contains(rule.id), "{}", rule.id);
+    }
+    assert!(text.contains("message-lure"));
+}
+
+#[test]
+fn version_names_the_build() {
+    let out = secondlook(&["--version"], None);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with(&format!("secondlook {}", env!("CARGO_PKG_VERSION"))),
+        "{text}"
+    );
+}
+
+#[test]
+fn usage_and_policy_errors_exit_2_with_what_to_fix() {
+    let out = secondlook(&["check", "--bogus"], None);
+    assert_eq!(out.status.code(), Some(2));
+
+    let out = secondlook(
+        &["check", "--policy", "/nonexistent/policy.toml", "x"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("cannot read policy file /nonexistent/policy.toml")
+    );
+
+    let broken = data("broken-policy.toml");
+    let out = secondlook(
+        &["check", "--policy", &broken.display().to_string(), "x"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("broken-policy.toml:5:1: unknown field `domain`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn invalid_utf8_and_huge_stdin_are_handled() {
+    let mut input = vec![0xffu8, 0xfe, b' '];
+    input.extend_from_slice(b"twilio-sso.com ");
+    input.extend(std::iter::repeat_n(b'x', 3 * 1024 * 1024));
+    let out = secondlook(&["check", "--policy", &policy(), "--json"], Some(&input));
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out);
+    assert_eq!(v["verdict"], "dangerous");
+    let notes = v["notes"].to_string();
+    assert!(
+        notes.contains("not valid text") && notes.contains("Only the first"),
+        "{notes}"
+    );
+}

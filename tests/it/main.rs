@@ -1,0 +1,20 @@
+//! The one integration-test binary (see ARCHITECTURE.md, "Testing").
+
+mod bad_input;
+mod cli;
+mod extraction;
+mod incident;
+
+use secondlook::Policy;
+
+/// The Twilio-like test policy.
+pub fn twilio() -> Policy {
+    Policy::from_path(&data("twilio.toml")).expect("tests/data/twilio.toml is valid")
+}
+
+/// A file under tests/data.
+pub fn data(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+}
