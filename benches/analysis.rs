@@ -1,1 +1,65 @@
-fn main() {}
+//! Speed goals (one core): a typical SMS in under 100 µs; a 1 MB clipboard
+//! text in under 50 ms; the bulk path (`check --lines`) at 200k domains/s or
+//! more. Results and the command are recorded in docs/benchmarks.md.
+//!
+//! ```sh
+//! cargo bench --bench analysis
+//! ```
+
+#![allow(clippy::expect_used)] // a benchmark with a broken fixture should stop
+
+use std::hint::black_box;
+use std::time::Duration;
+
+/// The same allocator as the shipped binary (src/main.rs).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use secondlook::{Policy, analyze};
+
+mod inputs;
+use inputs::{clipboard_text, domains};
+
+const TWILIO: &str = include_str!("../tests/data/twilio.toml");
+
+const SMS: &str = "Twilio IT Department: your password has expired. Log in at twilio-okta.net/reset within 24 hours to keep access.";
+
+fn benches(c: &mut Criterion) {
+    let policy = Policy::from_toml(TWILIO, "twilio").expect("valid policy");
+    let builtin = Policy::builtin().expect("valid built-in policy");
+
+    let mut g = c.benchmark_group("message");
+    g.bench_function("sms_twilio_policy", |b| {
+        b.iter(|| analyze(black_box(SMS), &policy))
+    });
+    g.bench_function("sms_builtin_policy", |b| {
+        b.iter(|| analyze(black_box(SMS), &builtin))
+    });
+    g.finish();
+
+    let text = clipboard_text(1_000_000);
+    let mut g = c.benchmark_group("clipboard");
+    g.sample_size(10).measurement_time(Duration::from_secs(10));
+    g.throughput(Throughput::Bytes(text.len() as u64));
+    g.bench_function("1mb_twilio_policy", |b| {
+        b.iter(|| analyze(black_box(&text), &policy))
+    });
+    g.finish();
+
+    let list = domains(100_000);
+    let mut g = c.benchmark_group("bulk");
+    g.sample_size(10).measurement_time(Duration::from_secs(20));
+    g.throughput(Throughput::Elements(list.len() as u64));
+    g.bench_function("100k_domains_twilio_policy", |b| {
+        b.iter(|| {
+            for d in &list {
+                black_box(analyze(d, &policy));
+            }
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(analysis, benches);
+criterion_main!(analysis);

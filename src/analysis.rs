@@ -8,7 +8,7 @@ use std::fmt;
 
 use crate::extract::{Kind, Link, find_links};
 use crate::policy::Policy;
-use crate::rules::{Finding, LINK_RULES, MESSAGE_RULES, Severity};
+use crate::rules::{Finding, LINK_RULES, MESSAGE_RULES, Severity, Subject};
 use crate::text::normalize;
 
 /// At most this many bytes of a message are analysed (1 MiB).
@@ -178,8 +178,9 @@ fn floor_char_boundary(s: &str, max: usize) -> usize {
 /// Run every link rule on one link and combine the findings.
 pub fn analyze_link(link: Link, policy: &Policy) -> LinkAnalysis {
     let mut findings = Vec::new();
+    let subject = Subject::new(&link, policy);
     for rule in LINK_RULES {
-        (rule.check)(&link, policy, &mut findings);
+        (rule.check)(&subject, policy, &mut findings);
         if findings.iter().any(|f| f.severity == Severity::Safe) {
             break;
         }

@@ -43,11 +43,12 @@ pub struct HostFacts {
     pub suffix_known: bool,
     /// The suffix is from the list's private section (a hosting platform).
     pub suffix_private: bool,
-    /// The registrable domain without its suffix (`twilio-okta`), Unicode.
+    /// The registrable domain without its suffix (`twilio-okta`), Unicode,
+    /// lower case (IDNA maps to lower case).
     pub label: String,
     /// [`comparison_form`] of `label`.
     pub label_folded: String,
-    /// The labels left of the registrable domain, Unicode (`login.twilio`).
+    /// The labels left of the registrable domain, Unicode, lower case (`login.twilio`).
     pub subdomain: String,
     /// Scripts used by letters of the host (Common and Inherited left out).
     pub scripts: Vec<Script>,
@@ -94,8 +95,11 @@ impl HostFacts {
         let (registrable, suffix, suffix_known, suffix_private) = if ascii.len() > MAX_HOST_LEN {
             (None, None, false, false)
         } else {
-            let suffix = psl::suffix(ascii.as_bytes());
             let domain = psl::domain(ascii.as_bytes());
+            let suffix = match &domain {
+                Some(d) => Some(d.suffix()),
+                None => psl::suffix(ascii.as_bytes()),
+            };
             let suffix_str = suffix.and_then(|s| std::str::from_utf8(s.as_bytes()).ok());
             (
                 domain
@@ -121,11 +125,19 @@ impl HostFacts {
             }
             _ => (unicode.clone(), String::new()),
         };
-        let mut scripts: Vec<Script> = unicode
-            .chars()
-            .map(|c| c.script())
-            .filter(|s| !matches!(s, Script::Common | Script::Inherited | Script::Unknown))
-            .collect();
+        let mut scripts: Vec<Script> = if unicode.is_ascii() {
+            if unicode.bytes().any(|b| b.is_ascii_alphabetic()) {
+                vec![Script::Latin]
+            } else {
+                Vec::new()
+            }
+        } else {
+            unicode
+                .chars()
+                .map(|c| c.script())
+                .filter(|s| !matches!(s, Script::Common | Script::Inherited | Script::Unknown))
+                .collect()
+        };
         scripts.sort_by_key(|s| s.full_name());
         scripts.dedup();
         HostFacts {
@@ -169,8 +181,16 @@ impl HostFacts {
     }
 }
 
+/// `host` and each parent domain in turn: `a.b.c`, `b.c`, `c`.
+pub fn suffixes(host: &str) -> impl Iterator<Item = &str> {
+    std::iter::successors(Some(host), |h| h.split_once('.').map(|(_, rest)| rest))
+}
+
 /// Decode punycode labels for display; falls back to the input.
 pub fn to_unicode(ascii: &str) -> String {
+    if !ascii.contains("xn--") {
+        return ascii.to_owned();
+    }
     let (decoded, result) = idna::domain_to_unicode(ascii);
     if result.is_ok() {
         decoded

@@ -20,6 +20,7 @@
 //! form every rule reads. With no file, [`Policy::builtin`] protects widely
 //! impersonated brands (`assets/default-policy.toml`).
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use aho_corasick::AhoCorasick;
@@ -142,6 +143,9 @@ pub struct Brand {
     pub name: String,
     /// Owned domains, ASCII lower case; the first is the main one.
     pub domains: Vec<String>,
+    /// `domains` with dots written as hyphens (`twilio-com`), for spotting
+    /// an owned domain written into someone else's host.
+    pub domains_hyphenated: Vec<String>,
     /// Keywords, in comparison form too.
     pub keywords: Vec<Keyword>,
     /// The brand's own sign-in pages.
@@ -179,6 +183,8 @@ pub struct Policy {
     keyword_matcher: Option<AhoCorasick>,
     /// For each automaton pattern: (brand index, keyword index).
     keyword_owner: Vec<(usize, usize)>,
+    /// Every listed domain → the first brand listing it.
+    domain_owner: HashMap<String, usize>,
 }
 
 /// A keyword found inside a label.
@@ -284,6 +290,7 @@ impl Policy {
             }
             brands.push(Brand {
                 name,
+                domains_hyphenated: domains.iter().map(|d| d.replace('.', "-")).collect(),
                 domains,
                 keywords,
                 sign_in: section.sign_in,
@@ -308,12 +315,19 @@ impl Policy {
                 ))
             })?)
         };
+        let mut domain_owner = HashMap::new();
+        for (bi, brand) in brands.iter().enumerate() {
+            for d in &brand.domains {
+                domain_owner.entry(d.clone()).or_insert(bi);
+            }
+        }
         Ok(Policy {
             organization: file.organization,
             brands,
             source: source.to_owned(),
             keyword_matcher,
             keyword_owner,
+            domain_owner,
         })
     }
 
@@ -343,13 +357,14 @@ impl Policy {
     /// not Okta's own page) or the host is on a user-content or shortener
     /// list (`sites.google.com`): there only an exact listing counts.
     pub fn owner_of(&self, host: &crate::host::HostFacts) -> Option<usize> {
+        // The most specific listed domain decides (`twilio.okta.com` before `okta.com`).
+        let (listed, brand) = crate::host::suffixes(&host.ascii)
+            .find_map(|s| self.domain_owner.get(s).map(|b| (s, *b)))?;
+        if listed == host.ascii {
+            return Some(brand);
+        }
         let user_content = hosting::classify(&host.ascii).is_some();
-        self.brands.iter().position(|b| {
-            b.domains.iter().any(|d| {
-                host.ascii == *d
-                    || (host.is_at_or_under(d) && !user_content && !hosting::is_shared_platform(d))
-            })
-        })
+        (!user_content && !hosting::is_shared_platform(listed)).then_some(brand)
     }
 
     /// The host is at or under a domain some brand lists, even where that
@@ -357,9 +372,7 @@ impl Policy {
     /// on `googleusercontent.com`). Brand-imitation rules leave such hosts alone:
     /// they are the brand's own infrastructure, not a lookalike of it.
     pub fn listed(&self, host: &crate::host::HostFacts) -> bool {
-        self.brands
-            .iter()
-            .any(|b| b.domains.iter().any(|d| host.is_at_or_under(d)))
+        crate::host::suffixes(&host.ascii).any(|s| self.domain_owner.contains_key(s))
     }
 
     /// The organisation's name, or a neutral phrase when the policy has none.

@@ -25,8 +25,7 @@
 //! `ups`) must stand as a word of their own too (`okta-login`, not `boktal`).
 
 use super::words::{identity_word_in, is_made_of_words};
-use super::{Finding, LinkRule, Severity, possessive};
-use crate::extract::Link;
+use super::{Finding, LinkRule, Severity, Subject, possessive};
 use crate::host::HostFacts;
 use crate::policy::{Brand, KeywordHit, Policy};
 
@@ -41,9 +40,10 @@ pub const RULE: LinkRule = LinkRule {
 /// Keywords shorter than this must stand as a word of their own.
 const MIN_FREE_KEYWORD: usize = 5;
 
-fn check(link: &Link, policy: &Policy, out: &mut Vec<Finding>) {
+fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
+    let link = subject.link;
     let Some(host) = &link.host else { return };
-    if host.registrable.is_none() || policy.listed(host) {
+    if host.registrable.is_none() || subject.listed {
         return;
     }
     let folded = host.label_folded.as_str();
@@ -124,7 +124,7 @@ fn token_is_word(left: &str, right: &str) -> bool {
 }
 
 fn explain(host: &HostFacts, brand: &Brand, keyword: &str) -> String {
-    let label = host.label.to_lowercase();
+    let label = host.label.as_str();
     let name = possessive(&brand.name);
     let mut s = format!("{} is not {name}: ", host.display_registrable());
     match label.find(keyword) {

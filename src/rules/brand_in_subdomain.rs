@@ -6,7 +6,8 @@
 //!   `twilio-com.secure-login.net` → `dangerous`.
 //! - A brand keyword as a sub-name: `login.twilio.evil.example` →
 //!   `dangerous` with a sign-in/IT word anywhere in the host, else `suspicious`.
-//! - A brand name split by a dot: `tw.ilio.com`, `sendg.rid.com` → `suspicious`.
+//! - A brand name split by the dot before the registrable name: `tw.ilio.com`,
+//!   `sendg.rid.com` → `suspicious`.
 //! - A brand-named customer account on a shared identity platform that the
 //!   policy does not list (`twilio.oktapreview.com`) → `info`: it may be real,
 //!   but the organisation has not vouched for it.
@@ -22,8 +23,7 @@
 //! `brand-combo`), `twil.io` (the suffix is not part of the name).
 
 use super::words::identity_word_in;
-use super::{Finding, LinkRule, Severity, possessive};
-use crate::extract::Link;
+use super::{Finding, LinkRule, Severity, Subject, possessive};
 use crate::host::comparison_form;
 use crate::policy::Policy;
 use crate::rules::hosting::{identity_platform, is_cdn_infrastructure};
@@ -36,12 +36,13 @@ pub const RULE: LinkRule = LinkRule {
     check,
 };
 
-fn check(link: &Link, policy: &Policy, out: &mut Vec<Finding>) {
+fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
+    let link = subject.link;
     let Some(host) = &link.host else { return };
     let Some(registrable) = host.registrable.as_deref() else {
         return;
     };
-    if host.subdomain.is_empty() || policy.listed(host) || is_cdn_infrastructure(registrable) {
+    if host.subdomain.is_empty() || subject.listed || is_cdn_infrastructure(registrable) {
         return;
     }
     let reg = host.display_registrable();
@@ -52,17 +53,14 @@ fn check(link: &Link, policy: &Policy, out: &mut Vec<Finding>) {
         .trim_end_matches('.');
     // 1. An owned domain written into the sub-names.
     for (bi, brand) in policy.brands.iter().enumerate() {
-        for d in &brand.domains {
-            let dotted = format!(".{sub_ascii}.").contains(&format!(".{d}."));
-            let hyphen = d.replace('.', "-");
-            let hyphened = sub_ascii.split('.').any(|l| {
-                l == hyphen
-                    || l.starts_with(&format!("{hyphen}-"))
-                    || l.ends_with(&format!("-{hyphen}"))
-                    || l.contains(&format!("-{hyphen}-"))
-            });
+        for (d, hyphen) in brand.domains.iter().zip(&brand.domains_hyphenated) {
+            let dotted = contains_bounded(sub_ascii, d, b'.');
+            let hyphened = !dotted
+                && sub_ascii
+                    .split('.')
+                    .any(|l| contains_bounded(l, hyphen, b'-'));
             if dotted || hyphened {
-                let shown = if dotted { d.clone() } else { hyphen };
+                let shown = if dotted { d.clone() } else { hyphen.clone() };
                 out.push(Finding {
                     rule: RULE.id,
                     severity: Severity::Dangerous,
@@ -119,19 +117,16 @@ fn check(link: &Link, policy: &Policy, out: &mut Vec<Finding>) {
         });
         return;
     }
-    // 3. A brand name split across a dot, literally (`tw.ilio.com`).
-    let joined = format!("{}{}", host.subdomain, host.label)
-        .replace('.', "")
-        .to_lowercase();
+    // 3. A brand name split by the dot before the registrable name
+    // (`tw.ilio.com`, `twil.io.com`).
+    let last_sub = host.subdomain.rsplit('.').next().unwrap_or("");
+    let joined = format!("{last_sub}{}", host.label);
     for (bi, brand) in policy.brands.iter().enumerate() {
         let split = brand.keywords.iter().any(|kw| {
             kw.text.chars().count() >= 4
                 && joined.contains(kw.text.as_str())
-                && !host
-                    .subdomain
-                    .split('.')
-                    .chain(std::iter::once(host.label.as_str()))
-                    .any(|l| l.to_lowercase().contains(kw.text.as_str()))
+                && !last_sub.contains(kw.text.as_str())
+                && !host.label.contains(kw.text.as_str())
         });
         if split {
             out.push(Finding {
@@ -148,6 +143,15 @@ fn check(link: &Link, policy: &Policy, out: &mut Vec<Finding>) {
             return;
         }
     }
+}
+
+/// `needle` occurs in `hay` with `sep` (or the start/end) on both sides.
+fn contains_bounded(hay: &str, needle: &str, sep: u8) -> bool {
+    let bytes = hay.as_bytes();
+    hay.match_indices(needle).any(|(i, m)| {
+        (i == 0 || bytes.get(i - 1) == Some(&sep))
+            && bytes.get(i + m.len()).is_none_or(|b| *b == sep)
+    })
 }
 
 #[cfg(test)]

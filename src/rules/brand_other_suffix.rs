@@ -18,8 +18,7 @@
 //! `twilio.com` (owned), `twilio-sso.com` (see `brand-combo`), `tw1lio.net`
 //! (see `homoglyph`).
 
-use super::{Finding, LinkRule, Severity, possessive};
-use crate::extract::Link;
+use super::{Finding, LinkRule, Severity, Subject, possessive};
 use crate::policy::Policy;
 
 /// The registry entry.
@@ -30,18 +29,19 @@ pub const RULE: LinkRule = LinkRule {
     check,
 };
 
-fn check(link: &Link, policy: &Policy, out: &mut Vec<Finding>) {
+fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
+    let link = subject.link;
     let Some(host) = &link.host else { return };
     let Some(suffix) = host.suffix.as_deref() else {
         return;
     };
     if host.registrable.is_none()
-        || policy.listed(host)
+        || subject.listed
         || crate::rules::hosting::is_cdn_infrastructure(suffix)
     {
         return;
     }
-    let label = host.label.to_lowercase();
+    let label = host.label.as_str();
     let Some((bi, brand)) = policy
         .brands
         .iter()

@@ -22,8 +22,8 @@
 //! `https://twilio.com/login`, `https://example.com/@user` (a profile path
 //! without a domain), ports.
 
-use super::{Finding, LinkRule, Severity};
-use crate::extract::{Kind, Link};
+use super::{Finding, LinkRule, Severity, Subject};
+use crate::extract::Kind;
 use crate::host::HostKind;
 use crate::policy::Policy;
 use crate::text::EditKind;
@@ -45,7 +45,8 @@ fn finding(severity: Severity, explanation: String) -> Finding {
     }
 }
 
-fn check(link: &Link, policy: &Policy, out: &mut Vec<Finding>) {
+fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
+    let link = subject.link;
     let host = link.host.as_ref();
     let shown = host.map_or("an unreadable address", |h| h.display());
     if let Some(u) = &link.parsed {
@@ -78,14 +79,22 @@ fn check(link: &Link, policy: &Policy, out: &mut Vec<Finding>) {
                 out.push(finding(Severity::Suspicious, s));
             }
         }
-        let path = percent_decode(u.path()).to_lowercase();
+        let path = if u.path().len() > 1 {
+            percent_decode(u.path()).to_lowercase()
+        } else {
+            String::new()
+        };
+        let bytes = path.as_bytes();
         let in_path = policy
             .brands
             .iter()
             .flat_map(|b| b.domains.iter())
-            .find(|d| path.contains(&format!("/{d}")) || path.contains(&format!("@{d}")));
+            .find(|d| {
+                path.match_indices(d.as_str())
+                    .any(|(i, _)| i > 0 && matches!(bytes.get(i - 1), Some(b'/' | b'@')))
+            });
         if let (Some(d), Some(h)) = (in_path, host) {
-            if policy.owner_of(h).is_none() {
+            if subject.owner.is_none() {
                 out.push(finding(
                     Severity::Suspicious,
                     format!(

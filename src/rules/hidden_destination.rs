@@ -20,9 +20,8 @@
 //! `bitly.example.com`, a company's own domains, the providers' own sites
 //! (`no-ip.com`, `https://bit.ly/`).
 
-use super::hosting::{HostingKind, classify};
-use super::{Finding, LinkRule, Severity};
-use crate::extract::Link;
+use super::hosting::HostingKind;
+use super::{Finding, LinkRule, Severity, Subject};
 use crate::policy::Policy;
 
 /// The registry entry.
@@ -33,12 +32,13 @@ pub const RULE: LinkRule = LinkRule {
     check,
 };
 
-fn check(link: &Link, policy: &Policy, out: &mut Vec<Finding>) {
+fn check(subject: &Subject<'_>, _policy: &Policy, out: &mut Vec<Finding>) {
+    let link = subject.link;
     let Some(host) = &link.host else { return };
-    if policy.owner_of(host).is_some() {
+    if subject.owner.is_some() {
         return;
     }
-    let Some((kind, service)) = classify(&host.ascii) else {
+    let Some((kind, service)) = subject.hosting else {
         return;
     };
     // The provider's own site (`no-ip.com`, `bit.ly/`) hides nothing.

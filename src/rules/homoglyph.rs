@@ -25,8 +25,7 @@
 
 use unicode_script::Script;
 
-use super::{Finding, LinkRule, Severity, possessive};
-use crate::extract::Link;
+use super::{Finding, LinkRule, Severity, Subject, possessive};
 use crate::host::{HostFacts, script_names};
 use crate::policy::Policy;
 
@@ -38,12 +37,13 @@ pub const RULE: LinkRule = LinkRule {
     check,
 };
 
-fn check(link: &Link, policy: &Policy, out: &mut Vec<Finding>) {
+fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
+    let link = subject.link;
     let Some(host) = &link.host else { return };
-    if host.registrable.is_none() || policy.listed(host) {
+    if host.registrable.is_none() || subject.listed {
         return;
     }
-    let label = host.label.to_lowercase();
+    let label = host.label.as_str();
     let folded = host.label_folded.as_str();
     for (bi, brand) in policy.brands.iter().enumerate() {
         for kw in &brand.keywords {
@@ -51,22 +51,21 @@ fn check(link: &Link, policy: &Policy, out: &mut Vec<Finding>) {
             let same_look = folded == kw.folded
                 && (host.non_ascii || kw.text.chars().count() >= 4)
                 && label != kw.text
-                && !super::typosquat::is_transposition(&label, &kw.text);
+                && !super::typosquat::is_transposition(label, &kw.text);
             let accented_near = host.non_ascii
                 && kw.text.chars().count() >= 4
-                && folded.len().abs_diff(kw.folded.len()) <= 2
-                && strsim::osa_distance(folded, &kw.folded) == 1;
+                && super::typosquat::near(folded, &kw.folded);
             if !(same_look || accented_near) {
                 continue;
             }
             let target = brand.main_domain().unwrap_or(&kw.text);
-            let diffs = differences(&label, &kw.text);
+            let diffs = differences(label, &kw.text);
             let mut explanation = format!(
                 "{} is not {}: it imitates {target} with look-alike characters{diffs}.",
                 host.display_registrable(),
                 possessive(&brand.name)
             );
-            if let Some(mix) = mixed_scripts(host) {
+            if let Some(mix) = mixed_scripts(host).filter(|_| host.non_ascii) {
                 explanation.push_str(&format!(" It mixes {mix} letters."));
             }
             out.push(Finding {
@@ -77,6 +76,9 @@ fn check(link: &Link, policy: &Policy, out: &mut Vec<Finding>) {
             });
             return;
         }
+    }
+    if !host.non_ascii {
+        return;
     }
     if let Some(mix) = mixed_scripts(host) {
         out.push(Finding {

@@ -5,6 +5,17 @@
 //! platforms companies rent sign-in pages on (Okta, Microsoft Entra, Duo…).
 //! Matching is on the registrable domain, so `x.bit.ly` counts as `bit.ly`.
 
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use crate::host::suffixes;
+
+const SHORT: usize = 0;
+const DYNDNS: usize = 1;
+const HOSTING: usize = 2;
+const PLATFORMS: usize = 3;
+const CDN: usize = 4;
+
 /// URL shorteners: the real destination is hidden until the link is opened.
 #[rustfmt::skip]
 pub const SHORTENERS: &[&str] = &[
@@ -71,7 +82,7 @@ pub const CDN_INFRASTRUCTURE: &[&str] = &[
 
 /// A registrable domain of CDN infrastructure.
 pub fn is_cdn_infrastructure(registrable: &str) -> bool {
-    on_list(CDN_INFRASTRUCTURE, registrable).is_some()
+    on_list(CDN, registrable).is_some()
 }
 
 /// Which list a registrable domain (or host) is on.
@@ -85,35 +96,46 @@ pub enum HostingKind {
     DynamicDns,
 }
 
-fn on_list(list: &[&'static str], host: &str) -> Option<&'static str> {
-    list.iter().copied().find(|d| {
-        host == *d
-            || (host.len() > d.len()
-                && host.ends_with(d)
-                && host.as_bytes().get(host.len() - d.len() - 1) == Some(&b'.'))
-    })
+fn set(list: &'static [&'static str]) -> HashSet<&'static str> {
+    list.iter().copied().collect()
+}
+
+static SETS: LazyLock<[HashSet<&'static str>; 5]> = LazyLock::new(|| {
+    [
+        set(SHORTENERS),
+        set(DYNAMIC_DNS),
+        set(FREE_HOSTING),
+        set(IDENTITY_PLATFORMS),
+        set(CDN_INFRASTRUCTURE),
+    ]
+});
+
+/// The entry of `list` that `host` is equal to or under (a walk over the
+/// host's parent domains: a few hash look-ups, whatever the list's size).
+fn on_list(list: usize, host: &str) -> Option<&'static str> {
+    let set = SETS.get(list)?;
+    suffixes(host).find_map(|s| set.get(s).copied())
 }
 
 /// The list `host` (ASCII) is on and the entry that matched.
 pub fn classify(host: &str) -> Option<(HostingKind, &'static str)> {
-    if let Some(d) = on_list(SHORTENERS, host) {
+    if let Some(d) = on_list(SHORT, host) {
         return Some((HostingKind::Shortener, d));
     }
-    if let Some(d) = on_list(DYNAMIC_DNS, host) {
+    if let Some(d) = on_list(DYNDNS, host) {
         return Some((HostingKind::DynamicDns, d));
     }
-    on_list(FREE_HOSTING, host).map(|d| (HostingKind::FreeHosting, d))
+    on_list(HOSTING, host).map(|d| (HostingKind::FreeHosting, d))
 }
 
 /// A shared platform: its sub-names belong to its customers.
 pub fn is_shared_platform(registrable: &str) -> bool {
-    on_list(IDENTITY_PLATFORMS, registrable).is_some()
-        || on_list(FREE_HOSTING, registrable).is_some()
+    on_list(PLATFORMS, registrable).is_some() || on_list(HOSTING, registrable).is_some()
 }
 
 /// An identity or IT platform with per-customer names (`okta.com`).
 pub fn identity_platform(host: &str) -> Option<&'static str> {
-    on_list(IDENTITY_PLATFORMS, host)
+    on_list(PLATFORMS, host)
 }
 
 #[cfg(test)]

@@ -92,9 +92,20 @@ static NEGATED: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:not|never|don'?t|won'?t|nobody|no one)\b[^.!?\n]{0,12}$").ok()
 });
 
+/// All cue patterns at once: most texts match none, and one pass says so.
+static ANY: LazyLock<Option<regex::RegexSet>> =
+    LazyLock::new(|| regex::RegexSet::new(PATTERNS.iter().map(|(_, r)| r.as_str())).ok());
+
 fn cues(text: &str) -> Vec<Cue> {
     let mut found = Vec::new();
-    for (cue, re) in PATTERNS.iter() {
+    let candidates = match ANY.as_ref() {
+        Some(set) => set.matches(text),
+        None => return found,
+    };
+    for (i, (cue, re)) in PATTERNS.iter().enumerate() {
+        if !candidates.matched(i) {
+            continue;
+        }
         let hit = re.find_iter(text).any(|m| {
             if *cue != Cue::Secret && *cue != Cue::Mfa {
                 return true;

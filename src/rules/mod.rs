@@ -68,6 +68,32 @@ pub struct Finding {
     pub explanation: String,
 }
 
+/// One link with the policy facts every rule asks about, computed once.
+#[derive(Debug, Clone, Copy)]
+pub struct Subject<'a> {
+    /// The link.
+    pub link: &'a Link,
+    /// Brand that owns the host ([`Policy::owner_of`]): the host is safe.
+    pub owner: Option<usize>,
+    /// The host is at or under a listed domain ([`Policy::listed`]).
+    pub listed: bool,
+    /// The shortener, hosting or dynamic-DNS list the host is on.
+    pub hosting: Option<(hosting::HostingKind, &'static str)>,
+}
+
+impl<'a> Subject<'a> {
+    /// Compute the facts for `link` under `policy`.
+    pub fn new(link: &'a Link, policy: &Policy) -> Subject<'a> {
+        let host = link.host.as_ref();
+        Subject {
+            link,
+            owner: host.and_then(|h| policy.owner_of(h)),
+            listed: host.is_some_and(|h| policy.listed(h)),
+            hosting: host.and_then(|h| hosting::classify(&h.ascii)),
+        }
+    }
+}
+
 /// A rule that looks at one link.
 pub struct LinkRule {
     /// Stable id (kebab-case); scripts and severity overrides use it.
@@ -76,8 +102,8 @@ pub struct LinkRule {
     pub detects: &'static str,
     /// Severity of its findings (some rules choose per case; see the rule).
     pub severity: &'static str,
-    /// Append findings for `link` under `policy`.
-    pub check: fn(&Link, &Policy, &mut Vec<Finding>),
+    /// Append findings for the subject's link under `policy`.
+    pub check: fn(&Subject<'_>, &Policy, &mut Vec<Finding>),
 }
 
 /// A rule that looks at the whole message.
@@ -172,7 +198,7 @@ domains = ["authy.com"]
             return "no link".into();
         };
         let mut out = Vec::new();
-        (rule.check)(link, policy, &mut out);
+        (rule.check)(&Subject::new(link, policy), policy, &mut out);
         out.iter()
             .map(|f| {
                 let brand = f

@@ -15,8 +15,8 @@
 //! `twilio.com.evil.example` (the registrable domain is `evil.example`),
 //! `eviltwilio.com` (not under `twilio.com`), IP addresses.
 
-use super::{Finding, LinkRule, Severity, possessive};
-use crate::extract::{Kind, Link};
+use super::{Finding, LinkRule, Severity, Subject, possessive};
+use crate::extract::Kind;
 use crate::policy::Policy;
 
 /// The registry entry.
@@ -27,9 +27,10 @@ pub const RULE: LinkRule = LinkRule {
     check,
 };
 
-fn check(link: &Link, policy: &Policy, out: &mut Vec<Finding>) {
+fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
+    let link = subject.link;
     let Some(host) = &link.host else { return };
-    let Some(b) = policy.owner_of(host) else {
+    let Some(b) = subject.owner else {
         return;
     };
     let Some(brand) = policy.brands.get(b) else {

@@ -21,8 +21,7 @@
 //! names that differ only in trailing digits. Folded keywords of eight or
 //! more letters are also matched within two look-alike edits.
 
-use super::{Finding, LinkRule, Severity, possessive};
-use crate::extract::Link;
+use super::{Finding, LinkRule, Severity, Subject, possessive};
 use crate::policy::Policy;
 
 /// The registry entry.
@@ -41,13 +40,15 @@ const LONG_ENOUGH_FOR_FIRST_LETTER: usize = 6;
 /// Folded keywords at least this long are compared within two edits.
 const LONG_KEYWORD: usize = 8;
 
-fn check(link: &Link, policy: &Policy, out: &mut Vec<Finding>) {
+fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
+    let link = subject.link;
     let Some(host) = &link.host else { return };
-    if host.registrable.is_none() || host.non_ascii || policy.listed(host) {
+    if host.registrable.is_none() || host.non_ascii || subject.listed {
         return;
     }
-    let label = host.label.to_lowercase();
+    let label = host.label.as_str();
     let folded = host.label_folded.as_str();
+    let dehyphenated = label.contains('-').then(|| label.replace('-', ""));
     for (bi, brand) in policy.brands.iter().enumerate() {
         for kw in &brand.keywords {
             let n = kw.text.chars().count();
@@ -55,11 +56,11 @@ fn check(link: &Link, policy: &Policy, out: &mut Vec<Finding>) {
                 continue;
             }
             // Same look but not a swap of two letters: that is `homoglyph`'s.
-            if folded == kw.folded && !is_transposition(&label, &kw.text) {
+            if folded == kw.folded && !is_transposition(label, &kw.text) {
                 continue;
             }
-            let dehyphenated = label.contains('-') && label.replace('-', "") == kw.text;
-            let raw = near(&label, &kw.text);
+            let dehyphenated = dehyphenated.as_deref() == Some(kw.text.as_str());
+            let raw = near(label, &kw.text);
             // Long names survive two look-alike edits (`senelgrid`, `serdgridl`).
             let near_folded = near(folded, &kw.folded)
                 || (!brand.widely_used
@@ -69,7 +70,7 @@ fn check(link: &Link, policy: &Policy, out: &mut Vec<Finding>) {
                 continue;
             }
             if (brand.widely_used || n < LONG_ENOUGH_FOR_FIRST_LETTER)
-                && chromium_false_positive(&label, &kw.text)
+                && chromium_false_positive(label, &kw.text)
             {
                 continue;
             }
@@ -77,7 +78,7 @@ fn check(link: &Link, policy: &Policy, out: &mut Vec<Finding>) {
                 format!(
                     "misspells {} name by one letter ({})",
                     possessive(&brand.name),
-                    describe_edit(&label, &kw.text)
+                    describe_edit(label, &kw.text)
                 )
             } else if dehyphenated {
                 format!("splits {} name with a hyphen", possessive(&brand.name))
@@ -108,13 +109,70 @@ fn check(link: &Link, policy: &Policy, out: &mut Vec<Finding>) {
     }
 }
 
-/// Optimal-string-alignment distance of exactly one, with a cheap length check first.
-fn near(a: &str, b: &str) -> bool {
-    a.len().abs_diff(b.len()) <= 2 && strsim::osa_distance(a, b) == 1
+/// Optimal-string-alignment distance of exactly one (one insertion,
+/// omission, substitution or swap of neighbours), in linear time and
+/// without allocating.
+pub(crate) fn near(a: &str, b: &str) -> bool {
+    if a == b || a.len().abs_diff(b.len()) > 4 {
+        return false;
+    }
+    let (x, y): (Vec<char>, Vec<char>) = if a.is_ascii() && b.is_ascii() {
+        return near_slices(a.as_bytes(), b.as_bytes());
+    } else {
+        (a.chars().collect(), b.chars().collect())
+    };
+    near_slices(&x, &y)
+}
+
+fn near_slices<T: PartialEq>(a: &[T], b: &[T]) -> bool {
+    let prefix = a.iter().zip(b).take_while(|(p, q)| p == q).count();
+    let (a, b) = (
+        a.get(prefix..).unwrap_or(&[]),
+        b.get(prefix..).unwrap_or(&[]),
+    );
+    match a.len().cmp(&b.len()) {
+        std::cmp::Ordering::Greater => a.get(1..) == Some(b),
+        std::cmp::Ordering::Less => b.get(1..) == Some(a),
+        std::cmp::Ordering::Equal => {
+            a.get(1..) == b.get(1..)
+                || (a.len() >= 2
+                    && a.first() == b.get(1)
+                    && a.get(1) == b.first()
+                    && a.get(2..) == b.get(2..))
+        }
+    }
 }
 
 fn within_two(a: &str, b: &str) -> bool {
     a.len().abs_diff(b.len()) <= 2 && strsim::osa_distance(a, b) <= 2
+}
+
+#[cfg(test)]
+mod near_tests {
+    use super::near;
+
+    #[test]
+    fn near_is_osa_distance_one() {
+        for (a, b, d) in [
+            ("twilio", "twiilio", true),
+            ("twilio", "twlio", true),
+            ("twilio", "tqilio", true),
+            ("twilio", "twiilo", true),
+            ("twilio", "twilio", false),
+            ("twilio", "twllo", false),
+            ("ab", "ba", true),
+            ("abc", "cab", false),
+            ("tẁilio", "twilio", true),
+            ("", "a", true),
+        ] {
+            assert_eq!(near(a, b), d, "{a} {b}");
+            assert_eq!(
+                near(a, b),
+                strsim::osa_distance(a, b) == 1,
+                "{a} {b} agrees with strsim"
+            );
+        }
+    }
 }
 
 /// `a` is `b` with two neighbouring characters swapped.

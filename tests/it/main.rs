@@ -1,5 +1,7 @@
 //! The one integration-test binary (see ARCHITECTURE.md, "Testing").
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 mod bad_input;
 mod cli;
 mod extraction;
