@@ -8,7 +8,7 @@ use std::fmt;
 
 use crate::extract::{Kind, Link, find_links};
 use crate::policy::Policy;
-use crate::rules::{Finding, LINK_RULES, MESSAGE_RULES, Severity, Subject};
+use crate::rules::{Finding, LINK_RULES, MESSAGE_RULES, Severity, Subject, possessive};
 use crate::text::normalize;
 
 /// At most this many bytes of a message are analysed (1 MiB).
@@ -265,12 +265,16 @@ fn explain_link(
     }
     parts.extend(shown.iter().map(|f| f.explanation.clone()));
     if let Some(brand) = imitated.and_then(|b| policy.brands.get(b)) {
-        if !brand.sign_in.is_empty() {
-            parts.push(format!(
-                "{} signs in only at {}.",
-                brand.name,
-                brand.sign_in.join(" or ")
-            ));
+        if let Some((last, rest)) = brand.sign_in.split_last() {
+            parts.push(if rest.is_empty() {
+                format!("{} real sign-in page is {last}.", possessive(&brand.name))
+            } else {
+                format!(
+                    "{} real sign-in pages are {} and {last}.",
+                    possessive(&brand.name),
+                    rest.join(", ")
+                )
+            });
         } else if !policy.organization.sign_in.is_empty() {
             parts.push(format!(
                 "{} signs in only at {}.",

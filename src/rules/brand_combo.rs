@@ -6,9 +6,10 @@
 //! `twilio-sso.com`, `twilio-okta.net`, `sendgrid-okta.org`,
 //! `oktalogin-twilio.com`, `twiliohelpdesk.com`. Matching is on the
 //! look-alike-folded form, so `tw1lio-login.com` counts too.
-//! With an identity or IT word next to the name (sso, okta, login, helpdesk,
-//! hr, vpn, …, see [`super::words::IDENTITY`]) it is `dangerous`; otherwise
-//! `suspicious`.
+//! With an identity, IT or lure word next to the name (sso, okta, login,
+//! helpdesk, hr, vpn, tracking, …, see [`super::words::IDENTITY`]) it is
+//! `dangerous`; otherwise `suspicious`, or `info` for `widely_used` brands
+//! (microsoftstore.com is most likely Microsoft's own or a fan site).
 //!
 //! ## Why it matters
 //! This is the 0ktapus pattern (`victim-sso.com`, `victim-okta.com`,
@@ -20,7 +21,7 @@
 //!
 //! ## Not flagged
 //! `twilio.com` (own), `twilio.net` (see `brand-other-suffix`), and for brands
-//! marked `widely_used` (Apple, Chase) a name inside another word:
+//! marked `widely_used` (Apple, Google) a name inside another word:
 //! `pineapple.com`, `purchase.com`. Keywords shorter than five letters (`okta`,
 //! `ups`) must stand as a word of their own too (`okta-login`, not `boktal`).
 
@@ -33,7 +34,7 @@ use crate::policy::{Brand, KeywordHit, Policy};
 pub const RULE: LinkRule = LinkRule {
     id: "brand-combo",
     detects: "a brand name combined with other words in a domain the brand does not own (twilio-okta.net)",
-    severity: "dangerous with sign-in/IT words, else suspicious",
+    severity: "dangerous with sign-in, IT or lure words; else suspicious (info for widely used brands)",
     check,
 };
 

@@ -7,9 +7,10 @@
 //! ## Why it matters
 //! Two of the six Twilio-incident domains were `twilio.net` and `twilio.org`.
 //! Chromium deliberately allows such cross-suffix matches; we do not.
-//! `dangerous`, except: brands marked `widely_used` are `suspicious`, and
-//! brands marked `country_sites` under a country suffix are `info` (Google
-//! really runs google.ru; the policy just does not list it).
+//! `dangerous`, except `info` for brands marked `widely_used` (household
+//! names own their .net and .org as a rule: netflix.net) and for brands
+//! marked `country_sites` under a country suffix (Google really runs
+//! google.ru; the policy just does not list it).
 //!
 //! ## Example (flagged)
 //! `twilio.net` → dangerous, Twilio.
@@ -25,7 +26,7 @@ use crate::policy::Policy;
 pub const RULE: LinkRule = LinkRule {
     id: "brand-other-suffix",
     detects: "a brand's exact name under a suffix it does not own (twilio.net, twilio.org)",
-    severity: "dangerous (suspicious for everyday-word brands, info for country sites)",
+    severity: "dangerous (info for widely used brands and country sites)",
     check,
 };
 

@@ -28,7 +28,7 @@ use crate::policy::Policy;
 pub const RULE: LinkRule = LinkRule {
     id: "typosquat",
     detects: "a name one typing mistake away from a brand's (twiilio.com, twlio.com)",
-    severity: "suspicious",
+    severity: "suspicious (info for widely used brands)",
     check,
 };
 

@@ -4,6 +4,7 @@
 
 mod bad_input;
 mod cli;
+mod docs;
 mod extraction;
 mod incident;
 
