@@ -31,6 +31,13 @@ pub enum Verdict {
     Dangerous,
 }
 
+impl Analysis {
+    /// The message links to one of the organisation's phishing simulations.
+    pub fn is_training(&self) -> bool {
+        self.links.iter().any(|l| l.training)
+    }
+}
+
 impl Verdict {
     /// The lower-case word used in JSON and text output.
     pub fn as_str(self) -> &'static str {
@@ -73,6 +80,10 @@ pub struct LinkAnalysis {
     pub explanation: String,
     /// The real domain of the brand imitated, for "Did you mean …?".
     pub did_you_mean: Option<String>,
+    /// The link goes to one of the organisation's phishing-simulation
+    /// domains (`[indicators] training`): a report is answered with thanks
+    /// for spotting the exercise.
+    pub training: bool,
 }
 
 /// The result of analysing one message.
@@ -127,8 +138,10 @@ pub fn analyze(text: &str, policy: &Policy) -> Analysis {
     let words = String::from_utf8_lossy(&words);
     let mut message_findings: Vec<Finding> = MESSAGE_RULES
         .iter()
+        .filter(|r| !policy.disabled.contains_key(r.id))
         .flat_map(|r| (r.check)(&words, risky_link, policy))
         .collect();
+    apply_severity_overrides(&mut message_findings, policy);
     message_findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     let verdict = links
         .iter()
@@ -167,6 +180,19 @@ pub fn analyze(text: &str, policy: &Policy) -> Analysis {
     }
 }
 
+/// `[detection] severity`: the organisation's weight for a rule's findings
+/// (never for `own-domain`, which alone decides what is safe).
+fn apply_severity_overrides(findings: &mut [Finding], policy: &Policy) {
+    for f in findings.iter_mut() {
+        if f.severity == Severity::Safe {
+            continue;
+        }
+        if let Some(s) = policy.severity.get(f.rule) {
+            f.severity = *s;
+        }
+    }
+}
+
 fn floor_char_boundary(s: &str, max: usize) -> usize {
     let mut i = max.min(s.len());
     while i > 0 && !s.is_char_boundary(i) {
@@ -180,11 +206,15 @@ pub fn analyze_link(link: Link, policy: &Policy) -> LinkAnalysis {
     let mut findings = Vec::new();
     let subject = Subject::new(&link, policy);
     for rule in LINK_RULES {
+        if policy.disabled.contains_key(rule.id) {
+            continue;
+        }
         (rule.check)(&subject, policy, &mut findings);
         if findings.iter().any(|f| f.severity == Severity::Safe) {
             break;
         }
     }
+    apply_severity_overrides(&mut findings, policy);
     // Most severe first; rules keep registry order among equals (stable sort).
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     let verdict = findings
@@ -204,6 +234,7 @@ pub fn analyze_link(link: Link, policy: &Policy) -> LinkAnalysis {
         did_you_mean.as_deref(),
         policy,
     );
+    let training = link.host.as_ref().is_some_and(|h| policy.is_training(h));
     LinkAnalysis {
         link,
         verdict,
@@ -211,6 +242,7 @@ pub fn analyze_link(link: Link, policy: &Policy) -> LinkAnalysis {
         findings,
         explanation,
         did_you_mean,
+        training,
     }
 }
 

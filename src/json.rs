@@ -30,6 +30,8 @@ pub struct AnalysisJson<'a> {
     pub notes: &'a [String],
     /// Where the policy came from.
     pub policy: &'a str,
+    /// A link goes to one of the organisation's phishing simulations.
+    pub training: bool,
 }
 
 /// One link.
@@ -61,6 +63,8 @@ pub struct LinkJson<'a> {
     pub findings: Vec<FindingJson<'a>>,
     /// Plain-language explanation of the link.
     pub explanation: &'a str,
+    /// The link goes to one of the organisation's phishing simulations.
+    pub training: bool,
 }
 
 /// One finding.
@@ -110,6 +114,7 @@ fn link<'a>(l: &'a LinkAnalysis, policy: &'a Policy) -> LinkJson<'a> {
         refanged: l.link.refanged(),
         findings: l.findings.iter().map(|f| finding(f, policy)).collect(),
         explanation: &l.explanation,
+        training: l.training,
     }
 }
 
@@ -128,6 +133,7 @@ impl<'a> AnalysisJson<'a> {
             never_ask: &analysis.never_ask,
             notes: &analysis.notes,
             policy: &policy.source,
+            training: analysis.is_training(),
         }
     }
 }

@@ -68,9 +68,12 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
             continue;
         }
         // An identity provider's own name (okta, duo) is itself a sign-in word.
+        let org_word = |s: &str| policy.combo_keywords.iter().any(|w| s.contains(w.as_str()));
         let severity = if identity_word_in(left).is_some()
             || identity_word_in(right).is_some()
             || identity_word_in(&kw.folded).is_some()
+            || org_word(left)
+            || org_word(right)
         {
             Severity::Dangerous
         } else if brand.widely_used {

@@ -12,6 +12,7 @@ use std::fmt;
 use crate::extract::Link;
 use crate::policy::Policy;
 
+pub mod blocked_indicator;
 pub mod brand_combo;
 pub mod brand_in_subdomain;
 pub mod brand_other_suffix;
@@ -73,8 +74,10 @@ pub struct Finding {
 pub struct Subject<'a> {
     /// The link.
     pub link: &'a Link,
-    /// Brand that owns the host ([`Policy::owner_of`]): the host is safe.
-    pub owner: Option<usize>,
+    /// Who owns the host ([`Policy::owner_of`]): the host is safe.
+    pub owner: Option<crate::policy::Owner>,
+    /// The blocked indicator the host is at or under.
+    pub blocked: Option<&'a str>,
     /// The host is at or under a listed domain ([`Policy::listed`]).
     pub listed: bool,
     /// The shortener, hosting or dynamic-DNS list the host is on.
@@ -83,11 +86,12 @@ pub struct Subject<'a> {
 
 impl<'a> Subject<'a> {
     /// Compute the facts for `link` under `policy`.
-    pub fn new(link: &'a Link, policy: &Policy) -> Subject<'a> {
+    pub fn new(link: &'a Link, policy: &'a Policy) -> Subject<'a> {
         let host = link.host.as_ref();
         Subject {
             link,
             owner: host.and_then(|h| policy.owner_of(h)),
+            blocked: host.and_then(|h| policy.blocked_by(h)),
             listed: host.is_some_and(|h| policy.listed(h)),
             hosting: host.and_then(|h| hosting::classify(&h.ascii)),
         }
@@ -119,9 +123,11 @@ pub struct MessageRule {
     pub check: fn(&str, bool, &Policy) -> Vec<Finding>,
 }
 
-/// Every link rule, in the order they run. `own-domain` runs first: a link it
-/// calls safe is not examined further.
+/// Every link rule, in the order they run. `blocked-indicator` runs first
+/// (the security team's word beats everything), then `own-domain`: a link
+/// it calls safe is not examined further.
 pub const LINK_RULES: &[LinkRule] = &[
+    blocked_indicator::RULE,
     own_domain::RULE,
     brand_combo::RULE,
     brand_other_suffix::RULE,

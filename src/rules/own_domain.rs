@@ -2,7 +2,8 @@
 //!
 //! ## What it flags
 //! A host equal to, or under, a domain listed in a `[[brand]] domains` entry
-//! of the policy. This is the only way a link is called `safe`.
+//! or in `[detection] trusted_hosts`. This is the only way a link is called
+//! `safe`. A host the security team blocked is never safe.
 //!
 //! ## Why it matters
 //! "Unknown" must never look like "safe": only names the policy lists are
@@ -17,7 +18,7 @@
 
 use super::{Finding, LinkRule, Severity, Subject, possessive};
 use crate::extract::Kind;
-use crate::policy::Policy;
+use crate::policy::{Owner, Policy};
 
 /// The registry entry.
 pub const RULE: LinkRule = LinkRule {
@@ -30,15 +31,32 @@ pub const RULE: LinkRule = LinkRule {
 fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
     let link = subject.link;
     let Some(host) = &link.host else { return };
-    let Some(b) = subject.owner else {
+    if subject.blocked.is_some() {
         return;
-    };
-    let Some(brand) = policy.brands.get(b) else {
-        return;
-    };
+    }
     let what = match link.kind {
         Kind::Email => "This address is at",
         Kind::Web => "This link goes to",
+    };
+    let b = match subject.owner {
+        None => return,
+        Some(Owner::Trusted) => {
+            out.push(Finding {
+                rule: RULE.id,
+                severity: Severity::Safe,
+                brand: None,
+                explanation: format!(
+                    "{what} {}, a service {} lists as trusted.",
+                    host.display(),
+                    policy.organization_name()
+                ),
+            });
+            return;
+        }
+        Some(Owner::Brand(b)) => b,
+    };
+    let Some(brand) = policy.brands.get(b) else {
+        return;
     };
     out.push(Finding {
         rule: RULE.id,
