@@ -161,7 +161,9 @@ fn usage_and_policy_errors_exit_2_with_what_to_fix() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("broken-policy.toml:5:1: unknown field `domain`"),
+        err.contains(
+            "broken-policy.toml:5:1: unknown key `domain` in [brand]; did you mean `domains`?"
+        ),
         "{err}"
     );
 }
