@@ -12,7 +12,7 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::analysis::{Analysis, MAX_TEXT_BYTES, Verdict, analyze_bytes};
 use crate::json::AnalysisJson;
-use crate::policy::Policy;
+use crate::policy::{Policy, layers};
 use crate::rules::rules_table;
 
 /// Second Look: explains, offline, whether the links in a message imitate
@@ -31,12 +31,34 @@ pub struct Cli {
 pub enum Command {
     /// Check a message (TEXT, or standard input) and explain every link.
     Check(CheckArgs),
+    /// Validate policy files, or show the effective policy and where each value comes from.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+}
+
+/// `secondlook policy …`
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Validate policy files as IT would before deploying them: every
+    /// problem with file, line and column. Exit 0 when all are valid, 2 otherwise.
+    Check {
+        /// The files.
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Print the effective policy (built-in < user < managed) with each value's source.
+    Show {
+        /// One JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// `secondlook check`
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Policy file (TOML); default: the built-in policy.
+    /// Use only this policy file (for trials); default: the effective policy
+    /// (built-in < user < managed, see `secondlook policy show`).
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
     /// Print one JSON object (with --lines: one per line, JSON Lines).
@@ -79,6 +101,8 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Some(Command::Check(args)) => check(&args),
+        Some(Command::Policy(PolicyCommand::Check { files })) => policy_check(&files),
+        Some(Command::Policy(PolicyCommand::Show { json })) => policy_show(json),
         None => {
             let _ = command().print_help();
             eprintln!(
@@ -97,7 +121,82 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
 fn load_policy(path: Option<&PathBuf>) -> Result<Policy, crate::PolicyError> {
     match path {
         Some(p) => Policy::from_path(p),
-        None => Policy::builtin(),
+        None => {
+            let effective = layers::load(&layers::Locations::from_environment());
+            for p in &effective.problems {
+                eprintln!("secondlook: warning: {p}");
+            }
+            Ok(effective.policy)
+        }
+    }
+}
+
+fn policy_check(files: &[PathBuf]) -> ExitCode {
+    let problems = layers::check_files(files);
+    if problems.is_empty() {
+        for f in files {
+            println!("{}: valid", f.display());
+        }
+        return ExitCode::SUCCESS;
+    }
+    for p in &problems {
+        eprintln!("{p}");
+    }
+    eprintln!(
+        "secondlook: {} problem{} found; nothing was deployed",
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" }
+    );
+    ExitCode::from(2)
+}
+
+fn policy_show(json: bool) -> ExitCode {
+    let effective = layers::load(&layers::Locations::from_environment());
+    for p in &effective.problems {
+        eprintln!("secondlook: warning: {p}");
+    }
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let result = if json {
+        let settings: Vec<serde_json::Value> = effective
+            .settings
+            .iter()
+            .map(|s| {
+                serde_json::json!({
+                    "key": s.key,
+                    "value": s.value,
+                    "source": s.source.to_string(),
+                    "locked": s.locked(),
+                })
+            })
+            .collect();
+        let layers: Vec<String> = effective.layers.iter().map(ToString::to_string).collect();
+        let v = serde_json::json!({
+            "layers": layers,
+            "settings": settings,
+            "problems": effective.problems,
+        });
+        writeln!(out, "{v}")
+    } else {
+        let layers: Vec<String> = effective.layers.iter().map(ToString::to_string).collect();
+        let mut r = writeln!(out, "Effective policy: {}", layers.join(" < "));
+        for s in &effective.settings {
+            if r.is_err() {
+                break;
+            }
+            let lock = if s.locked() {
+                ", set by your organisation"
+            } else {
+                ""
+            };
+            r = writeln!(out, "{} = {}    # {}{lock}", s.key, s.value, s.source);
+        }
+        r
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => fail(format!("cannot write output: {e}")),
     }
 }
 
@@ -250,6 +349,9 @@ fn write_text(out: &mut impl Write, analysis: &Analysis, policy: &Policy) -> io:
         writeln!(out)?;
         for s in &analysis.never_ask {
             writeln!(out, "{s}")?;
+        }
+        if let Some(help) = &policy.organization.help_contact {
+            writeln!(out, "Questions or want to report it? {help}")?;
         }
     }
     for n in &analysis.notes {

@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::host::comparison_form;
 
+pub mod layers;
 pub mod validate;
 use crate::rules::hosting;
 pub use validate::Problem;
@@ -500,6 +501,25 @@ impl Policy {
             keyword_owner,
             domain_owner,
         })
+    }
+
+    /// A policy with nothing in it (protects nothing; never safe).
+    pub fn empty(source: &str) -> Policy {
+        Policy {
+            organization: Organization::default(),
+            brands: Vec::new(),
+            source: source.to_owned(),
+            combo_keywords: Vec::new(),
+            severity: HashMap::new(),
+            disabled: BTreeMap::new(),
+            blocked: HashSet::new(),
+            training: HashSet::new(),
+            report: ReportSection::default(),
+            trusted_hosts: Vec::new(),
+            keyword_matcher: None,
+            keyword_owner: Vec::new(),
+            domain_owner: HashMap::new(),
+        }
     }
 
     /// Every occurrence of every brand keyword in a folded label (overlapping).

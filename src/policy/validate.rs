@@ -505,11 +505,12 @@ impl Checker<'_> {
                 _ => {}
             }
             match &tls {
-                Some(t) if t.text == "none" => {
-                    if !host.as_ref().is_some_and(|h| is_loopback(&h.text)) {
-                        self.problem(t.span.clone(), "tls = \"none\" sends reports unencrypted and is allowed only to a loopback address (localhost, 127.0.0.1, ::1): use \"starttls\" or \"tls\"".into());
-                    }
+                Some(t)
+                    if t.text == "none" && !host.as_ref().is_some_and(|h| is_loopback(&h.text)) =>
+                {
+                    self.problem(t.span.clone(), "tls = \"none\" sends reports unencrypted and is allowed only to a loopback address (localhost, 127.0.0.1, ::1): use \"starttls\" or \"tls\"".into());
                 }
+                Some(t) if t.text == "none" => {}
                 Some(t) if t.text != "starttls" && t.text != "tls" => {
                     self.problem(
                         t.span.clone(),

@@ -7,6 +7,7 @@ mod cli;
 mod docs;
 mod extraction;
 mod incident;
+mod policy_layers;
 
 use secondlook::Policy;
 
