@@ -557,3 +557,39 @@ pub fn check_files(paths: &[PathBuf]) -> Vec<String> {
     }
     out
 }
+
+/// Re-reads the policy when any layer file changes: call [`Watcher::poll`]
+/// every few seconds (a few `stat` calls; nothing is read unless something
+/// changed). Locations are re-computed on each poll, so a file added to
+/// `policy.d` or a newly created user policy is noticed.
+pub struct Watcher {
+    locate: Box<dyn Fn() -> Locations + Send>,
+    last: Fingerprint,
+}
+
+impl Watcher {
+    /// Start watching; returns the watcher and the policy as it is now.
+    pub fn new(locate: impl Fn() -> Locations + Send + 'static) -> (Watcher, Effective) {
+        let locations = locate();
+        let last = Fingerprint::of(&locations);
+        let effective = load(&locations);
+        (
+            Watcher {
+                locate: Box::new(locate),
+                last,
+            },
+            effective,
+        )
+    }
+
+    /// The new effective policy if any layer file changed since the last call.
+    pub fn poll(&mut self) -> Option<Effective> {
+        let locations = (self.locate)();
+        let now = Fingerprint::of(&locations);
+        if now == self.last {
+            return None;
+        }
+        self.last = now;
+        Some(load(&locations))
+    }
+}

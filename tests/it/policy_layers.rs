@@ -358,3 +358,26 @@ fn check_and_show_use_the_effective_policy_from_the_environment() {
     assert_eq!(name["locked"], true);
     assert!(name["source"].as_str().unwrap().starts_with("managed: "));
 }
+
+#[test]
+fn the_watcher_reloads_when_a_file_is_added_to_policy_d() {
+    let s = Setup::new();
+    write(&s.root, "etc/policy.toml", MANAGED);
+    let etc = s.root.join("etc");
+    let data = s.root.join("data");
+    let (mut w, first) = secondlook::policy::layers::Watcher::new(move || Locations {
+        managed: secondlook::policy::layers::expand(&etc),
+        user: Vec::new(),
+        data_dir: Some(data.clone()),
+    });
+    assert!(!first.policy.blocked.contains("sendgrid-okta.org"));
+    assert!(w.poll().is_none(), "nothing changed");
+    write(
+        &s.root,
+        "etc/policy.d/90-new.toml",
+        "[indicators]\nblocked = [\"sendgrid-okta.org\"]\n",
+    );
+    let reloaded = w.poll().expect("a new file is noticed");
+    assert!(reloaded.policy.blocked.contains("sendgrid-okta.org"));
+    assert!(w.poll().is_none(), "and read once");
+}
