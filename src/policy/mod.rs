@@ -694,20 +694,7 @@ fn default_keywords(domains: &[String]) -> Vec<String> {
 mod tests {
     use super::*;
 
-    const TWILIO: &str = r#"
-[organization]
-name = "Twilio"
-never_ask = ["Twilio will never ask for your password or 2FA code anywhere other than the twilio.com portal."]
-sign_in = ["https://twilio.okta.com"]
-
-[[brand]]
-name = "Twilio"
-domains = ["twilio.com", "twilio.okta.com"]
-
-[[brand]]
-name = "SendGrid"
-domains = ["sendgrid.com"]
-"#;
+    const TWILIO: &str = crate::rules::testing::TWILIO_POLICY;
 
     #[test]
     fn contract_keys_parse_and_keywords_default_from_domains() {

@@ -168,24 +168,7 @@ pub(crate) mod testing {
     use super::*;
     use crate::text::normalize;
 
-    pub const TWILIO_POLICY: &str = r#"
-[organization]
-name = "Twilio"
-never_ask = ["Twilio will never ask for your password or 2FA code anywhere other than the twilio.com portal."]
-sign_in = ["https://twilio.okta.com"]
-
-[[brand]]
-name = "Twilio"
-domains = ["twilio.com", "twilio.okta.com"]
-
-[[brand]]
-name = "SendGrid"
-domains = ["sendgrid.com"]
-
-[[brand]]
-name = "Authy"
-domains = ["authy.com"]
-"#;
+    pub const TWILIO_POLICY: &str = include_str!("../../tests/data/twilio.toml");
 
     pub fn twilio() -> Policy {
         Policy::from_toml(TWILIO_POLICY, "twilio test policy").unwrap()

@@ -36,20 +36,13 @@ impl Setup {
     }
 }
 
-const MANAGED: &str = r#"
-[organization]
-name = "Twilio"
-never_ask = ["Twilio will never ask for your password or 2FA code anywhere other than the twilio.com portal."]
-sign_in = ["https://twilio.okta.com"]
-
-[[brand]]
-name = "Twilio"
-domains = ["twilio.com", "twilio.okta.com"]
-
-[indicators]
-blocked = ["twilio-help.net"]
-training = ["twi1io-training.com"]
-"#;
+/// The Twilio-like test policy plus indicators, as IT would deploy it.
+fn managed() -> String {
+    let base = std::fs::read_to_string(crate::data("twilio.toml")).unwrap();
+    format!(
+        "{base}\n[indicators]\nblocked = [\"twilio-help.net\"]\ntraining = [\"twi1io-training.com\"]\n"
+    )
+}
 
 const USER: &str = r#"
 [organization]
@@ -72,7 +65,7 @@ disabled = { typosquat = "too noisy" }
 #[test]
 fn managed_over_user_over_default_with_sources() {
     let s = Setup::new();
-    let m = write(&s.root, "etc/policy.toml", MANAGED);
+    let m = write(&s.root, "etc/policy.toml", &managed());
     let u = write(&s.root, "user/policy.toml", USER);
     let e = load(&s.locations(&[&m], &[&u]));
     assert_eq!(e.policy.organization.name, "Twilio", "managed wins");
@@ -116,7 +109,7 @@ fn managed_over_user_over_default_with_sources() {
 #[test]
 fn user_cannot_weaken_a_managed_policy() {
     let s = Setup::new();
-    let m = write(&s.root, "etc/policy.toml", MANAGED);
+    let m = write(&s.root, "etc/policy.toml", &managed());
     let u = write(&s.root, "user/policy.toml", USER);
     let e = load(&s.locations(&[&m], &[&u]));
     assert!(
@@ -142,7 +135,7 @@ fn user_cannot_weaken_a_managed_policy() {
 #[test]
 fn policy_d_files_apply_in_name_order() {
     let s = Setup::new();
-    write(&s.root, "etc/policy.toml", MANAGED);
+    write(&s.root, "etc/policy.toml", &managed());
     write(
         &s.root,
         "etc/policy.d/20-name.toml",
@@ -172,7 +165,7 @@ fn policy_d_files_apply_in_name_order() {
 #[test]
 fn blocked_and_training_indicators_change_verdicts() {
     let s = Setup::new();
-    let m = write(&s.root, "etc/policy.toml", MANAGED);
+    let m = write(&s.root, "etc/policy.toml", &managed());
     let e = load(&s.locations(&[&m], &[]));
     let a = analyze(
         "Helpdesk: open https://login.twilio-help.net/now",
@@ -196,7 +189,7 @@ fn blocked_and_training_indicators_change_verdicts() {
 #[test]
 fn a_broken_layer_falls_back_to_its_last_valid_version() {
     let s = Setup::new();
-    let m = write(&s.root, "etc/policy.toml", MANAGED);
+    let m = write(&s.root, "etc/policy.toml", &managed());
     let loc = s.locations(&[&m], &[]);
     assert!(load(&loc).problems.is_empty());
     write(
@@ -259,23 +252,26 @@ fn an_unreadable_managed_file_is_reported_not_skipped() {
 #[test]
 fn changes_are_noticed_and_reloaded() {
     let s = Setup::new();
-    let m = write(&s.root, "etc/policy.toml", MANAGED);
+    let m = write(&s.root, "etc/policy.toml", &managed());
     let loc = s.locations(&[&m], &[]);
     let before = Fingerprint::of(&loc);
     assert_eq!(before, Fingerprint::of(&loc), "no change, no reload");
     assert_eq!(
-        analyze("sendgrid-help.io", &load(&loc).policy).verdict,
+        analyze("reload-test.net", &load(&loc).policy).verdict,
         Verdict::Unknown
     );
     std::thread::sleep(std::time::Duration::from_millis(20));
     write(
         &s.root,
         "etc/policy.toml",
-        &format!("{MANAGED}\n[[brand]]\nname = \"SendGrid\"\ndomains = [\"sendgrid.com\"]\n"),
+        &managed().replace(
+            "blocked = [\"twilio-help.net\"]",
+            "blocked = [\"twilio-help.net\", \"reload-test.net\"]",
+        ),
     );
     assert_ne!(before, Fingerprint::of(&loc));
     assert_eq!(
-        analyze("sendgrid-help.io", &load(&loc).policy).verdict,
+        analyze("reload-test.net", &load(&loc).policy).verdict,
         Verdict::Dangerous
     );
 }
@@ -292,7 +288,7 @@ fn cli(args: &[&str], env: &[(&str, &Path)]) -> std::process::Output {
 #[test]
 fn policy_check_lists_every_problem_and_exits_2() {
     let s = Setup::new();
-    let good = write(&s.root, "good.toml", MANAGED);
+    let good = write(&s.root, "good.toml", &managed());
     let bad = write(
         &s.root,
         "bad.toml",
@@ -326,7 +322,7 @@ fn policy_check_lists_every_problem_and_exits_2() {
 #[test]
 fn check_and_show_use_the_effective_policy_from_the_environment() {
     let s = Setup::new();
-    let m = write(&s.root, "etc/policy.toml", MANAGED);
+    let m = write(&s.root, "etc/policy.toml", &managed());
     let data = s.root.join("data");
     let env = [
         ("SECONDLOOK_MANAGED_POLICY", m.as_path()),
@@ -362,7 +358,7 @@ fn check_and_show_use_the_effective_policy_from_the_environment() {
 #[test]
 fn the_watcher_reloads_when_a_file_is_added_to_policy_d() {
     let s = Setup::new();
-    write(&s.root, "etc/policy.toml", MANAGED);
+    write(&s.root, "etc/policy.toml", &managed());
     let etc = s.root.join("etc");
     let data = s.root.join("data");
     let (mut w, first) = secondlook::policy::layers::Watcher::new(move || Locations {
