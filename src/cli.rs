@@ -13,6 +13,8 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use crate::analysis::{Analysis, MAX_TEXT_BYTES, Verdict, analyze_bytes};
 use crate::json::AnalysisJson;
 use crate::policy::{Policy, layers};
+use crate::report::outbox::{self, Outbox, State};
+use crate::report::{Kind, Report, deliver};
 use crate::rules::rules_table;
 
 /// Second Look: explains, offline, whether the links in a message imitate
@@ -34,6 +36,48 @@ pub enum Command {
     /// Validate policy files, or show the effective policy and where each value comes from.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Report a message to the security team: shows exactly what will be
+    /// sent; with --yes, saves it in the outbox and sends it.
+    Report(ReportArgs),
+    /// Show or send the reports waiting in the outbox.
+    #[command(subcommand)]
+    Outbox(OutboxCommand),
+}
+
+/// `secondlook report`
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Use only this policy file; default: the effective policy.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// A note for the security team ("came from +1 555…, claimed to be IT").
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+    /// Report it as just spam (subject `Junk:`) rather than phishing.
+    #[arg(long)]
+    pub junk: bool,
+    /// Send it. Without --yes only the preview is shown and nothing is sent.
+    #[arg(long)]
+    pub yes: bool,
+    /// Prepare it for your own mail program (a mailto: link) instead of sending it.
+    #[arg(long)]
+    pub mail_client: bool,
+    /// The message; default: standard input.
+    #[arg(value_name = "TEXT")]
+    pub text: Vec<String>,
+}
+
+/// `secondlook outbox …`
+#[derive(Debug, Subcommand)]
+pub enum OutboxCommand {
+    /// List pending and delivered reports, per channel.
+    List {
+        /// One JSON object per report.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Try every pending report now.
+    Send,
 }
 
 /// `secondlook policy …`
@@ -103,6 +147,9 @@ pub fn main() -> ExitCode {
         Some(Command::Check(args)) => check(&args),
         Some(Command::Policy(PolicyCommand::Check { files })) => policy_check(&files),
         Some(Command::Policy(PolicyCommand::Show { json })) => policy_show(json),
+        Some(Command::Report(args)) => report(&args),
+        Some(Command::Outbox(OutboxCommand::List { json })) => outbox_list(json),
+        Some(Command::Outbox(OutboxCommand::Send)) => outbox_send(),
         None => {
             let _ = command().print_help();
             eprintln!(
@@ -128,6 +175,187 @@ fn load_policy(path: Option<&PathBuf>) -> Result<Policy, crate::PolicyError> {
             }
             Ok(effective.policy)
         }
+    }
+}
+
+fn read_message(text: &[String]) -> io::Result<(Vec<u8>, usize)> {
+    if text.is_empty() {
+        read_capped(&mut io::stdin().lock())
+    } else {
+        let joined = text.join(" ");
+        let total = joined.len();
+        Ok((joined.into_bytes(), total))
+    }
+}
+
+fn outbox() -> Result<Outbox, ExitCode> {
+    Outbox::from_environment().ok_or_else(|| {
+        fail("no data directory is known for the report outbox; set SECONDLOOK_DATA_DIR")
+    })
+}
+
+fn report(args: &ReportArgs) -> ExitCode {
+    let policy = match load_policy(args.policy.as_ref()) {
+        Ok(p) => p,
+        Err(e) => return fail(e),
+    };
+    let (bytes, total) = match read_message(&args.text) {
+        Ok(r) => r,
+        Err(e) => return fail(format!("cannot read standard input: {e}")),
+    };
+    let analysis = analyze_bytes(&bytes, total, &policy);
+    let text = String::from_utf8_lossy(bytes.get(..MAX_TEXT_BYTES).unwrap_or(&bytes));
+    let kind = if args.junk {
+        Kind::Junk
+    } else {
+        Kind::Phishing
+    };
+    let report = Report::new(&text, args.note.as_deref(), kind, &analysis, &policy);
+    let targets = if args.mail_client {
+        Vec::new()
+    } else {
+        outbox::targets(&policy)
+    };
+    println!(
+        "This is exactly what will be sent (subject: {}):\n",
+        report.subject()
+    );
+    println!("{}", report.readable());
+    match (&targets[..], &policy.report.email) {
+        ([], Some(to)) => println!("It will be prepared for your mail program, addressed to {to}."),
+        ([], None) => println!(
+            "Your organisation has not said where reports go; it will be saved on this computer for you to forward."
+        ),
+        (t, _) => {
+            let names: Vec<String> = t.iter().map(|t| t.describe()).collect();
+            println!("It will go to: {}.", names.join("; "));
+        }
+    }
+    if !args.yes {
+        println!("\nNothing was sent. To send it, run the same command with --yes.");
+        return ExitCode::SUCCESS;
+    }
+    let outbox = match outbox() {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let no_channel = targets.is_empty();
+    let mut entry = match outbox.enqueue(report, targets) {
+        Ok(e) => e,
+        Err(e) => return fail(format!("the report was NOT saved: {e}")),
+    };
+    println!(
+        "\nSaved as report {} in {}.",
+        entry.report.id,
+        outbox.dir().display()
+    );
+    if no_channel {
+        match &policy.report.email {
+            Some(to) => println!(
+                "Open this link to send it from your mail program:\n{}",
+                deliver::mailto(&entry.report, to)
+            ),
+            None => println!("Forward the file above to your security team."),
+        }
+        return ExitCode::SUCCESS;
+    }
+    let attempts = match deliver::send_entry(&outbox, &mut entry, true) {
+        Ok(a) => a,
+        Err(e) => {
+            return fail(format!(
+                "the report is saved, but its state could not be updated: {e}"
+            ));
+        }
+    };
+    for a in &attempts {
+        match &a.result {
+            Ok(()) => println!("Delivered: {}.", a.channel),
+            Err(e) => println!("Not yet delivered: {}: {e}", a.channel),
+        }
+    }
+    if entry.delivered() {
+        println!("\n{}", entry.report.thank_you(&policy));
+    } else {
+        println!(
+            "\nThe report is kept and will be sent when the channel answers: `secondlook outbox send` tries again now."
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+fn outbox_list(json: bool) -> ExitCode {
+    let outbox = match outbox() {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let (entries, errors) = outbox.list();
+    for e in &errors {
+        eprintln!("secondlook: {e}");
+    }
+    for e in &entries {
+        if json {
+            match serde_json::to_string(e) {
+                Ok(s) => println!("{s}"),
+                Err(err) => eprintln!("secondlook: {err}"),
+            }
+            continue;
+        }
+        let state = if e.delivered() {
+            "delivered"
+        } else {
+            "pending"
+        };
+        println!(
+            "{}  {}  {state}  {}",
+            e.report.created,
+            e.report.id,
+            e.report.subject()
+        );
+        for c in &e.channels {
+            let detail = match (&c.state, &c.last_error) {
+                (State::Delivered, _) => {
+                    format!("delivered {}", c.delivered_at.as_deref().unwrap_or(""))
+                }
+                (State::Pending, Some(err)) => {
+                    format!("pending after {} attempt(s): {err}", c.attempts)
+                }
+                (State::Pending, None) => "pending".to_owned(),
+            };
+            println!("    {}: {detail}", c.target.describe());
+        }
+    }
+    if entries.is_empty() && errors.is_empty() && !json {
+        println!("The outbox is empty.");
+    }
+    if errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    }
+}
+
+fn outbox_send() -> ExitCode {
+    let outbox = match outbox() {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let (attempts, errors) = deliver::send_due(&outbox, true);
+    for a in &attempts {
+        match &a.result {
+            Ok(()) => println!("{}: delivered to {}", a.id, a.channel),
+            Err(e) => println!("{}: not yet delivered to {}: {e}", a.id, a.channel),
+        }
+    }
+    if attempts.is_empty() {
+        println!("Nothing to send.");
+    }
+    for e in &errors {
+        eprintln!("secondlook: {e}");
+    }
+    if errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
     }
 }
 
@@ -210,15 +438,9 @@ fn check(args: &CheckArgs) -> ExitCode {
     let result = if args.lines {
         check_lines(&policy, args.json, &mut out)
     } else {
-        let (bytes, total) = if args.text.is_empty() {
-            match read_capped(&mut io::stdin().lock()) {
-                Ok(r) => r,
-                Err(e) => return fail(format!("cannot read standard input: {e}")),
-            }
-        } else {
-            let joined = args.text.join(" ");
-            let total = joined.len();
-            (joined.into_bytes(), total)
+        let (bytes, total) = match read_message(&args.text) {
+            Ok(r) => r,
+            Err(e) => return fail(format!("cannot read standard input: {e}")),
         };
         let analysis = analyze_bytes(&bytes, total, &policy);
         if args.json {

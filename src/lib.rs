@@ -14,6 +14,7 @@ pub mod extract;
 pub mod host;
 pub mod json;
 pub mod policy;
+pub mod report;
 pub mod rules;
 pub mod text;
 

@@ -176,8 +176,12 @@ pub struct SmtpSection {
 pub struct WebhookSection {
     /// https URL (http only to a loopback address).
     pub url: String,
-    /// Environment variable holding a bearer token.
+    /// Environment variable holding a bearer token (Splunk: the HEC token).
     pub token_env: Option<String>,
+    /// Payload shape: `json` (default: the report itself), `slack`, `teams`
+    /// (Workflows adaptive card) or `splunk` (HTTP Event Collector).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
 }
 
 /// The organisation as every part of the product reads it (defaults filled in).

@@ -82,7 +82,11 @@ const SMTP: &[Field] = &[
     ("username", Kind::Str),
     ("password_env", Kind::Str),
 ];
-const WEBHOOK: &[Field] = &[("url", Kind::Str), ("token_env", Kind::Str)];
+const WEBHOOK: &[Field] = &[
+    ("url", Kind::Str),
+    ("token_env", Kind::Str),
+    ("format", Kind::Str),
+];
 const REPORT: &[Field] = &[
     ("email", Kind::Str),
     ("smtp", Kind::Table(SMTP)),
@@ -540,6 +544,11 @@ impl Checker<'_> {
                 ),
             }
         }
+        for at in take(&mut self, "report.webhook.format") {
+            if !matches!(at.text.as_str(), "json" | "slack" | "teams" | "splunk") {
+                self.problem(at.span, format!("webhook format \"{}\" must be \"json\", \"slack\", \"teams\" or \"splunk\"", at.text));
+            }
+        }
         for path in ["report.smtp.password_env", "report.webhook.token_env"] {
             for at in take(&mut self, path) {
                 let ok = !at.text.is_empty()
@@ -596,6 +605,7 @@ fn leak_path(parent: &str, field: &str) -> &'static str {
         "report.webhook",
         "report.webhook.url",
         "report.webhook.token_env",
+        "report.webhook.format",
     ];
     PATHS
         .iter()

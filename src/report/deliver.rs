@@ -1,0 +1,244 @@
+//! Sending queued reports: SMTP (lettre) and webhooks (ureq), plus the
+//! `mailto:` fallback. Each channel gets the report's id as idempotency key
+//! (`Idempotency-Key` header; mail `Message-ID`), so a retry after a crash
+//! mid-send is recognisable as the same report by the receiver. A channel
+//! that acknowledged a report is never sent it again.
+
+use std::time::Duration;
+
+use super::Report;
+use super::outbox::{Channel, Entry, Outbox, OutboxError, State, Target, backoff, now};
+use crate::policy::{SmtpSection, WebhookSection};
+
+/// How long one delivery attempt may take.
+pub const TIMEOUT: Duration = Duration::from_secs(20);
+
+/// What happened to one channel in one run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempt {
+    /// The report.
+    pub id: String,
+    /// The channel, described.
+    pub channel: String,
+    /// `Ok` when accepted; otherwise what went wrong, in words for the user.
+    pub result: Result<(), String>,
+}
+
+/// Try every pending channel of every report whose retry time has come
+/// (`force`: now, whatever the backoff). State is saved after each channel.
+pub fn send_due(outbox: &Outbox, force: bool) -> (Vec<Attempt>, Vec<OutboxError>) {
+    let (entries, mut errors) = outbox.list();
+    let mut attempts = Vec::new();
+    for mut entry in entries {
+        match send_entry(outbox, &mut entry, force) {
+            Ok(mut a) => attempts.append(&mut a),
+            Err(e) => errors.push(e),
+        }
+    }
+    outbox.prune(now());
+    (attempts, errors)
+}
+
+/// Try the pending channels of one report.
+pub fn send_entry(
+    outbox: &Outbox,
+    entry: &mut Entry,
+    force: bool,
+) -> Result<Vec<Attempt>, OutboxError> {
+    let mut attempts = Vec::new();
+    for i in 0..entry.channels.len() {
+        let Some(ch) = entry.channels.get(i) else {
+            continue;
+        };
+        if ch.state == State::Delivered || (!force && ch.next_attempt > now()) {
+            continue;
+        }
+        let result = send(&entry.report, &ch.target);
+        if let Some(ch) = entry.channels.get_mut(i) {
+            record(ch, &result);
+            attempts.push(Attempt {
+                id: entry.report.id.clone(),
+                channel: ch.target.describe(),
+                result,
+            });
+        }
+        outbox.save(entry)?;
+    }
+    Ok(attempts)
+}
+
+fn record(ch: &mut Channel, result: &Result<(), String>) {
+    ch.attempts = ch.attempts.saturating_add(1);
+    match result {
+        Ok(()) => {
+            ch.state = State::Delivered;
+            ch.last_error = None;
+            ch.delivered_at = Some(super::rfc3339(std::time::SystemTime::now()));
+        }
+        Err(e) => {
+            ch.last_error = Some(e.clone());
+            ch.next_attempt = now().saturating_add(backoff(ch.attempts));
+        }
+    }
+}
+
+/// Send one report to one target.
+pub fn send(report: &Report, target: &Target) -> Result<(), String> {
+    match target {
+        Target::Smtp { to, server } => send_smtp(report, to, server),
+        Target::Webhook(w) => send_webhook(report, w),
+    }
+}
+
+fn secret(var: Option<&str>) -> Result<Option<String>, String> {
+    match var {
+        None => Ok(None),
+        Some(v) => std::env::var(v).map(Some).map_err(|_| {
+            format!(
+                "the environment variable {v} (named in the policy) is not set; ask IT to set it"
+            )
+        }),
+    }
+}
+
+/// The webhook body for the configured format.
+pub fn webhook_body(report: &Report, format: Option<&str>) -> serde_json::Value {
+    let summary = format!(
+        "{} reported by an employee: {}",
+        report.subject(),
+        report.verdict.to_uppercase()
+    );
+    match format.unwrap_or("json") {
+        "slack" => serde_json::json!({ "text": format!("{summary}\n```{}```", report.readable()) }),
+        "teams" => serde_json::json!({
+            "type": "message",
+            "attachments": [{
+                "contentType": "application/vnd.microsoft.card.adaptive",
+                "content": {
+                    "type": "AdaptiveCard",
+                    "version": "1.4",
+                    "body": [
+                        { "type": "TextBlock", "text": summary, "weight": "Bolder", "wrap": true },
+                        { "type": "TextBlock", "text": report.readable(), "wrap": true, "fontType": "Monospace" }
+                    ]
+                }
+            }]
+        }),
+        "splunk" => serde_json::json!({
+            "source": "secondlook",
+            "sourcetype": "secondlook:report",
+            "event": report,
+        }),
+        _ => serde_json::to_value(report).unwrap_or(serde_json::Value::Null),
+    }
+}
+
+fn send_webhook(report: &Report, w: &WebhookSection) -> Result<(), String> {
+    let token = secret(w.token_env.as_deref())?;
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(TIMEOUT))
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let body = webhook_body(report, w.format.as_deref()).to_string();
+    let mut req = agent
+        .post(&w.url)
+        .header("Content-Type", "application/json")
+        .header("Idempotency-Key", &report.id)
+        .header(
+            "User-Agent",
+            concat!("secondlook/", env!("CARGO_PKG_VERSION")),
+        );
+    if let Some(t) = token {
+        let scheme = if w.format.as_deref() == Some("splunk") {
+            "Splunk"
+        } else {
+            "Bearer"
+        };
+        req = req.header("Authorization", &format!("{scheme} {t}"));
+    }
+    match req.send(body) {
+        Ok(resp) if resp.status().is_success() => Ok(()),
+        Ok(resp) => Err(format!(
+            "the webhook answered {} {}; the report is kept and will be retried",
+            resp.status().as_u16(),
+            resp.status().canonical_reason().unwrap_or("")
+        )),
+        Err(e) => Err(format!(
+            "the webhook could not be reached ({e}); the report is kept and will be retried"
+        )),
+    }
+}
+
+fn send_smtp(report: &Report, to: &str, server: &SmtpSection) -> Result<(), String> {
+    use lettre::message::header::ContentType;
+    use lettre::message::{Attachment, MultiPart, SinglePart};
+    use lettre::transport::smtp::authentication::Credentials;
+    use lettre::{Message, SmtpTransport, Transport};
+
+    let mailbox: lettre::message::Mailbox = to
+        .parse()
+        .map_err(|e| format!("the reporting address {to} is not valid ({e})"))?;
+    let from = lettre::message::Mailbox::new(Some("Second Look".to_owned()), mailbox.email.clone());
+    let json = serde_json::to_string_pretty(report).map_err(|e| e.to_string())?;
+    let json_type = ContentType::parse("application/json").map_err(|e| e.to_string())?;
+    let message = Message::builder()
+        .from(from)
+        .to(mailbox)
+        .subject(report.subject())
+        .message_id(Some(format!("<{}@secondlook.invalid>", report.id)))
+        .multipart(
+            MultiPart::mixed()
+                .singlepart(SinglePart::plain(report.readable()))
+                .singlepart(Attachment::new("report.json".to_owned()).body(json, json_type))
+                .singlepart(
+                    Attachment::new("message.txt".to_owned())
+                        .body(report.text.clone(), ContentType::TEXT_PLAIN),
+                ),
+        )
+        .map_err(|e| format!("the report could not be written as mail ({e})"))?;
+    let tls = server.tls.as_deref().unwrap_or("starttls");
+    let builder = match tls {
+        "tls" => SmtpTransport::relay(&server.host),
+        "none" => Ok(SmtpTransport::builder_dangerous(&server.host)),
+        _ => SmtpTransport::starttls_relay(&server.host),
+    }
+    .map_err(|e| format!("cannot set up TLS to {} ({e})", server.host))?;
+    let port = server.port.unwrap_or(match tls {
+        "tls" => 465,
+        "none" => 25,
+        _ => 587,
+    });
+    let mut builder = builder.port(port).timeout(Some(TIMEOUT));
+    if let Some(user) = &server.username {
+        let password = secret(server.password_env.as_deref())?.unwrap_or_default();
+        builder = builder.credentials(Credentials::new(user.clone(), password));
+    }
+    builder
+        .build()
+        .send(&message)
+        .map(|_| ())
+        .map_err(|e| format!("the mail server {}:{port} did not take the report ({e}); the report is kept and will be retried", server.host))
+}
+
+/// A `mailto:` link with the subject and the readable report filled in:
+/// the fallback when no channel is configured, or when the user prefers
+/// their own mail program. Nothing is sent by Second Look.
+pub fn mailto(report: &Report, to: &str) -> String {
+    let enc = |s: &str| -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    };
+    format!(
+        "mailto:{}?subject={}&body={}",
+        enc(to).replace("%40", "@"),
+        enc(&report.subject()),
+        enc(&report.readable())
+    )
+}

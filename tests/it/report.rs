@@ -1,0 +1,549 @@
+//! Reporting, end to end: real servers on loopback (an HTTP receiver and an
+//! SMTP receiver, both speaking their protocol over TCP), the durable
+//! outbox, retries, and a crash test that kills the sender mid-send.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicU16, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use secondlook::report::outbox::{Outbox, State, Target};
+
+/// One HTTP request as received.
+#[derive(Debug, Clone)]
+struct Received {
+    headers: BTreeMap<String, String>,
+    body: String,
+}
+
+struct HttpSink {
+    port: u16,
+    got: Arc<Mutex<Vec<Received>>>,
+    status: Arc<AtomicU16>,
+    delay_ms: Arc<AtomicU64>,
+}
+
+fn serve_http(listener: TcpListener) -> HttpSink {
+    let port = listener.local_addr().unwrap().port();
+    let got = Arc::new(Mutex::new(Vec::new()));
+    let status = Arc::new(AtomicU16::new(200));
+    let delay_ms = Arc::new(AtomicU64::new(0));
+    let (g, s, d) = (got.clone(), status.clone(), delay_ms.clone());
+    std::thread::spawn(move || {
+        for conn in listener.incoming().flatten() {
+            let (g, s, d) = (g.clone(), s.clone(), d.clone());
+            std::thread::spawn(move || {
+                let _ = handle_http(conn, &g, &s, &d);
+            });
+        }
+    });
+    HttpSink {
+        port,
+        got,
+        status,
+        delay_ms,
+    }
+}
+
+fn handle_http(
+    conn: TcpStream,
+    got: &Mutex<Vec<Received>>,
+    status: &AtomicU16,
+    delay: &AtomicU64,
+) -> std::io::Result<()> {
+    let mut reader = BufReader::new(conn.try_clone()?);
+    let mut headers = BTreeMap::new();
+    let mut line = String::new();
+    let eof = || std::io::Error::from(std::io::ErrorKind::UnexpectedEof);
+    if reader.read_line(&mut line)? == 0 {
+        return Err(eof()); // request line
+    }
+    loop {
+        line.clear();
+        // A sender killed mid-request leaves an incomplete request: drop it.
+        if reader.read_line(&mut line)? == 0 {
+            return Err(eof());
+        }
+        let l = line.trim_end();
+        if l.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = l.split_once(':') {
+            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_owned());
+        }
+    }
+    let len: usize = headers
+        .get("content-length")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; len];
+    reader.read_exact(&mut body)?;
+    std::thread::sleep(Duration::from_millis(delay.load(Ordering::SeqCst)));
+    let code = status.load(Ordering::SeqCst);
+    // Record only what the receiver accepted, as a real one would.
+    if code < 300 {
+        got.lock().unwrap().push(Received {
+            headers,
+            body: String::from_utf8_lossy(&body).into_owned(),
+        });
+    }
+    let reason = if code < 300 {
+        "OK"
+    } else {
+        "Service Unavailable"
+    };
+    let mut w = conn;
+    write!(
+        w,
+        "HTTP/1.1 {code} {reason}\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+    )?;
+    w.flush()
+}
+
+fn http_sink() -> HttpSink {
+    serve_http(TcpListener::bind("127.0.0.1:0").unwrap())
+}
+
+/// A minimal SMTP receiver: EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT.
+fn smtp_sink() -> (u16, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mails = Arc::new(Mutex::new(Vec::new()));
+    let m = mails.clone();
+    std::thread::spawn(move || {
+        for conn in listener.incoming().flatten() {
+            let m = m.clone();
+            std::thread::spawn(move || {
+                let _ = handle_smtp(conn, &m);
+            });
+        }
+    });
+    (port, mails)
+}
+
+fn handle_smtp(conn: TcpStream, mails: &Mutex<Vec<String>>) -> std::io::Result<()> {
+    let mut w = conn.try_clone()?;
+    let mut r = BufReader::new(conn);
+    w.write_all(b"220 sink.test ESMTP\r\n")?;
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if r.read_line(&mut line)? == 0 {
+            return Ok(());
+        }
+        let cmd = line.trim_end().to_ascii_uppercase();
+        if cmd.starts_with("EHLO") {
+            w.write_all(b"250-sink.test\r\n250 8BITMIME\r\n")?;
+        } else if cmd.starts_with("DATA") {
+            w.write_all(b"354 go ahead\r\n")?;
+            let mut data = String::new();
+            loop {
+                let mut l = String::new();
+                if r.read_line(&mut l)? == 0 {
+                    return Ok(());
+                }
+                if l == ".\r\n" {
+                    break;
+                }
+                data.push_str(&l);
+            }
+            mails.lock().unwrap().push(data);
+            w.write_all(b"250 queued\r\n")?;
+        } else if cmd.starts_with("QUIT") {
+            w.write_all(b"221 bye\r\n")?;
+            return Ok(());
+        } else {
+            w.write_all(b"250 OK\r\n")?;
+        }
+    }
+}
+
+fn policy(dir: &Path, report: &str) -> PathBuf {
+    let base = std::fs::read_to_string(crate::data("twilio.toml")).unwrap();
+    let p = dir.join("policy.toml");
+    std::fs::write(
+        &p,
+        format!("{base}\n[indicators]\ntraining = [\"twi1io-training.com\"]\n\n{report}"),
+    )
+    .unwrap();
+    p
+}
+
+fn run(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_secondlook"))
+        .args(args)
+        .env("SECONDLOOK_DATA_DIR", data)
+        .env("SECONDLOOK_WEBHOOK_TOKEN", "s3cret")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+const SMS: &str = "Twilio IT: your password expired, log in at twilio-okta.net";
+
+#[test]
+fn the_preview_sends_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let sink = http_sink();
+    let p = policy(
+        dir.path(),
+        &format!(
+            "[report]\nemail = \"phishing@twilio.com\"\n[[report.webhook]]\nurl = \"http://127.0.0.1:{}/hook\"\n",
+            sink.port
+        ),
+    );
+    let out = run(
+        dir.path(),
+        &[
+            "report",
+            "--policy",
+            p.to_str().unwrap(),
+            "--note",
+            "from +1 555 0100",
+            SMS,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(text.contains("This is exactly what will be sent (subject: Phishing: Second Look report – twilio-okta.net)"), "{text}");
+    assert!(text.contains("Note from the reporter: from +1 555 0100"));
+    assert!(text.contains(SMS));
+    assert!(text.contains("Nothing was sent."));
+    assert!(sink.got.lock().unwrap().is_empty());
+    assert!(Outbox::new(dir.path()).list().0.is_empty());
+}
+
+#[test]
+fn webhook_delivery_with_idempotency_key_token_and_thanks() {
+    let dir = tempfile::tempdir().unwrap();
+    let sink = http_sink();
+    let p = policy(
+        dir.path(),
+        &format!(
+            "[report]\n[[report.webhook]]\nurl = \"http://127.0.0.1:{}/hook\"\ntoken_env = \"SECONDLOOK_WEBHOOK_TOKEN\"\n",
+            sink.port
+        ),
+    );
+    let out = run(
+        dir.path(),
+        &["report", "--policy", p.to_str().unwrap(), "--yes", SMS],
+    );
+    let text = stdout(&out);
+    assert!(
+        text.contains("Delivered: webhook http://127.0.0.1:"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Thank you. Your security team has the report"),
+        "{text}"
+    );
+    let got = sink.got.lock().unwrap().clone();
+    assert_eq!(got.len(), 1);
+    let body: serde_json::Value = serde_json::from_str(&got[0].body).unwrap();
+    assert_eq!(body["schema"], "secondlook.report/1");
+    assert_eq!(body["text"], SMS);
+    assert_eq!(body["analysis"]["links"][0]["brand"], "Twilio");
+    assert_eq!(
+        got[0].headers["idempotency-key"],
+        body["id"].as_str().unwrap()
+    );
+    assert_eq!(got[0].headers["authorization"], "Bearer s3cret");
+    let (entries, errors) = Outbox::new(dir.path()).list();
+    assert!(errors.is_empty());
+    assert!(
+        entries[0].delivered(),
+        "kept, marked delivered, for the history"
+    );
+    // Delivered channels are never sent again.
+    let out = run(dir.path(), &["outbox", "send"]);
+    assert!(stdout(&out).contains("Nothing to send."));
+    assert_eq!(sink.got.lock().unwrap().len(), 1);
+}
+
+#[test]
+fn smtp_delivery_follows_the_mailbox_convention() {
+    let dir = tempfile::tempdir().unwrap();
+    let (port, mails) = smtp_sink();
+    let p = policy(
+        dir.path(),
+        &format!(
+            "[report]\nemail = \"phishing@twilio.com\"\n[report.smtp]\nhost = \"127.0.0.1\"\nport = {port}\ntls = \"none\"\n"
+        ),
+    );
+    let out = run(
+        dir.path(),
+        &["report", "--policy", p.to_str().unwrap(), "--yes", SMS],
+    );
+    assert!(
+        stdout(&out).contains("Delivered: e-mail to phishing@twilio.com via 127.0.0.1"),
+        "{}",
+        stdout(&out)
+    );
+    let mails = mails.lock().unwrap().clone();
+    assert_eq!(mails.len(), 1);
+    let m = &mails[0];
+    let id = Outbox::new(dir.path()).list().0[0].report.id.clone();
+    assert!(
+        m.contains("Subject: Phishing: Second Look report =?utf-8?")
+            || m.contains("Subject: Phishing: Second Look report"),
+        "{m}"
+    );
+    assert!(
+        m.contains(&format!("Message-ID: <{id}@secondlook.invalid>")),
+        "{m}"
+    );
+    assert!(m.contains("To: phishing@twilio.com"));
+    assert!(m.contains("Content-Type: multipart/mixed"));
+    assert!(
+        m.contains("filename=\"report.json\"") && m.contains("filename=\"message.txt\""),
+        "{m}"
+    );
+}
+
+#[test]
+fn junk_reports_say_junk() {
+    let dir = tempfile::tempdir().unwrap();
+    let (port, mails) = smtp_sink();
+    let p = policy(
+        dir.path(),
+        &format!(
+            "[report]\nemail = \"phishing@twilio.com\"\n[report.smtp]\nhost = \"localhost\"\nport = {port}\ntls = \"none\"\n"
+        ),
+    );
+    run(
+        dir.path(),
+        &[
+            "report",
+            "--policy",
+            p.to_str().unwrap(),
+            "--junk",
+            "--yes",
+            "Win a prize at prize-now.example.com",
+        ],
+    );
+    assert!(mails.lock().unwrap()[0].contains("Subject: Junk: Second Look report"));
+}
+
+#[test]
+fn offline_reports_wait_and_are_delivered_when_the_channel_is_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let p = policy(
+        dir.path(),
+        &format!("[report]\n[[report.webhook]]\nurl = \"http://127.0.0.1:{port}/hook\"\n"),
+    );
+    for i in 0..3 {
+        let out = run(
+            dir.path(),
+            &[
+                "report",
+                "--policy",
+                p.to_str().unwrap(),
+                "--yes",
+                &format!("{SMS} #{i}"),
+            ],
+        );
+        assert!(
+            stdout(&out).contains("Not yet delivered"),
+            "{}",
+            stdout(&out)
+        );
+        assert!(stdout(&out).contains("could not be reached"));
+    }
+    let listed = stdout(&run(dir.path(), &["outbox", "list"]));
+    assert_eq!(
+        listed.matches("pending after 1 attempt(s)").count(),
+        3,
+        "{listed}"
+    );
+    let sink = serve_http(TcpListener::bind(("127.0.0.1", port)).unwrap());
+    let out = run(dir.path(), &["outbox", "send"]);
+    assert_eq!(
+        stdout(&out).matches("delivered to webhook").count(),
+        3,
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(sink.got.lock().unwrap().len(), 3);
+    assert!(
+        Outbox::new(dir.path())
+            .list()
+            .0
+            .iter()
+            .all(|e| e.delivered())
+    );
+}
+
+#[test]
+fn server_errors_keep_the_report_with_a_clear_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let sink = http_sink();
+    sink.status.store(503, Ordering::SeqCst);
+    let p = policy(
+        dir.path(),
+        &format!(
+            "[report]\n[[report.webhook]]\nurl = \"http://127.0.0.1:{}/hook\"\n",
+            sink.port
+        ),
+    );
+    let out = run(
+        dir.path(),
+        &["report", "--policy", p.to_str().unwrap(), "--yes", SMS],
+    );
+    assert!(
+        stdout(&out).contains(
+            "the webhook answered 503 Service Unavailable; the report is kept and will be retried"
+        ),
+        "{}",
+        stdout(&out)
+    );
+    let e = &Outbox::new(dir.path()).list().0[0];
+    assert_eq!(e.channels[0].state, State::Pending);
+    assert!(e.channels[0].next_attempt > 0, "backoff set");
+    sink.status.store(200, Ordering::SeqCst);
+    run(dir.path(), &["outbox", "send"]);
+    assert!(Outbox::new(dir.path()).list().0[0].delivered());
+}
+
+#[test]
+fn without_a_channel_the_mail_program_is_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = policy(dir.path(), "[report]\nemail = \"phishing@twilio.com\"\n");
+    let out = run(
+        dir.path(),
+        &["report", "--policy", p.to_str().unwrap(), "--yes", SMS],
+    );
+    let text = stdout(&out);
+    assert!(text.contains("mailto:phishing@twilio.com?subject=Phishing%3A%20Second%20Look%20report%20%E2%80%93%20twilio-okta.net&body="), "{text}");
+    assert_eq!(
+        Outbox::new(dir.path()).list().0.len(),
+        1,
+        "kept in the history"
+    );
+}
+
+#[test]
+fn a_reported_simulation_is_answered_with_thanks() {
+    let dir = tempfile::tempdir().unwrap();
+    let sink = http_sink();
+    let p = policy(
+        dir.path(),
+        &format!(
+            "[report]\n[[report.webhook]]\nurl = \"http://127.0.0.1:{}/hook\"\n",
+            sink.port
+        ),
+    );
+    let out = run(
+        dir.path(),
+        &[
+            "report",
+            "--policy",
+            p.to_str().unwrap(),
+            "--yes",
+            "Verify your account at twi1io-training.com",
+        ],
+    );
+    assert!(
+        stdout(&out).contains("Well spotted: this was a phishing simulation run by Twilio."),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn killed_mid_send_many_times_every_report_arrives_exactly_once_per_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let sink = http_sink();
+    sink.delay_ms.store(40, Ordering::SeqCst);
+    let outbox = Outbox::new(dir.path());
+    let p = secondlook::Policy::from_path(&crate::data("twilio.toml")).unwrap();
+    let target = Target::Webhook(secondlook::policy::WebhookSection {
+        url: format!("http://127.0.0.1:{}/hook", sink.port),
+        token_env: None,
+        format: None,
+    });
+    let mut ids = Vec::new();
+    for i in 0..12 {
+        let text = format!("{SMS} #{i}");
+        let a = secondlook::analyze(&text, &p);
+        let r = secondlook::report::Report::new(
+            &text,
+            None,
+            secondlook::report::Kind::Phishing,
+            &a,
+            &p,
+        );
+        ids.push(r.id.clone());
+        outbox.enqueue(r, vec![target.clone()]).unwrap();
+    }
+    // Kill the sender at pseudo-random points (deterministic sequence).
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    for _ in 0..30 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_secondlook"))
+            .args(["outbox", "send"])
+            .env("SECONDLOOK_DATA_DIR", dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        std::thread::sleep(Duration::from_millis(seed % 90));
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+    }
+    // Then let it finish.
+    for _ in 0..3 {
+        let out = run(dir.path(), &["outbox", "send"]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let (entries, errors) = outbox.list();
+    assert!(errors.is_empty(), "no half-written outbox file: {errors:?}");
+    assert_eq!(entries.len(), 12);
+    assert!(entries.iter().all(|e| e.delivered()));
+    let got = sink.got.lock().unwrap().clone();
+    let mut keys: Vec<String> = got
+        .iter()
+        .map(|r| r.headers["idempotency-key"].clone())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    ids.sort();
+    assert_eq!(
+        keys, ids,
+        "every report reached the receiver, under its own key"
+    );
+    // Retries after a kill carry the same key and the same body.
+    for id in &ids {
+        let bodies: Vec<&String> = got
+            .iter()
+            .filter(|r| &r.headers["idempotency-key"] == id)
+            .map(|r| &r.body)
+            .collect();
+        assert!(bodies.windows(2).all(|w| w[0] == w[1]));
+    }
+    let before = got.len();
+    run(dir.path(), &["outbox", "send"]);
+    assert_eq!(
+        sink.got.lock().unwrap().len(),
+        before,
+        "delivered reports are not sent again"
+    );
+}
