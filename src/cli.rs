@@ -62,6 +62,9 @@ pub struct ReportArgs {
     /// Prepare it for your own mail program (a mailto: link) instead of sending it.
     #[arg(long)]
     pub mail_client: bool,
+    /// Preview: print the exact report (the JSON every channel receives) and send nothing.
+    #[arg(long, conflicts_with = "yes")]
+    pub json: bool,
     /// The message; default: standard input.
     #[arg(value_name = "TEXT")]
     pub text: Vec<String>,
@@ -211,6 +214,15 @@ fn report(args: &ReportArgs) -> ExitCode {
         Kind::Phishing
     };
     let report = Report::new(&text, args.note.as_deref(), kind, &analysis, &policy);
+    if args.json {
+        return match serde_json::to_string_pretty(&report) {
+            Ok(s) => {
+                println!("{s}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e),
+        };
+    }
     let targets = if args.mail_client {
         Vec::new()
     } else {

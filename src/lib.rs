@@ -3,8 +3,8 @@
 //!
 //! The library is GUI-free: the command line, the tests and the benchmarks
 //! all call [`analyze`] with a [`Policy`]. It never opens, fetches or
-//! resolves a link, and it has no networking dependencies. See
-//! `ARCHITECTURE.md` for the map.
+//! resolves a link; the only network code sends a report the user confirmed
+//! ([`report::deliver`]). See `ARCHITECTURE.md` for the map.
 
 #![deny(missing_docs)]
 

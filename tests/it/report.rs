@@ -547,3 +547,64 @@ fn killed_mid_send_many_times_every_report_arrives_exactly_once_per_key() {
         "delivered reports are not sent again"
     );
 }
+
+#[test]
+fn unreachable_smtp_and_tls_failures_keep_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let closed = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    // An https webhook pointed at a plain-HTTP server: the TLS handshake fails.
+    let plain = http_sink();
+    let p = policy(
+        dir.path(),
+        &format!(
+            "[report]\nemail = \"phishing@twilio.com\"\n[report.smtp]\nhost = \"127.0.0.1\"\nport = {closed}\ntls = \"none\"\n[[report.webhook]]\nurl = \"https://127.0.0.1:{}/hook\"\n",
+            plain.port
+        ),
+    );
+    let out = run(
+        dir.path(),
+        &["report", "--policy", p.to_str().unwrap(), "--yes", SMS],
+    );
+    let text = stdout(&out);
+    assert!(text.contains(&format!("Not yet delivered: e-mail to phishing@twilio.com via 127.0.0.1: the mail server 127.0.0.1:{closed} did not take the report")), "{text}");
+    assert!(
+        text.contains("Not yet delivered: webhook https://127.0.0.1:")
+            && text.contains("could not be reached"),
+        "{text}"
+    );
+    let e = &Outbox::new(dir.path()).list().0[0];
+    assert!(
+        e.channels
+            .iter()
+            .all(|c| c.state == State::Pending && c.last_error.is_some())
+    );
+}
+
+#[test]
+fn the_json_preview_is_the_exact_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = policy(dir.path(), "[report]\nemail = \"phishing@twilio.com\"\n");
+    let out = run(
+        dir.path(),
+        &[
+            "report",
+            "--policy",
+            p.to_str().unwrap(),
+            "--json",
+            "--note",
+            "claimed to be IT",
+            SMS,
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["schema"], "secondlook.report/1");
+    assert_eq!(v["note"], "claimed to be IT");
+    assert_eq!(v["text"], SMS);
+    assert!(
+        Outbox::new(dir.path()).list().0.is_empty(),
+        "a preview saves nothing"
+    );
+}
