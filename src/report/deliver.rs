@@ -10,6 +10,23 @@ use super::Report;
 use super::outbox::{Channel, Entry, Outbox, OutboxError, State, Target, backoff, now};
 use crate::policy::{SmtpSection, WebhookSection};
 
+/// The system's CA store (honouring `SSL_CERT_FILE`), as SMTP uses it: a
+/// company's internal CA works for its webhooks too. Mozilla's roots when the
+/// store is empty.
+static ROOTS: std::sync::LazyLock<ureq::tls::RootCerts> = std::sync::LazyLock::new(|| {
+    let found = rustls_native_certs::load_native_certs();
+    let certs: Vec<ureq::tls::Certificate<'static>> = found
+        .certs
+        .iter()
+        .map(|c| ureq::tls::Certificate::from_der(c.as_ref()).to_owned())
+        .collect();
+    if certs.is_empty() {
+        ureq::tls::RootCerts::WebPki
+    } else {
+        ureq::tls::RootCerts::new_with_certs(&certs)
+    }
+});
+
 /// How long one delivery attempt may take.
 pub const TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -136,6 +153,11 @@ pub fn webhook_body(report: &Report, format: Option<&str>) -> serde_json::Value 
 fn send_webhook(report: &Report, w: &WebhookSection) -> Result<(), String> {
     let token = secret(w.token_env.as_deref())?;
     let agent: ureq::Agent = ureq::Agent::config_builder()
+        .tls_config(
+            ureq::tls::TlsConfig::builder()
+                .root_certs(ROOTS.clone())
+                .build(),
+        )
         .timeout_global(Some(TIMEOUT))
         .http_status_as_error(false)
         .build()

@@ -9,6 +9,7 @@ mod extraction;
 mod incident;
 mod policy_layers;
 mod report;
+mod tls;
 
 use secondlook::Policy;
 

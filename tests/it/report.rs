@@ -608,3 +608,40 @@ fn the_json_preview_is_the_exact_report() {
         "a preview saves nothing"
     );
 }
+
+#[test]
+fn tls_to_a_server_without_tls_fails_cleanly_and_keeps_the_report() {
+    for tls in ["starttls", "tls"] {
+        let dir = tempfile::tempdir().unwrap();
+        let (port, mails) = smtp_sink();
+        let p = policy(
+            dir.path(),
+            &format!(
+                "[report]\nemail = \"phishing@twilio.com\"\n[report.smtp]\nhost = \"localhost\"\nport = {port}\ntls = \"{tls}\"\n"
+            ),
+        );
+        let out = run(
+            dir.path(),
+            &["report", "--policy", p.to_str().unwrap(), "--yes", SMS],
+        );
+        let text = stdout(&out);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{tls}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            text.contains("Not yet delivered: e-mail to phishing@twilio.com via localhost"),
+            "{tls}: {text}"
+        );
+        assert!(
+            mails.lock().unwrap().is_empty(),
+            "{tls}: nothing sent in the clear"
+        );
+        assert_eq!(
+            Outbox::new(dir.path()).list().0[0].channels[0].state,
+            State::Pending
+        );
+    }
+}
