@@ -80,7 +80,11 @@ pub enum OutboxCommand {
         json: bool,
     },
     /// Try every pending report now.
-    Send,
+    Send {
+        /// Keep trying, with backoff, until every report is delivered (at most a day).
+        #[arg(long)]
+        wait: bool,
+    },
 }
 
 /// `secondlook policy …`
@@ -152,7 +156,7 @@ pub fn main() -> ExitCode {
         Some(Command::Policy(PolicyCommand::Show { json })) => policy_show(json),
         Some(Command::Report(args)) => report(&args),
         Some(Command::Outbox(OutboxCommand::List { json })) => outbox_list(json),
-        Some(Command::Outbox(OutboxCommand::Send)) => outbox_send(),
+        Some(Command::Outbox(OutboxCommand::Send { wait })) => outbox_send(wait),
         None => {
             let _ = command().print_help();
             eprintln!(
@@ -288,9 +292,20 @@ fn report(args: &ReportArgs) -> ExitCode {
     if entry.delivered() {
         println!("\n{}", entry.report.thank_you(&policy));
     } else {
-        println!(
-            "\nThe report is kept and will be sent when the channel answers: `secondlook outbox send` tries again now."
-        );
+        let background = std::env::current_exe().and_then(|exe| {
+            std::process::Command::new(exe)
+                .args(["outbox", "send", "--wait"])
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+        });
+        match background {
+            Ok(_) => println!(
+                "\nThe report is kept. Second Look keeps trying in the background until it is delivered; `secondlook outbox list` shows where it stands."
+            ),
+            Err(_) => println!("\nThe report is kept: `secondlook outbox send` tries again."),
+        }
     }
     ExitCode::SUCCESS
 }
@@ -346,12 +361,24 @@ fn outbox_list(json: bool) -> ExitCode {
     }
 }
 
-fn outbox_send() -> ExitCode {
+fn outbox_send(wait: bool) -> ExitCode {
     let outbox = match outbox() {
         Ok(o) => o,
         Err(code) => return code,
     };
-    let (attempts, errors) = deliver::send_due(&outbox, true);
+    if wait {
+        deliver::send_until_delivered(&outbox, std::time::Duration::from_secs(24 * 3600));
+        return ExitCode::SUCCESS;
+    }
+    let deliver::Pass {
+        attempts,
+        errors,
+        busy,
+    } = deliver::send_due(&outbox, true);
+    if busy {
+        println!("Another Second Look process is sending the outbox right now.");
+        return ExitCode::SUCCESS;
+    }
     for a in &attempts {
         match &a.result {
             Ok(()) => println!("{}: delivered to {}", a.id, a.channel),

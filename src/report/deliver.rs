@@ -41,9 +41,36 @@ pub struct Attempt {
     pub result: Result<(), String>,
 }
 
+/// The outcome of one pass over the outbox.
+#[derive(Debug, Default)]
+pub struct Pass {
+    /// Every channel tried.
+    pub attempts: Vec<Attempt>,
+    /// Files that could not be read or written.
+    pub errors: Vec<OutboxError>,
+    /// Another process was sending; nothing was tried.
+    pub busy: bool,
+}
+
 /// Try every pending channel of every report whose retry time has come
 /// (`force`: now, whatever the backoff). State is saved after each channel.
-pub fn send_due(outbox: &Outbox, force: bool) -> (Vec<Attempt>, Vec<OutboxError>) {
+/// Only one process sends at a time.
+pub fn send_due(outbox: &Outbox, force: bool) -> Pass {
+    let _lock = match outbox.try_lock() {
+        Ok(Some(l)) => l,
+        Ok(None) => {
+            return Pass {
+                busy: true,
+                ..Pass::default()
+            };
+        }
+        Err(e) => {
+            return Pass {
+                errors: vec![e],
+                ..Pass::default()
+            };
+        }
+    };
     let (entries, mut errors) = outbox.list();
     let mut attempts = Vec::new();
     for mut entry in entries {
@@ -53,7 +80,36 @@ pub fn send_due(outbox: &Outbox, force: bool) -> (Vec<Attempt>, Vec<OutboxError>
         }
     }
     outbox.prune(now());
-    (attempts, errors)
+    Pass {
+        attempts,
+        errors,
+        busy: false,
+    }
+}
+
+/// Keep sending until every report is delivered, waiting out the backoff
+/// between passes; stop after `limit`, or when the outbox directory is
+/// removed. What `report --yes` leaves running in the background when a
+/// channel is down, and what the app does in-process.
+pub fn send_until_delivered(outbox: &Outbox, limit: Duration) {
+    let deadline = std::time::Instant::now() + limit;
+    while std::time::Instant::now() < deadline {
+        let pass = send_due(outbox, false);
+        let Some(next) = outbox.next_due() else {
+            return;
+        };
+        let wait = if pass.busy {
+            5
+        } else {
+            next.saturating_sub(now()).clamp(1, 60)
+        };
+        for _ in 0..wait {
+            if !outbox.dir().exists() {
+                return;
+            }
+            std::thread::sleep(Duration::from_secs(1));
+        }
+    }
 }
 
 /// Try the pending channels of one report.

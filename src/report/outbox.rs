@@ -249,6 +249,35 @@ impl Outbox {
         (entries, errors)
     }
 
+    /// Take the send lock, or `None` when another process is sending now.
+    pub fn try_lock(&self) -> Result<Option<SendLock>, OutboxError> {
+        std::fs::create_dir_all(&self.dir).map_err(io(&self.dir))?;
+        let path = self.dir.join(".send.lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(io(&path))?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(SendLock { _file: file })),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => Err(OutboxError::Io { path, source: e }),
+        }
+    }
+
+    /// The earliest time (Unix seconds) a pending channel may be retried,
+    /// or `None` when nothing is pending.
+    pub fn next_due(&self) -> Option<u64> {
+        self.list()
+            .0
+            .iter()
+            .flat_map(|e| e.channels.iter())
+            .filter(|c| c.state == State::Pending)
+            .map(|c| c.next_attempt)
+            .min()
+    }
+
     /// Remove delivered reports older than [`KEEP_DELIVERED`].
     pub fn prune(&self, now_unix: u64) {
         let (entries, _) = self.list();
@@ -271,7 +300,24 @@ impl Outbox {
     }
 }
 
+/// Environment variable setting the first retry delay in seconds (default
+/// 30), for IT trials and tests.
+pub const RETRY_ENV: &str = "SECONDLOOK_RETRY_SECONDS";
+
 /// Seconds to wait after `attempts` failed attempts: 30 s doubling, at most 6 h.
 pub fn backoff(attempts: u32) -> u64 {
-    30u64.saturating_mul(1u64 << attempts.min(20)).min(6 * 3600)
+    let base = std::env::var(RETRY_ENV)
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .filter(|b| *b > 0)
+        .unwrap_or(30);
+    base.saturating_mul(1u64 << attempts.saturating_sub(1).min(20))
+        .min(6 * 3600)
+}
+
+/// Held while a process sends the outbox. The operating system releases it
+/// when the process ends, however it ends, so a crash leaves no stale lock.
+#[derive(Debug)]
+pub struct SendLock {
+    _file: std::fs::File,
 }

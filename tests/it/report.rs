@@ -645,3 +645,39 @@ fn tls_to_a_server_without_tls_fails_cleanly_and_keeps_the_report() {
         );
     }
 }
+
+#[test]
+fn a_background_sender_delivers_once_the_channel_is_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let p = policy(
+        dir.path(),
+        &format!("[report]\n[[report.webhook]]\nurl = \"http://127.0.0.1:{port}/hook\"\n"),
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_secondlook"))
+        .args(["report", "--policy", p.to_str().unwrap(), "--yes", SMS])
+        .env("SECONDLOOK_DATA_DIR", dir.path())
+        .env("SECONDLOOK_RETRY_SECONDS", "1")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&out).contains("keeps trying in the background"),
+        "{}",
+        stdout(&out)
+    );
+    let sink = serve_http(TcpListener::bind(("127.0.0.1", port)).unwrap());
+    let outbox = Outbox::new(dir.path());
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while !outbox.list().0.iter().all(|e| e.delivered()) && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(
+        outbox.list().0[0].delivered(),
+        "delivered without anyone running a command"
+    );
+    assert_eq!(sink.got.lock().unwrap().len(), 1);
+}
