@@ -261,13 +261,14 @@ fn explain_link(
             link.text, link.url
         ));
     }
-    if let Some(h) = &link.host {
-        if link.text.to_ascii_lowercase().contains("xn--") && h.unicode != h.ascii {
-            parts.push(format!(
-                "The link is written in punycode ({}); a browser may show it as {}.",
-                h.ascii, h.unicode
-            ));
-        }
+    if let Some(h) = &link.host
+        && link.text.to_ascii_lowercase().contains("xn--")
+        && h.unicode != h.ascii
+    {
+        parts.push(format!(
+            "The link is written in punycode ({}); a browser may show it as {}.",
+            h.ascii, h.unicode
+        ));
     }
     let shown: Vec<&Finding> = findings
         .iter()

@@ -353,11 +353,11 @@ impl Checker<'_> {
         for (brand, at) in self.brand_domains.clone() {
             match super::normalize_domain(&at.text) {
                 Ok(d) => {
-                    if let Some((_, other, first)) = owned.iter().find(|(o, _, _)| *o == d) {
-                        if *other != brand {
-                            let (line, _) = line_column(self.text, first.span.start);
-                            self.problem(at.span.clone(), format!("\"{}\" is already listed by another brand (line {line}): a domain belongs to one brand", at.text));
-                        }
+                    if let Some((_, other, first)) = owned.iter().find(|(o, _, _)| *o == d)
+                        && *other != brand
+                    {
+                        let (line, _) = line_column(self.text, first.span.start);
+                        self.problem(at.span.clone(), format!("\"{}\" is already listed by another brand (line {line}): a domain belongs to one brand", at.text));
                     }
                     owned.push((d, brand, at));
                 }

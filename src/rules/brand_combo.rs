@@ -150,10 +150,10 @@ fn explain(host: &HostFacts, brand: &Brand, keyword: &str) -> String {
             possessive(&brand.name)
         )),
     }
-    if let (Some(suffix), Some(main)) = (host.suffix.as_deref(), brand.main_suffix()) {
-        if suffix != main {
-            s.push_str(&format!(" and ends in .{suffix}"));
-        }
+    if let (Some(suffix), Some(main)) = (host.suffix.as_deref(), brand.main_suffix())
+        && suffix != main
+    {
+        s.push_str(&format!(" and ends in .{suffix}"));
     }
     s.push('.');
     s

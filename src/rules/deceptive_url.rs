@@ -64,20 +64,20 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
                 ),
             ));
         }
-        if let Some(h) = host {
-            if let HostKind::Ip(ip) = &h.kind {
-                let mut s = format!(
-                    "This link goes to a bare internet address ({ip}) instead of a named website, so there is no telling who runs it."
-                );
-                let written = link.written_host.trim_matches(['[', ']']);
-                if !written.eq_ignore_ascii_case(&ip.to_string()) {
-                    s.push_str(&format!(
-                        " The address is written in a disguised form (“{}”).",
-                        link.written_host
-                    ));
-                }
-                out.push(finding(Severity::Suspicious, s));
+        if let Some(h) = host
+            && let HostKind::Ip(ip) = &h.kind
+        {
+            let mut s = format!(
+                "This link goes to a bare internet address ({ip}) instead of a named website, so there is no telling who runs it."
+            );
+            let written = link.written_host.trim_matches(['[', ']']);
+            if !written.eq_ignore_ascii_case(&ip.to_string()) {
+                s.push_str(&format!(
+                    " The address is written in a disguised form (“{}”).",
+                    link.written_host
+                ));
             }
+            out.push(finding(Severity::Suspicious, s));
         }
         let path = if u.path().len() > 1 {
             percent_decode(u.path()).to_lowercase()
