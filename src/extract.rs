@@ -58,8 +58,9 @@ impl Link {
 /// Links written with a scheme. `linkify` misses several forms that matter
 /// here (numeric and hex IP hosts, percent-encoded user names, non-Latin
 /// top-level domains, backslashes), so they are found by this scan first.
-static SCHEME_URL: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r#"(?i)\b(?:https?|ftp|wss?)://[^\s<>"'`\p{So}\p{Cc}]+"#).ok());
+static SCHEME_URL: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r#"(?i)(?-u:\b)(?:https?|ftp|wss?)://[^\s<>"'`\p{So}\p{Cc}]+"#).ok()
+});
 
 /// Drop trailing punctuation that belongs to the sentence, and closing
 /// brackets that were opened outside the link. Linear: brackets are counted
@@ -104,11 +105,12 @@ pub fn find_links(input: &str, norm: &Normalized, max: usize) -> (Vec<Link>, boo
             }
         }
     }
-    let scheme_spans = found.clone();
+    // Scheme spans come sorted and disjoint: a binary search finds the only
+    // one that can overlap a range (linear overall, whatever the input).
+    let scheme_spans: Vec<Range<usize>> = found.iter().map(|(r, _)| r.clone()).collect();
     let overlaps = |r: &Range<usize>| {
-        scheme_spans
-            .iter()
-            .any(|(s, _)| r.start < s.end && s.start < r.end)
+        let i = scheme_spans.partition_point(|s| s.end <= r.start);
+        scheme_spans.get(i).is_some_and(|s| s.start < r.end)
     };
     let mut finder = LinkFinder::new();
     finder

@@ -24,7 +24,8 @@ pub enum EditKind {
     Invisible(char),
     /// A character that changes the direction of text (bidi control) was removed.
     Bidi(char),
-    /// A symbol (emoji, ™, ©) was read as a space: people read it as a separator.
+    /// A symbol (emoji, ™, ©), a quotation mark («, ”), an ellipsis or a CJK
+    /// bracket was read as a space: people read it as a separator.
     Symbol,
 }
 
@@ -54,28 +55,116 @@ static PATTERN: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?i)",
         // 1: scheme: hxxp, hXXps, h**p, h__p with : or [:] or (:)
-        r"(\bh(?:xx|\*\*|__|tt)p(s?)\s?(?:\[:\]|\(:\)|\{:\}|:)\s?(?:\[/\]|/){2})",
+        r"((?-u:\b)h(?:xx|\*\*|__|tt)p(s?)\s?(?:(?:[\[\(\{]\s?)+:(?:\s?[\]\)\}])+|:)\s?(?:(?:[\[\(\{]\s?)+/(?:\s?[\]\)\}])+|/){2})",
         // 3: bracketed dot or the word dot in brackets
-        r"|(\s?(?:\[\s?\.\s?\]|\(\s?\.\s?\)|\{\s?\.\s?\}|\[dot\]|\(dot\)|\{dot\})\s?)",
+        r"|(\s?(?:[\[\(\{]\s?)+(?:[.\x{3002}\x{FF0E}\x{FF61}]|dot)(?:\s?[\]\)\}])+\s?)",
         // 4: bracketed at
-        r"|(\s?(?:\[@\]|\(@\)|\{@\}|\[at\]|\(at\)|\{at\})\s?)",
+        r"|(\s?(?:[\[\(\{]\s?)+(?:@|at)(?:\s?[\]\)\}])+\s?)",
         // 5: look-alike dots
         r"|([\x{3002}\x{FF0E}\x{FF61}])",
         // 6: invisible characters (incl. emoji variation selectors)
         r"|([\x{200B}\x{200C}\x{200D}\x{2060}\x{FEFF}\x{00AD}\x{180E}\x{FE0E}\x{FE0F}])",
         // 7: bidi controls
         r"|([\x{202A}-\x{202E}\x{2066}-\x{2069}\x{200E}\x{200F}\x{061C}])",
-        // 8: symbols (emoji, pictographs, ™, ©)
-        r"|(\p{So})",
+        // 8: symbols (emoji, pictographs, ™, ©), quotation marks of every
+        // language, the ellipsis and CJK brackets: separators to a reader
+        r"|(\p{So}|\p{Pi}|\p{Pf}|\x{2026}|[\x{3008}-\x{3011}\x{300C}-\x{300F}])",
     ))
     .ok()
 });
 
-/// Undo defanging, look-alike dots and invisible characters, in one pass.
+/// At most this many passes: each is linear, and each pass after the first
+/// only sees what the previous one uncovered (`[。]` → `[.]` → `.`).
+const MAX_PASSES: usize = 4;
+
+/// Undo defanging, look-alike dots and invisible characters.
 ///
-/// Runs in time linear in `input.len()`; never fails. Text with nothing to
-/// undo is returned unchanged with no edits.
+/// Repeats the pass until nothing changes (at most [`MAX_PASSES`], so still
+/// linear in `input.len()`), composing the offset maps; never fails. Text
+/// with nothing to undo is returned unchanged with no edits.
 pub fn normalize(input: &str) -> Normalized {
+    let mut n = single_pass(input);
+    for _ in 1..MAX_PASSES {
+        let next = single_pass(&n.text);
+        if next.edits.is_empty() {
+            break;
+        }
+        n = compose(n, next);
+    }
+    n
+}
+
+/// `first` maps text1 → text0, `second` maps text2 → text1: return the
+/// edits mapping text2 → text0, sorted, with both coordinates increasing.
+/// Linear: both edit lists are sorted and swept once.
+fn compose(first: Normalized, second: Normalized) -> Normalized {
+    let mut edits: Vec<Edit> = Vec::with_capacity(first.edits.len() + second.edits.len());
+    let mut absorbed = vec![false; first.edits.len()];
+    let mut j = 0;
+    for e2 in &second.edits {
+        let o = first.original_span(e2.original.clone());
+        edits.push(Edit {
+            normalized: e2.normalized.clone(),
+            original: o.clone(),
+            kind: e2.kind,
+        });
+        // First-pass edits strictly inside what the second pass rewrote keep
+        // their kind (an invisible character inside a defanged dot is still
+        // a finding) as an empty marker at the end of the rewrite.
+        while first.edits.get(j).is_some_and(|e1| {
+            e1.normalized.end <= e2.original.start && !e1.normalized.is_empty()
+                || e1.normalized.start <= e2.original.start && e1.normalized.is_empty()
+        }) {
+            j += 1;
+        }
+        let mut k = j;
+        while let Some(e1) = first.edits.get(k) {
+            if e1.normalized.start >= e2.original.end {
+                break;
+            }
+            if let Some(a) = absorbed.get_mut(k) {
+                *a = true;
+            }
+            if e1.kind != e2.kind {
+                edits.push(Edit {
+                    normalized: e2.normalized.end..e2.normalized.end,
+                    original: o.end..o.end,
+                    kind: e1.kind,
+                });
+            }
+            k += 1;
+        }
+        j = k;
+    }
+    // First-pass edits the second pass did not touch, moved into text2 by
+    // the length change of the second-pass edits before them.
+    let mut delta: isize = 0;
+    let mut next = 0;
+    for (e1, _) in first.edits.iter().zip(&absorbed).filter(|(_, a)| !**a) {
+        while let Some(e2) = second.edits.get(next) {
+            if e2.original.end > e1.normalized.start {
+                break;
+            }
+            delta += e2.normalized.len() as isize - e2.original.len() as isize;
+            next += 1;
+        }
+        let len = e1.normalized.len();
+        let start = e1.normalized.start.saturating_add_signed(delta);
+        edits.push(Edit {
+            normalized: start..start + len,
+            original: e1.original.clone(),
+            kind: e1.kind,
+        });
+    }
+    edits.sort_by_key(|e| (e.normalized.start, e.original.start, e.normalized.end));
+    Normalized {
+        text: second.text,
+        edits,
+    }
+}
+
+/// One linear pass of the normalising regex.
+fn single_pass(input: &str) -> Normalized {
     let Some(pattern) = PATTERN.as_ref() else {
         return Normalized {
             text: input.to_owned(),

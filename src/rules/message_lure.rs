@@ -73,14 +73,14 @@ const SPAN: &str = r"[^.!?\n]{0,40}";
 
 static PATTERNS: LazyLock<Vec<(Cue, Regex)>> = LazyLock::new(|| {
     let raw: &[(Cue, String)] = &[
-        (Cue::Secret, format!(r"(?i)\b(?:reply|respond|text|send|share|provide|give|tell|confirm|enter|verify|type|read|forward|submit)\b{SPAN}\b(?:code|passcode|password|pin|otp|one[- ]time|2fa|mfa|credentials|login details)\b")),
-        (Cue::Mfa, format!(r"(?i)\b(?:approve|accept|allow|confirm)\b{SPAN}\b(?:prompt|push|sign[- ]?in request|login request|notification|mfa|duo)\b")),
-        (Cue::RemoteTool, r"(?i)\b(?:anydesk|teamviewer|screenconnect|connectwise|splashtop|rustdesk|quick ?assist|logmein|supremo)\b".to_owned()),
-        (Cue::Expiry, format!(r"(?i)\bpassword\b{SPAN}\b(?:expired|expires|expiring|expire|reset)\b|\b(?:expired|expiring)\b{SPAN}\bpassword\b|\baccount\b{SPAN}\b(?:locked|suspended|disabled|deactivated|on hold|restricted|compromised|blocked)\b|\b(?:verify|confirm|update|validate|re-?activate)\b (?:your )?(?:account|identity|credentials|login|details)\b")),
-        (Cue::Schedule, format!(r"(?i)\b(?:schedule|shift|rota|roster)\b{SPAN}\b(?:changed|change|updated|update|modified)\b|\bmeeting with hr\b|\bhr (?:meeting|department|team|update|notice)\b|\b(?:payroll|paycheck|direct deposit|benefits enrol+ment|timesheet)\b")),
-        (Cue::PosesAsIt, r"(?i)\b(?:it (?:department|dept|team|support|desk|admin|services|helpdesk)|help ?desk|service ?desk|tech(?:nical)? support|security team|system administrator|sysadmin)\b".to_owned()),
-        (Cue::Consumer, format!(r"(?i)\b(?:package|parcel|shipment|delivery)\b{SPAN}\b(?:failed|held|pending|unable|attempt|redeliver|reschedule|customs|fee)\b|\b(?:unpaid|outstanding)\b{SPAN}\b(?:toll|invoice|bill|balance|fee)\b|\btax (?:refund|rebate)\b|\byou(?:'ve| have)? won\b|\bclaim your (?:prize|reward|gift|refund)\b|\b(?:card|account) (?:has been |was |is )?(?:blocked|frozen|suspended|locked)\b")),
-        (Cue::Urgency, r"(?i)\b(?:urgent|urgently|immediately|asap|right away|within (?:\d+|one|two) (?:hours?|hrs?|minutes?|mins?)|today|tonight|final (?:notice|warning|reminder)|last (?:chance|warning)|expires? (?:today|soon|tonight))\b".to_owned()),
+        (Cue::Secret, format!(r"(?i)(?-u:\b)(?:reply|respond|text|send|share|provide|give|tell|confirm|enter|verify|type|read|forward|submit)(?-u:\b){SPAN}(?-u:\b)(?:code|passcode|password|pin|otp|one[- ]time|2fa|mfa|credentials|login details)(?-u:\b)")),
+        (Cue::Mfa, format!(r"(?i)(?-u:\b)(?:approve|accept|allow|confirm)(?-u:\b){SPAN}(?-u:\b)(?:prompt|push|sign[- ]?in request|login request|notification|mfa|duo)(?-u:\b)")),
+        (Cue::RemoteTool, r"(?i)(?-u:\b)(?:anydesk|teamviewer|screenconnect|connectwise|splashtop|rustdesk|quick ?assist|logmein|supremo)(?-u:\b)".to_owned()),
+        (Cue::Expiry, format!(r"(?i)(?-u:\b)password(?-u:\b){SPAN}(?-u:\b)(?:expired|expires|expiring|expire|reset)(?-u:\b)|(?-u:\b)(?:expired|expiring)(?-u:\b){SPAN}(?-u:\b)password(?-u:\b)|(?-u:\b)account(?-u:\b){SPAN}(?-u:\b)(?:locked|suspended|disabled|deactivated|on hold|restricted|compromised|blocked)(?-u:\b)|(?-u:\b)(?:verify|confirm|update|validate|re-?activate)(?-u:\b) (?:your )?(?:account|identity|credentials|login|details)(?-u:\b)")),
+        (Cue::Schedule, format!(r"(?i)(?-u:\b)(?:schedule|shift|rota|roster)(?-u:\b){SPAN}(?-u:\b)(?:changed|change|updated|update|modified)(?-u:\b)|(?-u:\b)meeting with hr(?-u:\b)|(?-u:\b)hr (?:meeting|department|team|update|notice)(?-u:\b)|(?-u:\b)(?:payroll|paycheck|direct deposit|benefits enrol+ment|timesheet)(?-u:\b)")),
+        (Cue::PosesAsIt, r"(?i)(?-u:\b)(?:it (?:department|dept|team|support|desk|admin|services|helpdesk)|help ?desk|service ?desk|tech(?:nical)? support|security team|system administrator|sysadmin)(?-u:\b)".to_owned()),
+        (Cue::Consumer, format!(r"(?i)(?-u:\b)(?:package|parcel|shipment|delivery)(?-u:\b){SPAN}(?-u:\b)(?:failed|held|pending|unable|attempt|redeliver|reschedule|customs|fee)(?-u:\b)|(?-u:\b)(?:unpaid|outstanding)(?-u:\b){SPAN}(?-u:\b)(?:toll|invoice|bill|balance|fee)(?-u:\b)|(?-u:\b)tax (?:refund|rebate)(?-u:\b)|(?-u:\b)you(?:'ve| have)? won(?-u:\b)|(?-u:\b)claim your (?:prize|reward|gift|refund)(?-u:\b)|(?-u:\b)(?:card|account) (?:has been |was |is )?(?:blocked|frozen|suspended|locked)(?-u:\b)")),
+        (Cue::Urgency, r"(?i)(?-u:\b)(?:urgent|urgently|immediately|asap|right away|within (?:\d+|one|two) (?:hours?|hrs?|minutes?|mins?)|today|tonight|final (?:notice|warning|reminder)|last (?:chance|warning)|expires? (?:today|soon|tonight))(?-u:\b)".to_owned()),
     ];
     raw.iter()
         .filter_map(|(cue, p)| Regex::new(p).ok().map(|r| (*cue, r)))
@@ -89,7 +89,7 @@ static PATTERNS: LazyLock<Vec<(Cue, Regex)>> = LazyLock::new(|| {
 
 /// "do not share", "never give": a real code message warns against sharing.
 static NEGATED: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:not|never|don'?t|won'?t|nobody|no one)\b[^.!?\n]{0,12}$").ok()
+    Regex::new(r"(?i)(?-u:\b)(?:not|never|don'?t|won'?t|nobody|no one)(?-u:\b)[^.!?\n]{0,12}$").ok()
 });
 
 /// All cue patterns at once: most texts match none, and one pass says so.

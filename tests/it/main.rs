@@ -8,6 +8,7 @@ mod docs;
 mod extraction;
 mod incident;
 mod policy_layers;
+mod properties;
 mod report;
 mod tls;
 

@@ -1,0 +1,150 @@
+//! Properties that must hold for every input, checked on generated inputs
+//! (proptest): spans, determinism, what is safe, refanging, Unicode versus
+//! punycode, and surrounding punctuation.
+
+use proptest::prelude::*;
+use secondlook::{Verdict, analyze};
+
+use crate::twilio;
+
+/// Text that stresses the extractor: prose, link fragments, defanging,
+/// look-alike dots, invisible and direction characters, emoji, brackets.
+fn messy_text() -> impl Strategy<Value = String> {
+    let pieces = prop::sample::select(vec![
+        " ",
+        "\n",
+        ".",
+        ",",
+        "(",
+        ")",
+        "[",
+        "]",
+        "[.]",
+        "(.)",
+        "hxxps[:]//",
+        "https://",
+        "http://",
+        "@",
+        "/",
+        "\\",
+        ":",
+        "%2F",
+        "%40",
+        "xn--",
+        "twilio",
+        "-okta",
+        "sso",
+        ".com",
+        ".net",
+        "。",
+        "．",
+        "\u{200B}",
+        "\u{202E}",
+        "\u{FEFF}",
+        "👉",
+        "™",
+        "é",
+        "а",
+        "0x7f",
+        "3232235777",
+        "www.",
+        "login",
+        "example",
+        "co.uk",
+        "?q=1",
+        "#x",
+        "\"",
+        "'",
+        "<",
+        ">",
+        "«",
+        "»",
+        "€",
+    ]);
+    prop::collection::vec(
+        prop_oneof![pieces.prop_map(str::to_owned), "\\PC{0,6}"],
+        0..40,
+    )
+    .prop_map(|v| v.concat())
+}
+
+fn label() -> impl Strategy<Value = String> {
+    "[a-z0-9]{1,8}(-[a-z0-9]{1,6})?"
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn spans_lie_inside_the_input_on_char_boundaries(text in messy_text()) {
+        let a = analyze(&text, &twilio());
+        for l in &a.links {
+            prop_assert!(l.link.span.end <= text.len());
+            prop_assert!(text.is_char_boundary(l.link.span.start) && text.is_char_boundary(l.link.span.end));
+            prop_assert_eq!(&text[l.link.span.clone()], l.link.text.as_str());
+        }
+    }
+
+    #[test]
+    fn analysis_is_deterministic(text in messy_text()) {
+        let p = twilio();
+        let one = serde_json::to_string(&secondlook::json::AnalysisJson::new(&analyze(&text, &p), &p)).unwrap();
+        let two = serde_json::to_string(&secondlook::json::AnalysisJson::new(&analyze(&text, &p), &p)).unwrap();
+        prop_assert_eq!(one, two);
+    }
+
+    #[test]
+    fn a_host_under_an_owned_domain_is_always_safe(sub in label(), path in "[a-z0-9/]{0,10}") {
+        let text = format!("https://{sub}.twilio.com/{path}");
+        let a = analyze(&text, &twilio());
+        prop_assert_eq!(a.links.len(), 1);
+        prop_assert_eq!(a.links[0].verdict, Verdict::Safe);
+    }
+
+    #[test]
+    fn a_host_not_owned_is_never_safe(name in label(), suffix in prop::sample::select(vec!["com", "net", "org", "io", "co.uk", "okta.com", "github.io"])) {
+        let host = format!("{name}.{suffix}");
+        prop_assume!(!["twilio.com", "sendgrid.com", "authy.com"].contains(&host.as_str()));
+        let a = analyze(&format!("see https://{host}/x"), &twilio());
+        for l in &a.links {
+            prop_assert_ne!(l.verdict, Verdict::Safe, "{}", host);
+        }
+    }
+
+    #[test]
+    fn refanging_is_idempotent(text in messy_text()) {
+        let once = secondlook::text::normalize(&text).text;
+        prop_assert_eq!(secondlook::text::normalize(&once).text, once.clone());
+    }
+
+    #[test]
+    fn unicode_and_punycode_forms_get_the_same_verdict(
+        subs in prop::collection::vec((0usize..6, prop::sample::select(vec!['ẁ', 'ı', 'ḷ', 'ó', 'і', 'ο', 'ť', 'ŵ'])), 1..3)
+    ) {
+        let mut chars: Vec<char> = "twilio".chars().collect();
+        for (i, c) in subs {
+            chars[i] = c;
+        }
+        let unicode: String = chars.into_iter().collect();
+        let Ok(ascii) = idna::domain_to_ascii(&format!("{unicode}.com")) else { return Ok(()) };
+        let p = twilio();
+        let a = analyze(&format!("https://{unicode}.com/login"), &p);
+        let b = analyze(&format!("https://{ascii}/login"), &p);
+        prop_assert_eq!(a.links[0].verdict, b.links[0].verdict, "{} vs {}", unicode, ascii);
+        prop_assert_eq!(a.links[0].brand, b.links[0].brand);
+    }
+
+    #[test]
+    fn whitespace_and_punctuation_around_a_link_do_not_change_its_verdict(
+        host in prop::sample::select(vec!["twilio-okta.net", "twilio.com", "example.org", "tw1lio.com", "sendgrid-sso.com", "twilio.com.evil.info"]),
+        before in prop::sample::select(vec!["", " ", "\n", "(", "\"", "«", "see: ", "👉"]),
+        after in prop::sample::select(vec!["", " ", ".", ",", ")", "!", "?", "\"", "»", "…", "👈", ";"]),
+    ) {
+        let p = twilio();
+        let plain = analyze(host, &p);
+        let wrapped = analyze(&format!("{before}{host}{after}"), &p);
+        prop_assert_eq!(wrapped.links.len(), 1);
+        prop_assert_eq!(wrapped.links[0].verdict, plain.links[0].verdict);
+        prop_assert_eq!(wrapped.links[0].link.text.as_str(), host);
+    }
+}
