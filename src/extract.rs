@@ -58,9 +58,8 @@ impl Link {
 /// Links written with a scheme. `linkify` misses several forms that matter
 /// here (numeric and hex IP hosts, percent-encoded user names, non-Latin
 /// top-level domains, backslashes), so they are found by this scan first.
-static SCHEME_URL: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r#"(?i)(?-u:\b)(?:https?|ftp|wss?)://[^\s<>"'`\p{So}\p{Cc}]+"#).ok()
-});
+static SCHEME_URL: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r#"(?i)(?:https?|ftp|wss?)://[^\s<>"'`\p{So}\p{Cc}]+"#).ok());
 
 /// Drop trailing punctuation that belongs to the sentence, and closing
 /// brackets that were opened outside the link. Linear: brackets are counted

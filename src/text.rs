@@ -24,6 +24,9 @@ pub enum EditKind {
     Invisible(char),
     /// A character that changes the direction of text (bidi control) was removed.
     Bidi(char),
+    /// A quoted-printable soft line break (`=` at the end of a line) was
+    /// removed, joining what mail encoding had split.
+    SoftBreak,
     /// A symbol (emoji, ™, ©), a quotation mark («, ”), an ellipsis or a CJK
     /// bracket was read as a space: people read it as a separator.
     Symbol,
@@ -55,7 +58,7 @@ static PATTERN: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?i)",
         // 1: scheme: hxxp, hXXps, h**p, h__p with : or [:] or (:)
-        r"((?-u:\b)h(?:xx|\*\*|__|tt)p(s?)\s?(?:(?:[\[\(\{]\s?)+:(?:\s?[\]\)\}])+|:)\s?(?:(?:[\[\(\{]\s?)+/(?:\s?[\]\)\}])+|/){2})",
+        r"(h(?:xx|\*\*|__|tt)p(s?)\s?(?:(?:[\[\(\{]\s?)+:(?:\s?[\]\)\}])+|:)\s?(?:(?:[\[\(\{]\s?)+/(?:\s?[\]\)\}])+|/){2})",
         // 3: bracketed dot or the word dot in brackets
         r"|(\s?(?:[\[\(\{]\s?)+(?:[.\x{3002}\x{FF0E}\x{FF61}]|dot)(?:\s?[\]\)\}])+\s?)",
         // 4: bracketed at
@@ -69,6 +72,8 @@ static PATTERN: LazyLock<Option<Regex>> = LazyLock::new(|| {
         // 8: symbols (emoji, pictographs, ™, ©), quotation marks of every
         // language, the ellipsis and CJK brackets: separators to a reader
         r"|(\p{So}|\p{Pi}|\p{Pf}|\x{2026}|[\x{3008}-\x{3011}\x{300C}-\x{300F}])",
+        // 9: quoted-printable soft line breaks (mail copied raw)
+        r"|(=\r?\n)",
     ))
     .ok()
 });
@@ -194,6 +199,8 @@ fn single_pass(input: &str) -> Normalized {
             (String::new(), EditKind::Bidi(c))
         } else if caps.get(8).is_some() {
             (" ".to_owned(), EditKind::Symbol)
+        } else if caps.get(9).is_some() {
+            (String::new(), EditKind::SoftBreak)
         } else {
             continue;
         };
@@ -314,6 +321,16 @@ mod tests {
         let n = normalize(input);
         assert_eq!(n.text, " twilio-okta.com  ok ");
         assert_eq!(&input[n.original_span(1..16)], "twilio-okta.com");
+    }
+
+    #[test]
+    fn quoted_printable_soft_breaks_are_joined() {
+        let input = "Log in: =0Ahttps://twilio-okta.=\nnet/reset";
+        let n = normalize(input);
+        assert_eq!(n.text, "Log in: =0Ahttps://twilio-okta.net/reset");
+        let start = n.text.find("https").unwrap();
+        let span = n.original_span(start..n.text.len());
+        assert_eq!(&input[span], "https://twilio-okta.=\nnet/reset");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! - Link shorteners (`bit.ly`, `tinyurl.com`) → `info`: the destination is
 //!   hidden; Second Look never opens a link to find out.
 //! - Free hosting and site builders (`*.web.app`, `*.weebly.com`) → `info`.
-//! - Dynamic-DNS names (`*.duckdns.org`) → `suspicious`.
+//! - Dynamic-DNS and wildcard-DNS names (`*.duckdns.org`, `10.0.0.1.nip.io`) → `suspicious`.
 //!
 //! The lists are in [`super::hosting`], with their sources.
 //!

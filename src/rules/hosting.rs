@@ -52,6 +52,8 @@ pub const DYNAMIC_DNS: &[&str] = &[
     "dyndns.org", "dynalias.com", "servehttp.com", "myftp.biz", "myvnc.com", "3utilities.com",
     "bounceme.net", "redirectme.net", "servebeer.com", "webhop.me", "publicvm.com", "ooguy.com",
     "crabdance.com", "strangled.net", "chickenkiller.com", "twilightparadox.com",
+    // Wildcard DNS: any address as a name (10.0.0.1.nip.io).
+    "nip.io", "sslip.io", "xip.io", "traefik.me", "localtest.me",
 ];
 
 /// Identity and IT platforms whose customers get a sub-name each

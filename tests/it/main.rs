@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
+mod adversarial;
 mod bad_input;
 mod cli;
 mod docs;

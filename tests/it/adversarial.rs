@@ -1,0 +1,60 @@
+//! The adversarial corpus: every hostile input in tests/data/adversarial.txt
+//! with its verdict and explanation pinned in adversarial.expected
+//! (`UPDATE_EXPECT=1 cargo test` after a deliberate change; review the diff).
+
+use secondlook::analyze;
+
+fn decode(line: &str) -> String {
+    let mut out = String::new();
+    let mut rest = line;
+    while let Some(i) = rest.find("\\u{") {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i + 3..];
+        let end = tail.find('}').expect("closed escape");
+        let c = u32::from_str_radix(&tail[..end], 16)
+            .ok()
+            .and_then(char::from_u32)
+            .expect("valid escape");
+        out.push(c);
+        rest = &tail[end + 1..];
+    }
+    out.push_str(rest);
+    out.replace("\\n", "\n")
+}
+
+#[test]
+fn adversarial_corpus() {
+    let p = crate::twilio();
+    let corpus = include_str!("../data/adversarial.txt");
+    let mut report = String::new();
+    for line in corpus.lines() {
+        if line.starts_with("# ") || line.trim().is_empty() {
+            continue;
+        }
+        if let Some(section) = line.strip_prefix("## ") {
+            report.push_str(&format!("\n## {section}\n"));
+            continue;
+        }
+        let a = analyze(&decode(line), &p);
+        report.push_str(&format!("{line}\n  => {}\n", a.verdict));
+        for l in &a.links {
+            let rules: Vec<&str> = l.findings.iter().map(|f| f.rule).collect();
+            report.push_str(&format!(
+                "  link {:?} host {:?}: {} [{}] {}\n",
+                l.link.text,
+                l.link
+                    .host
+                    .as_ref()
+                    .map(|h| h.ascii.as_str())
+                    .unwrap_or("-"),
+                l.verdict,
+                rules.join(","),
+                l.explanation
+            ));
+        }
+        for f in &a.message_findings {
+            report.push_str(&format!("  message: {} {}\n", f.severity, f.rule));
+        }
+    }
+    expect_test::expect_file!["../data/adversarial.expected"].assert_eq(&report);
+}
