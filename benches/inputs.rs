@@ -49,3 +49,14 @@ pub fn domains(n: usize) -> Vec<String> {
         })
         .collect()
 }
+
+/// About 1 MB of the patterns that were slow before they were fixed:
+/// invisible characters, defanged links, nested brackets, look-alike dots.
+pub fn worst_case(bytes: usize) -> String {
+    let unit = "\u{200B}[.]hxxps[:]//tw\u{200B}ilio-okta[[.]]net (x) [ [ \u{3002} ] ] twilio.com@evil.example ";
+    let mut out = String::with_capacity(bytes + unit.len());
+    while out.len() < bytes {
+        out.push_str(unit);
+    }
+    out
+}
