@@ -187,6 +187,17 @@ fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
+/// A port on loopback where nothing listens (yet).
+fn free_port() -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
+
+/// A `[report]` section with one webhook on loopback.
+fn webhook(port: u16) -> String {
+    format!("[report]\n[[report.webhook]]\nurl = \"http://127.0.0.1:{port}/hook\"\n")
+}
+
 const SMS: &str = "Twilio IT: your password expired, log in at twilio-okta.net";
 
 #[test]
@@ -335,14 +346,8 @@ fn junk_reports_say_junk() {
 #[test]
 fn offline_reports_wait_and_are_delivered_when_the_channel_is_back() {
     let dir = tempfile::tempdir().unwrap();
-    let port = {
-        let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
-    let p = policy(
-        dir.path(),
-        &format!("[report]\n[[report.webhook]]\nurl = \"http://127.0.0.1:{port}/hook\"\n"),
-    );
+    let port = free_port();
+    let p = policy(dir.path(), &webhook(port));
     for i in 0..3 {
         let out = run(
             dir.path(),
@@ -390,13 +395,7 @@ fn server_errors_keep_the_report_with_a_clear_status() {
     let dir = tempfile::tempdir().unwrap();
     let sink = http_sink();
     sink.status.store(503, Ordering::SeqCst);
-    let p = policy(
-        dir.path(),
-        &format!(
-            "[report]\n[[report.webhook]]\nurl = \"http://127.0.0.1:{}/hook\"\n",
-            sink.port
-        ),
-    );
+    let p = policy(dir.path(), &webhook(sink.port));
     let out = run(
         dir.path(),
         &["report", "--policy", p.to_str().unwrap(), "--yes", SMS],
@@ -437,13 +436,7 @@ fn without_a_channel_the_mail_program_is_used() {
 fn a_reported_simulation_is_answered_with_thanks() {
     let dir = tempfile::tempdir().unwrap();
     let sink = http_sink();
-    let p = policy(
-        dir.path(),
-        &format!(
-            "[report]\n[[report.webhook]]\nurl = \"http://127.0.0.1:{}/hook\"\n",
-            sink.port
-        ),
-    );
+    let p = policy(dir.path(), &webhook(sink.port));
     let out = run(
         dir.path(),
         &[
@@ -551,10 +544,7 @@ fn killed_mid_send_many_times_every_report_arrives_exactly_once_per_key() {
 #[test]
 fn unreachable_smtp_and_tls_failures_keep_the_report() {
     let dir = tempfile::tempdir().unwrap();
-    let closed = {
-        let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
+    let closed = free_port();
     // An https webhook pointed at a plain-HTTP server: the TLS handshake fails.
     let plain = http_sink();
     let p = policy(
@@ -649,14 +639,8 @@ fn tls_to_a_server_without_tls_fails_cleanly_and_keeps_the_report() {
 #[test]
 fn a_background_sender_delivers_once_the_channel_is_back() {
     let dir = tempfile::tempdir().unwrap();
-    let port = {
-        let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
-    let p = policy(
-        dir.path(),
-        &format!("[report]\n[[report.webhook]]\nurl = \"http://127.0.0.1:{port}/hook\"\n"),
-    );
+    let port = free_port();
+    let p = policy(dir.path(), &webhook(port));
     let out = Command::new(env!("CARGO_BIN_EXE_secondlook"))
         .args(["report", "--policy", p.to_str().unwrap(), "--yes", SMS])
         .env("SECONDLOOK_DATA_DIR", dir.path())
