@@ -52,11 +52,28 @@ pub struct Pass {
     pub busy: bool,
 }
 
+/// How long a forced send waits for another sender's pass to finish.
+const LOCK_WAIT: Duration = Duration::from_secs(30);
+
+fn lock(outbox: &Outbox, wait: bool) -> Result<Option<super::outbox::SendLock>, OutboxError> {
+    let deadline = std::time::Instant::now() + if wait { LOCK_WAIT } else { Duration::ZERO };
+    loop {
+        match outbox.try_lock()? {
+            Some(l) => return Ok(Some(l)),
+            None if std::time::Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            None => return Ok(None),
+        }
+    }
+}
+
 /// Try every pending channel of every report whose retry time has come
-/// (`force`: now, whatever the backoff). State is saved after each channel.
-/// Only one process sends at a time.
+/// (`force`: now, whatever the backoff, waiting for another sender's pass
+/// to finish). State is saved after each channel. Only one process sends
+/// at a time.
 pub fn send_due(outbox: &Outbox, force: bool) -> Pass {
-    let _lock = match outbox.try_lock() {
+    let _lock = match lock(outbox, force) {
         Ok(Some(l)) => l,
         Ok(None) => {
             return Pass {
