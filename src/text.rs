@@ -116,10 +116,16 @@ fn compose(first: Normalized, second: Normalized) -> Normalized {
         // First-pass edits strictly inside what the second pass rewrote keep
         // their kind (an invisible character inside a defanged dot is still
         // a finding) as an empty marker at the end of the rewrite.
-        while first.edits.get(j).is_some_and(|e1| {
-            e1.normalized.end <= e2.original.start && !e1.normalized.is_empty()
-                || e1.normalized.start <= e2.original.start && e1.normalized.is_empty()
-        }) {
+        // Skip first-pass edits wholly before this rewrite (a removal that
+        // sits exactly at its start is before it, not inside).
+        let before = |e1: &Edit| {
+            if e1.normalized.is_empty() {
+                e1.normalized.start <= e2.original.start
+            } else {
+                e1.normalized.end <= e2.original.start
+            }
+        };
+        while first.edits.get(j).is_some_and(before) {
             j += 1;
         }
         let mut k = j;
