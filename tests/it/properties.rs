@@ -148,3 +148,63 @@ proptest! {
         prop_assert_eq!(wrapped.links[0].link.text.as_str(), host);
     }
 }
+
+/// Policy-like text: real keys and sections mixed with garbage.
+fn policy_text() -> impl Strategy<Value = String> {
+    let pieces = prop::sample::select(vec![
+        "[organization]\n",
+        "[[brand]]\n",
+        "[detection]\n",
+        "[indicators]\n",
+        "[report]\n",
+        "[report.smtp]\n",
+        "[[report.webhook]]\n",
+        "name = \"X\"\n",
+        "domains = [\"x.com\"]\n",
+        "domains = [\"co.uk\", \"\"]\n",
+        "sign_in = [\"https://x.com\"]\n",
+        "tls = \"none\"\n",
+        "port = 99999999999999999999\n",
+        "severity = { typosquat = \"info\" }\n",
+        "blocked = [\"x.com\"]\n",
+        "url = \"http://[::1\"\n",
+        "= \n",
+        "\"\n",
+        "[[\n",
+        "]]\n",
+        "#\n",
+        "\u{0}",
+        "\u{FEFF}",
+        "é",
+    ]);
+    prop::collection::vec(
+        prop_oneof![pieces.prop_map(str::to_owned), "\\PC{0,8}"],
+        0..30,
+    )
+    .prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn policy_checking_never_panics_and_points_inside_the_file(text in policy_text()) {
+        let problems = secondlook::policy::validate::check(&text, "p.toml");
+        let lines = text.split('\n').count();
+        for p in &problems {
+            prop_assert!(p.line >= 1 && p.line <= lines, "{p}");
+            prop_assert!(p.column >= 1);
+        }
+        let _ = secondlook::Policy::from_toml(&text, "p.toml");
+    }
+
+    #[test]
+    fn the_outbox_reads_back_any_file_without_panicking(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        let dir = tempfile::tempdir().unwrap();
+        let outbox = secondlook::report::outbox::Outbox::new(dir.path());
+        std::fs::create_dir_all(outbox.dir()).unwrap();
+        std::fs::write(outbox.dir().join("x.json"), &bytes).unwrap();
+        let (entries, errors) = outbox.list();
+        prop_assert_eq!(entries.len() + errors.len(), 1, "read as a report or reported as corrupt, never dropped");
+    }
+}
