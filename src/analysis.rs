@@ -390,17 +390,28 @@ fn explain_message(
     parts.join("\n")
 }
 
+/// The first [`MAX_TEXT_BYTES`] of `bytes`, without splitting a character
+/// at the cut.
+fn capped_bytes(bytes: &[u8]) -> &[u8] {
+    let capped = bytes.get(..MAX_TEXT_BYTES).unwrap_or(bytes);
+    match std::str::from_utf8(capped) {
+        Err(e) if e.error_len().is_none() => capped.get(..e.valid_up_to()).unwrap_or(capped),
+        _ => capped,
+    }
+}
+
+/// The text [`analyze_bytes`] analyses for `bytes` (capped, invalid UTF-8
+/// replaced): what a report of the same bytes must carry.
+pub fn message_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(capped_bytes(bytes))
+}
+
 /// Analyse raw bytes as one message: invalid UTF-8 is repaired (and said so),
 /// and `total_len` (the size of the whole input, of which `bytes` may be only
 /// the start) is reported when more was given than is analysed.
 pub fn analyze_bytes(bytes: &[u8], total_len: usize, policy: &Policy) -> Analysis {
     let mut extra = Vec::new();
-    let capped = bytes.get(..MAX_TEXT_BYTES).unwrap_or(bytes);
-    // Do not split a character at the cut.
-    let capped = match std::str::from_utf8(capped) {
-        Err(e) if e.error_len().is_none() => capped.get(..e.valid_up_to()).unwrap_or(capped),
-        _ => capped,
-    };
+    let capped = capped_bytes(bytes);
     let text = String::from_utf8_lossy(capped);
     if matches!(text, std::borrow::Cow::Owned(_)) {
         extra.push(

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
-use crate::analysis::{Analysis, MAX_TEXT_BYTES, Verdict, analyze_bytes};
+use crate::analysis::{Analysis, MAX_TEXT_BYTES, Verdict, analyze_bytes, message_text};
 use crate::json::AnalysisJson;
 use crate::policy::{Policy, layers};
 use crate::report::outbox::{self, Outbox, State};
@@ -211,7 +211,7 @@ fn report(args: &ReportArgs) -> ExitCode {
         Err(e) => return fail(format!("cannot read standard input: {e}")),
     };
     let analysis = analyze_bytes(&bytes, total, &policy);
-    let text = String::from_utf8_lossy(bytes.get(..MAX_TEXT_BYTES).unwrap_or(&bytes));
+    let text = message_text(&bytes);
     let kind = if args.junk {
         Kind::Junk
     } else {

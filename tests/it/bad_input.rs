@@ -72,3 +72,20 @@ fn long_labels_and_hosts() {
         let _ = analyze(&text, &p);
     }
 }
+
+#[test]
+fn a_character_across_the_cap_is_left_out_not_garbled() {
+    let mut bytes = "a".repeat(MAX_TEXT_BYTES - 1).into_bytes();
+    bytes.extend_from_slice("é twilio-sso.com".as_bytes());
+    let text = secondlook::analysis::message_text(&bytes);
+    assert_eq!(text.len(), MAX_TEXT_BYTES - 1);
+    assert!(
+        !text.ends_with('\u{FFFD}'),
+        "the report carries what was analysed, cut cleanly"
+    );
+    let a = analyze_bytes(&bytes, bytes.len(), &twilio());
+    assert!(
+        !a.notes.iter().any(|n| n.contains("not valid text")),
+        "a clean cut is not invalid text"
+    );
+}
