@@ -160,14 +160,7 @@ impl HostFacts {
 
     /// The host is `domain` or a subdomain of it (both ASCII, lower case).
     pub fn is_at_or_under(&self, domain: &str) -> bool {
-        self.ascii == domain
-            || (self.ascii.len() > domain.len()
-                && self.ascii.ends_with(domain)
-                && self
-                    .ascii
-                    .as_bytes()
-                    .get(self.ascii.len() - domain.len() - 1)
-                    == Some(&b'.'))
+        is_at_or_under(&self.ascii, domain)
     }
 
     /// The host as a person should read it: Unicode, or ASCII when equal.
@@ -179,6 +172,13 @@ impl HostFacts {
     pub fn display_registrable(&self) -> &str {
         self.registrable_unicode.as_deref().unwrap_or(&self.unicode)
     }
+}
+
+/// `host` is `domain` or a subdomain of it (`a.b.c` is under `b.c`, not
+/// under `.c` or `b.c.d`).
+pub fn is_at_or_under(host: &str, domain: &str) -> bool {
+    host.strip_suffix(domain)
+        .is_some_and(|rest| rest.is_empty() || rest.ends_with('.'))
 }
 
 /// `host` and each parent domain in turn: `a.b.c`, `b.c`, `c`.

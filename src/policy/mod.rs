@@ -32,6 +32,7 @@ pub mod layers;
 pub mod validate;
 use crate::rules::hosting;
 pub use validate::Problem;
+use validate::line_column;
 
 /// The built-in default policy, compiled into the binary.
 pub const BUILTIN_POLICY: &str = include_str!("../../assets/default-policy.toml");
@@ -608,13 +609,6 @@ pub fn parse_file(text: &str, source: &str) -> Result<PolicyFile, PolicyError> {
             }],
         }
     })
-}
-
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
 }
 
 /// Check and normalise a `domains` entry to ASCII lower case.

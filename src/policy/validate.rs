@@ -376,12 +376,7 @@ impl Checker<'_> {
                 .iter()
                 .map(|(d, _, _)| d)
                 .chain(trusted.iter())
-                .any(|d| {
-                    host == d
-                        || host
-                            .strip_suffix(d.as_str())
-                            .is_some_and(|p| p.ends_with('.'))
-                })
+                .any(|d| crate::host::is_at_or_under(host, d))
         };
         // Sign-in pages: https, on an owned domain or trusted host.
         for path in ["organization.sign_in", "brand.sign_in"] {
