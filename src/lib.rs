@@ -10,6 +10,7 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod desktop;
 pub mod extract;
 pub mod host;
 pub mod json;

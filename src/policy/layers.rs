@@ -363,6 +363,7 @@ fn merge(
             detection,
             indicators,
             report,
+            desktop,
         } = f;
         take!(
             "organization.name",
@@ -409,6 +410,19 @@ fn merge(
         take!("report.email", out.report.email, report.email, source);
         take!("report.smtp", out.report.smtp, report.smtp, source);
         take!("report.webhook", out.report.webhook, report.webhook, source);
+        take!(
+            "desktop.watch_clipboard",
+            out.desktop.watch_clipboard,
+            desktop.watch_clipboard,
+            source
+        );
+        take!(
+            "desktop.start_at_login",
+            out.desktop.start_at_login,
+            desktop.start_at_login,
+            source
+        );
+        take!("desktop.notify", out.desktop.notify, desktop.notify, source);
         for b in brand.drain(..) {
             match brands
                 .iter_mut()

@@ -61,6 +61,9 @@ pub struct PolicyFile {
     /// Where reports go.
     #[serde(default)]
     pub report: ReportSection,
+    /// Desktop app settings; a value set by the managed policy is locked.
+    #[serde(default)]
+    pub desktop: DesktopSection,
 }
 
 /// `[organization]`
@@ -153,6 +156,21 @@ pub struct ReportSection {
     pub smtp: Option<SmtpSection>,
     /// `[[report.webhook]]`
     pub webhook: Option<Vec<WebhookSection>>,
+}
+
+/// `[desktop]`: the app's settings as the organisation wants them. Set in
+/// the managed policy they are shown but cannot be changed; set in a user
+/// policy they are the user's defaults.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DesktopSection {
+    /// Watch the clipboard for links (default true).
+    pub watch_clipboard: Option<bool>,
+    /// Start Second Look when the user logs in (default true).
+    pub start_at_login: Option<bool>,
+    /// Which verdicts raise a desktop notification: `"dangerous"`,
+    /// `"suspicious"` (default: suspicious and dangerous) or `"off"`.
+    pub notify: Option<String>,
 }
 
 /// `[report.smtp]`
@@ -315,6 +333,8 @@ pub struct Policy {
     pub training: HashSet<String>,
     /// `[report]`, checked.
     pub report: ReportSection,
+    /// `[desktop]`, checked.
+    pub desktop: DesktopSection,
     /// `[detection] trusted_hosts`, ASCII.
     pub trusted_hosts: Vec<String>,
     /// One automaton over every brand keyword's comparison form.
@@ -501,6 +521,7 @@ impl Policy {
             blocked: domains(file.indicators.blocked, "blocked")?,
             training: domains(file.indicators.training, "training")?,
             report: file.report,
+            desktop: file.desktop,
             trusted_hosts,
             keyword_matcher,
             keyword_owner,
@@ -520,6 +541,7 @@ impl Policy {
             blocked: HashSet::new(),
             training: HashSet::new(),
             report: ReportSection::default(),
+            desktop: DesktopSection::default(),
             trusted_hosts: Vec::new(),
             keyword_matcher: None,
             keyword_owner: Vec::new(),

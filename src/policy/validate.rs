@@ -92,12 +92,18 @@ const REPORT: &[Field] = &[
     ("smtp", Kind::Table(SMTP)),
     ("webhook", Kind::TableList(WEBHOOK)),
 ];
+const DESKTOP: &[Field] = &[
+    ("watch_clipboard", Kind::Bool),
+    ("start_at_login", Kind::Bool),
+    ("notify", Kind::Str),
+];
 const TOP: &[Field] = &[
     ("organization", Kind::Table(ORGANIZATION)),
     ("brand", Kind::TableList(BRAND)),
     ("detection", Kind::Table(DETECTION)),
     ("indicators", Kind::Table(INDICATORS)),
     ("report", Kind::Table(REPORT)),
+    ("desktop", Kind::Table(DESKTOP)),
 ];
 
 fn describe(kind: Kind) -> &'static str {
@@ -544,6 +550,17 @@ impl Checker<'_> {
                 self.problem(at.span, format!("webhook format \"{}\" must be \"json\", \"slack\", \"teams\" or \"splunk\"", at.text));
             }
         }
+        for at in take(&mut self, "desktop.notify") {
+            if !matches!(at.text.as_str(), "dangerous" | "suspicious" | "off") {
+                self.problem(
+                    at.span,
+                    format!(
+                        "notify \"{}\" must be \"suspicious\" (suspicious and dangerous links), \"dangerous\" or \"off\"",
+                        at.text
+                    ),
+                );
+            }
+        }
         for path in ["report.smtp.password_env", "report.webhook.token_env"] {
             for at in take(&mut self, path) {
                 let ok = !at.text.is_empty()
@@ -601,6 +618,10 @@ fn leak_path(parent: &str, field: &str) -> &'static str {
         "report.webhook.url",
         "report.webhook.token_env",
         "report.webhook.format",
+        "desktop",
+        "desktop.watch_clipboard",
+        "desktop.start_at_login",
+        "desktop.notify",
     ];
     PATHS
         .iter()

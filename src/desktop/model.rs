@@ -1,0 +1,413 @@
+//! The window's state and every action a click can take, without egui:
+//! the text being checked and its verdict, the report being prepared, the
+//! outbox, the settings. The egui view (`src/app`) reads this and calls its
+//! methods; the tests drive it directly.
+
+use std::sync::Arc;
+
+use crate::analysis::{Analysis, MAX_TEXT_BYTES, analyze_bytes};
+use crate::desktop::clipboard::Origin;
+use crate::policy::Policy;
+use crate::policy::layers::Effective;
+use crate::report::outbox::{self, Entry, Outbox, Target};
+use crate::report::{Kind, Report, deliver};
+
+/// Where the text being checked came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// Typed or pasted into the window.
+    Pasted,
+    /// Copied to the clipboard.
+    Clipboard,
+    /// A QR code in a copied image.
+    QrCode,
+}
+
+impl From<Origin> for Source {
+    fn from(o: Origin) -> Source {
+        match o {
+            Origin::Text => Source::Clipboard,
+            Origin::QrCode => Source::QrCode,
+        }
+    }
+}
+
+/// The screen the window shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Screen {
+    /// The paste box and the verdict.
+    #[default]
+    Check,
+    /// The report preview.
+    Report,
+    /// Pending and delivered reports.
+    Reports,
+    /// Settings.
+    Settings,
+}
+
+/// A report being prepared: exactly what will be sent.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    /// The report (note and kind are edited in place).
+    pub report: Report,
+    /// Where it will go; empty: the mail-client fallback or a saved file.
+    pub targets: Vec<Target>,
+    /// Show the JSON as well as the readable text.
+    pub show_json: bool,
+}
+
+/// How the last report went, for the window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sent {
+    /// Saved in the outbox; delivery is under way.
+    Queued {
+        /// Report id.
+        id: String,
+    },
+    /// Saved; the user's mail program should be opened with this link.
+    MailClient {
+        /// Report id.
+        id: String,
+        /// The `mailto:` link (to the security mailbox, never an analysed link).
+        mailto: String,
+    },
+    /// Saved; no channel is configured: forward the file.
+    SavedOnly {
+        /// Report id.
+        id: String,
+        /// Where the file is.
+        path: String,
+    },
+    /// Could not even be saved: the user must be told, nothing is lost silently.
+    Failed(String),
+}
+
+/// The window's state.
+pub struct Model {
+    /// The effective policy and where each value comes from.
+    pub effective: Effective,
+    /// The policy in use (shared with the clipboard watcher).
+    pub policy: Arc<Policy>,
+    /// The paste box.
+    pub input: String,
+    /// Where [`Model::input`] came from.
+    pub source: Source,
+    /// The analysis of [`Model::input`]; `None` when it is empty.
+    pub analysis: Option<Analysis>,
+    /// The screen shown.
+    pub screen: Screen,
+    /// The report being prepared.
+    pub draft: Option<Draft>,
+    /// The outcome of the last report.
+    pub sent: Option<Sent>,
+    /// A short status line ("Skipped: marked secret by a password manager").
+    pub status: Option<String>,
+    /// The outbox (`None`: no data directory on this system).
+    pub outbox: Option<Outbox>,
+    /// The reports in the outbox, newest first, as last read.
+    pub reports: Vec<Entry>,
+}
+
+impl Model {
+    /// A model under `effective`, with the outbox in its data directory.
+    pub fn new(effective: Effective, outbox: Option<Outbox>) -> Model {
+        let policy = Arc::new(effective.policy.clone());
+        let mut m = Model {
+            effective,
+            policy,
+            input: String::new(),
+            source: Source::Pasted,
+            analysis: None,
+            screen: Screen::Check,
+            draft: None,
+            sent: None,
+            status: None,
+            outbox,
+            reports: Vec::new(),
+        };
+        m.refresh_reports();
+        m
+    }
+
+    /// The paste box changed: check it again (microseconds for a text
+    /// message; the text is capped at [`MAX_TEXT_BYTES`]).
+    pub fn set_input(&mut self, text: &str) {
+        self.input = text.to_owned();
+        self.source = Source::Pasted;
+        self.reanalyze();
+    }
+
+    fn reanalyze(&mut self) {
+        self.analysis = if self.input.trim().is_empty() {
+            None
+        } else {
+            let bytes = self.input.as_bytes();
+            let cut = bytes.len().min(MAX_TEXT_BYTES);
+            Some(analyze_bytes(
+                bytes.get(..cut).unwrap_or(bytes),
+                bytes.len(),
+                &self.policy,
+            ))
+        };
+    }
+
+    /// The clipboard watcher checked new content: show it.
+    pub fn show_checked(&mut self, text: String, analysis: Analysis, source: Source) {
+        self.input = text;
+        self.source = source;
+        self.analysis = Some(analysis);
+        self.screen = Screen::Check;
+        self.status = None;
+    }
+
+    /// A new effective policy (a layer file changed): re-check what is shown.
+    pub fn set_policy(&mut self, effective: Effective) {
+        self.policy = Arc::new(effective.policy.clone());
+        self.effective = effective;
+        self.reanalyze();
+    }
+
+    /// Clear the paste box.
+    pub fn clear(&mut self) {
+        self.input.clear();
+        self.analysis = None;
+        self.source = Source::Pasted;
+    }
+
+    /// "Report": prepare the report of what is shown and show its preview.
+    /// With nothing to report, opens an empty paste box for the message.
+    pub fn begin_report(&mut self) {
+        self.sent = None;
+        let Some(analysis) = &self.analysis else {
+            self.screen = Screen::Check;
+            self.status = Some("Paste the message you want to report into the box first.".into());
+            return;
+        };
+        let report = Report::new(&self.input, None, Kind::Phishing, analysis, &self.policy);
+        self.draft = Some(Draft {
+            report,
+            targets: outbox::targets(&self.policy),
+            show_json: false,
+        });
+        self.screen = Screen::Report;
+    }
+
+    /// Set the note in the draft.
+    pub fn set_note(&mut self, note: &str) {
+        if let Some(d) = &mut self.draft {
+            let n = note.trim();
+            d.report.note = (!n.is_empty()).then(|| note.to_owned());
+        }
+    }
+
+    /// Phishing or just spam.
+    pub fn set_kind(&mut self, kind: Kind) {
+        if let Some(d) = &mut self.draft {
+            d.report.kind = kind;
+        }
+    }
+
+    /// "Cancel": nothing is saved or sent.
+    pub fn cancel_report(&mut self) {
+        self.draft = None;
+        self.screen = Screen::Check;
+    }
+
+    /// Where the report will go, in words, for the preview.
+    pub fn destination(&self) -> String {
+        let Some(d) = &self.draft else {
+            return String::new();
+        };
+        match (&d.targets[..], &self.policy.report.email) {
+            ([], Some(to)) => format!("Your mail program will open with this report, addressed to {to}."),
+            ([], None) => "Your organisation has not said where reports go; it will be saved on this computer for you to forward.".to_owned(),
+            (t, _) => {
+                let names: Vec<String> = t.iter().map(Target::describe).collect();
+                format!("It will go to: {}.", names.join("; "))
+            }
+        }
+    }
+
+    /// "Send": save the report durably in the outbox (before any delivery
+    /// is tried). Returns the entry to deliver off the UI thread with
+    /// [`deliver_in_background`], or `None` when nothing is to be sent
+    /// over the network (mail client, no channel, or the save failed; see
+    /// [`Model::sent`]).
+    pub fn confirm_report(&mut self) -> Option<Entry> {
+        let draft = self.draft.take()?;
+        self.screen = Screen::Reports;
+        let Some(outbox) = &self.outbox else {
+            self.sent = Some(Sent::Failed(
+                "The report could not be saved: this system gives Second Look no data folder (set SECONDLOOK_DATA_DIR). Nothing was sent.".into(),
+            ));
+            return None;
+        };
+        let no_channel = draft.targets.is_empty();
+        let entry = match outbox.enqueue(draft.report, draft.targets) {
+            Ok(e) => e,
+            Err(e) => {
+                self.sent = Some(Sent::Failed(format!("The report was NOT saved: {e}")));
+                return None;
+            }
+        };
+        let id = entry.report.id.clone();
+        self.sent = Some(if no_channel {
+            match &self.policy.report.email {
+                Some(to) => Sent::MailClient {
+                    id,
+                    mailto: deliver::mailto(&entry.report, to),
+                },
+                None => Sent::SavedOnly {
+                    id: id.clone(),
+                    path: outbox
+                        .dir()
+                        .join(format!("{id}.json"))
+                        .display()
+                        .to_string(),
+                },
+            }
+        } else {
+            Sent::Queued { id }
+        });
+        self.refresh_reports();
+        (!no_channel).then_some(entry)
+    }
+
+    /// Re-read the outbox (newest first).
+    pub fn refresh_reports(&mut self) {
+        if let Some(o) = &self.outbox {
+            let (mut entries, _) = o.list();
+            entries.sort_by(|a, b| b.report.created.cmp(&a.report.created));
+            self.reports = entries;
+        }
+    }
+
+    /// The thank-you for the last report, once every channel has it.
+    pub fn thank_you(&self) -> Option<String> {
+        let id = match self.sent.as_ref()? {
+            Sent::Queued { id } | Sent::MailClient { id, .. } | Sent::SavedOnly { id, .. } => id,
+            Sent::Failed(_) => return None,
+        };
+        let entry = self.reports.iter().find(|e| &e.report.id == id)?;
+        let manual = !matches!(self.sent, Some(Sent::Queued { .. }));
+        (entry.delivered() && (!manual || entry.report.training))
+            .then(|| entry.report.thank_you(&self.policy))
+    }
+
+    /// The organisation's real sign-in pages, for "Go to the real sign-in
+    /// page": from the policy only, never from the analysed text.
+    pub fn real_sign_in(&self) -> Option<String> {
+        let a = self.analysis.as_ref()?;
+        for l in &a.links {
+            if l.verdict >= crate::Verdict::Suspicious
+                && let Some(b) = l.brand.and_then(|i| self.policy.brands.get(i))
+                && let Some(s) = b.sign_in.first()
+            {
+                return Some(s.clone());
+            }
+        }
+        self.policy.organization.sign_in.first().cloned()
+    }
+}
+
+/// Deliver `entry` (already saved) on a background thread, then keep
+/// retrying the whole outbox with backoff for up to a day while the app
+/// runs; `done` is called after the first attempt (to refresh the window).
+pub fn deliver_in_background(
+    outbox: Outbox,
+    mut entry: Entry,
+    done: impl Fn() + Send + 'static,
+) -> std::io::Result<()> {
+    std::thread::Builder::new()
+        .name("report-delivery".into())
+        .spawn(move || {
+            // Errors are kept in the entry (last_error) and shown in the window.
+            let _ = deliver::send_entry(&outbox, &mut entry, true);
+            done();
+            deliver::send_until_delivered(&outbox, std::time::Duration::from_secs(24 * 3600));
+            done();
+        })
+        .map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Verdict;
+    use crate::policy::layers::{Locations, load};
+
+    fn model(policy: &str) -> (tempfile::TempDir, Model) {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let p = dir.path().join("managed.toml");
+        std::fs::write(&p, policy).unwrap_or_else(|e| panic!("{e}"));
+        let eff = load(&Locations {
+            managed: vec![p],
+            user: vec![],
+            data_dir: None,
+        });
+        let outbox = Outbox::new(dir.path());
+        (dir, Model::new(eff, Some(outbox)))
+    }
+
+    #[test]
+    fn paste_check_report_to_the_mail_client() {
+        let policy = format!(
+            "{}\n[report]\nemail = \"phishing@twilio.example\"\n",
+            crate::rules::testing::TWILIO_POLICY
+        );
+        let (_d, mut m) = model(&policy);
+        m.set_input("Your schedule changed: twilio-okta.com");
+        assert_eq!(
+            m.analysis.as_ref().map(|a| a.verdict),
+            Some(Verdict::Dangerous)
+        );
+        assert_eq!(m.real_sign_in().as_deref(), Some("https://twilio.okta.com"));
+        m.begin_report();
+        assert_eq!(m.screen, Screen::Report);
+        m.set_note("from +1 555 0100");
+        m.set_kind(Kind::Junk);
+        let d = m.draft.as_ref().map(|d| d.report.clone());
+        assert_eq!(
+            d.as_ref().and_then(|r| r.note.as_deref()),
+            Some("from +1 555 0100")
+        );
+        assert!(
+            m.destination().contains("mail program"),
+            "{}",
+            m.destination()
+        );
+        assert!(
+            m.confirm_report().is_none(),
+            "no network channel configured"
+        );
+        match &m.sent {
+            Some(Sent::MailClient { mailto, .. }) => {
+                assert!(mailto.starts_with("mailto:"), "{mailto}")
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(m.reports.len(), 1);
+        assert_eq!(m.reports.first().map(|e| e.report.kind), Some(Kind::Junk));
+    }
+
+    #[test]
+    fn cancel_saves_nothing() {
+        let (_d, mut m) = model(crate::rules::testing::TWILIO_POLICY);
+        m.set_input("twilio-sso.com");
+        m.begin_report();
+        m.cancel_report();
+        assert!(m.draft.is_none());
+        assert_eq!(m.screen, Screen::Check);
+        m.refresh_reports();
+        assert!(m.reports.is_empty());
+    }
+
+    #[test]
+    fn reporting_nothing_asks_for_the_message() {
+        let (_d, mut m) = model("");
+        m.begin_report();
+        assert!(m.draft.is_none());
+        assert!(m.status.is_some());
+    }
+}
