@@ -23,7 +23,11 @@ use crate::rules::rules_table;
 #[derive(Debug, Parser)]
 #[command(name = "secondlook", version = crate::VERSION)]
 pub struct Cli {
-    /// What to do.
+    /// With no command: start in the tray without showing the window (what
+    /// start-at-login runs).
+    #[arg(long)]
+    pub background: bool,
+    /// What to do; none opens the Second Look window.
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -157,14 +161,27 @@ pub fn main() -> ExitCode {
         Some(Command::Report(args)) => report(&args),
         Some(Command::Outbox(OutboxCommand::List { json })) => outbox_list(json),
         Some(Command::Outbox(OutboxCommand::Send { wait })) => outbox_send(wait),
-        None => {
-            let _ = command().print_help();
-            eprintln!(
-                "\nsecondlook: name a command, e.g. `secondlook check \"text of the message\"`."
-            );
-            ExitCode::from(2)
-        }
+        None => open_app(cli.background),
     }
+}
+
+/// No command: the desktop app (feature `gui`).
+#[cfg(feature = "gui")]
+fn open_app(background: bool) -> ExitCode {
+    match crate::app::run(crate::app::Options { background }) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(e),
+    }
+}
+
+/// No command and no desktop app in this build: help.
+#[cfg(not(feature = "gui"))]
+fn open_app(_background: bool) -> ExitCode {
+    let _ = command().print_help();
+    eprintln!(
+        "\nsecondlook: this build has no window (built without the `gui` feature); name a command, e.g. `secondlook check \"text of the message\"`."
+    );
+    ExitCode::from(2)
 }
 
 fn fail(message: impl std::fmt::Display) -> ExitCode {

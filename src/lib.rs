@@ -9,6 +9,8 @@
 #![deny(missing_docs)]
 
 pub mod analysis;
+#[cfg(feature = "gui")]
+pub mod app;
 pub mod cli;
 pub mod desktop;
 pub mod extract;

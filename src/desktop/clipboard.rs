@@ -314,7 +314,10 @@ mod tests {
         }
     }
 
-    fn set(f: &Arc<Mutex<(u64, Clip)>>, clip: Clip) {
+    type Shared = Arc<Mutex<(u64, Clip)>>;
+    type Reads = Arc<Mutex<Vec<String>>>;
+
+    fn set(f: &Shared, clip: Clip) {
         if let Ok(mut c) = f.lock() {
             c.0 += 1;
             c.1 = clip;
@@ -328,11 +331,7 @@ mod tests {
         }
     }
 
-    fn watcher() -> (
-        Watcher<Fake>,
-        Arc<Mutex<(u64, Clip)>>,
-        Arc<Mutex<Vec<String>>>,
-    ) {
+    fn watcher() -> (Watcher<Fake>, Shared, Reads) {
         let fake = Fake::default();
         let clip = Arc::clone(&fake.clip);
         let reads = Arc::clone(&fake.reads);

@@ -771,7 +771,7 @@ url = "http://hooks.acme.com/x"
             p.toml:28:7: tls = "none" sends reports unencrypted and is allowed only to a loopback address (localhost, 127.0.0.1, ::1): use "starttls" or "tls"
             p.toml:29:16: "smtp password" must name an environment variable, like "SECONDLOOK_SMTP_PASSWORD" (capital letters, digits, _)
             p.toml:31:7: webhook url "http://hooks.acme.com/x" must be https:// (http:// only to a loopback address)
-            p.toml:33:2: unknown key `extra` at the top level; known keys: organization, brand, detection, indicators, report."##]].assert_eq(&run(BAD));
+            p.toml:33:2: unknown key `extra` at the top level; known keys: organization, brand, detection, indicators, report, desktop."##]].assert_eq(&run(BAD));
     }
 
     #[test]
@@ -799,5 +799,26 @@ url = "http://hooks.acme.com/x"
     fn loopback_smtp_without_tls_and_http_webhook_are_allowed() {
         let text = "[report]\nemail = \"sec@example.com\"\n[report.smtp]\nhost = \"127.0.0.1\"\nport = 2525\ntls = \"none\"\n[[report.webhook]]\nurl = \"http://localhost:8080/hook\"\ntoken_env = \"HOOK_TOKEN\"\n";
         assert_eq!(run(text), "");
+    }
+}
+
+#[cfg(test)]
+mod desktop_tests {
+    use super::check;
+
+    #[test]
+    fn desktop_settings_are_checked() {
+        let problems = check(
+            "[desktop]\nwatch_clipboard = \"yes\"\nnotify = \"loud\"\nstart_at_login = false\n",
+            "p.toml",
+        );
+        let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        expect_test::expect![[r#"
+            [
+                "p.toml:2:19: `watch_clipboard` must be true or false",
+                "p.toml:3:10: notify \"loud\" must be \"suspicious\" (suspicious and dangerous links), \"dangerous\" or \"off\"",
+            ]
+        "#]]
+        .assert_debug_eq(&text);
     }
 }

@@ -53,7 +53,7 @@ fn only_report_delivery_touches_the_network() {
         "ToSocketAddrs",
         "to_socket_addrs",
         "reqwest",
-        "hyper",
+        "hyper::",
     ];
     let mut files = Vec::new();
     let mut stack = vec![root.clone()];

@@ -3,6 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
 mod adversarial;
+#[cfg(feature = "gui")]
+mod app;
 mod bad_input;
 mod cli;
 mod docs;

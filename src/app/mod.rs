@@ -1,0 +1,564 @@
+//! The desktop app (feature `gui`): the egui window, the tray, the
+//! notifications and the system clipboard. It only shows the state kept in
+//! [`crate::desktop::model::Model`] and forwards clicks; the analysis, the
+//! policy and the reports are the library's.
+//!
+//! Threads: the UI thread draws; the clipboard watcher
+//! ([`crate::desktop::clipboard`]), the policy watcher, report delivery, the
+//! tray and notification clicks each run on their own thread and send an
+//! [`Event`] through one channel, then wake the UI with
+//! `request_repaint`. Nothing repaints continuously.
+
+pub mod icon;
+pub mod notify;
+pub mod qr;
+pub mod system_clipboard;
+pub mod tray;
+pub mod view;
+
+use std::sync::mpsc::{Receiver, Sender};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::desktop::autostart::Autostart;
+use crate::desktop::clipboard::{self, Control, WatchEvent};
+use crate::desktop::model::{Model, Screen, deliver_in_background};
+use crate::desktop::settings::{Resolved, UserSettings, resolve};
+use crate::policy::Policy;
+use crate::policy::layers::{self, Effective, Locations};
+use crate::report::outbox::Outbox;
+use icon::IconState;
+use tray::Action;
+
+/// What the background threads tell the window.
+#[derive(Debug)]
+pub enum Event {
+    /// From the clipboard watcher.
+    Watch(WatchEvent),
+    /// A tray menu click.
+    Tray(Action),
+    /// A notification was clicked: show the verdict.
+    ShowVerdict,
+    /// A policy file changed.
+    Policy(Box<Effective>),
+    /// A report delivery attempt finished.
+    Delivery,
+}
+
+/// Sends events to the window and wakes it.
+#[derive(Clone)]
+pub struct Inbox {
+    tx: Sender<Event>,
+    wake: Arc<dyn Fn() + Send + Sync>,
+}
+
+impl Inbox {
+    /// Send `event` and wake the UI (also when the window is hidden).
+    pub fn send(&self, event: Event) {
+        if self.tx.send(event).is_ok() {
+            (self.wake)();
+        }
+    }
+}
+
+/// Is the clipboard being watched?
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Watching {
+    /// Yes.
+    On,
+    /// Paused until then (`None`: until resumed).
+    Paused(Option<Instant>),
+    /// Turned off in the settings (or by the organisation).
+    Off,
+    /// Not possible here; the reason.
+    Unavailable(String),
+}
+
+/// The window and its connections to the rest of the app.
+pub struct App {
+    /// The state the window shows.
+    pub model: Model,
+    /// The settings in force.
+    pub settings: Resolved,
+    /// The user's own choices.
+    pub user_settings: UserSettings,
+    settings_path: Option<std::path::PathBuf>,
+    /// Start-at-login entries.
+    pub autostart: Autostart,
+    /// Clipboard watching state.
+    pub watching: Watching,
+    /// A risky copied link the user has not looked at yet (tray icon red).
+    pub warning: bool,
+    events: Receiver<Event>,
+    inbox: Option<Inbox>,
+    clipboard_control: Option<Sender<Control>>,
+    shared_policy: Arc<Mutex<Arc<Policy>>>,
+    tray: Option<tray::Tray>,
+    quitting: bool,
+    last_icon: Option<(IconState, bool)>,
+    /// A message for the user about the app itself (no tray, no notifications).
+    pub app_status: Option<String>,
+    /// Frames left during which the window is kept hidden (`--background`:
+    /// eframe shows the window after its first frame, so it is hidden again).
+    hide_frames: u8,
+    /// Why there is no tray icon (shown on hover).
+    pub tray_problem: Option<String>,
+}
+
+impl App {
+    /// An app with no background services: what the UI tests drive.
+    pub fn offline(model: Model) -> App {
+        let (_tx, events) = std::sync::mpsc::channel();
+        let settings = resolve(&UserSettings::default(), &model.effective);
+        let shared_policy = Arc::new(Mutex::new(Arc::clone(&model.policy)));
+        App {
+            model,
+            settings,
+            user_settings: UserSettings::default(),
+            settings_path: None,
+            autostart: Autostart {
+                user_dir: None,
+                system_dirs: Vec::new(),
+            },
+            watching: Watching::Off,
+            warning: false,
+            events,
+            inbox: None,
+            clipboard_control: None,
+            shared_policy,
+            tray: None,
+            quitting: false,
+            last_icon: None,
+            app_status: None,
+            hide_frames: 0,
+            tray_problem: None,
+        }
+    }
+
+    /// Override the settings (tests; the settings screen).
+    pub fn with_user_settings(
+        mut self,
+        user: UserSettings,
+        path: Option<std::path::PathBuf>,
+    ) -> App {
+        self.settings = resolve(&user, &self.model.effective);
+        self.user_settings = user;
+        self.settings_path = path;
+        self
+    }
+
+    /// Start the background services (clipboard watcher, policy watcher,
+    /// tray, outbox retries) and connect them to `ctx`.
+    fn start(&mut self, ctx: &egui::Context, inbox: Inbox) {
+        // Policy changes: a few stat calls every 5 s, on a thread.
+        let (mut watcher, _) = layers::Watcher::new(Locations::from_environment);
+        let policy_inbox = inbox.clone();
+        let _ = std::thread::Builder::new()
+            .name("policy-watch".into())
+            .spawn(move || {
+                loop {
+                    std::thread::sleep(Duration::from_secs(5));
+                    if let Some(eff) = watcher.poll() {
+                        policy_inbox.send(Event::Policy(Box::new(eff)));
+                    }
+                }
+            });
+        // Reports left from an earlier run (offline, crash, reboot).
+        if let Some(outbox) = self.model.outbox.clone()
+            && outbox.next_due().is_some()
+        {
+            let delivery_inbox = inbox.clone();
+            let _ = std::thread::Builder::new()
+                .name("outbox-retry".into())
+                .spawn(move || {
+                    crate::report::deliver::send_until_delivered(
+                        &outbox,
+                        Duration::from_secs(24 * 3600),
+                    );
+                    delivery_inbox.send(Event::Delivery);
+                });
+        }
+        let tray_inbox = inbox.clone();
+        match tray::Tray::start(move |a| tray_inbox.send(Event::Tray(a))) {
+            Ok(t) => self.tray = Some(t),
+            Err(e) => {
+                self.tray_problem = Some(e);
+                self.app_status = Some(
+                    "No tray icon in this session: closing this window quits Second Look.".into(),
+                );
+            }
+        }
+        if self.settings.watch_clipboard.value {
+            self.start_watching(&inbox);
+        }
+        self.inbox = Some(inbox);
+        self.apply_locked_autostart();
+        ctx.request_repaint();
+    }
+
+    fn start_watching(&mut self, inbox: &Inbox) {
+        match system_clipboard::open() {
+            Ok(source) => {
+                let w = clipboard::Watcher::new(
+                    source,
+                    Arc::clone(&self.shared_policy),
+                    Some(qr::decode),
+                );
+                let (ctl, rx) = clipboard::control_channel();
+                let inbox = inbox.clone();
+                match clipboard::spawn(w, rx, move |e| inbox.send(Event::Watch(e))) {
+                    Ok(_) => {
+                        self.clipboard_control = Some(ctl);
+                        self.watching = Watching::On;
+                    }
+                    Err(e) => self.watching = Watching::Unavailable(e.to_string()),
+                }
+            }
+            Err(e) => self.watching = Watching::Unavailable(e),
+        }
+    }
+
+    fn stop_watching(&mut self) {
+        if let Some(c) = self.clipboard_control.take() {
+            let _ = c.send(Control::Quit);
+        }
+        self.watching = Watching::Off;
+    }
+
+    fn control(&self, c: Control) {
+        if let Some(tx) = &self.clipboard_control {
+            let _ = tx.send(c);
+        }
+    }
+
+    /// The organisation's start-at-login value, when it is locked.
+    fn apply_locked_autostart(&mut self) {
+        if self.settings.start_at_login.locked
+            && self.autostart.enabled() != self.settings.start_at_login.value
+            && let Ok(exe) = std::env::current_exe()
+            && let Err(e) = self.autostart.set(self.settings.start_at_login.value, &exe)
+        {
+            self.app_status = Some(e.to_string());
+        }
+    }
+
+    /// Pause watching for `d` (`None`: until resumed).
+    pub fn pause(&mut self, d: Option<Duration>) {
+        if self.clipboard_control.is_none() {
+            return;
+        }
+        let until = d.map(|d| Instant::now() + d);
+        self.control(Control::Pause(until));
+        self.watching = Watching::Paused(until);
+    }
+
+    /// Resume watching.
+    pub fn resume(&mut self) {
+        if self.clipboard_control.is_some() {
+            self.control(Control::Resume);
+            self.watching = Watching::On;
+        }
+    }
+
+    /// Change a setting the user may change; saves it.
+    pub fn set_watch_clipboard(&mut self, on: bool) {
+        if self.settings.watch_clipboard.locked {
+            return;
+        }
+        self.user_settings.watch_clipboard = Some(on);
+        self.save_settings();
+        match (on, self.inbox.clone()) {
+            (true, Some(inbox)) if self.clipboard_control.is_none() => self.start_watching(&inbox),
+            (false, _) => self.stop_watching(),
+            _ => {}
+        }
+    }
+
+    /// Start at login on or off.
+    pub fn set_start_at_login(&mut self, on: bool) {
+        if self.settings.start_at_login.locked {
+            return;
+        }
+        self.user_settings.start_at_login = Some(on);
+        self.save_settings();
+        let result = std::env::current_exe()
+            .map_err(|e| e.to_string())
+            .and_then(|exe| self.autostart.set(on, &exe).map_err(|e| e.to_string()));
+        if let Err(e) = result {
+            self.app_status = Some(e);
+        }
+    }
+
+    /// The notification level.
+    pub fn set_notify(&mut self, level: crate::desktop::settings::NotifyLevel) {
+        if self.settings.notify.locked {
+            return;
+        }
+        self.user_settings.notify = Some(level);
+        self.save_settings();
+    }
+
+    fn save_settings(&mut self) {
+        self.settings = resolve(&self.user_settings, &self.model.effective);
+        if let Some(p) = &self.settings_path
+            && let Err(e) = self.user_settings.save(p)
+        {
+            self.app_status = Some(e.to_string());
+        }
+    }
+
+    /// Send the previewed report: saved first, then delivered off the UI thread.
+    pub fn send_report(&mut self) {
+        let Some(entry) = self.model.confirm_report() else {
+            return;
+        };
+        let (Some(outbox), Some(inbox)) = (self.model.outbox.clone(), self.inbox.clone()) else {
+            // No background services (tests): the report waits in the
+            // outbox for the next `outbox send` or app start.
+            return;
+        };
+        let done = move || inbox.send(Event::Delivery);
+        if let Err(e) = deliver_in_background(outbox, entry, done) {
+            self.app_status = Some(format!(
+                "The report is saved but could not be sent yet: {e}"
+            ));
+        }
+    }
+
+    /// Act on one background event (what [`App::logic`] does with each
+    /// event from the channel; tests call it directly).
+    pub fn handle(&mut self, ctx: &egui::Context, event: Event) {
+        match event {
+            Event::Watch(WatchEvent::Checked {
+                text,
+                analysis,
+                origin,
+            }) => {
+                let notify = analysis
+                    .links
+                    .iter()
+                    .any(|l| self.settings.notify.value.notifies(l.verdict));
+                let risky = analysis.verdict >= crate::Verdict::Suspicious;
+                let message = notify::message(&analysis, &self.model.policy);
+                // A copied link replaces the paste box only when it matters
+                // or the user is looking at nothing else.
+                if risky || self.model.input.is_empty() {
+                    self.model.show_checked(text, *analysis, origin.into());
+                }
+                if risky {
+                    self.warning = true;
+                }
+                if notify && let (Some((title, body)), Some(inbox)) = (message, self.inbox.clone())
+                {
+                    let shown = notify::show(&title, &body, move || inbox.send(Event::ShowVerdict));
+                    if let Err(e) = shown {
+                        // No notification daemon: bring the window up instead.
+                        self.app_status = Some(format!("Notifications are not available ({e})."));
+                        self.show_window(ctx);
+                    }
+                }
+            }
+            Event::Watch(WatchEvent::SkippedSecret) => {
+                self.model.status = Some("Skipped: the copied content is marked secret by a password manager, so it was not read.".into());
+            }
+            Event::Watch(WatchEvent::NothingToCheck) => {
+                self.model.status = Some("The clipboard has no link to check.".into());
+                self.show_window(ctx);
+            }
+            Event::Watch(WatchEvent::Unavailable(e)) => {
+                self.model.status = Some(format!("The clipboard could not be read: {e}"));
+            }
+            Event::Tray(Action::Open) | Event::ShowVerdict => {
+                self.model.screen = Screen::Check;
+                self.show_window(ctx);
+            }
+            Event::Tray(Action::CheckNow) => self.control(Control::CheckNow),
+            Event::Tray(Action::Pause(d)) => self.pause(d),
+            Event::Tray(Action::Resume) => self.resume(),
+            Event::Tray(Action::Report) => {
+                self.model.begin_report();
+                self.show_window(ctx);
+            }
+            Event::Tray(Action::Quit) => {
+                self.quitting = true;
+                self.stop_watching();
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+            Event::Policy(eff) => {
+                if let Ok(mut p) = self.shared_policy.lock() {
+                    *p = Arc::new(eff.policy.clone());
+                }
+                self.model.set_policy(*eff);
+                self.settings = resolve(&self.user_settings, &self.model.effective);
+                self.apply_locked_autostart();
+            }
+            Event::Delivery => self.model.refresh_reports(),
+        }
+    }
+
+    fn show_window(&mut self, ctx: &egui::Context) {
+        self.warning = false;
+        self.hide_frames = 0;
+        ctx.send_viewport_cmd(egui::ViewportCommand::Visible(true));
+        ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(false));
+        ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
+    }
+
+    /// Everything that is not drawing: events, pause expiry, the tray
+    /// icon, closing to the tray. Runs also while the window is hidden.
+    pub fn logic(&mut self, ctx: &egui::Context) {
+        if self.hide_frames > 0 {
+            self.hide_frames -= 1;
+            if self.tray.is_some() || self.clipboard_control.is_some() {
+                ctx.send_viewport_cmd(egui::ViewportCommand::Visible(false));
+                ctx.request_repaint();
+            } else {
+                // Nothing would bring a hidden window back: stay visible.
+                self.hide_frames = 0;
+            }
+        }
+        while let Ok(ev) = self.events.try_recv() {
+            self.handle(ctx, ev);
+        }
+        if let Watching::Paused(Some(until)) = self.watching {
+            let now = Instant::now();
+            if now >= until {
+                self.watching = Watching::On;
+            } else {
+                // Wake once when the pause ends, to update the icon.
+                ctx.request_repaint_after(until - now);
+            }
+        }
+        let paused = matches!(
+            self.watching,
+            Watching::Paused(_) | Watching::Off | Watching::Unavailable(_)
+        );
+        let state = if self.warning {
+            IconState::Warning
+        } else if paused {
+            IconState::Paused
+        } else {
+            IconState::Watching
+        };
+        if self.last_icon != Some((state, paused)) {
+            if let Some(t) = &self.tray {
+                t.set_state(state, matches!(self.watching, Watching::Paused(_)));
+            }
+            self.last_icon = Some((state, paused));
+        }
+        if ctx.input(|i| i.viewport().close_requested()) && self.tray.is_some() && !self.quitting {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            ctx.send_viewport_cmd(egui::ViewportCommand::Visible(false));
+        }
+    }
+}
+
+impl App {
+    /// "Retry now" on the reports screen: a forced pass off the UI thread.
+    pub fn retry_now(&mut self) {
+        let (Some(outbox), Some(inbox)) = (self.model.outbox.clone(), self.inbox.clone()) else {
+            return;
+        };
+        let _ = std::thread::Builder::new()
+            .name("outbox-retry-now".into())
+            .spawn(move || {
+                crate::report::deliver::send_due(&outbox, true);
+                inbox.send(Event::Delivery);
+            });
+    }
+}
+
+/// Open one of the organisation's own addresses (the policy's sign-in page
+/// or help page) or a `mailto:` report in the user's programs. Never called
+/// with a link from analysed text: only `https:` and `mailto:` are accepted.
+pub fn open_external(url: &str) -> Result<(), String> {
+    if !(url.starts_with("https://") || url.starts_with("mailto:")) {
+        return Err(format!(
+            "Second Look only opens https: and mailto: addresses from the policy, not {url}"
+        ));
+    }
+    let mut cmd = if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else if cfg!(windows) {
+        let mut c = std::process::Command::new("rundll32");
+        c.arg("url.dll,FileProtocolHandler");
+        c
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    cmd.arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map(|_| ())
+        .map_err(|e| format!("could not open {url}: {e}"))
+}
+
+struct EframeApp(App);
+
+impl eframe::App for EframeApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.0.logic(ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        view::ui(&mut self.0, ui);
+    }
+}
+
+/// How the app is started.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Start in the tray without showing the window (start at login).
+    pub background: bool,
+}
+
+/// Run the desktop app until the user quits. Returns a message when no
+/// window can be opened (no display).
+pub fn run(options: Options) -> Result<(), String> {
+    let effective = layers::load(&Locations::from_environment());
+    let outbox = Outbox::from_environment();
+    let model = Model::new(effective, outbox);
+    let settings_path = UserSettings::default_path();
+    let user = settings_path
+        .as_deref()
+        .map(UserSettings::load)
+        .unwrap_or_default();
+    let mut app = App::offline(model).with_user_settings(user, settings_path);
+    app.autostart = Autostart::from_environment();
+    if options.background {
+        app.hide_frames = 2;
+    }
+    let native = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Second Look")
+            .with_app_id("second-look")
+            .with_inner_size([980.0, 700.0])
+            .with_min_inner_size([640.0, 420.0])
+            .with_icon(Arc::new(icon::window_icon()))
+            .with_visible(!options.background),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "Second Look",
+        native,
+        Box::new(move |cc| {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let ctx = cc.egui_ctx.clone();
+            let inbox = Inbox {
+                tx,
+                wake: Arc::new(move || ctx.request_repaint()),
+            };
+            app.events = rx;
+            view::install_style(&cc.egui_ctx);
+            app.start(&cc.egui_ctx, inbox);
+            Ok(Box::new(EframeApp(app)))
+        }),
+    )
+    .map_err(|e| {
+        format!(
+            "The Second Look window could not be opened ({e}). Is there a desktop session (DISPLAY or WAYLAND_DISPLAY)? The command line works without one: secondlook check \"TEXT\"."
+        )
+    })
+}

@@ -1,0 +1,65 @@
+//! Desktop notifications (notify-rust; D-Bus on Linux). A notification
+//! names the brand imitated and the verdict, never the copied text or
+//! link: notification daemons may keep a history.
+
+use crate::analysis::Analysis;
+use crate::policy::Policy;
+
+/// The notification's title and body for an analysis, or `None` when
+/// nothing is risky.
+pub fn message(analysis: &Analysis, policy: &Policy) -> Option<(String, String)> {
+    let worst = analysis.links.iter().max_by_key(|l| l.verdict)?;
+    if worst.verdict < crate::Verdict::Suspicious {
+        return None;
+    }
+    let brand = worst
+        .brand
+        .and_then(|i| policy.brands.get(i))
+        .map(|b| b.name.as_str());
+    let title = match (worst.verdict, brand) {
+        (crate::Verdict::Dangerous, Some(b)) => format!("Dangerous link: imitates {b}"),
+        (crate::Verdict::Dangerous, None) => "Dangerous link copied".to_owned(),
+        (_, Some(b)) => format!("Suspicious link: may imitate {b}"),
+        (_, None) => "Suspicious link copied".to_owned(),
+    };
+    let body = "Do not open it or enter a password or code. Click to see why.".to_owned();
+    Some((title, body))
+}
+
+/// Show a notification; `on_click` runs (on a helper thread) when the user
+/// clicks it. Failures (no notification daemon) are returned for the
+/// window's status line.
+pub fn show(
+    title: &str,
+    body: &str,
+    on_click: impl FnOnce() + Send + 'static,
+) -> Result<(), String> {
+    let mut n = notify_rust::Notification::new();
+    n.appname("Second Look")
+        .summary(title)
+        .body(body)
+        .icon("second-look")
+        .timeout(notify_rust::Timeout::Milliseconds(15_000));
+    #[cfg(all(unix, not(target_os = "macos")))]
+    {
+        n.action("default", "Show why")
+            .urgency(notify_rust::Urgency::Critical);
+        let handle = n.show().map_err(|e| e.to_string())?;
+        std::thread::Builder::new()
+            .name("notification".into())
+            .spawn(move || {
+                handle.wait_for_action(|action| {
+                    if action == "default" {
+                        on_click();
+                    }
+                });
+            })
+            .map_err(|e| e.to_string())?;
+        Ok(())
+    }
+    #[cfg(not(all(unix, not(target_os = "macos"))))]
+    {
+        drop(on_click);
+        n.show().map(|_| ()).map_err(|e| e.to_string())
+    }
+}
