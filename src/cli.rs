@@ -101,6 +101,16 @@ pub enum PolicyCommand {
         #[arg(value_name = "FILE", required = true)]
         files: Vec<PathBuf>,
     },
+    /// Check FILE and install it as this computer's managed policy
+    /// (/etc/secondlook/policy.toml, %ProgramData%\SecondLook\policy.toml,
+    /// /Library/Application Support/SecondLook/policy.toml), replacing it
+    /// atomically. Nothing is written when FILE has a problem. Needs
+    /// administrator rights; what the Windows installer's POLICYFILE= runs.
+    Install {
+        /// The policy file.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
     /// Print the effective policy (built-in < user < managed) with each value's source.
     Show {
         /// One JSON object instead of text.
@@ -158,6 +168,7 @@ pub fn main() -> ExitCode {
         Some(Command::Check(args)) => check(&args),
         Some(Command::Policy(PolicyCommand::Check { files })) => policy_check(&files),
         Some(Command::Policy(PolicyCommand::Show { json })) => policy_show(json),
+        Some(Command::Policy(PolicyCommand::Install { file })) => policy_install(&file),
         Some(Command::Report(args)) => report(&args),
         Some(Command::Outbox(OutboxCommand::List { json })) => outbox_list(json),
         Some(Command::Outbox(OutboxCommand::Send { wait })) => outbox_send(wait),
@@ -432,6 +443,27 @@ fn policy_check(files: &[PathBuf]) -> ExitCode {
         if problems.len() == 1 { "" } else { "s" }
     );
     ExitCode::from(2)
+}
+
+fn policy_install(file: &std::path::Path) -> ExitCode {
+    let problems = layers::check_files(&[file.to_owned()]);
+    if !problems.is_empty() {
+        for p in &problems {
+            eprintln!("{p}");
+        }
+        return fail("the policy was NOT installed: fix the problems above and run this again");
+    }
+    let target = layers::managed_policy_file();
+    match layers::install_managed(file, &target) {
+        Ok(()) => {
+            println!("installed {} as {}", file.display(), target.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(format!(
+            "the policy was NOT installed in {}: {e} (administrator rights are needed)",
+            target.display()
+        )),
+    }
 }
 
 fn policy_show(json: bool) -> ExitCode {

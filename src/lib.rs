@@ -15,6 +15,7 @@ pub mod cli;
 pub mod desktop;
 pub mod extract;
 pub mod host;
+pub mod invariants;
 pub mod json;
 pub mod policy;
 pub mod report;

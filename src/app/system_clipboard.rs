@@ -16,12 +16,21 @@ use crate::desktop::clipboard::{Clip, ClipboardSource};
 pub fn open() -> Result<Box<dyn ClipboardSource>, String> {
     #[cfg(all(unix, not(target_os = "macos")))]
     {
-        x11::X11Clipboard::open().map(|c| Box::new(c) as Box<dyn ClipboardSource>)
+        if std::env::var_os("DISPLAY").is_none() {
+            return Err("Watching the clipboard needs an X11 (or XWayland) session here; paste messages into this window instead.".to_owned());
+        }
+        x11::X11Clipboard::open(None).map(|c| Box::new(c) as Box<dyn ClipboardSource>)
     }
     #[cfg(not(all(unix, not(target_os = "macos"))))]
     {
         Err("Watching the clipboard is not available on this system yet; paste messages into this window.".to_owned())
     }
+}
+
+/// The clipboard of one X11 display (`":0"`); tests use their own Xvfb.
+#[cfg(all(unix, not(target_os = "macos")))]
+pub fn open_x11(display: &str) -> Result<Box<dyn ClipboardSource>, String> {
+    x11::X11Clipboard::open(Some(display)).map(|c| Box::new(c) as Box<dyn ClipboardSource>)
 }
 
 impl ClipboardSource for Box<dyn ClipboardSource> {
@@ -85,6 +94,7 @@ mod x11 {
         png: u32,
         changes: u64,
         board: Option<arboard::Clipboard>,
+        incr: u32,
     }
 
     fn err(e: impl std::fmt::Display) -> String {
@@ -92,11 +102,8 @@ mod x11 {
     }
 
     impl X11Clipboard {
-        pub fn open() -> Result<X11Clipboard, String> {
-            if std::env::var_os("DISPLAY").is_none() {
-                return Err("Watching the clipboard needs an X11 (or XWayland) session here; paste messages into this window instead.".to_owned());
-            }
-            let (conn, screen) = x11rb::connect(None).map_err(err)?;
+        pub fn open(display: Option<&str>) -> Result<X11Clipboard, String> {
+            let (conn, screen) = x11rb::connect(display).map_err(err)?;
             let root = conn
                 .setup()
                 .roots
@@ -130,6 +137,7 @@ mod x11 {
             let targets = atom("TARGETS")?;
             let property = atom("SECONDLOOK_TARGETS")?;
             let png = atom("image/png")?;
+            let incr = atom("INCR")?;
             let secret = SECRET_TARGETS
                 .iter()
                 .map(|t| atom(t))
@@ -162,6 +170,7 @@ mod x11 {
                 png,
                 changes: 0,
                 board: None,
+                incr,
             })
         }
 
@@ -171,6 +180,49 @@ mod x11 {
                 self.changes += 1;
             }
             Ok(ev)
+        }
+
+        /// Ask the clipboard owner to convert to `target` and read at most
+        /// `max` bytes of the answer: `(type, bytes, bytes not read)`.
+        /// `None`: nobody owns the clipboard or the owner refused.
+        fn request(
+            &mut self,
+            target: u32,
+            max: usize,
+        ) -> Result<Option<(u32, Vec<u8>, u32)>, String> {
+            self.conn
+                .convert_selection(
+                    self.window,
+                    self.clipboard,
+                    target,
+                    self.property,
+                    x11rb::CURRENT_TIME,
+                )
+                .map_err(err)?;
+            self.conn.flush().map_err(err)?;
+            let deadline = Instant::now() + Duration::from_millis(500);
+            while Instant::now() < deadline {
+                match self.drain()? {
+                    Some(Event::SelectionNotify(e)) if e.requestor == self.window => {
+                        if e.property == x11rb::NONE {
+                            return Ok(None);
+                        }
+                        let words = u32::try_from(max.div_ceil(4)).unwrap_or(u32::MAX);
+                        let reply = self
+                            .conn
+                            .get_property(true, self.window, self.property, AtomEnum::ANY, 0, words)
+                            .map_err(err)?
+                            .reply()
+                            .map_err(err)?;
+                        return Ok(Some((reply.type_, reply.value, reply.bytes_after)));
+                    }
+                    Some(_) => {}
+                    None => std::thread::sleep(Duration::from_millis(5)),
+                }
+            }
+            Err(err(
+                "the application that owns the clipboard did not answer",
+            ))
         }
 
         /// The owner's TARGETS (empty when nobody owns the clipboard).
@@ -185,38 +237,35 @@ mod x11 {
             if owner == x11rb::NONE {
                 return Ok(Vec::new());
             }
-            self.conn
-                .convert_selection(
-                    self.window,
-                    self.clipboard,
-                    self.targets,
-                    self.property,
-                    x11rb::CURRENT_TIME,
-                )
-                .map_err(err)?;
-            self.conn.flush().map_err(err)?;
-            let deadline = Instant::now() + Duration::from_millis(500);
-            while Instant::now() < deadline {
-                match self.drain()? {
-                    Some(Event::SelectionNotify(e)) if e.requestor == self.window => {
-                        if e.property == x11rb::NONE {
-                            return Ok(Vec::new());
-                        }
-                        let reply = self
-                            .conn
-                            .get_property(true, self.window, self.property, AtomEnum::ATOM, 0, 4096)
-                            .map_err(err)?
-                            .reply()
-                            .map_err(err)?;
-                        return Ok(reply.value32().map(Iterator::collect).unwrap_or_default());
+            Ok(match self.request(self.targets, 16 * 1024)? {
+                Some((_, bytes, _)) => bytes
+                    .chunks_exact(4)
+                    .map(|c| u32::from_ne_bytes([c[0], c[1], c[2], c[3]]))
+                    .collect(),
+                None => Vec::new(),
+            })
+        }
+
+        /// The text, at most `max` bytes of it. Text too large to be sent
+        /// in one piece (the INCR protocol, hundreds of KiB) is not a
+        /// message anyone copied to check: it is left alone.
+        fn read_text(&mut self, target: u32, max: usize) -> Result<Clip, String> {
+            match self.request(target, max)? {
+                Some((ty, _, _)) if ty == self.incr => Ok(Clip::Empty),
+                Some((_, bytes, after)) => {
+                    let total = bytes.len() + after as usize;
+                    let mut text = String::from_utf8_lossy(&bytes).into_owned();
+                    if after > 0 && text.ends_with('\u{FFFD}') {
+                        // A character cut at the cap.
+                        text.pop();
                     }
-                    Some(_) => {}
-                    None => std::thread::sleep(Duration::from_millis(5)),
+                    match cap(text, max) {
+                        Clip::Text { text, .. } => Ok(Clip::Text { text, total }),
+                        other => Ok(other),
+                    }
                 }
+                None => Ok(Clip::Empty),
             }
-            Err(err(
-                "the application that owns the clipboard did not answer",
-            ))
         }
     }
 
@@ -231,24 +280,20 @@ mod x11 {
             if targets.iter().any(|t| self.secret.contains(t)) {
                 return Ok(Clip::Concealed);
             }
-            let has_text = targets.iter().any(|t| self.text.contains(t));
-            let has_png = targets.contains(&self.png);
-            if !has_text && !has_png {
+            // Text first (in our order of preference), then an image.
+            if let Some(&target) = self.text.iter().find(|t| targets.contains(t)) {
+                return self.read_text(target, max_text);
+            }
+            if !targets.contains(&self.png) {
                 return Ok(Clip::Empty);
             }
+            // Images through arboard (PNG decoding); it talks to $DISPLAY.
             if self.board.is_none() {
                 self.board = Some(arboard::Clipboard::new().map_err(err)?);
             }
             let Some(board) = self.board.as_mut() else {
                 return Ok(Clip::Empty);
             };
-            if has_text {
-                return match board.get_text() {
-                    Ok(t) => Ok(cap(t, max_text)),
-                    Err(arboard::Error::ContentNotAvailable) => Ok(Clip::Empty),
-                    Err(e) => Err(err(e)),
-                };
-            }
             match board.get_image() {
                 Ok(img) => Ok(Clip::Image {
                     width: img.width,

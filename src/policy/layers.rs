@@ -100,6 +100,36 @@ impl Locations {
     }
 }
 
+/// The file `secondlook policy install` writes: `policy.toml` in the
+/// managed directory (or `SECONDLOOK_MANAGED_POLICY` when it names a file
+/// or a directory).
+pub fn managed_policy_file() -> PathBuf {
+    let base = std::env::var_os(MANAGED_ENV)
+        .map(PathBuf::from)
+        .unwrap_or_else(default_managed_dir);
+    if base.extension().is_some_and(|e| e == "toml") {
+        base
+    } else {
+        base.join("policy.toml")
+    }
+}
+
+/// Copy `from` to `to` atomically (temporary file in the same directory,
+/// fsync, rename): the app never reads half a policy.
+pub fn install_managed(from: &Path, to: &Path) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let text = std::fs::read(from)?;
+    let dir = to.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let tmp = dir.join(".policy.toml.installing");
+    {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(&text)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, to)
+}
+
 fn default_managed_dir() -> PathBuf {
     if cfg!(windows) {
         let base = std::env::var_os("ProgramData").unwrap_or_else(|| "C:\\ProgramData".into());

@@ -34,7 +34,10 @@ fn readme_starts_with_the_two_commands() {
         .take_while(|l| !l.starts_with("```"))
         .collect();
     assert_eq!(block.len(), 2, "{block:?}");
-    assert!(block[0].starts_with("cargo run -- check "));
+    assert_eq!(
+        block[0], "cargo run",
+        "secondlook with no command opens the app"
+    );
     assert_eq!(block[1], "cargo test");
 }
 

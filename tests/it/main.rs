@@ -14,6 +14,8 @@ mod policy_layers;
 mod properties;
 mod report;
 mod tls;
+#[cfg(all(feature = "gui", target_os = "linux"))]
+mod x11_clipboard;
 
 use secondlook::Policy;
 

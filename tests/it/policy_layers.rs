@@ -377,3 +377,37 @@ fn the_watcher_reloads_when_a_file_is_added_to_policy_d() {
     assert!(reloaded.policy.blocked.contains("sendgrid-okta.org"));
     assert!(w.poll().is_none(), "and read once");
 }
+
+#[test]
+fn policy_install_checks_then_replaces_the_managed_policy() {
+    let s = Setup::new();
+    let managed_dir = s.root.join("programdata/SecondLook");
+    let target = managed_dir.join("policy.toml");
+    let good = write(&s.root, "good.toml", &managed());
+    let bad = write(&s.root, "bad.toml", "[organization]\nnme = \"X\"\n");
+    let env = [("SECONDLOOK_MANAGED_POLICY", managed_dir.as_path())];
+
+    let out = cli(&["policy", "install", bad.to_str().unwrap()], &env);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("unknown key `nme`") && err.contains("NOT installed"),
+        "{err}"
+    );
+    assert!(!target.exists(), "nothing written for a broken policy");
+
+    let out = cli(&["policy", "install", good.to_str().unwrap()], &env);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), managed());
+    let out = cli(&["policy", "show"], &env);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("programdata/SecondLook/policy.toml"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
