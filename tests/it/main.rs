@@ -13,7 +13,11 @@ mod incident;
 mod policy_layers;
 mod properties;
 mod report;
+#[cfg(all(feature = "gui", target_os = "linux"))]
+mod session;
 mod tls;
+#[cfg(all(feature = "gui", target_os = "linux"))]
+mod tray;
 #[cfg(all(feature = "gui", target_os = "linux"))]
 mod x11_clipboard;
 

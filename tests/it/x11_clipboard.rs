@@ -19,45 +19,6 @@ use x11rb::protocol::xproto::{
 };
 use x11rb::wrapper::ConnectionExt as _;
 
-struct Xvfb {
-    child: std::process::Child,
-    display: String,
-}
-
-impl Drop for Xvfb {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn xvfb() -> Option<Xvfb> {
-    let n = 60 + std::process::id() % 200;
-    let display = format!(":{n}");
-    let child = std::process::Command::new("Xvfb")
-        .args([
-            display.as_str(),
-            "-nolisten",
-            "tcp",
-            "-screen",
-            "0",
-            "320x240x24",
-        ])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .ok()?;
-    let x = Xvfb { child, display };
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline {
-        if x11rb::connect(Some(&x.display)).is_ok() {
-            return Some(x);
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    None
-}
-
 /// An application owning CLIPBOARD, like a password manager or a chat app.
 struct Owner {
     stop: Arc<AtomicBool>,
@@ -192,7 +153,7 @@ fn own(display: &str, text: &str, secret: bool) -> Owner {
 
 #[test]
 fn secret_content_is_skipped_unread_and_ordinary_text_is_checked() {
-    let Some(x) = xvfb() else {
+    let Some(x) = crate::session::xvfb(0) else {
         eprintln!("SKIPPED: no Xvfb on this machine (`apt-get install xvfb`; .ci/run installs it)");
         return;
     };

@@ -1,0 +1,79 @@
+//! A private desktop session for tests that need one: an X server (Xvfb)
+//! and a D-Bus session bus, both killed when dropped. Tests that get `None`
+//! say they were skipped: `.ci/run` installs both, so CI always runs them.
+
+use std::io::{BufRead as _, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// An Xvfb display.
+pub struct Xvfb {
+    child: Child,
+    /// `":N"`.
+    pub display: String,
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Start Xvfb on a display number of its own.
+pub fn xvfb(offset: u32) -> Option<Xvfb> {
+    let n = 60 + offset + (std::process::id() % 50) * 4;
+    let display = format!(":{n}");
+    let child = Command::new("Xvfb")
+        .args([
+            display.as_str(),
+            "-nolisten",
+            "tcp",
+            "-screen",
+            "0",
+            "800x600x24",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let x = Xvfb { child, display };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if x11rb::connect(Some(&x.display)).is_ok() {
+            return Some(x);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    None
+}
+
+/// A private session bus.
+pub struct Bus {
+    child: Child,
+    /// Its address, for `DBUS_SESSION_BUS_ADDRESS`.
+    pub address: String,
+}
+
+impl Drop for Bus {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Start `dbus-daemon --session`.
+pub fn bus() -> Option<Bus> {
+    let mut child = Command::new("dbus-daemon")
+        .args(["--session", "--nofork", "--print-address=1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut line = String::new();
+    BufReader::new(child.stdout.take()?)
+        .read_line(&mut line)
+        .ok()?;
+    let address = line.trim().to_owned();
+    (!address.is_empty()).then_some(Bus { child, address })
+}
