@@ -89,6 +89,14 @@ pub enum OutboxCommand {
         #[arg(long)]
         wait: bool,
     },
+    /// Store the SMTP password for the policy's `[report.smtp] username` in
+    /// the system keyring (read from standard input, first line), for
+    /// machines where the policy's `password_env` variable is not set.
+    Password {
+        /// Use only this policy file; default: the effective policy.
+        #[arg(long, value_name = "FILE")]
+        policy: Option<PathBuf>,
+    },
 }
 
 /// `secondlook policy …`
@@ -172,6 +180,9 @@ pub fn main() -> ExitCode {
         Some(Command::Report(args)) => report(&args),
         Some(Command::Outbox(OutboxCommand::List { json })) => outbox_list(json),
         Some(Command::Outbox(OutboxCommand::Send { wait })) => outbox_send(wait),
+        Some(Command::Outbox(OutboxCommand::Password { policy })) => {
+            outbox_password(policy.as_ref())
+        }
         None => open_app(cli.background),
     }
 }
@@ -386,6 +397,34 @@ fn outbox_list(json: bool) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(2)
+    }
+}
+
+fn outbox_password(policy: Option<&PathBuf>) -> ExitCode {
+    let policy = match load_policy(policy) {
+        Ok(p) => p,
+        Err(e) => return fail(e),
+    };
+    let Some(server) = &policy.report.smtp else {
+        return fail("the policy has no [report.smtp] section: there is no SMTP password to store");
+    };
+    let Some(user) = &server.username else {
+        return fail("[report.smtp] has no username: the server is used without a password");
+    };
+    let mut line = String::new();
+    if let Err(e) = io::stdin().lock().read_line(&mut line) {
+        return fail(format!("cannot read the password from standard input: {e}"));
+    }
+    let password = line.trim_end_matches(['\n', '\r']);
+    if password.is_empty() {
+        return fail("no password on standard input; nothing was stored");
+    }
+    match deliver::store_smtp_password(server, user, password) {
+        Ok(account) => {
+            println!("stored the SMTP password for {account} in the system keyring");
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
     }
 }
 

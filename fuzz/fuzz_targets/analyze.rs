@@ -21,12 +21,25 @@ fuzz_target!(|data: &[u8]| {
         panic!("{e}\ninput: {text:?}");
     }
     // An owned domain on its own line, whatever surrounds it, is safe.
-    let owned = ["twilio.com", "sendgrid.com", "authy.com"][data.first().map_or(0, |b| *b as usize % 3)];
-    let path: String = data.iter().filter(|b| b.is_ascii_alphanumeric()).take(16).map(|b| *b as char).collect();
+    let owned =
+        ["twilio.com", "sendgrid.com", "authy.com"][data.first().map_or(0, |b| *b as usize % 3)];
+    let path: String = data
+        .iter()
+        .filter(|b| b.is_ascii_alphanumeric())
+        .take(16)
+        .map(|b| *b as char)
+        .collect();
     let planted = format!("{text}\nhttps://{owned}/{path}\n{text}");
     let a = secondlook::analyze(&planted, policy());
-    let found = a.links.iter().find(|l| l.link.text == format!("https://{owned}/{path}"));
+    let found = a
+        .links
+        .iter()
+        .find(|l| l.link.text == format!("https://{owned}/{path}"));
     if let Some(l) = found {
-        assert_eq!(l.verdict, Verdict::Safe, "https://{owned}/{path} in {planted:?}");
+        assert_eq!(
+            l.verdict,
+            Verdict::Safe,
+            "https://{owned}/{path} in {planted:?}"
+        );
     }
 });

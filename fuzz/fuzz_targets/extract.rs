@@ -10,7 +10,11 @@ fuzz_target!(|data: &[u8]| {
     let norm = text::normalize(&input);
     let (links, _) = extract::find_links(&input, &norm, secondlook::MAX_LINKS);
     for l in &links {
-        assert!(l.span.start <= l.span.end && l.span.end <= input.len(), "{:?}", l.span);
+        assert!(
+            l.span.start <= l.span.end && l.span.end <= input.len(),
+            "{:?}",
+            l.span
+        );
         assert!(input.is_char_boundary(l.span.start) && input.is_char_boundary(l.span.end));
         assert_eq!(input.get(l.span.clone()), Some(l.text.as_str()));
     }

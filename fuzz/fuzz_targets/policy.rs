@@ -6,7 +6,9 @@ use libfuzzer_sys::fuzz_target;
 use secondlook::policy::validate;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let problems = validate::check(text, "p.toml");
     let lines = text.split('\n').count();
     for p in &problems {
@@ -14,6 +16,10 @@ fuzz_target!(|data: &[u8]| {
     }
     let compiled = secondlook::Policy::from_toml(text, "p.toml");
     if problems.is_empty() {
-        assert!(compiled.is_ok(), "checked clean but does not compile: {:?}", compiled.err());
+        assert!(
+            compiled.is_ok(),
+            "checked clean but does not compile: {:?}",
+            compiled.err()
+        );
     }
 });

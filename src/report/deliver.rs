@@ -191,6 +191,54 @@ fn secret(var: Option<&str>) -> Result<Option<String>, String> {
     }
 }
 
+/// The OS credential store's service name for the SMTP password.
+pub const KEYRING_SERVICE: &str = "Second Look SMTP";
+
+/// The credential store account for `username` on `server`.
+pub fn keyring_account(server: &SmtpSection, username: &str) -> String {
+    format!("{username}@{}", server.host)
+}
+
+/// The SMTP password: the environment variable the policy names, when set;
+/// otherwise the OS credential store (`secondlook outbox password` puts it
+/// there). The error says which of the two to set.
+pub fn smtp_password(server: &SmtpSection, username: &str) -> Result<String, String> {
+    if let Some(var) = &server.password_env
+        && let Ok(p) = std::env::var(var)
+    {
+        return Ok(p);
+    }
+    let account = keyring_account(server, username);
+    let hint = match &server.password_env {
+        Some(var) => format!(
+            "set the environment variable {var} (named in the policy) or store the password with `secondlook outbox password`"
+        ),
+        None => "store the password with `secondlook outbox password`".to_owned(),
+    };
+    match keyring::Entry::new(KEYRING_SERVICE, &account).and_then(|e| e.get_password()) {
+        Ok(p) => Ok(p),
+        Err(keyring::Error::NoEntry) => Err(format!(
+            "no SMTP password for {account}: {hint}; the report is kept"
+        )),
+        Err(e) => Err(format!(
+            "the SMTP password for {account} could not be read from the system keyring ({e}): {hint}; the report is kept"
+        )),
+    }
+}
+
+/// Store the SMTP password in the OS credential store.
+pub fn store_smtp_password(
+    server: &SmtpSection,
+    username: &str,
+    password: &str,
+) -> Result<String, String> {
+    let account = keyring_account(server, username);
+    keyring::Entry::new(KEYRING_SERVICE, &account)
+        .and_then(|e| e.set_password(password))
+        .map(|()| account.clone())
+        .map_err(|e| format!("the system keyring did not take the password for {account} ({e})"))
+}
+
 /// The webhook body for the configured format.
 pub fn webhook_body(report: &Report, format: Option<&str>) -> serde_json::Value {
     let summary = format!(
@@ -306,7 +354,7 @@ fn send_smtp(report: &Report, to: &str, server: &SmtpSection) -> Result<(), Stri
     });
     let mut builder = builder.port(port).timeout(Some(TIMEOUT));
     if let Some(user) = &server.username {
-        let password = secret(server.password_env.as_deref())?.unwrap_or_default();
+        let password = smtp_password(server, user)?;
         builder = builder.credentials(Credentials::new(user.clone(), password));
     }
     builder

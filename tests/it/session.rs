@@ -20,24 +20,32 @@ impl Drop for Xvfb {
     }
 }
 
-/// Start Xvfb on a display number of its own.
-pub fn xvfb(offset: u32) -> Option<Xvfb> {
-    let n = 60 + offset + (std::process::id() % 50) * 4;
-    let display = format!(":{n}");
-    let child = Command::new("Xvfb")
+/// Start Xvfb on a free display (it picks the number: `-displayfd`).
+pub fn xvfb() -> Option<Xvfb> {
+    let mut child = Command::new("Xvfb")
         .args([
-            display.as_str(),
+            "-displayfd",
+            "1",
+            "-noreset",
             "-nolisten",
             "tcp",
             "-screen",
             "0",
             "800x600x24",
         ])
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .ok()?;
-    let x = Xvfb { child, display };
+    let mut line = String::new();
+    let read = BufReader::new(child.stdout.take()?).read_line(&mut line);
+    let x = Xvfb {
+        child,
+        display: format!(":{}", line.trim()),
+    };
+    if read.is_err() || line.trim().is_empty() {
+        return None;
+    }
     let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline {
         if x11rb::connect(Some(&x.display)).is_ok() {
