@@ -56,6 +56,24 @@ fn benches(c: &mut Criterion) {
     });
     g.finish();
 
+    // Linear growth: the same inputs at four sizes. Throughput (bytes/s)
+    // stays flat when time grows linearly; docs/benchmarks.md compares the
+    // per-byte times within one run.
+    let mut g = c.benchmark_group("growth");
+    g.sample_size(10).measurement_time(Duration::from_secs(5));
+    for size in [128_000, 256_000, 512_000, 1_000_000] {
+        for (name, text) in [
+            ("worst_case", worst_case(size)),
+            ("clipboard", clipboard_text(size)),
+        ] {
+            g.throughput(Throughput::Bytes(text.len() as u64));
+            g.bench_with_input(criterion::BenchmarkId::new(name, size), &text, |b, text| {
+                b.iter(|| analyze(black_box(text), &policy))
+            });
+        }
+    }
+    g.finish();
+
     let list = domains(100_000);
     let mut g = c.benchmark_group("bulk");
     g.sample_size(10).measurement_time(Duration::from_secs(20));
