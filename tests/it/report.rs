@@ -665,3 +665,62 @@ fn a_background_sender_delivers_once_the_channel_is_back() {
     );
     assert_eq!(sink.got.lock().unwrap().len(), 1);
 }
+
+/// After a restart (or a reboot), the app that starts at login delivers the
+/// reports an earlier process left pending: nothing else runs here that
+/// could send it.
+#[cfg(all(feature = "gui", target_os = "linux"))]
+#[test]
+fn the_app_delivers_reports_left_pending_by_an_earlier_run() {
+    let Some(x) = crate::session::xvfb() else {
+        eprintln!("SKIPPED: needs Xvfb (.ci/run installs it)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let p = policy(dir.path(), &webhook(port));
+    let policy = secondlook::Policy::from_path(&p).unwrap();
+    let analysis = secondlook::analyze(SMS, &policy);
+    let report = secondlook::report::Report::new(
+        SMS,
+        None,
+        secondlook::report::Kind::Phishing,
+        &analysis,
+        &policy,
+    );
+    let outbox = Outbox::new(dir.path());
+    let id = outbox
+        .enqueue(report, secondlook::report::outbox::targets(&policy))
+        .unwrap()
+        .report
+        .id;
+    let sink = serve_http(TcpListener::bind(("127.0.0.1", port)).unwrap());
+
+    let mut app = Command::new(env!("CARGO_BIN_EXE_secondlook"))
+        .arg("--background")
+        .env("DISPLAY", &x.display)
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
+        .env("SECONDLOOK_MANAGED_POLICY", &p)
+        .env("SECONDLOOK_USER_POLICY", dir.path().join("none.toml"))
+        .env("SECONDLOOK_DATA_DIR", dir.path())
+        .env("SECONDLOOK_SETTINGS", dir.path().join("settings.toml"))
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let delivered = || outbox.list().0.iter().all(|e| e.delivered());
+    while !(delivered() && !sink.got.lock().unwrap().is_empty())
+        && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = app.kill();
+    let _ = app.wait();
+    let got = sink.got.lock().unwrap().clone();
+    assert_eq!(got.len(), 1, "the app did not deliver the pending report");
+    assert_eq!(got[0].headers.get("idempotency-key"), Some(&id));
+    let entries = outbox.list().0;
+    assert!(entries.iter().all(|e| e.delivered()), "{entries:?}");
+}
