@@ -224,3 +224,27 @@ fn the_policy_card_sits_beside_the_verdict_inside_the_window() {
     );
     assert!(card.max.x <= 1000.0, "{card:?}");
 }
+
+#[test]
+fn the_report_button_is_reachable_and_usable_with_the_keyboard() {
+    let f = Fixture::new("");
+    let mut h = harness(f.app());
+    paste(&mut h, INCIDENT);
+    // Escape leaves the text box (Tab types a tab there), then Tab walks
+    // the controls in order.
+    h.key_press(egui::Key::Escape);
+    h.run();
+    let mut reached = false;
+    for _ in 0..12 {
+        h.key_press(egui::Key::Tab);
+        h.run();
+        if h.get_by_label("Report this message").is_focused() {
+            reached = true;
+            break;
+        }
+    }
+    assert!(reached, "Tab never reached the report button");
+    h.key_press(egui::Key::Enter);
+    h.run();
+    h.get_by_label_contains("This is exactly what will be sent");
+}
