@@ -711,7 +711,7 @@ fn the_app_delivers_reports_left_pending_by_an_earlier_run() {
         .unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     let delivered = || outbox.list().0.iter().all(|e| e.delivered());
-    while !(delivered() && !sink.got.lock().unwrap().is_empty())
+    while (!delivered() || sink.got.lock().unwrap().is_empty())
         && std::time::Instant::now() < deadline
     {
         std::thread::sleep(std::time::Duration::from_millis(100));
