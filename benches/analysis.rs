@@ -54,6 +54,14 @@ fn benches(c: &mut Criterion) {
     g.bench_function("1mb_adversarial_twilio_policy", |b| {
         b.iter(|| analyze(black_box(&worst), &policy))
     });
+    // The costliest unit per byte in the fuzzer's corpus
+    // (examples/worst_case_search): a defanged dotted word that is not a
+    // domain, 80k times.
+    let fuzz = "h**ta(.)rihk\n".repeat(1_000_000 / 13);
+    g.throughput(Throughput::Bytes(fuzz.len() as u64));
+    g.bench_function("1mb_fuzz_found_twilio_policy", |b| {
+        b.iter(|| analyze(black_box(&fuzz), &policy))
+    });
     g.finish();
 
     // Linear growth: the same inputs at four sizes. Throughput (bytes/s)
