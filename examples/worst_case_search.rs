@@ -22,7 +22,8 @@ fn repeat_to(unit: &str, size: usize) -> String {
 }
 
 fn main() {
-    let policy = Policy::from_toml(include_str!("../tests/data/twilio.toml"), "twilio.toml").unwrap();
+    let policy =
+        Policy::from_toml(include_str!("../tests/data/twilio.toml"), "twilio.toml").unwrap();
     let mut units: Vec<(String, String)> = Vec::new();
     for dir in std::env::args().skip(1) {
         for e in std::fs::read_dir(&dir).unwrap().flatten() {
@@ -43,7 +44,7 @@ fn main() {
             (t.elapsed(), name.as_str(), unit.as_str())
         })
         .collect();
-    timed.sort_by(|a, b| b.0.cmp(&a.0));
+    timed.sort_by_key(|t| std::cmp::Reverse(t.0));
     println!("slowest at 64 KB, then the same unit at 1 MB (median of 5):");
     for (t64, name, unit) in timed.iter().take(10) {
         let text = repeat_to(unit, 1 << 20);

@@ -157,7 +157,11 @@ fn may_be_scheme_less_link(candidate: &str) -> bool {
     if !host.is_ascii() || host.contains(['%', '[', '\\']) {
         return true;
     }
-    let host = host.split(':').next().unwrap_or_default().trim_end_matches('.');
+    let host = host
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches('.');
     // Over-long names are kept whatever their suffix (a lure in itself).
     host.len() > MAX_HOST_LEN
         || psl::suffix(host.to_ascii_lowercase().as_bytes()).is_some_and(|s| s.is_known())

@@ -688,7 +688,7 @@ fn the_app_delivers_reports_left_pending_by_an_earlier_run() {
         &analysis,
         &policy,
     );
-    let outbox = Outbox::new(dir.path());
+    let outbox = Outbox::new(&dir.path().join("data"));
     let id = outbox
         .enqueue(report, secondlook::report::outbox::targets(&policy))
         .unwrap()
@@ -696,19 +696,8 @@ fn the_app_delivers_reports_left_pending_by_an_earlier_run() {
         .id;
     let sink = serve_http(TcpListener::bind(("127.0.0.1", port)).unwrap());
 
-    let mut app = Command::new(env!("CARGO_BIN_EXE_secondlook"))
-        .arg("--background")
-        .env("DISPLAY", &x.display)
-        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
-        .env("SECONDLOOK_MANAGED_POLICY", &p)
-        .env("SECONDLOOK_USER_POLICY", dir.path().join("none.toml"))
-        .env("SECONDLOOK_DATA_DIR", dir.path())
-        .env("SECONDLOOK_SETTINGS", dir.path().join("settings.toml"))
-        .env("XDG_CONFIG_HOME", dir.path().join("config"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    // No session bus: no tray, no notifications; delivery must not need them.
+    let mut app = crate::session::app(&x.display, "unix:path=/nonexistent", &p, dir.path());
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     let delivered = || outbox.list().0.iter().all(|e| e.delivered());
     while (!delivered() || sink.got.lock().unwrap().is_empty())

@@ -109,19 +109,12 @@ fn the_tray_registers_shows_state_and_its_menu_opens_and_quits() {
         .unwrap();
 
     let dir = tempfile::tempdir().unwrap();
-    let mut app = Command::new(env!("CARGO_BIN_EXE_secondlook"))
-        .arg("--background")
-        .env("DISPLAY", &x.display)
-        .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
-        .env("SECONDLOOK_MANAGED_POLICY", crate::data("twilio.toml"))
-        .env("SECONDLOOK_USER_POLICY", dir.path().join("none.toml"))
-        .env("SECONDLOOK_DATA_DIR", dir.path().join("data"))
-        .env("SECONDLOOK_SETTINGS", dir.path().join("settings.toml"))
-        .env("XDG_CONFIG_HOME", dir.path().join("config"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut app = crate::session::app(
+        &x.display,
+        &bus.address,
+        &crate::data("twilio.toml"),
+        dir.path(),
+    );
 
     let (sender, service) = wait_for("the item to register", Duration::from_secs(20), || {
         watcher.items.lock().unwrap().first().cloned()
