@@ -220,14 +220,13 @@ fn policy_card(app: &mut App, ui: &mut egui::Ui) {
 
 fn check_screen(app: &mut App, ui: &mut egui::Ui) {
     let label = ui.label(RichText::new("Paste a text message or link").strong());
-    let mut text = app.model.input.clone();
-    let edit = egui::TextEdit::multiline(&mut text)
+    let edit = egui::TextEdit::multiline(&mut app.model.input)
         .hint_text("e.g. \"Your password expired, log in at …\"")
         .desired_rows(4)
         .desired_width(f32::INFINITY);
     let response = ui.add(edit).labelled_by(label.id);
     if response.changed() {
-        app.model.set_input(&text);
+        app.model.input_edited();
     }
     ui.horizontal(|ui| {
         match app.model.source {

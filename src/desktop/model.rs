@@ -134,6 +134,12 @@ impl Model {
     /// message; the text is capped at [`MAX_TEXT_BYTES`]).
     pub fn set_input(&mut self, text: &str) {
         self.input = text.to_owned();
+        self.input_edited();
+    }
+
+    /// [`Model::input`] was edited in place (the window's text box): it is
+    /// now the user's text; check it again.
+    pub fn input_edited(&mut self) {
         self.source = Source::Pasted;
         self.reanalyze();
     }
