@@ -193,7 +193,8 @@ fn apply_severity_overrides(findings: &mut [Finding], policy: &Policy) {
     }
 }
 
-fn floor_char_boundary(s: &str, max: usize) -> usize {
+/// The largest character boundary in `s` at or before `max`.
+pub(crate) fn floor_char_boundary(s: &str, max: usize) -> usize {
     let mut i = max.min(s.len());
     while i > 0 && !s.is_char_boundary(i) {
         i -= 1;

@@ -42,19 +42,6 @@ impl ClipboardSource for Box<dyn ClipboardSource> {
     }
 }
 
-/// Cut `text` to at most `max` bytes on a character boundary.
-pub fn cap(mut text: String, max: usize) -> Clip {
-    let total = text.len();
-    if total > max {
-        let mut cut = max;
-        while !text.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        text.truncate(cut);
-    }
-    Clip::Text { text, total }
-}
-
 #[cfg(all(unix, not(target_os = "macos")))]
 mod x11 {
     use std::time::{Duration, Instant};
@@ -65,7 +52,6 @@ mod x11 {
     use x11rb::protocol::xproto::{AtomEnum, ConnectionExt as _, CreateWindowAux, WindowClass};
     use x11rb::rust_connection::RustConnection;
 
-    use super::cap;
     use crate::desktop::clipboard::{Clip, ClipboardSource};
 
     /// Targets that mean "secret: do not look" (KDE/KeePassXC convention,
@@ -259,10 +245,8 @@ mod x11 {
                         // A character cut at the cap.
                         text.pop();
                     }
-                    match cap(text, max) {
-                        Clip::Text { text, .. } => Ok(Clip::Text { text, total }),
-                        other => Ok(other),
-                    }
+                    text.truncate(crate::analysis::floor_char_boundary(&text, max));
+                    Ok(Clip::Text { text, total })
                 }
                 None => Ok(Clip::Empty),
             }

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use crate::analysis::{Analysis, MAX_TEXT_BYTES, analyze_bytes};
+use crate::analysis::{Analysis, analyze, message_text};
 use crate::desktop::clipboard::Origin;
 use crate::policy::Policy;
 use crate::policy::layers::Effective;
@@ -131,7 +131,7 @@ impl Model {
     }
 
     /// The paste box changed: check it again (microseconds for a text
-    /// message; the text is capped at [`MAX_TEXT_BYTES`]).
+    /// message; the text is capped at [`crate::MAX_TEXT_BYTES`]).
     pub fn set_input(&mut self, text: &str) {
         self.input = text.to_owned();
         self.input_edited();
@@ -148,13 +148,7 @@ impl Model {
         self.analysis = if self.input.trim().is_empty() {
             None
         } else {
-            let bytes = self.input.as_bytes();
-            let cut = bytes.len().min(MAX_TEXT_BYTES);
-            Some(analyze_bytes(
-                bytes.get(..cut).unwrap_or(bytes),
-                bytes.len(),
-                &self.policy,
-            ))
+            Some(analyze(&self.input, &self.policy))
         };
     }
 
@@ -190,7 +184,10 @@ impl Model {
             self.status = Some("Paste the message you want to report into the box first.".into());
             return;
         };
-        let report = Report::new(&self.input, None, Kind::Phishing, analysis, &self.policy);
+        // Exactly the text the analysis covered (the first MAX_TEXT_BYTES),
+        // as `secondlook report` does.
+        let text = message_text(self.input.as_bytes());
+        let report = Report::new(&text, None, Kind::Phishing, analysis, &self.policy);
         self.draft = Some(Draft {
             report,
             targets: outbox::targets(&self.policy),
@@ -395,6 +392,36 @@ mod tests {
         }
         assert_eq!(m.reports.len(), 1);
         assert_eq!(m.reports.first().map(|e| e.report.kind), Some(Kind::Junk));
+    }
+
+    #[test]
+    fn a_report_carries_exactly_the_text_that_was_analysed() {
+        let (_d, mut m) = model(crate::rules::testing::TWILIO_POLICY);
+        m.set_input(&format!(
+            "{}é twilio-okta.net",
+            "a".repeat(crate::MAX_TEXT_BYTES - 1)
+        ));
+        let notes = m
+            .analysis
+            .as_ref()
+            .map(|a| a.notes.clone())
+            .unwrap_or_default();
+        assert!(
+            notes.iter().any(|n| n.starts_with("Only the first")),
+            "{notes:?}"
+        );
+        m.begin_report();
+        let text = m
+            .draft
+            .as_ref()
+            .map(|d| d.report.text.clone())
+            .unwrap_or_default();
+        assert_eq!(
+            text.len(),
+            crate::MAX_TEXT_BYTES - 1,
+            "cut before the split 'é'"
+        );
+        assert!(m.input.starts_with(&text));
     }
 
     #[test]
