@@ -355,7 +355,9 @@ impl App {
                     let shown = notify::show(&title, &body, move || inbox.send(Event::ShowVerdict));
                     if let Err(e) = shown {
                         // No notification daemon: bring the window up instead.
-                        self.app_status = Some(format!("Notifications are not available ({e})."));
+                        self.app_status = Some(format!(
+                            "Notifications cannot be shown here, so warnings open this window ({e})."
+                        ));
                         self.show_window(ctx);
                     }
                 }

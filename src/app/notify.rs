@@ -1,4 +1,5 @@
-//! Desktop notifications (notify-rust; D-Bus on Linux). A notification
+//! Desktop notifications (notify-rust: D-Bus on Linux, toasts on Windows,
+//! Notification Center on macOS). A notification
 //! names the brand imitated and the verdict, never the copied text or
 //! link: notification daemons may keep a history.
 
@@ -57,7 +58,33 @@ pub fn show(
             .map_err(|e| e.to_string())?;
         Ok(())
     }
-    #[cfg(not(all(unix, not(target_os = "macos"))))]
+    #[cfg(windows)]
+    {
+        // A "reminder" toast stays until dismissed; it needs a button.
+        n.action("default", "Show why")
+            .urgency(notify_rust::Urgency::Critical);
+        let handle = n.show().map_err(|e| e.to_string())?;
+        std::thread::Builder::new()
+            .name("notification".into())
+            .spawn(move || {
+                let _ = handle.wait_for_response(move |r: &notify_rust::NotificationResponse| {
+                    // A click on the body, or on the button.
+                    if r.is_default_action()
+                        || *r == notify_rust::NotificationResponse::Action("default".into())
+                    {
+                        on_click();
+                    }
+                });
+            })
+            .map_err(|e| e.to_string())?;
+        Ok(())
+    }
+    #[cfg(not(any(windows, unix)))]
+    {
+        drop(on_click);
+        n.show().map(|_| ()).map_err(|e| e.to_string())
+    }
+    #[cfg(target_os = "macos")]
     {
         drop(on_click);
         n.show().map(|_| ()).map_err(|e| e.to_string())

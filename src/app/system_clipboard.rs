@@ -1,14 +1,25 @@
-//! The real clipboard for the watcher. On X11 it listens for XFixes
-//! selection-owner events (no polling of the content: the token changes
-//! only when someone copies), asks the owner for its TARGETS and skips the
-//! content when a password manager marks it secret
-//! (`x-kde-passwordManagerHint`, set by KeePassXC, Bitwarden desktop and
-//! others) — before reading a byte of it. Text and images are then read
-//! with arboard.
+//! The real clipboard for the watcher. Every platform's source checks the
+//! password managers' "secret" markers **before reading a byte of the
+//! content**, and reads at most the cap:
 //!
-//! Elsewhere (Wayland-only sessions, Windows, macOS) the secret markers
-//! are not checked yet, so the watcher does not start and the paste
-//! window is the way in ([`open`] says why).
+//! - X11 (and XWayland): listens for XFixes selection-owner events (no
+//!   polling of the content: the token changes only when someone copies),
+//!   asks the owner for its TARGETS and skips the content when it lists
+//!   `x-kde-passwordManagerHint` (KeePassXC, Bitwarden desktop and others)
+//!   or Qt's concealed type. Text is read with x11rb, images with arboard.
+//! - Windows: `GetClipboardSequenceNumber` is the change token; formats
+//!   `ExcludeClipboardContentFromMonitorProcessing`, `Clipboard Viewer
+//!   Ignore`, or `CanIncludeInClipboardHistory` = 0 (KeePass, 1Password,
+//!   Bitwarden, Windows' own password fields) mean secret. Through
+//!   `clipboard-win`, the same crate arboard uses.
+//! - macOS: `NSPasteboard.changeCount` is the change token;
+//!   `org.nspasteboard.ConcealedType` or `org.nspasteboard.TransientType`
+//!   (the nspasteboard.org convention: 1Password, Bitwarden, KeePassXC)
+//!   mean secret.
+//!
+//! Wayland sessions without XWayland are not watched yet (no check of the
+//! markers through the data-control protocol): [`open`] says why, and the
+//! paste window is the way in.
 
 use crate::desktop::clipboard::{Clip, ClipboardSource};
 
@@ -21,9 +32,17 @@ pub fn open() -> Result<Box<dyn ClipboardSource>, String> {
         }
         x11::X11Clipboard::open(None).map(|c| Box::new(c) as Box<dyn ClipboardSource>)
     }
-    #[cfg(not(all(unix, not(target_os = "macos"))))]
+    #[cfg(windows)]
     {
-        Err("Watching the clipboard is not available on this system yet; paste messages into this window.".to_owned())
+        Ok(Box::new(windows::WindowsClipboard::new()))
+    }
+    #[cfg(target_os = "macos")]
+    {
+        Ok(Box::new(macos::MacClipboard::new()))
+    }
+    #[cfg(not(any(unix, windows)))]
+    {
+        Err("Watching the clipboard is not available on this system; paste messages into this window.".to_owned())
     }
 }
 
@@ -31,6 +50,30 @@ pub fn open() -> Result<Box<dyn ClipboardSource>, String> {
 #[cfg(all(unix, not(target_os = "macos")))]
 pub fn open_x11(display: &str) -> Result<Box<dyn ClipboardSource>, String> {
     x11::X11Clipboard::open(Some(display)).map(|c| Box::new(c) as Box<dyn ClipboardSource>)
+}
+
+fn err(e: impl std::fmt::Display) -> String {
+    format!("the clipboard cannot be read ({e})")
+}
+
+/// Copied images are decoded by arboard (PNG on X11, DIB on Windows, TIFF
+/// on macOS); `None` when the clipboard holds no image.
+fn read_image(board: &mut Option<arboard::Clipboard>) -> Result<Clip, String> {
+    if board.is_none() {
+        *board = Some(arboard::Clipboard::new().map_err(err)?);
+    }
+    let Some(board) = board.as_mut() else {
+        return Ok(Clip::Empty);
+    };
+    match board.get_image() {
+        Ok(img) => Ok(Clip::Image {
+            width: img.width,
+            height: img.height,
+            rgba: img.bytes.into_owned(),
+        }),
+        Err(arboard::Error::ContentNotAvailable) => Ok(Clip::Empty),
+        Err(e) => Err(err(e)),
+    }
 }
 
 impl ClipboardSource for Box<dyn ClipboardSource> {
@@ -83,9 +126,7 @@ mod x11 {
         incr: u32,
     }
 
-    fn err(e: impl std::fmt::Display) -> String {
-        format!("the clipboard cannot be read ({e})")
-    }
+    use super::err;
 
     impl X11Clipboard {
         pub fn open(display: Option<&str>) -> Result<X11Clipboard, String> {
@@ -272,21 +313,286 @@ mod x11 {
                 return Ok(Clip::Empty);
             }
             // Images through arboard (PNG decoding); it talks to $DISPLAY.
-            if self.board.is_none() {
-                self.board = Some(arboard::Clipboard::new().map_err(err)?);
-            }
-            let Some(board) = self.board.as_mut() else {
-                return Ok(Clip::Empty);
-            };
-            match board.get_image() {
-                Ok(img) => Ok(Clip::Image {
-                    width: img.width,
-                    height: img.height,
-                    rgba: img.bytes.into_owned(),
-                }),
-                Err(arboard::Error::ContentNotAvailable) => Ok(Clip::Empty),
-                Err(e) => Err(err(e)),
+            super::read_image(&mut self.board)
+        }
+    }
+}
+
+#[cfg(windows)]
+mod windows {
+    use clipboard_win::{formats, raw};
+
+    use super::err;
+    use crate::desktop::clipboard::{Clip, ClipboardSource};
+
+    /// Registered formats whose presence means "secret: do not look"
+    /// (Microsoft's clipboard-monitor convention, and the older viewer
+    /// convention KeePass and Ditto honour).
+    const SECRET_FORMATS: &[&str] = &[
+        "ExcludeClipboardContentFromMonitorProcessing",
+        "Clipboard Viewer Ignore",
+    ];
+    /// A DWORD format: 0 means "keep out of the clipboard history", which
+    /// password managers set on what they copy.
+    const HISTORY_FORMAT: &str = "CanIncludeInClipboardHistory";
+    /// Formats that hold an image arboard can decode.
+    const CF_DIB: u32 = 8;
+    const CF_DIBV5: u32 = 17;
+
+    pub struct WindowsClipboard {
+        secret: Vec<u32>,
+        history: Option<u32>,
+        png: Option<u32>,
+        board: Option<arboard::Clipboard>,
+    }
+
+    impl WindowsClipboard {
+        pub fn new() -> WindowsClipboard {
+            WindowsClipboard {
+                secret: SECRET_FORMATS
+                    .iter()
+                    .filter_map(|n| raw::register_format(n).map(|f| f.get()))
+                    .collect(),
+                history: raw::register_format(HISTORY_FORMAT).map(|f| f.get()),
+                png: raw::register_format("PNG").map(|f| f.get()),
+                board: None,
             }
         }
+
+        /// Is anything on the clipboard marked secret? Looks at the list of
+        /// formats only, except for the 4-byte history flag.
+        fn concealed(&self) -> bool {
+            if self.secret.iter().any(|&f| raw::is_format_avail(f)) {
+                return true;
+            }
+            let Some(history) = self.history.filter(|&f| raw::is_format_avail(f)) else {
+                return false;
+            };
+            let mut flag = [0xffu8; 4];
+            matches!(raw::get(history, &mut flag), Ok(4) if u32::from_le_bytes(flag) == 0)
+        }
+
+        /// At most `max` bytes of the text (UTF-16 on the clipboard: at most
+        /// `2 * max` bytes of it are copied).
+        fn read_text(max: usize) -> Result<Clip, String> {
+            let size = raw::size(formats::CF_UNICODETEXT).map_or(0, |s| s.get());
+            let mut buf = vec![0u8; size.min(max.saturating_mul(2).saturating_add(2))];
+            let n = raw::get(formats::CF_UNICODETEXT, &mut buf).map_err(err)?;
+            buf.truncate(n);
+            let units: Vec<u16> = buf
+                .chunks_exact(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .take_while(|&u| u != 0)
+                .collect();
+            let cut = units.len() * 2 < size.saturating_sub(2);
+            let mut text = String::from_utf16_lossy(&units);
+            if cut && text.ends_with('\u{FFFD}') {
+                // A surrogate pair cut at the cap.
+                text.pop();
+            }
+            // The full length is known in UTF-16 units; in UTF-8 bytes it is
+            // at least that many (enough to say the text was cut).
+            let total = if cut {
+                (size / 2).max(text.len() + 1)
+            } else {
+                text.len()
+            };
+            text.truncate(crate::analysis::floor_char_boundary(&text, max));
+            Ok(Clip::Text { text, total })
+        }
+    }
+
+    impl ClipboardSource for WindowsClipboard {
+        fn change_token(&mut self) -> Option<u64> {
+            raw::seq_num().map(|n| u64::from(n.get()))
+        }
+
+        fn read(&mut self, max_text: usize) -> Result<Clip, String> {
+            // The markers are checked before the clipboard is opened, and
+            // again once it is (the content may change in between).
+            if self.concealed() {
+                return Ok(Clip::Concealed);
+            }
+            let image = {
+                let _open = clipboard_win::Clipboard::new_attempts(10).map_err(err)?;
+                if self.concealed() {
+                    return Ok(Clip::Concealed);
+                }
+                if raw::is_format_avail(formats::CF_UNICODETEXT) {
+                    return Self::read_text(max_text);
+                }
+                [Some(CF_DIB), Some(CF_DIBV5), self.png]
+                    .into_iter()
+                    .flatten()
+                    .any(raw::is_format_avail)
+            };
+            // arboard opens the clipboard itself, so ours is closed first.
+            if image {
+                super::read_image(&mut self.board)
+            } else {
+                Ok(Clip::Empty)
+            }
+        }
+    }
+}
+
+#[cfg(target_os = "macos")]
+mod macos {
+    use objc2::rc::autoreleasepool;
+    use objc2_app_kit::NSPasteboard;
+    use objc2_foundation::NSString;
+
+    use crate::desktop::clipboard::{Clip, ClipboardSource};
+
+    /// Pasteboard types that mean "secret" or "do not keep" (nspasteboard.org).
+    const SECRET_TYPES: &[&str] = &[
+        "org.nspasteboard.ConcealedType",
+        "org.nspasteboard.TransientType",
+    ];
+    /// `NSPasteboardTypeString`.
+    const TEXT_TYPE: &str = "public.utf8-plain-text";
+    const IMAGE_TYPES: &[&str] = &["public.tiff", "public.png"];
+
+    pub struct MacClipboard {
+        board: Option<arboard::Clipboard>,
+    }
+
+    impl MacClipboard {
+        pub fn new() -> MacClipboard {
+            MacClipboard { board: None }
+        }
+    }
+
+    impl ClipboardSource for MacClipboard {
+        fn change_token(&mut self) -> Option<u64> {
+            let count = NSPasteboard::generalPasteboard().changeCount();
+            Some(count as u64)
+        }
+
+        fn read(&mut self, max_text: usize) -> Result<Clip, String> {
+            // `None`: an image, read through arboard outside the pool.
+            let found: Option<Clip> = autoreleasepool(|_| {
+                let board = NSPasteboard::generalPasteboard();
+                let types: Vec<String> = board
+                    .types()
+                    .map(|t| t.iter().map(|t| t.to_string()).collect())
+                    .unwrap_or_default();
+                if types.iter().any(|t| SECRET_TYPES.contains(&t.as_str())) {
+                    return Some(Clip::Concealed);
+                }
+                if types.iter().any(|t| t == TEXT_TYPE) {
+                    let Some(s) = board.stringForType(&NSString::from_str(TEXT_TYPE)) else {
+                        return Some(Clip::Empty);
+                    };
+                    // UTF-16 units: at most `max_text` of them are copied.
+                    let units = s.length();
+                    let mut text = if units > max_text {
+                        s.substringToIndex(max_text).to_string()
+                    } else {
+                        s.to_string()
+                    };
+                    let total = if units > max_text {
+                        units.max(text.len() + 1)
+                    } else {
+                        text.len()
+                    };
+                    text.truncate(crate::analysis::floor_char_boundary(&text, max_text));
+                    return Some(Clip::Text { text, total });
+                }
+                if types.iter().any(|t| IMAGE_TYPES.contains(&t.as_str())) {
+                    None
+                } else {
+                    Some(Clip::Empty)
+                }
+            });
+            match found {
+                Some(clip) => Ok(clip),
+                None => super::read_image(&mut self.board),
+            }
+        }
+    }
+}
+
+/// Run on Windows, or under Wine (`scripts/check-windows`): the real
+/// Windows clipboard, written with the formats password managers set.
+#[cfg(all(test, windows))]
+#[allow(clippy::unwrap_used)] // test code: a panic is a failed test
+mod windows_tests {
+    use clipboard_win::{Clipboard, options::NoClear, raw};
+
+    use super::windows::WindowsClipboard;
+    use crate::desktop::clipboard::{Clip, ClipboardSource};
+
+    const MESSAGE: &str = "Your password expired, log in at twilio-okta.net";
+
+    /// Put `text` on the clipboard, with extra `(format name, bytes)`.
+    fn copy(text: &str, extra: &[(&str, &[u8])]) {
+        let _open = Clipboard::new_attempts(50).unwrap();
+        raw::empty().unwrap();
+        raw::set_string_with(text, NoClear).unwrap();
+        for (name, data) in extra {
+            let format = raw::register_format(name).unwrap().get();
+            raw::set_without_clear(format, data).unwrap();
+        }
+    }
+
+    #[test]
+    fn windows_clipboard_text_is_read_and_changes_are_seen() {
+        // One test, so that no other test writes the clipboard meanwhile.
+        let mut source = WindowsClipboard::new();
+        copy(MESSAGE, &[]);
+        let first = source.change_token();
+        assert!(first.is_some(), "GetClipboardSequenceNumber gives a token");
+        assert_eq!(
+            source.read(64 * 1024).unwrap(),
+            Clip::Text {
+                text: MESSAGE.to_owned(),
+                total: MESSAGE.len()
+            }
+        );
+        assert_eq!(source.change_token(), first, "reading is not a change");
+
+        // A password manager's copy: each marker alone hides the text.
+        for marker in [
+            "ExcludeClipboardContentFromMonitorProcessing",
+            "Clipboard Viewer Ignore",
+        ] {
+            copy("hunter2-secret", &[(marker, b"\0")]);
+            assert_eq!(source.read(64 * 1024).unwrap(), Clip::Concealed, "{marker}");
+        }
+        copy(
+            "hunter2-secret",
+            &[("CanIncludeInClipboardHistory", &0u32.to_le_bytes())],
+        );
+        assert_eq!(source.read(64 * 1024).unwrap(), Clip::Concealed);
+        // ... but history allowed (1) is ordinary text.
+        copy(
+            MESSAGE,
+            &[("CanIncludeInClipboardHistory", &1u32.to_le_bytes())],
+        );
+        assert!(matches!(source.read(64 * 1024).unwrap(), Clip::Text { .. }));
+        assert_ne!(source.change_token(), first, "every copy is a change");
+
+        // The cap: at most `max` bytes are read, and the total says more.
+        let long = format!("{MESSAGE} {}é", "x".repeat(100_000));
+        copy(&long, &[]);
+        match source.read(1000).unwrap() {
+            Clip::Text { text, total } => {
+                assert!(
+                    text.len() <= 1000 && text.starts_with(MESSAGE),
+                    "{}",
+                    text.len()
+                );
+                assert!(total > 1000, "{total}");
+            }
+            other => panic!("{other:?}"),
+        }
+
+        // An empty clipboard.
+        {
+            let _open = Clipboard::new_attempts(50).unwrap();
+            raw::empty().unwrap();
+        }
+        assert_eq!(source.read(64 * 1024).unwrap(), Clip::Empty);
     }
 }

@@ -1,8 +1,10 @@
 //! The tray icon and its menu. On Linux and the BSDs it is a
 //! StatusNotifierItem over D-Bus (crate `ksni`, pure Rust: no GTK to build
 //! or install); KDE, GNOME with the AppIndicator extension, XFCE, Cinnamon,
-//! waybar and others show it. Without a tray host the app still runs: the
-//! window stays the way in and closing it quits.
+//! waybar and others show it. On Windows (notification area) and macOS
+//! (menu bar) it is tauri's `tray-icon`, created on the UI thread, which
+//! runs the event loop those systems need. Without a tray host the app
+//! still runs: the window stays the way in and closing it quits.
 //!
 //! Menu clicks are forwarded as [`Action`]s through the app's channel and
 //! wake the window; the tray never touches app state itself.
@@ -32,6 +34,50 @@ pub enum Action {
 pub struct Tray {
     #[cfg(all(unix, not(target_os = "macos")))]
     handle: ksni::blocking::Handle<Sni>,
+    #[cfg(any(windows, target_os = "macos"))]
+    native: native::NativeTray,
+}
+
+/// The menu, the same on every system: `(id, label, action)`; the pause
+/// entries form a submenu.
+const MENU: [(&str, &str, Action); 4] = [
+    ("open", "Open Second Look", Action::Open),
+    ("check", "Check clipboard now", Action::CheckNow),
+    ("report", "Report a message…", Action::Report),
+    ("quit", "Quit", Action::Quit),
+];
+const PAUSE_MENU: &[(&str, &str, Action)] = &[
+    (
+        "pause-15m",
+        "For 15 minutes",
+        Action::Pause(Some(Duration::from_secs(15 * 60))),
+    ),
+    (
+        "pause-1h",
+        "For 1 hour",
+        Action::Pause(Some(Duration::from_secs(3600))),
+    ),
+    ("pause", "Until I resume", Action::Pause(None)),
+];
+const RESUME: (&str, &str, Action) = ("resume", "Resume watching", Action::Resume);
+
+/// The tooltip for a state.
+fn describe(state: IconState) -> &'static str {
+    match state {
+        IconState::Watching => "Watching copied links",
+        IconState::Paused => "Paused: copied links are not checked",
+        IconState::Warning => "A copied link looked dangerous: open Second Look",
+    }
+}
+
+/// The action behind a menu id.
+#[cfg_attr(all(unix, not(target_os = "macos")), allow(dead_code))]
+fn action_for(id: &str) -> Option<Action> {
+    MENU.iter()
+        .chain(PAUSE_MENU)
+        .chain(std::iter::once(&RESUME))
+        .find(|(i, _, _)| *i == id)
+        .map(|&(_, _, a)| a)
 }
 
 #[cfg(all(unix, not(target_os = "macos")))]
@@ -66,14 +112,9 @@ impl ksni::Tray for Sni {
         [22, 32, 48].iter().map(|&s| argb(s, self.state)).collect()
     }
     fn tool_tip(&self) -> ksni::ToolTip {
-        let description = match self.state {
-            IconState::Watching => "Watching copied links",
-            IconState::Paused => "Paused: copied links are not checked",
-            IconState::Warning => "A copied link looked dangerous: open Second Look",
-        };
         ksni::ToolTip {
             title: "Second Look".into(),
-            description: description.into(),
+            description: describe(self.state).into(),
             ..Default::default()
         }
     }
@@ -88,7 +129,7 @@ impl ksni::Tray for Sni {
     }
     fn menu(&self) -> Vec<ksni::MenuItem<Self>> {
         use ksni::menu::{StandardItem, SubMenu};
-        fn item(label: &str, action: Action) -> ksni::MenuItem<Sni> {
+        fn item(&(_, label, action): &(&str, &str, Action)) -> ksni::MenuItem<Sni> {
             StandardItem {
                 label: label.into(),
                 activate: Box::new(move |t: &mut Sni| (t.send)(action)),
@@ -97,29 +138,23 @@ impl ksni::Tray for Sni {
             .into()
         }
         let pause: ksni::MenuItem<Sni> = if self.paused {
-            item("Resume watching", Action::Resume)
+            item(&RESUME)
         } else {
             SubMenu {
                 label: "Pause watching".into(),
-                submenu: vec![
-                    item(
-                        "For 15 minutes",
-                        Action::Pause(Some(Duration::from_secs(15 * 60))),
-                    ),
-                    item("For 1 hour", Action::Pause(Some(Duration::from_secs(3600)))),
-                    item("Until I resume", Action::Pause(None)),
-                ],
+                submenu: PAUSE_MENU.iter().map(item).collect(),
                 ..Default::default()
             }
             .into()
         };
+        let [open, check, report, quit] = &MENU;
         vec![
-            item("Open Second Look", Action::Open),
-            item("Check clipboard now", Action::CheckNow),
+            item(open),
+            item(check),
             pause,
-            item("Report a message…", Action::Report),
+            item(report),
             ksni::MenuItem::Separator,
-            item("Quit", Action::Quit),
+            item(quit),
         ]
     }
 }
@@ -139,10 +174,14 @@ impl Tray {
                 .map(|handle| Tray { handle })
                 .map_err(|e| format!("no tray is available in this session ({e})"))
         }
-        #[cfg(not(all(unix, not(target_os = "macos"))))]
+        #[cfg(any(windows, target_os = "macos"))]
+        {
+            native::NativeTray::start(send).map(|native| Tray { native })
+        }
+        #[cfg(not(any(unix, windows)))]
         {
             drop(send);
-            Err("the tray icon is not built for this system yet".to_owned())
+            Err("the tray icon is not built for this system".to_owned())
         }
     }
 
@@ -153,7 +192,120 @@ impl Tray {
             t.state = state;
             t.paused = paused;
         });
-        #[cfg(not(all(unix, not(target_os = "macos"))))]
+        #[cfg(any(windows, target_os = "macos"))]
+        self.native.set_state(state, paused);
+        #[cfg(not(any(unix, windows)))]
         let _ = (state, paused);
+    }
+}
+
+#[cfg(any(windows, target_os = "macos"))]
+mod native {
+    use std::sync::{Arc, Mutex};
+
+    use tray_icon::menu::{IsMenuItem, Menu, MenuEvent, MenuItem, PredefinedMenuItem, Submenu};
+    use tray_icon::{
+        Icon, MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent,
+    };
+
+    use super::{Action, IconState, MENU, PAUSE_MENU, RESUME, action_for, describe};
+
+    fn icon(state: IconState) -> Result<Icon, String> {
+        let size = 32;
+        Icon::from_rgba(crate::app::icon::rgba(size, state), size, size).map_err(|e| e.to_string())
+    }
+
+    /// The app's click forwarder, shared by the menu and icon handlers
+    /// (which must be `Sync`).
+    type Forward = Arc<Mutex<Box<dyn Fn(Action) + Send>>>;
+
+    pub struct NativeTray {
+        icon: TrayIcon,
+        pause: Submenu,
+        resume: MenuItem,
+        shown: Mutex<(IconState, bool)>,
+    }
+
+    fn item(&(id, label, _): &(&str, &str, Action)) -> MenuItem {
+        MenuItem::with_id(id, label, true, None)
+    }
+
+    impl NativeTray {
+        pub fn start(send: impl Fn(Action) + Send + 'static) -> Result<NativeTray, String> {
+            let fail =
+                |e: &dyn std::fmt::Display| format!("no tray is available in this session ({e})");
+            let [open, check, report, quit] = MENU.map(|m| item(&m));
+            let pause_items: Vec<MenuItem> = PAUSE_MENU.iter().map(item).collect();
+            let pause_refs: Vec<&dyn IsMenuItem> =
+                pause_items.iter().map(|i| i as &dyn IsMenuItem).collect();
+            let pause =
+                Submenu::with_items("Pause watching", true, &pause_refs).map_err(|e| fail(&e))?;
+            let resume = item(&RESUME);
+            resume.set_enabled(false);
+            let menu = Menu::with_items(&[
+                &open,
+                &check,
+                &pause,
+                &resume,
+                &report,
+                &PredefinedMenuItem::separator(),
+                &quit,
+            ])
+            .map_err(|e| fail(&e))?;
+            let icon = TrayIconBuilder::new()
+                .with_id("second-look")
+                .with_tooltip(format!("Second Look: {}", describe(IconState::Watching)))
+                .with_icon(icon(IconState::Watching)?)
+                .with_menu(Box::new(menu))
+                .with_menu_on_left_click(false)
+                .build()
+                .map_err(|e| fail(&e))?;
+            // The handlers run on the UI thread's event loop; they only
+            // forward the click to the app's channel.
+            let send: Forward = Arc::new(Mutex::new(Box::new(send)));
+            let on_menu = Arc::clone(&send);
+            MenuEvent::set_event_handler(Some(move |e: MenuEvent| {
+                if let (Some(a), Ok(send)) = (action_for(e.id().as_ref()), on_menu.lock()) {
+                    send(a);
+                }
+            }));
+            TrayIconEvent::set_event_handler(Some(move |e: TrayIconEvent| {
+                let open = matches!(
+                    e,
+                    TrayIconEvent::Click {
+                        button: MouseButton::Left,
+                        button_state: MouseButtonState::Up,
+                        ..
+                    } | TrayIconEvent::DoubleClick { .. }
+                );
+                if open && let Ok(send) = send.lock() {
+                    send(Action::Open);
+                }
+            }));
+            Ok(NativeTray {
+                icon,
+                pause,
+                resume,
+                shown: Mutex::new((IconState::Watching, false)),
+            })
+        }
+
+        pub fn set_state(&self, state: IconState, paused: bool) {
+            let Ok(mut shown) = self.shown.lock() else {
+                return;
+            };
+            if *shown == (state, paused) {
+                return;
+            }
+            *shown = (state, paused);
+            if let Ok(i) = icon(state) {
+                let _ = self.icon.set_icon(Some(i));
+            }
+            let _ = self
+                .icon
+                .set_tooltip(Some(format!("Second Look: {}", describe(state))));
+            self.pause.set_enabled(!paused);
+            self.resume.set_enabled(paused);
+        }
     }
 }
