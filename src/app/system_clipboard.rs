@@ -17,9 +17,11 @@
 //!   (the nspasteboard.org convention: 1Password, Bitwarden, KeePassXC)
 //!   mean secret.
 //!
-//! Wayland sessions without XWayland are not watched yet (no check of the
-//! markers through the data-control protocol): [`open`] says why, and the
-//! paste window is the way in.
+//! - Wayland without XWayland: the wlr data-control protocol (KDE Plasma,
+//!   sway, Hyprland and other wlroots desktops); each new selection is the
+//!   change, and its MIME types are checked for the same markers as on X11
+//!   before the text is asked for. GNOME offers no such protocol: [`open`]
+//!   says so, and the paste window is the way in. Images are not read there.
 
 use crate::desktop::clipboard::{Clip, ClipboardSource};
 
@@ -27,10 +29,13 @@ use crate::desktop::clipboard::{Clip, ClipboardSource};
 pub fn open() -> Result<Box<dyn ClipboardSource>, String> {
     #[cfg(all(unix, not(target_os = "macos")))]
     {
-        if std::env::var_os("DISPLAY").is_none() {
-            return Err("Watching the clipboard needs an X11 (or XWayland) session here; paste messages into this window instead.".to_owned());
+        if std::env::var_os("DISPLAY").is_some() {
+            return x11::X11Clipboard::open(None).map(|c| Box::new(c) as Box<dyn ClipboardSource>);
         }
-        x11::X11Clipboard::open(None).map(|c| Box::new(c) as Box<dyn ClipboardSource>)
+        if std::env::var_os("WAYLAND_DISPLAY").is_some() {
+            return open_wayland(None);
+        }
+        Err("Watching the clipboard needs a desktop session (X11 or Wayland); paste messages into this window instead.".to_owned())
     }
     #[cfg(windows)]
     {
@@ -50,6 +55,13 @@ pub fn open() -> Result<Box<dyn ClipboardSource>, String> {
 #[cfg(all(unix, not(target_os = "macos")))]
 pub fn open_x11(display: &str) -> Result<Box<dyn ClipboardSource>, String> {
     x11::X11Clipboard::open(Some(display)).map(|c| Box::new(c) as Box<dyn ClipboardSource>)
+}
+
+/// The Wayland clipboard of the session in `WAYLAND_DISPLAY`, or of the
+/// compositor listening on `socket` (tests run their own).
+#[cfg(all(unix, not(target_os = "macos")))]
+pub fn open_wayland(socket: Option<&std::path::Path>) -> Result<Box<dyn ClipboardSource>, String> {
+    wayland::WaylandClipboard::open(socket).map(|c| Box::new(c) as Box<dyn ClipboardSource>)
 }
 
 fn err(e: impl std::fmt::Display) -> String {
@@ -85,6 +97,37 @@ impl ClipboardSource for Box<dyn ClipboardSource> {
     }
 }
 
+/// Targets (X11) and MIME types (Wayland) that mean "secret: do not look"
+/// (KDE/KeePassXC convention, and Qt's name for macOS's concealed type,
+/// which some apps also set on Linux).
+#[cfg(all(unix, not(target_os = "macos")))]
+const SECRET_TARGETS: &[&str] = &[
+    "x-kde-passwordManagerHint",
+    "application/x-nspasteboard-concealed-type",
+];
+/// Text targets and MIME types, in order of preference.
+#[cfg(all(unix, not(target_os = "macos")))]
+const TEXT_TARGETS: &[&str] = &[
+    "UTF8_STRING",
+    "text/plain;charset=utf-8",
+    "text/plain",
+    "STRING",
+    "TEXT",
+];
+
+/// Decode at most `max` bytes of clipboard text (`total`: its length, when
+/// known to be larger) without splitting a character.
+#[cfg(all(unix, not(target_os = "macos")))]
+fn text_clip(bytes: &[u8], total: usize, max: usize) -> Clip {
+    let mut text = String::from_utf8_lossy(bytes).into_owned();
+    if total > bytes.len() && text.ends_with('\u{FFFD}') {
+        // A character cut at the cap.
+        text.pop();
+    }
+    text.truncate(crate::analysis::floor_char_boundary(&text, max));
+    Clip::Text { text, total }
+}
+
 #[cfg(all(unix, not(target_os = "macos")))]
 mod x11 {
     use std::time::{Duration, Instant};
@@ -97,20 +140,7 @@ mod x11 {
 
     use crate::desktop::clipboard::{Clip, ClipboardSource};
 
-    /// Targets that mean "secret: do not look" (KDE/KeePassXC convention,
-    /// and Qt's name for macOS's concealed type, which some apps also set
-    /// on X11).
-    const SECRET_TARGETS: &[&str] = &[
-        "x-kde-passwordManagerHint",
-        "application/x-nspasteboard-concealed-type",
-    ];
-    const TEXT_TARGETS: &[&str] = &[
-        "UTF8_STRING",
-        "text/plain;charset=utf-8",
-        "text/plain",
-        "STRING",
-        "TEXT",
-    ];
+    use super::{SECRET_TARGETS, TEXT_TARGETS};
 
     pub struct X11Clipboard {
         conn: RustConnection,
@@ -280,14 +310,7 @@ mod x11 {
             match self.request(target, max)? {
                 Some((ty, _, _)) if ty == self.incr => Ok(Clip::Empty),
                 Some((_, bytes, after)) => {
-                    let total = bytes.len() + after as usize;
-                    let mut text = String::from_utf8_lossy(&bytes).into_owned();
-                    if after > 0 && text.ends_with('\u{FFFD}') {
-                        // A character cut at the cap.
-                        text.pop();
-                    }
-                    text.truncate(crate::analysis::floor_char_boundary(&text, max));
-                    Ok(Clip::Text { text, total })
+                    Ok(super::text_clip(&bytes, bytes.len() + after as usize, max))
                 }
                 None => Ok(Clip::Empty),
             }
@@ -314,6 +337,253 @@ mod x11 {
             }
             // Images through arboard (PNG decoding); it talks to $DISPLAY.
             super::read_image(&mut self.board)
+        }
+    }
+}
+
+#[cfg(all(unix, not(target_os = "macos")))]
+mod wayland {
+    use std::collections::HashMap;
+    use std::os::fd::AsFd;
+    use std::time::{Duration, Instant};
+
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+    use rustix::pipe::{PipeFlags, pipe_with};
+    use wayland_client::backend::{ObjectId, WaylandError};
+    use wayland_client::globals::{GlobalListContents, registry_queue_init};
+    use wayland_client::protocol::{wl_registry, wl_seat};
+    use wayland_client::{
+        Connection, Dispatch, EventQueue, Proxy, QueueHandle, event_created_child,
+    };
+    use wayland_protocols_wlr::data_control::v1::client::{
+        zwlr_data_control_device_v1::{self, ZwlrDataControlDeviceV1},
+        zwlr_data_control_manager_v1::ZwlrDataControlManagerV1,
+        zwlr_data_control_offer_v1::{self, ZwlrDataControlOfferV1},
+    };
+
+    use super::{SECRET_TARGETS, TEXT_TARGETS, err};
+    use crate::desktop::clipboard::{Clip, ClipboardSource};
+
+    /// What the compositor told us about the clipboard.
+    #[derive(Default)]
+    struct State {
+        /// Offers announced but not yet made the selection: their types.
+        offers: HashMap<ObjectId, Vec<String>>,
+        /// The clipboard's current offer and its MIME types.
+        selection: Option<(ZwlrDataControlOfferV1, Vec<String>)>,
+        /// How many times the selection changed.
+        changes: u64,
+        /// The compositor ended our access (the seat went away).
+        finished: bool,
+    }
+
+    pub struct WaylandClipboard {
+        _conn: Connection,
+        queue: EventQueue<State>,
+        state: State,
+        _device: ZwlrDataControlDeviceV1,
+    }
+
+    impl WaylandClipboard {
+        pub fn open(socket: Option<&std::path::Path>) -> Result<WaylandClipboard, String> {
+            let conn = match socket {
+                Some(path) => std::os::unix::net::UnixStream::connect(path)
+                    .map_err(err)
+                    .and_then(|s| Connection::from_socket(s).map_err(err))?,
+                None => Connection::connect_to_env().map_err(err)?,
+            };
+            let (globals, mut queue) = registry_queue_init::<State>(&conn).map_err(err)?;
+            let qh = queue.handle();
+            let manager: ZwlrDataControlManagerV1 = globals.bind(&qh, 1..=2, ()).map_err(|_| {
+                "This Wayland desktop does not let apps watch the clipboard (no data-control protocol, as on GNOME); paste messages into this window instead.".to_owned()
+            })?;
+            let seat: wl_seat::WlSeat = globals.bind(&qh, 1..=7, ()).map_err(err)?;
+            let device = manager.get_data_device(&seat, &qh, ());
+            let mut state = State::default();
+            queue.roundtrip(&mut state).map_err(err)?;
+            Ok(WaylandClipboard {
+                _conn: conn,
+                queue,
+                state,
+                _device: device,
+            })
+        }
+
+        /// Take in whatever the compositor sent, without waiting.
+        fn pump(&mut self) -> Result<(), String> {
+            self.queue.flush().map_err(err)?;
+            if let Some(guard) = self.queue.prepare_read() {
+                match guard.read() {
+                    Ok(_) => {}
+                    Err(WaylandError::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                    Err(e) => return Err(err(e)),
+                }
+            }
+            self.queue.dispatch_pending(&mut self.state).map_err(err)?;
+            Ok(())
+        }
+
+        /// Ask the owner for `mime` and read at most `max` bytes of it,
+        /// giving up after 500 ms: `(bytes, more was sent)`.
+        fn receive(
+            &mut self,
+            offer: &ZwlrDataControlOfferV1,
+            mime: &str,
+            max: usize,
+        ) -> Result<(Vec<u8>, bool), String> {
+            let (reader, writer) =
+                pipe_with(PipeFlags::CLOEXEC | PipeFlags::NONBLOCK).map_err(err)?;
+            offer.receive(mime.to_owned(), writer.as_fd());
+            self.queue.flush().map_err(err)?;
+            drop(writer);
+            let deadline = Instant::now() + Duration::from_millis(500);
+            let mut bytes = Vec::new();
+            let mut chunk = vec![0u8; 16 * 1024];
+            loop {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    return Err(err(
+                        "the application that owns the clipboard did not answer",
+                    ));
+                }
+                let timeout = Timespec {
+                    tv_sec: 0,
+                    tv_nsec: i64::from(left.subsec_nanos()),
+                };
+                let mut fds = [PollFd::new(&reader, PollFlags::IN)];
+                if poll(&mut fds, Some(&timeout)).map_err(err)? == 0 {
+                    continue;
+                }
+                match rustix::io::read(&reader, &mut chunk) {
+                    Ok(0) => return Ok((bytes, false)),
+                    Ok(n) => {
+                        bytes.extend_from_slice(&chunk[..n]);
+                        if bytes.len() > max {
+                            return Ok((bytes, true));
+                        }
+                    }
+                    Err(rustix::io::Errno::AGAIN | rustix::io::Errno::INTR) => {}
+                    Err(e) => return Err(err(e)),
+                }
+            }
+        }
+    }
+
+    impl ClipboardSource for WaylandClipboard {
+        fn change_token(&mut self) -> Option<u64> {
+            self.pump().ok()?;
+            (!self.state.finished).then_some(self.state.changes)
+        }
+
+        fn read(&mut self, max_text: usize) -> Result<Clip, String> {
+            self.pump()?;
+            let Some((offer, types)) = self.state.selection.clone() else {
+                return Ok(Clip::Empty);
+            };
+            if types.iter().any(|t| SECRET_TARGETS.contains(&t.as_str())) {
+                return Ok(Clip::Concealed);
+            }
+            let Some(mime) = TEXT_TARGETS.iter().find(|m| types.iter().any(|t| t == *m)) else {
+                return Ok(Clip::Empty);
+            };
+            let (bytes, more) = self.receive(&offer, mime, max_text)?;
+            let total = if more {
+                bytes.len().max(max_text + 1)
+            } else {
+                bytes.len()
+            };
+            let cut = &bytes[..bytes.len().min(max_text)];
+            Ok(super::text_clip(cut, total, max_text))
+        }
+    }
+
+    impl Dispatch<wl_registry::WlRegistry, GlobalListContents> for State {
+        fn event(
+            _: &mut Self,
+            _: &wl_registry::WlRegistry,
+            _: wl_registry::Event,
+            _: &GlobalListContents,
+            _: &Connection,
+            _: &QueueHandle<Self>,
+        ) {
+        }
+    }
+
+    impl Dispatch<wl_seat::WlSeat, ()> for State {
+        fn event(
+            _: &mut Self,
+            _: &wl_seat::WlSeat,
+            _: wl_seat::Event,
+            _: &(),
+            _: &Connection,
+            _: &QueueHandle<Self>,
+        ) {
+        }
+    }
+
+    impl Dispatch<ZwlrDataControlManagerV1, ()> for State {
+        fn event(
+            _: &mut Self,
+            _: &ZwlrDataControlManagerV1,
+            _: <ZwlrDataControlManagerV1 as Proxy>::Event,
+            _: &(),
+            _: &Connection,
+            _: &QueueHandle<Self>,
+        ) {
+        }
+    }
+
+    impl Dispatch<ZwlrDataControlDeviceV1, ()> for State {
+        fn event(
+            state: &mut Self,
+            _: &ZwlrDataControlDeviceV1,
+            event: zwlr_data_control_device_v1::Event,
+            _: &(),
+            _: &Connection,
+            _: &QueueHandle<Self>,
+        ) {
+            use zwlr_data_control_device_v1::Event;
+            match event {
+                Event::DataOffer { id } => {
+                    state.offers.insert(id.id(), Vec::new());
+                }
+                Event::Selection { id } => {
+                    state.changes += 1;
+                    if let Some((old, _)) = state.selection.take() {
+                        old.destroy();
+                    }
+                    state.selection = id.map(|offer| {
+                        let types = state.offers.remove(&offer.id()).unwrap_or_default();
+                        (offer, types)
+                    });
+                }
+                Event::PrimarySelection { id: Some(offer) } => {
+                    // The middle-click selection is not watched.
+                    state.offers.remove(&offer.id());
+                    offer.destroy();
+                }
+                Event::Finished => state.finished = true,
+                _ => {}
+            }
+        }
+
+        event_created_child!(State, ZwlrDataControlDeviceV1, [
+            zwlr_data_control_device_v1::EVT_DATA_OFFER_OPCODE => (ZwlrDataControlOfferV1, ()),
+        ]);
+    }
+
+    impl Dispatch<ZwlrDataControlOfferV1, ()> for State {
+        fn event(
+            state: &mut Self,
+            offer: &ZwlrDataControlOfferV1,
+            event: zwlr_data_control_offer_v1::Event,
+            _: &(),
+            _: &Connection,
+            _: &QueueHandle<Self>,
+        ) {
+            if let zwlr_data_control_offer_v1::Event::Offer { mime_type } = event {
+                state.offers.entry(offer.id()).or_default().push(mime_type);
+            }
         }
     }
 }

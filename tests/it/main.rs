@@ -19,6 +19,8 @@ mod tls;
 #[cfg(all(feature = "gui", target_os = "linux"))]
 mod tray;
 #[cfg(all(feature = "gui", target_os = "linux"))]
+mod wayland_clipboard;
+#[cfg(all(feature = "gui", target_os = "linux"))]
 mod x11_clipboard;
 
 use secondlook::Policy;
