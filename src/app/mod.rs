@@ -116,10 +116,7 @@ impl App {
             settings,
             user_settings: UserSettings::default(),
             settings_path: None,
-            autostart: Autostart {
-                user_dir: None,
-                system_dirs: Vec::new(),
-            },
+            autostart: Autostart::none(),
             watching: Watching::Off,
             warning: false,
             events,
@@ -531,6 +528,14 @@ pub fn run(options: Options) -> Result<(), String> {
         .unwrap_or_default();
     let mut app = App::offline(model).with_user_settings(user, settings_path);
     app.autostart = Autostart::from_environment();
+    if options.background && !app.settings.start_at_login.value {
+        // A machine-wide entry (the MSI's Run value, a LaunchAgent) starts
+        // everyone; a user who turned start-at-login off is respected here.
+        eprintln!(
+            "Second Look: start at login is turned off in Settings, so it does not start in the background. Run `secondlook` to open the window."
+        );
+        return Ok(());
+    }
     if options.background {
         app.hide_frames = 2;
     }
