@@ -309,3 +309,40 @@ mod native {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_menu_id_is_unique_and_leads_to_its_action() {
+        let all: Vec<_> = MENU
+            .iter()
+            .chain(PAUSE_MENU)
+            .chain(std::iter::once(&RESUME))
+            .collect();
+        for (id, label, action) in &all {
+            assert_eq!(action_for(id), Some(*action), "{id} ({label})");
+        }
+        let mut ids: Vec<_> = all.iter().map(|(id, _, _)| *id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), all.len(), "duplicate menu ids");
+        assert_eq!(action_for("unknown"), None);
+        // The menu, in words.
+        let labels: Vec<_> = all.iter().map(|(_, l, _)| *l).collect();
+        assert_eq!(
+            labels,
+            [
+                "Open Second Look",
+                "Check clipboard now",
+                "Report a message…",
+                "Quit",
+                "For 15 minutes",
+                "For 1 hour",
+                "Until I resume",
+                "Resume watching"
+            ]
+        );
+    }
+}
