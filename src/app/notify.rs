@@ -41,37 +41,28 @@ pub fn show(
         .body(body)
         .icon("second-look")
         .timeout(notify_rust::Timeout::Milliseconds(15_000));
-    #[cfg(all(unix, not(target_os = "macos")))]
+    #[cfg(any(windows, all(unix, not(target_os = "macos"))))]
     {
+        // Critical: stays until dismissed (a "reminder" toast on Windows,
+        // which needs a button).
         n.action("default", "Show why")
             .urgency(notify_rust::Urgency::Critical);
         let handle = n.show().map_err(|e| e.to_string())?;
         std::thread::Builder::new()
             .name("notification".into())
             .spawn(move || {
-                handle.wait_for_action(|action| {
-                    if action == "default" {
-                        on_click();
-                    }
-                });
-            })
-            .map_err(|e| e.to_string())?;
-        Ok(())
-    }
-    #[cfg(windows)]
-    {
-        // A "reminder" toast stays until dismissed; it needs a button.
-        n.action("default", "Show why")
-            .urgency(notify_rust::Urgency::Critical);
-        let handle = n.show().map_err(|e| e.to_string())?;
-        std::thread::Builder::new()
-            .name("notification".into())
-            .spawn(move || {
+                // A click on the body or on the button.
+                #[cfg(windows)]
                 let _ = handle.wait_for_response(move |r: &notify_rust::NotificationResponse| {
-                    // A click on the body, or on the button.
                     if r.is_default_action()
                         || *r == notify_rust::NotificationResponse::Action("default".into())
                     {
+                        on_click();
+                    }
+                });
+                #[cfg(not(windows))]
+                handle.wait_for_action(|action| {
+                    if action == "default" {
                         on_click();
                     }
                 });

@@ -139,11 +139,12 @@ impl Autostart {
 
     /// Does the app start at login for this user?
     pub fn enabled(&self) -> bool {
-        #[cfg(windows)]
-        return registry::enabled(&self.run_keys);
-        #[cfg(target_os = "macos")]
-        return true;
-        #[allow(unreachable_code)]
+        if cfg!(windows) {
+            return self.enabled_windows();
+        }
+        if cfg!(target_os = "macos") {
+            return true;
+        }
         match self
             .user_file()
             .and_then(|p| std::fs::read_to_string(p).ok())
@@ -156,11 +157,12 @@ impl Autostart {
     /// Turn start-at-login on or off for this user; `exe` is what a user
     /// entry runs when there is no system entry.
     pub fn set(&self, on: bool, exe: &Path) -> Result<(), AutostartError> {
-        #[cfg(windows)]
-        return registry::set(&self.run_keys, on, exe);
-        #[cfg(target_os = "macos")]
-        return Err(AutostartError::Unsupported);
-        #[allow(unreachable_code)]
+        if cfg!(windows) {
+            return self.set_windows(on, exe);
+        }
+        if cfg!(target_os = "macos") {
+            return Err(AutostartError::Unsupported);
+        }
         let Some(user_file) = self.user_file() else {
             return Err(AutostartError::Unsupported);
         };
@@ -186,6 +188,26 @@ impl Autostart {
                 std::fs::write(&user_file, text).map_err(io)
             }
         }
+    }
+}
+
+#[cfg(windows)]
+impl Autostart {
+    fn enabled_windows(&self) -> bool {
+        registry::enabled(&self.run_keys)
+    }
+    fn set_windows(&self, on: bool, exe: &Path) -> Result<(), AutostartError> {
+        registry::set(&self.run_keys, on, exe)
+    }
+}
+
+#[cfg(not(windows))]
+impl Autostart {
+    fn enabled_windows(&self) -> bool {
+        false
+    }
+    fn set_windows(&self, _on: bool, _exe: &Path) -> Result<(), AutostartError> {
+        Err(AutostartError::Unsupported)
     }
 }
 

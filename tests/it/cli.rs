@@ -191,33 +191,27 @@ fn invalid_utf8_and_huge_stdin_are_handled() {
 #[test]
 fn background_start_respects_a_user_who_turned_start_at_login_off() {
     let dir = tempfile::tempdir().unwrap();
-    let settings = dir.path().join("settings.toml");
-    std::fs::write(&settings, "start_at_login = false\n").unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_secondlook"))
-        .arg("--background")
-        .env("SECONDLOOK_SETTINGS", &settings)
-        .env("SECONDLOOK_MANAGED_POLICY", dir.path().join("none.toml"))
-        .env("HOME", dir.path())
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .output()
-        .unwrap();
+    let background = |start_at_login: bool| {
+        let settings = dir.path().join("settings.toml");
+        std::fs::write(&settings, format!("start_at_login = {start_at_login}\n")).unwrap();
+        Command::new(env!("CARGO_BIN_EXE_secondlook"))
+            .arg("--background")
+            .env("SECONDLOOK_SETTINGS", &settings)
+            .env("SECONDLOOK_MANAGED_POLICY", dir.path().join("none.toml"))
+            .env("HOME", dir.path())
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .output()
+            .unwrap()
+    };
+    let out = background(false);
     assert!(out.status.success(), "{out:?}");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("start at login is turned off"), "{err}");
 
     // The negative control: with start at login on, it tries to open the
     // app (and, without a display, says it cannot).
-    std::fs::write(&settings, "start_at_login = true\n").unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_secondlook"))
-        .arg("--background")
-        .env("SECONDLOOK_SETTINGS", &settings)
-        .env("SECONDLOOK_MANAGED_POLICY", dir.path().join("none.toml"))
-        .env("HOME", dir.path())
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .output()
-        .unwrap();
+    let out = background(true);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("start at login is turned off"), "{err}");
     assert!(err.contains("could not be opened"), "{err}");
