@@ -115,12 +115,11 @@ const TEXT_TARGETS: &[&str] = &[
     "TEXT",
 ];
 
-/// Decode at most `max` bytes of clipboard text (`total`: its length, when
-/// known to be larger) without splitting a character.
-#[cfg(all(unix, not(target_os = "macos")))]
-fn text_clip(bytes: &[u8], total: usize, max: usize) -> Clip {
-    let mut text = String::from_utf8_lossy(bytes).into_owned();
-    if total > bytes.len() && text.ends_with('\u{FFFD}') {
+/// Clipboard text decoded from at most the cap: `cut` when more was on the
+/// clipboard (`total`: its length), then kept to `max` bytes without
+/// splitting a character. Every platform's source ends here.
+fn text_clip(mut text: String, cut: bool, total: usize, max: usize) -> Clip {
+    if cut && text.ends_with('\u{FFFD}') {
         // A character cut at the cap.
         text.pop();
     }
@@ -309,9 +308,12 @@ mod x11 {
         fn read_text(&mut self, target: u32, max: usize) -> Result<Clip, String> {
             match self.request(target, max)? {
                 Some((ty, _, _)) if ty == self.incr => Ok(Clip::Empty),
-                Some((_, bytes, after)) => {
-                    Ok(super::text_clip(&bytes, bytes.len() + after as usize, max))
-                }
+                Some((_, bytes, after)) => Ok(super::text_clip(
+                    String::from_utf8_lossy(&bytes).into_owned(),
+                    after > 0,
+                    bytes.len() + after as usize,
+                    max,
+                )),
                 None => Ok(Clip::Empty),
             }
         }
@@ -492,8 +494,8 @@ mod wayland {
             } else {
                 bytes.len()
             };
-            let cut = &bytes[..bytes.len().min(max_text)];
-            Ok(super::text_clip(cut, total, max_text))
+            let kept = String::from_utf8_lossy(&bytes[..bytes.len().min(max_text)]).into_owned();
+            Ok(super::text_clip(kept, more, total, max_text))
         }
     }
 
@@ -655,11 +657,7 @@ mod windows {
                 .take_while(|&u| u != 0)
                 .collect();
             let cut = units.len() * 2 < size.saturating_sub(2);
-            let mut text = String::from_utf16_lossy(&units);
-            if cut && text.ends_with('\u{FFFD}') {
-                // A surrogate pair cut at the cap.
-                text.pop();
-            }
+            let text = String::from_utf16_lossy(&units);
             // The full length is known in UTF-16 units; in UTF-8 bytes it is
             // at least that many (enough to say the text was cut).
             let total = if cut {
@@ -667,8 +665,7 @@ mod windows {
             } else {
                 text.len()
             };
-            text.truncate(crate::analysis::floor_char_boundary(&text, max));
-            Ok(Clip::Text { text, total })
+            Ok(super::text_clip(text, cut, total, max))
         }
     }
 
@@ -756,7 +753,7 @@ mod macos {
                     };
                     // UTF-16 units: at most `max_text` of them are copied.
                     let units = s.length();
-                    let mut text = if units > max_text {
+                    let text = if units > max_text {
                         s.substringToIndex(max_text).to_string()
                     } else {
                         s.to_string()
@@ -766,8 +763,7 @@ mod macos {
                     } else {
                         text.len()
                     };
-                    text.truncate(crate::analysis::floor_char_boundary(&text, max_text));
-                    return Some(Clip::Text { text, total });
+                    return Some(super::text_clip(text, units > max_text, total, max_text));
                 }
                 if types.iter().any(|t| IMAGE_TYPES.contains(&t.as_str())) {
                     None
