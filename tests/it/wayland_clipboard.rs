@@ -1,7 +1,8 @@
 //! The Wayland clipboard path (no XWayland) against a real compositor
 //! (sway, headless, started by the test) through the wlr data-control
 //! protocol: a copy a password manager marks secret is skipped without its
-//! text ever being asked for; ordinary text is read and checked.
+//! text ever being asked for; ordinary text is read and checked; a copied
+//! image's QR code is read and checked.
 //!
 //! Needs `sway` (installed by `.ci/run`); without it the test says so and
 //! checks nothing.
@@ -29,16 +30,26 @@ struct Owner {
 }
 
 struct OwnerState {
-    text: String,
+    data: Vec<u8>,
     requested: Arc<Mutex<Vec<String>>>,
     cancelled: bool,
 }
 
 fn own(socket: &std::path::Path, text: &str, secret: bool) -> Owner {
+    let mut types = vec!["text/plain;charset=utf-8", "text/plain"];
+    if secret {
+        types.push("x-kde-passwordManagerHint");
+    }
+    own_as(socket, &types, text.as_bytes().to_vec())
+}
+
+/// Own the clipboard offering `types`, answering every request with `data`.
+fn own_as(socket: &std::path::Path, types: &[&str], data: Vec<u8>) -> Owner {
+    let types: Vec<String> = types.iter().map(|t| (*t).to_owned()).collect();
     let requested = Arc::new(Mutex::new(Vec::new()));
     let (ready_tx, ready_rx) = std::sync::mpsc::channel();
     let mut state = OwnerState {
-        text: text.to_owned(),
+        data,
         requested: requested.clone(),
         cancelled: false,
     };
@@ -52,10 +63,8 @@ fn own(socket: &std::path::Path, text: &str, secret: bool) -> Owner {
         let seat: wl_seat::WlSeat = globals.bind(&qh, 1..=7, ()).unwrap();
         let device = manager.get_data_device(&seat, &qh, ());
         let source = manager.create_data_source(&qh, ());
-        source.offer("text/plain;charset=utf-8".into());
-        source.offer("text/plain".into());
-        if secret {
-            source.offer("x-kde-passwordManagerHint".into());
+        for t in types {
+            source.offer(t);
         }
         device.set_selection(Some(&source));
         queue.roundtrip(&mut state).unwrap();
@@ -82,12 +91,12 @@ impl Dispatch<ZwlrDataControlSourceV1, ()> for OwnerState {
         match event {
             zwlr_data_control_source_v1::Event::Send { mime_type, fd } => {
                 state.requested.lock().unwrap().push(mime_type.clone());
-                let answer = if mime_type == "x-kde-passwordManagerHint" {
-                    "secret".to_owned()
+                let answer: &[u8] = if mime_type == "x-kde-passwordManagerHint" {
+                    b"secret"
                 } else {
-                    state.text.clone()
+                    &state.data
                 };
-                let _ = std::fs::File::from(fd).write_all(answer.as_bytes());
+                let _ = std::fs::File::from(fd).write_all(answer);
             }
             zwlr_data_control_source_v1::Event::Cancelled => state.cancelled = true,
             _ => {}
@@ -213,6 +222,72 @@ fn wayland_secret_content_is_skipped_unread_and_ordinary_text_is_checked() {
         chat.requested.lock().unwrap().as_slice(),
         ["text/plain;charset=utf-8"],
         "the text was asked for once, as UTF-8"
+    );
+}
+
+/// A QR code for `text` as a PNG, as a screenshot tool copies it.
+fn qr_png(text: &str) -> Vec<u8> {
+    let code = qrcode::QrCode::new(text.as_bytes()).unwrap();
+    let n = code.width();
+    let size = (n + 8) * 4;
+    let mut img = image::RgbaImage::from_pixel(size as u32, size as u32, image::Rgba([255; 4]));
+    for (i, c) in code.to_colors().iter().enumerate() {
+        if *c == qrcode::Color::Dark {
+            let (mx, my) = ((i % n + 4) * 4, (i / n + 4) * 4);
+            for y in my..my + 4 {
+                for x in mx..mx + 4 {
+                    img.put_pixel(x as u32, y as u32, image::Rgba([0, 0, 0, 255]));
+                }
+            }
+        }
+    }
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+#[test]
+fn wayland_copied_image_qr_code_is_checked() {
+    let Some(sway) = crate::session::sway() else {
+        eprintln!("SKIPPED: no sway on this machine (`apt-get install sway`; .ci/run installs it)");
+        return;
+    };
+    let source = open_wayland(Some(&sway.socket)).unwrap();
+    let policy = Arc::new(Mutex::new(Arc::new(crate::twilio())));
+    let mut watcher = Watcher::new(source, policy, Some(secondlook::app::qr::decode));
+    let _ = watcher.step(false, Instant::now());
+
+    let screenshot = own_as(
+        &sway.socket,
+        &["image/png"],
+        qr_png("https://twilio-okta.net/login"),
+    );
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let event = loop {
+        if let Some(e) = watcher.step(false, Instant::now()) {
+            break e;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the copied image was not noticed"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    match event {
+        WatchEvent::Checked {
+            text,
+            analysis,
+            origin,
+        } => {
+            assert_eq!(text, "https://twilio-okta.net/login");
+            assert_eq!(origin, secondlook::desktop::clipboard::Origin::QrCode);
+            assert_eq!(analysis.verdict, secondlook::Verdict::Dangerous);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        screenshot.requested.lock().unwrap().as_slice(),
+        ["image/png"]
     );
 }
 
