@@ -26,12 +26,12 @@ pub fn decode(width: usize, height: usize, rgba: &[u8]) -> Vec<String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::decode;
 
     /// An RGBA image of a QR code for `text`: 4 pixels a module, a 4-module
     /// white quiet zone, as a screenshot of a poster would be.
-    fn qr_image(text: &str) -> (usize, usize, Vec<u8>) {
+    pub(crate) fn qr_image(text: &str) -> (usize, usize, Vec<u8>) {
         let code = qrcode::QrCode::new(text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
         let n = code.width();
         let colors = code.to_colors();

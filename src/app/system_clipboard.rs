@@ -923,25 +923,10 @@ mod png_tests {
         out.into_inner()
     }
 
-    /// A QR code for `text`, 4 pixels a module, with a white quiet zone.
+    /// A QR code for `text` as a PNG.
     fn qr_png(text: &str) -> Vec<u8> {
-        let code = qrcode::QrCode::new(text.as_bytes()).unwrap();
-        let n = code.width();
-        let size = (n + 8) * 4;
-        let mut rgba = vec![255u8; size * size * 4];
-        for (i, c) in code.to_colors().iter().enumerate() {
-            if *c == qrcode::Color::Dark {
-                let (mx, my) = (i % n + 4, i / n + 4);
-                for y in my * 4..(my + 1) * 4 {
-                    for x in mx * 4..(mx + 1) * 4 {
-                        let p = (y * size + x) * 4;
-                        rgba[p..p + 3].copy_from_slice(&[0, 0, 0]);
-                    }
-                }
-            }
-        }
-        let side = u32::try_from(size).unwrap();
-        png(side, side, rgba)
+        let (w, h, rgba) = crate::app::qr::tests::qr_image(text);
+        png(u32::try_from(w).unwrap(), u32::try_from(h).unwrap(), rgba)
     }
 
     /// PNG's CRC-32 (of a chunk's type and data).
