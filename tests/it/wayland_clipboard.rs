@@ -180,6 +180,19 @@ fn changed(source: &mut Box<dyn ClipboardSource>, before: Option<u64>) -> Option
     }
 }
 
+/// The watcher's next event, polling as its thread does; `what` was not
+/// noticed within 5 s fails the test.
+fn next_event(watcher: &mut Watcher<Box<dyn ClipboardSource>>, what: &str) -> WatchEvent {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        if let Some(e) = watcher.step(false, Instant::now()) {
+            return e;
+        }
+        assert!(Instant::now() < deadline, "{what} was not noticed");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 #[test]
 fn wayland_secret_content_is_skipped_unread_and_ordinary_text_is_checked() {
     let Some(sway) = crate::session::sway() else {
@@ -203,15 +216,7 @@ fn wayland_secret_content_is_skipped_unread_and_ordinary_text_is_checked() {
     let chat = own(&sway.socket, message, false);
     let policy = Arc::new(Mutex::new(Arc::new(crate::twilio())));
     let mut watcher = Watcher::new(source, policy, None);
-    let deadline = Instant::now() + Duration::from_secs(5);
-    let event = loop {
-        if let Some(e) = watcher.step(false, Instant::now()) {
-            break e;
-        }
-        assert!(Instant::now() < deadline, "the copy was not noticed");
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    match event {
+    match next_event(&mut watcher, "the copy") {
         WatchEvent::Checked { text, analysis, .. } => {
             assert_eq!(text, message);
             assert_eq!(analysis.verdict, secondlook::Verdict::Dangerous);
@@ -262,18 +267,7 @@ fn wayland_copied_image_qr_code_is_checked() {
         &["image/png"],
         qr_png("https://twilio-okta.net/login"),
     );
-    let deadline = Instant::now() + Duration::from_secs(5);
-    let event = loop {
-        if let Some(e) = watcher.step(false, Instant::now()) {
-            break e;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the copied image was not noticed"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    match event {
+    match next_event(&mut watcher, "the copied image") {
         WatchEvent::Checked {
             text,
             analysis,
