@@ -8,8 +8,10 @@ use std::fmt;
 
 use crate::extract::{Kind, Link, find_links};
 use crate::policy::Policy;
-use crate::rules::{Finding, LINK_RULES, MESSAGE_RULES, Severity, Subject, possessive};
-use crate::text::normalize;
+use crate::rules::{
+    Finding, LINK_RULES, MESSAGE_RULES, RELATION_RULES, RelationLink, Severity, Subject, possessive,
+};
+use crate::text::{EditKind, normalize};
 
 /// At most this many bytes of a message are analysed (1 MiB).
 pub const MAX_TEXT_BYTES: usize = 1 << 20;
@@ -125,7 +127,8 @@ pub fn analyze(text: &str, policy: &Policy) -> Analysis {
             "Only the first {MAX_LINKS} links were checked; the message has more."
         ));
     }
-    let links: Vec<LinkAnalysis> = links.into_iter().map(|l| analyze_link(l, policy)).collect();
+    let mut links: Vec<LinkAnalysis> = links.into_iter().map(|l| analyze_link(l, policy)).collect();
+    apply_relation_rules(&norm.text, &mut links, policy);
     let risky_link = links.iter().any(|l| l.verdict != Verdict::Safe);
     // Message rules read the words, not the links ("teamviewer.com" is a
     // link, not a request to install TeamViewer).
@@ -202,6 +205,44 @@ pub(crate) fn floor_char_boundary(s: &str, max: usize) -> usize {
     i
 }
 
+/// Run the relation rules over every link and add their findings to the
+/// links they name; those links' verdicts and explanations are made anew.
+fn apply_relation_rules(text: &str, links: &mut [LinkAnalysis], policy: &Policy) {
+    if links.is_empty() {
+        return;
+    }
+    let mut added: Vec<(usize, Finding)> = Vec::new();
+    {
+        let view: Vec<RelationLink<'_>> = links
+            .iter()
+            .map(|l| RelationLink {
+                link: &l.link,
+                severity: l.findings.first().map_or(Severity::Info, |f| f.severity),
+                brand: l.brand,
+            })
+            .collect();
+        for rule in RELATION_RULES {
+            if policy.disabled.contains_key(rule.id) {
+                continue;
+            }
+            added.extend((rule.check)(text, &view, policy));
+        }
+    }
+    if added.is_empty() {
+        return;
+    }
+    added.sort_by_key(|(i, _)| *i);
+    for (i, f) in added {
+        if let Some(l) = links.get_mut(i) {
+            let mut findings = std::mem::take(&mut l.findings);
+            findings.push(f);
+            let placeholder = l.link.clone();
+            let link = std::mem::replace(&mut l.link, placeholder);
+            *l = finish_link(link, findings, policy);
+        }
+    }
+}
+
 /// Run every link rule on one link and combine the findings.
 pub fn analyze_link(link: Link, policy: &Policy) -> LinkAnalysis {
     let mut findings = Vec::new();
@@ -215,6 +256,11 @@ pub fn analyze_link(link: Link, policy: &Policy) -> LinkAnalysis {
             break;
         }
     }
+    finish_link(link, findings, policy)
+}
+
+/// Weigh, sort and explain a link's findings.
+fn finish_link(link: Link, mut findings: Vec<Finding>, policy: &Policy) -> LinkAnalysis {
     apply_severity_overrides(&mut findings, policy);
     // Most severe first; rules keep registry order among equals (stable sort).
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
@@ -226,6 +272,11 @@ pub fn analyze_link(link: Link, policy: &Policy) -> LinkAnalysis {
     let did_you_mean = imitated
         .and_then(|b| policy.brands.get(b))
         .and_then(|b| b.main_domain())
+        .filter(|d| {
+            link.host
+                .as_ref()
+                .is_none_or(|h| h.registrable.as_deref() != Some(*d))
+        })
         .map(str::to_owned);
     let explanation = explain_link(
         &link,
@@ -256,10 +307,35 @@ fn explain_link(
     policy: &Policy,
 ) -> String {
     let mut parts: Vec<String> = Vec::new();
-    if link.refanged() {
+    if link.via.is_some() {
+        parts.push(format!(
+            "This is where the link above really leads: {} is written inside its address.",
+            link.url
+        ));
+    } else if link.refanged() {
         parts.push(format!(
             "It was written in a disarmed form (“{}”) and read as {}.",
             link.text, link.url
+        ));
+    } else if let Some(scheme) = &link.repaired_scheme {
+        let shown = if scheme.is_empty() {
+            "//".to_owned()
+        } else {
+            format!("{scheme}//")
+        };
+        parts.push(format!(
+            "The start of the address is damaged or unusual (“{shown}”), but phones still open it, as {}.",
+            link.url
+        ));
+    } else if link.hidden.contains(&EditKind::Entity) {
+        parts.push(format!(
+            "It was written with HTML character codes (“{}”) and reads as {}.",
+            link.text, link.url
+        ));
+    } else if link.hidden.contains(&EditKind::LineBreak) {
+        parts.push(format!(
+            "It is split across two lines; joined, it reads {}.",
+            link.url
         ));
     }
     if let Some(h) = &link.host

@@ -46,6 +46,14 @@ pub struct Link {
     pub hidden: Vec<EditKind>,
     /// Why the link could not be parsed, if it could not.
     pub parse_error: Option<String>,
+    /// The link was written inside another link's address (`?url=https://…`):
+    /// the index of that link in the message's list. Its span and text are
+    /// the outer link's (what the person saw); `url` is where it leads.
+    pub via: Option<usize>,
+    /// The scheme was damaged, foreign or missing (`ttps://`, `https//`,
+    /// `intent://`, `//host`): what was written before the host. The link is
+    /// judged as `https://` (phones open these).
+    pub repaired_scheme: Option<String>,
 }
 
 impl Link {
@@ -55,11 +63,29 @@ impl Link {
     }
 }
 
-/// Links written with a scheme. `linkify` misses several forms that matter
-/// here (numeric and hex IP hosts, percent-encoded user names, non-Latin
-/// top-level domains, backslashes), so they are found by this scan first.
+/// Links written with a web scheme. For these schemes the WHATWG parser
+/// skips any number of slashes or backslashes after the colon, even none
+/// (`http:/x.com`, `https:x.com@evil.example` both open a site), so the scan
+/// takes everything up to white space after `scheme:`. `linkify` misses
+/// several forms that matter here (numeric and hex IP hosts,
+/// percent-encoded user names, non-Latin top-level domains, backslashes).
 static SCHEME_URL: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r#"(?i)(?:https?|ftp|wss?)://[^\s<>"'`\p{So}\p{Cc}]+"#).ok());
+    LazyLock::new(|| Regex::new(r#"(?i)(?:https?|ftp|wss?):[^\s<>"'`\p{Cc}]+"#).ok());
+
+/// `//host` with a damaged, missing or foreign scheme in front: `ttps://`,
+/// `https//`, `https;//`, `//host/path`, `intent://host/#Intent;…`. Phones
+/// still open these (a damaged scheme is a filter-evasion trick), so the
+/// host is judged as if the link began with `https://`. Group 1 is the
+/// scheme as written, group 2 the rest.
+static OTHER_SCHEME: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r#"(?i)([a-z][a-z0-9+\-]{0,24}[:;]?)?//([^\s<>"'`\p{Cc}/\\][^\s<>"'`\p{Cc}]*)"#).ok()
+});
+
+/// Scheme-less names under a non-Latin top-level domain
+/// (`twilio-okta.онлайн`, `пример.рф`), which `linkify` does not find.
+static UNICODE_TLD: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r#"(?:[\p{L}\p{N}][\p{L}\p{N}\p{M}\-]*\.)+[\p{L}\p{M}]*[^\x00-\x7F][\p{L}\p{M}]*(?:[/?#][^\s<>"'`\p{Cc}]*)?"#).ok()
+});
 
 /// Drop trailing punctuation that belongs to the sentence, and closing
 /// brackets that were opened outside the link. Linear: brackets are counted
@@ -91,58 +117,348 @@ fn trim_trailing(link: &str) -> &str {
     s
 }
 
+/// Where a candidate came from, in order of trust when two overlap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Source {
+    /// `https:` and the other web schemes.
+    Scheme,
+    /// `//host` behind a damaged or foreign scheme.
+    OtherScheme,
+    /// `linkify`: scheme-less links and e-mail addresses.
+    Linkify,
+    /// Scheme-less names under a non-Latin top-level domain.
+    UnicodeTld,
+}
+
+struct Candidate {
+    span: Range<usize>,
+    kind: Kind,
+    source: Source,
+    /// For [`Source::OtherScheme`]: the scheme as written and where the
+    /// text after `//` starts.
+    after_slashes: usize,
+}
+
+/// At most this many links are read out of one link's address
+/// (`?next=https://…`), and only this deep.
+const MAX_NESTED: usize = 3;
+const MAX_NESTING_DEPTH: usize = 2;
+
 /// Find links in `norm` (the normalised form of `input`), at most `max` of
 /// them; the second value says whether more were present.
+///
+/// Candidates come from four scans (web schemes, damaged schemes, `linkify`,
+/// non-Latin TLDs); where candidates overlap, the most trusted one that
+/// really is a link wins. Each scan yields disjoint candidates, so any byte
+/// is covered by at most four: linear overall. Every web link is followed by
+/// the links written inside its address (`?url=https://…`, redirectors),
+/// each with [`Link::via`] naming it.
 pub fn find_links(input: &str, norm: &Normalized, max: usize) -> (Vec<Link>, bool) {
     let text = norm.text.as_str();
-    let mut found: Vec<(Range<usize>, Kind)> = Vec::new();
+    let mut candidates: Vec<Candidate> = Vec::new();
     if let Some(re) = SCHEME_URL.as_ref() {
         for m in re.find_iter(text) {
             let trimmed = trim_trailing(m.as_str());
-            if trimmed.len() > "https://".len() - 1 {
-                found.push((m.start()..m.start() + trimmed.len(), Kind::Web));
+            if trimmed.len() > "https:".len() {
+                candidates.push(Candidate {
+                    span: m.start()..m.start() + trimmed.len(),
+                    kind: Kind::Web,
+                    source: Source::Scheme,
+                    after_slashes: 0,
+                });
             }
         }
     }
-    // Scheme spans come sorted and disjoint: a binary search finds the only
-    // one that can overlap a range (linear overall, whatever the input).
-    let scheme_spans: Vec<Range<usize>> = found.iter().map(|(r, _)| r.clone()).collect();
-    let overlaps = |r: &Range<usize>| {
-        let i = scheme_spans.partition_point(|s| s.end <= r.start);
-        scheme_spans.get(i).is_some_and(|s| s.start < r.end)
-    };
+    if let Some(re) = OTHER_SCHEME.as_ref() {
+        for c in re.captures_iter(text) {
+            let (Some(whole), Some(rest)) = (c.get(0), c.get(2)) else {
+                continue;
+            };
+            // The scheme must start a word: `example.com//x` is a path.
+            let before = text
+                .get(..whole.start())
+                .and_then(|t| t.chars().next_back());
+            if before.is_some_and(|b| b.is_alphanumeric() || "./@:-_%".contains(b)) {
+                continue;
+            }
+            let trimmed = trim_trailing(whole.as_str());
+            if trimmed.len() <= rest.start() - whole.start() {
+                continue;
+            }
+            candidates.push(Candidate {
+                span: whole.start()..whole.start() + trimmed.len(),
+                kind: Kind::Web,
+                source: Source::OtherScheme,
+                after_slashes: rest.start(),
+            });
+        }
+    }
     let mut finder = LinkFinder::new();
     finder
         .url_must_have_scheme(false)
         .kinds(&[LinkKind::Url, LinkKind::Email]);
     for l in finder.links(text) {
-        let r = l.start()..l.end();
-        if overlaps(&r) {
-            continue;
-        }
         let kind = match l.kind() {
             LinkKind::Email => Kind::Email,
             _ => Kind::Web,
         };
-        found.push((r, kind));
+        candidates.push(Candidate {
+            span: l.start()..l.end(),
+            kind,
+            source: Source::Linkify,
+            after_slashes: 0,
+        });
     }
-    found.sort_by_key(|(r, _)| r.start);
-    let mut links = Vec::new();
-    let mut more = false;
-    for (r, kind) in found {
-        let Some(candidate) = text.get(r.clone()) else {
-            continue;
-        };
-        let Some(link) = build(input, norm, r, candidate, kind) else {
-            continue;
-        };
-        if links.len() == max {
-            more = true;
-            break;
+    if !text.is_ascii()
+        && let Some(re) = UNICODE_TLD.as_ref()
+    {
+        for m in re.find_iter(text) {
+            let trimmed = trim_trailing(m.as_str());
+            candidates.push(Candidate {
+                span: m.start()..m.start() + trimmed.len(),
+                kind: Kind::Web,
+                source: Source::UnicodeTld,
+                after_slashes: 0,
+            });
         }
-        links.push(link);
+    }
+    candidates.sort_by_key(|c| (c.span.start, c.source));
+    let mut links: Vec<Link> = Vec::new();
+    let mut more = false;
+    let mut i = 0;
+    'clusters: while i < candidates.len() {
+        // A cluster: candidates that overlap one another, directly or in a chain.
+        let mut j = i + 1;
+        let mut end = candidates.get(i).map_or(0, |c| c.span.end);
+        while let Some(c) = candidates.get(j) {
+            if c.span.start >= end {
+                break;
+            }
+            end = end.max(c.span.end);
+            j += 1;
+        }
+        let mut cluster: Vec<&Candidate> =
+            candidates.get(i..j).unwrap_or_default().iter().collect();
+        cluster.sort_by_key(|c| (c.source, c.span.start));
+        let mut taken: Vec<Range<usize>> = Vec::new();
+        let mut built: Vec<Link> = Vec::new();
+        for c in cluster {
+            if taken
+                .iter()
+                .any(|t| t.start < c.span.end && c.span.start < t.end)
+            {
+                continue;
+            }
+            if let Some(link) = build_candidate(input, norm, c) {
+                taken.push(c.span.clone());
+                built.push(link);
+            }
+        }
+        built.sort_by_key(|l| l.normalized_span.start);
+        for link in built {
+            if links.len() >= max {
+                more = true;
+                break 'clusters;
+            }
+            let outer = links.len();
+            let inner = nested_links(&link, outer, 1);
+            links.push(link);
+            for n in inner {
+                if links.len() >= max {
+                    more = true;
+                    break 'clusters;
+                }
+                links.push(n);
+            }
+        }
+        i = j;
     }
     (links, more)
+}
+
+fn build_candidate(input: &str, norm: &Normalized, c: &Candidate) -> Option<Link> {
+    let text = norm.text.get(c.span.clone())?;
+    if c.source == Source::OtherScheme {
+        let written = norm.text.get(c.span.start..c.after_slashes)?;
+        let rest = norm.text.get(c.after_slashes..c.span.end)?;
+        let to_parse = format!("https://{rest}");
+        let mut link = build(input, norm, c.span.clone(), &to_parse, Kind::Web)?;
+        // Only a real name under a known suffix: `//` in prose is not a link.
+        if !link
+            .host
+            .as_ref()
+            .is_some_and(|h| h.suffix_known && h.registrable.is_some())
+        {
+            return None;
+        }
+        link.repaired_scheme = Some(written.to_owned());
+        return Some(link);
+    }
+    if let Some(link) = build(input, norm, c.span.clone(), text, c.kind) {
+        let dead = link.host.as_ref().is_none_or(|h| !h.suffix_known);
+        if !(dead && has_symbol_in_host(text)) {
+            return Some(link);
+        }
+    }
+    // A symbol glued after a name (`twilio-okta.com👉login`) gives a host no
+    // browser can reach; the name a person reads is the one before it.
+    let cut = symbol_cut(text)?;
+    let span = c.span.start..c.span.start + cut;
+    let shorter = norm.text.get(span.clone())?;
+    build(input, norm, span, shorter, c.kind)
+}
+
+/// The host part of a candidate holds a symbol (emoji, ™).
+fn has_symbol_in_host(candidate: &str) -> bool {
+    symbol_cut(candidate).is_some()
+}
+
+/// Where the first symbol in the host part of a candidate starts.
+fn symbol_cut(candidate: &str) -> Option<usize> {
+    let rest_at = candidate.find("//").map_or(0, |i| i + 2);
+    let tail = candidate.get(rest_at..)?;
+    let host_end = tail.find(['/', '?', '#', '\\']).unwrap_or(tail.len());
+    let host = tail.get(..host_end)?;
+    if host.is_ascii() {
+        return None;
+    }
+    host.char_indices()
+        .find(|(_, c)| !c.is_ascii() && crate::text::is_symbol_char(*c))
+        .map(|(i, _)| rest_at + i)
+        .filter(|i| *i > rest_at)
+}
+
+/// The links written inside a web link's address: query and fragment
+/// values that are URLs (`?next=https://…`, `?url=`, `?q=`, `?u=`), also
+/// percent-encoded again; a URL inside the path (`/v3/__https://…__`,
+/// `/https://…`); Proofpoint's `v2/url?u=https-3A__…` encoding.
+fn nested_links(outer: &Link, index: usize, depth: usize) -> Vec<Link> {
+    let Some(u) = &outer.parsed else {
+        return Vec::new();
+    };
+    let mut urls: Vec<String> = Vec::new();
+    let consider = |value: &str, urls: &mut Vec<String>| {
+        let mut v = value.trim().to_owned();
+        for _ in 0..3 {
+            let lower = v.to_ascii_lowercase();
+            if lower.starts_with("http://") || lower.starts_with("https://") {
+                urls.push(v);
+                return;
+            }
+            if let Some(rest) = v.strip_prefix("//").filter(|r| !r.starts_with('/')) {
+                urls.push(format!("https://{rest}"));
+                return;
+            }
+            if let Some(i) = lower.find("https://").or_else(|| lower.find("http://"))
+                && let Some(inner) = v.get(i..)
+            {
+                urls.push(inner.to_owned());
+                return;
+            }
+            if !lower.contains('%') {
+                return;
+            }
+            v = percent_decode_lossy(&v);
+        }
+    };
+    if let Some(q) = u.query() {
+        for (_, v) in url::form_urlencoded::parse(q.as_bytes()) {
+            consider(&v, &mut urls);
+        }
+    }
+    if let Some(f) = u.fragment() {
+        if f.contains('=') {
+            for (_, v) in url::form_urlencoded::parse(f.as_bytes()) {
+                consider(&v, &mut urls);
+            }
+        } else {
+            consider(f, &mut urls);
+        }
+    }
+    let path = percent_decode_lossy(u.path());
+    let lower_path = path.to_ascii_lowercase();
+    if let Some(i) = lower_path
+        .find("https://")
+        .or_else(|| lower_path.find("http://"))
+        && let Some(inner) = path.get(i..)
+    {
+        urls.push(inner.split("__").next().unwrap_or(inner).to_owned());
+    }
+    if u.host_str() == Some("urldefense.proofpoint.com") && u.path().starts_with("/v2/") {
+        for (k, v) in u.query_pairs() {
+            if k == "u" {
+                urls.push(proofpoint_v2_decode(&v));
+            }
+        }
+    }
+    urls.dedup();
+    let mut out = Vec::new();
+    for inner in urls.into_iter().take(MAX_NESTED) {
+        let inner = trim_trailing(inner.trim()).to_owned();
+        let Ok(parsed) = url::Url::parse(&inner) else {
+            continue;
+        };
+        if !matches!(parsed.scheme(), "http" | "https") {
+            continue;
+        }
+        let Some(h) = parsed.host() else { continue };
+        let mut link = outer.clone();
+        link.host = Some(HostFacts::from_url_host(&h));
+        link.written_host = written_host(&inner).to_owned();
+        link.parsed = Some(parsed);
+        link.url = inner;
+        link.parse_error = None;
+        link.via = Some(index);
+        link.repaired_scheme = None;
+        let deeper = if depth < MAX_NESTING_DEPTH {
+            nested_links(&link, index, depth + 1)
+        } else {
+            Vec::new()
+        };
+        out.push(link);
+        out.extend(deeper);
+    }
+    out
+}
+
+/// Percent-decode, keeping invalid UTF-8 as replacement characters.
+fn percent_decode_lossy(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%'
+            && let Some(hex) = s.get(i + 1..i + 3)
+            && let Ok(v) = u8::from_str_radix(hex, 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(b);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Proofpoint URL Defense v2: `-XX` is a hex byte, `_` a slash.
+fn proofpoint_v2_decode(s: &str) -> String {
+    let mut out = Vec::with_capacity(s.len());
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'-'
+            && let Some(hex) = s.get(i + 1..i + 3)
+            && let Ok(v) = u8::from_str_radix(hex, 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(if b == b'_' { b'/' } else { b });
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A cheap first test for a scheme-less candidate: does its host end in a
@@ -197,6 +513,8 @@ fn build(
         written_host: String::new(),
         hidden,
         parse_error: None,
+        via: None,
+        repaired_scheme: None,
     };
     match kind {
         Kind::Email => {
@@ -281,7 +599,12 @@ fn has_scheme(s: &str) -> bool {
 /// The host part of a URL as written: after `//` and any userinfo, before
 /// the port or path. Used to show how an IP address was disguised.
 fn written_host(url: &str) -> &str {
-    let rest = url.split_once("//").map_or(url, |(_, r)| r);
+    let rest = match url.split_once(':') {
+        Some((scheme, r)) if has_scheme(url) && !scheme.is_empty() => {
+            r.trim_start_matches(['/', '\\'])
+        }
+        _ => url.split_once("//").map_or(url, |(_, r)| r),
+    };
     let end = rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len());
     let authority = rest.get(..end).unwrap_or(rest);
     let host_port = authority.rsplit('@').next().unwrap_or(authority);
@@ -311,6 +634,11 @@ mod tests {
             hosts("log in at twilio-okta.com/reset, or https://twilio.com. Also www.example.com!"),
             vec!["twilio-okta.com", "twilio.com", "www.example.com"]
         );
+    }
+
+    #[test]
+    fn patterns_compile() {
+        assert!(SCHEME_URL.is_some() && OTHER_SCHEME.is_some() && UNICODE_TLD.is_some());
     }
 
     #[test]

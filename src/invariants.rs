@@ -53,7 +53,13 @@ pub fn safety(policy: &Policy, analysis: &Analysis) -> Result<(), String> {
                 .parsed
                 .as_ref()
                 .is_some_and(|u| !u.username().is_empty() || u.password().is_some());
-        if exactly_listed && !blocked && !hidden_tricks && l.verdict != Verdict::Safe {
+        // A link inside the address, or a shown address that differs from
+        // the target, can make an owned link unsafe (relation rules).
+        let related = l
+            .findings
+            .iter()
+            .any(|f| crate::rules::RELATION_RULES.iter().any(|r| r.id == f.rule));
+        if exactly_listed && !blocked && !hidden_tricks && !related && l.verdict != Verdict::Safe {
             return Err(format!("{} is owned but {}", host.ascii, l.verdict));
         }
     }

@@ -59,6 +59,13 @@ pub struct LinkJson<'a> {
     pub did_you_mean: Option<&'a str>,
     /// The link was written in a defanged form.
     pub refanged: bool,
+    /// The link was found inside another link's address (a redirect): the
+    /// index of that link in `links`, or null.
+    pub via: Option<usize>,
+    /// The scheme as written when it was damaged, foreign or missing
+    /// (`ttps:`, `https`, `intent:`, empty for `//host`); the link was judged
+    /// as `https://`. Null otherwise.
+    pub repaired_scheme: Option<&'a str>,
     /// Findings, most severe first.
     pub findings: Vec<FindingJson<'a>>,
     /// Plain-language explanation of the link.
@@ -112,6 +119,8 @@ fn link<'a>(l: &'a LinkAnalysis, policy: &'a Policy) -> LinkJson<'a> {
             .map(|b| b.name.as_str()),
         did_you_mean: l.did_you_mean.as_deref(),
         refanged: l.link.refanged(),
+        via: l.link.via,
+        repaired_scheme: l.link.repaired_scheme.as_deref(),
         findings: l.findings.iter().map(|f| finding(f, policy)).collect(),
         explanation: &l.explanation,
         training: l.training,

@@ -28,8 +28,17 @@ pub enum EditKind {
     /// removed, joining what mail encoding had split.
     SoftBreak,
     /// A symbol (emoji, ™, ©), a quotation mark («, ”), an ellipsis or a CJK
-    /// bracket was read as a space: people read it as a separator.
+    /// bracket was read as a space: people read it as a separator. A symbol
+    /// glued between two parts of a name (`twilio.com™.ws`) is kept: a
+    /// browser maps it into the name (`twilio.comtm.ws`), so it separates
+    /// nothing.
     Symbol,
+    /// An HTML character reference (`&#46;`, `&period;`, `&#x3a;`) was
+    /// decoded, as a browser does when it shows mail or a web page.
+    Entity,
+    /// A line break right after a hyphen inside a word (`twilio-⏎okta.com`,
+    /// as SMS clients wrap long names) was removed.
+    LineBreak,
 }
 
 /// One change made by [`normalize`], in both coordinate systems.
@@ -74,6 +83,11 @@ static PATTERN: LazyLock<Option<Regex>> = LazyLock::new(|| {
         r"|(\p{So}|\p{Pi}|\p{Pf}|\x{2026}|[\x{3008}-\x{3011}\x{300C}-\x{300F}])",
         // 9: quoted-printable soft line breaks (mail copied raw)
         r"|(=\r?\n)",
+        // 10, 11, 12: HTML character references (numeric, hex, named)
+        r"|(&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));?)",
+        r"|(&(period|colon|sol|bsol|commat|hyphen|dash|lowbar|quest|equals|num|percnt|amp|tilde|plus);)",
+        // 15, 16: a line broken right after a hyphen inside a word
+        r"|([A-Za-z0-9]-)\r?\n([A-Za-z0-9])",
     ))
     .ok()
 });
@@ -203,10 +217,46 @@ fn single_pass(input: &str) -> Normalized {
         } else if let Some(m) = caps.get(7) {
             let c = m.as_str().chars().next().unwrap_or('\u{202E}');
             (String::new(), EditKind::Bidi(c))
-        } else if caps.get(8).is_some() {
+        } else if let Some(m) = caps.get(8) {
+            if is_symbol(m.as_str()) && glued(input, m.start(), m.end()) {
+                continue;
+            }
             (" ".to_owned(), EditKind::Symbol)
         } else if caps.get(9).is_some() {
             (String::new(), EditKind::SoftBreak)
+        } else if caps.get(10).is_some() {
+            let code = match (caps.get(11), caps.get(12)) {
+                (Some(hex), _) => u32::from_str_radix(hex.as_str(), 16).ok(),
+                (_, Some(dec)) => dec.as_str().parse::<u32>().ok(),
+                _ => None,
+            };
+            match code.and_then(char::from_u32).filter(|c| !c.is_control()) {
+                Some(c) => (c.to_string(), EditKind::Entity),
+                None => continue,
+            }
+        } else if let Some(name) = caps.get(14) {
+            let c = match name.as_str() {
+                "period" => '.',
+                "colon" => ':',
+                "sol" => '/',
+                "bsol" => '\\',
+                "commat" => '@',
+                "hyphen" | "dash" => '-',
+                "lowbar" => '_',
+                "quest" => '?',
+                "equals" => '=',
+                "num" => '#',
+                "percnt" => '%',
+                "amp" => '&',
+                "tilde" => '~',
+                _ => '+',
+            };
+            (c.to_string(), EditKind::Entity)
+        } else if let (Some(left), Some(right)) = (caps.get(15), caps.get(16)) {
+            (
+                format!("{}{}", left.as_str(), right.as_str()),
+                EditKind::LineBreak,
+            )
         } else {
             continue;
         };
@@ -232,6 +282,37 @@ fn single_pass(input: &str) -> Normalized {
     }
     text.push_str(&input[copied_to..]);
     Normalized { text, edits }
+}
+
+static SYMBOL: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"^\p{So}$").ok());
+
+/// The character is a symbol (emoji, ™, Ⓜ), not a quotation mark or bracket.
+fn is_symbol(s: &str) -> bool {
+    SYMBOL.as_ref().is_some_and(|re| re.is_match(s))
+}
+
+/// [`is_symbol`] for one character.
+pub(crate) fn is_symbol_char(c: char) -> bool {
+    let mut buf = [0u8; 4];
+    is_symbol(c.encode_utf8(&mut buf))
+}
+
+/// A symbol at `start..end` of `text` is glued inside a name: a letter,
+/// digit, `-` or `.` right before it, and a letter, digit or `-` (or a `.`
+/// and then one of those) right after. A browser maps such a symbol into
+/// the name (`™` → `tm`) or keeps it in it (emoji), so it must not split
+/// the name into a part that looks safe.
+fn glued(text: &str, start: usize, end: usize) -> bool {
+    let name_char = |c: char| c.is_alphanumeric() || c == '-';
+    let before = text.get(..start).and_then(|s| s.chars().next_back());
+    let mut after = text.get(end..).unwrap_or("").chars();
+    let before_ok = before.is_some_and(|c| name_char(c) || c == '.');
+    let after_ok = match after.next() {
+        Some('.') => after.next().is_some_and(name_char),
+        Some(c) => name_char(c),
+        None => false,
+    };
+    before_ok && after_ok
 }
 
 impl Normalized {

@@ -8,9 +8,11 @@
 //!   `dangerous` with a sign-in/IT word anywhere in the host, else `suspicious`.
 //! - A brand name split by the dot before the registrable name: `tw.ilio.com`,
 //!   `sendg.rid.com` → `suspicious`.
-//! - A brand-named customer account on a shared identity platform that the
-//!   policy does not list (`twilio.oktapreview.com`) → `info`: it may be real,
-//!   but the organisation has not vouched for it.
+//! - A brand-named customer account on a shared identity or IT platform
+//!   that the policy does not list exactly (`twilio-sso.okta.com`,
+//!   `twilio.onelogin.com`) → `dangerous` (`suspicious` for a widely used
+//!   brand the organisation does not own): anyone can open an account under
+//!   any name there.
 //!
 //! ## Why it matters
 //! People read a host from the left; the owner is on the right.
@@ -86,15 +88,32 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
             continue;
         };
         if let Some(platform) = identity_platform(registrable) {
+            // Anyone can open an account on the platform under any name:
+            // only the tenant the policy lists is the brand's.
+            let tenant = sub_ascii;
+            let listed: Vec<&str> = brand
+                .domains
+                .iter()
+                .filter(|d| crate::host::is_at_or_under(d, platform) && d.as_str() != platform)
+                .map(String::as_str)
+                .collect();
+            let real = if listed.is_empty() {
+                format!("{} has not listed an account there as its own.", brand.name)
+            } else {
+                format!("{} uses only {}.", brand.name, listed.join(" and "))
+            };
             out.push(Finding {
                 rule: RULE.id,
-                severity: Severity::Info,
+                severity: if brand.widely_used {
+                    Severity::Suspicious
+                } else {
+                    Severity::Dangerous
+                },
                 brand: Some(bi),
                 explanation: format!(
-                    "{} is a {}-named account on {platform}, a service any company can use; {} has not listed it as its own.",
+                    "{} is not {}: anyone can open an account named “{tenant}” on {platform}. {real}",
                     host.display(),
-                    brand.name,
-                    policy.organization_name()
+                    possessive(&brand.name),
                 ),
             });
             return;
@@ -176,8 +195,25 @@ mod tests {
             .assert_eq(&run(&RULE, &p, "https://login.twilio.evil.example/"));
         expect!["suspicious Twilio: twilio.evil.co.uk is not Twilio's: the real site is evil.co.uk; “twilio” in front of it is only a disguise."]
             .assert_eq(&run(&RULE, &p, "twilio.evil.co.uk"));
-        expect!["info Twilio: twilio.oktapreview.com is a Twilio-named account on oktapreview.com, a service any company can use; Twilio has not listed it as its own."]
-            .assert_eq(&run(&RULE, &p, "twilio.oktapreview.com"));
+    }
+
+    #[test]
+    fn lookalike_tenants_on_shared_platforms() {
+        let p = twilio();
+        expect!["dangerous Twilio: twilio-sso.okta.com is not Twilio's: anyone can open an account named “twilio-sso” on okta.com. Twilio uses only twilio.okta.com."].assert_eq(&run(&RULE, &p, "https://twilio-sso.okta.com/"));
+        expect!["dangerous Twilio: twilio.oktapreview.com is not Twilio's: anyone can open an account named “twilio” on oktapreview.com. Twilio has not listed an account there as its own."].assert_eq(&run(&RULE, &p, "twilio.oktapreview.com"));
+        for text in [
+            "twilio.onelogin.com",
+            "https://twilio-login.service-now.com/",
+            "twilio-support.zendesk.com",
+            "https://twilio.atlassian.net/",
+        ] {
+            assert!(
+                run(&RULE, &p, text).starts_with("dangerous Twilio: "),
+                "{text}: {}",
+                run(&RULE, &p, text)
+            );
+        }
     }
 
     #[test]

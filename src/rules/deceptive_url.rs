@@ -127,7 +127,11 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
             EditKind::Bidi(_) => bidi = true,
             EditKind::Invisible(_) => invisible = true,
             EditKind::LookalikeDot => dots = true,
-            EditKind::Refanged | EditKind::Symbol | EditKind::SoftBreak => {}
+            EditKind::Refanged
+            | EditKind::Symbol
+            | EditKind::SoftBreak
+            | EditKind::Entity
+            | EditKind::LineBreak => {}
         }
     }
     let what = if link.kind == Kind::Email {

@@ -17,10 +17,12 @@ pub mod brand_combo;
 pub mod brand_in_subdomain;
 pub mod brand_other_suffix;
 pub mod deceptive_url;
+pub mod display_mismatch;
 pub mod hidden_destination;
 pub mod homoglyph;
 pub mod hosting;
 pub mod message_lure;
+pub mod nested_destination;
 pub mod own_domain;
 pub mod typosquat;
 pub mod words;
@@ -123,6 +125,41 @@ pub struct MessageRule {
     pub check: fn(&str, bool, &Policy) -> Vec<Finding>,
 }
 
+/// One link as relation rules see it: the link and what the link rules
+/// concluded (the worst severity, `Info` when nothing was found, and the
+/// brand concerned).
+#[derive(Debug, Clone, Copy)]
+pub struct RelationLink<'a> {
+    /// The link.
+    pub link: &'a Link,
+    /// The most severe finding of the link rules (`Info` for none).
+    pub severity: Severity,
+    /// The brand imitated or owning.
+    pub brand: Option<usize>,
+}
+
+/// Findings of a relation rule, each with the index of the link it is for.
+pub type RelationFindings = Vec<(usize, Finding)>;
+
+/// A rule that looks at how links relate to each other and to the text
+/// around them: a link inside another's address, an address shown over a
+/// link that goes elsewhere. Runs after the link rules; its findings are
+/// added to the links they name (by index).
+pub struct RelationRule {
+    /// Stable id (kebab-case).
+    pub id: &'static str,
+    /// One line: what it detects.
+    pub detects: &'static str,
+    /// Severity of its findings.
+    pub severity: &'static str,
+    /// Findings, each for the link at its index, given the normalised text
+    /// and every link in order.
+    pub check: fn(&str, &[RelationLink<'_>], &Policy) -> RelationFindings,
+}
+
+/// Every relation rule.
+pub const RELATION_RULES: &[RelationRule] = &[nested_destination::RULE, display_mismatch::RULE];
+
 /// Every link rule, in the order they run. `blocked-indicator` runs first
 /// (the security team's word beats everything), then `own-domain`: a link
 /// it calls safe is not examined further.
@@ -154,6 +191,9 @@ pub(crate) fn possessive(name: &str) -> String {
 pub fn rules_table() -> String {
     let mut out = String::new();
     for r in LINK_RULES {
+        out.push_str(&format!("  {:<20} {} [{}]\n", r.id, r.detects, r.severity));
+    }
+    for r in RELATION_RULES {
         out.push_str(&format!("  {:<20} {} [{}]\n", r.id, r.detects, r.severity));
     }
     for r in MESSAGE_RULES {
@@ -209,6 +249,7 @@ mod tests {
     fn ids_are_unique_kebab_case_and_documented() {
         let mut ids: Vec<&str> = LINK_RULES.iter().map(|r| r.id).collect();
         ids.extend(MESSAGE_RULES.iter().map(|r| r.id));
+        ids.extend(RELATION_RULES.iter().map(|r| r.id));
         for id in &ids {
             assert!(
                 id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),

@@ -1,0 +1,202 @@
+//! `display-mismatch`: text that shows one address while its link goes to
+//! another — Markdown `[twilio.com](https://evil.example/)` and HTML
+//! `<a href="https://evil.example/">twilio.com</a>`.
+//!
+//! ## What it flags
+//! A shown address whose site differs from the link's target: both the
+//! shown address and the target get the finding. `dangerous` when the shown
+//! address is the organisation's own or a brand's (a visible company domain
+//! over a foreign target), else `suspicious`.
+//!
+//! ## Why it matters
+//! People read the visible text; the click goes to the target.
+//!
+//! ## Example (flagged)
+//! `[twilio.com](https://evil.example/login)` → dangerous.
+//!
+//! ## Not flagged
+//! `[twilio.com](https://www.twilio.com/)` (same site),
+//! `[Reset your password](https://example.org/)` (no address shown; the
+//! target is judged on its own).
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{Finding, RelationFindings, RelationLink, RelationRule, Severity};
+use crate::policy::Policy;
+
+/// The registry entry.
+pub const RULE: RelationRule = RelationRule {
+    id: "display-mismatch",
+    detects: "text that shows one address while its link goes to another (Markdown, HTML)",
+    severity: "dangerous when the shown address is a brand's, else suspicious",
+    check,
+};
+
+/// Markdown links: `[shown](target)`.
+static MARKDOWN: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"\[([^\[\]\n]+)\]\(\s*([^()\s]+)\s*\)").ok());
+
+/// HTML anchors: `<a … href="target" …>shown</a>`.
+static ANCHOR: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?i)<a\s[^>]*?href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>'"]+))[^>]*>([^<]+)</a\s*>"#,
+    )
+    .ok()
+});
+
+fn check(text: &str, links: &[RelationLink<'_>], policy: &Policy) -> RelationFindings {
+    let mut pairs: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> = Vec::new();
+    if let Some(re) = MARKDOWN.as_ref() {
+        for c in re.captures_iter(text) {
+            if let (Some(shown), Some(target)) = (c.get(1), c.get(2)) {
+                pairs.push((shown.range(), target.range()));
+            }
+        }
+    }
+    if let Some(re) = ANCHOR.as_ref()
+        && text.contains('<')
+    {
+        for c in re.captures_iter(text) {
+            let target = c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3));
+            if let (Some(target), Some(shown)) = (target, c.get(4)) {
+                pairs.push((shown.range(), target.range()));
+            }
+        }
+    }
+    let within = |l: &RelationLink<'_>, r: &std::ops::Range<usize>| {
+        l.link.via.is_none()
+            && l.link.normalized_span.start >= r.start
+            && l.link.normalized_span.end <= r.end
+    };
+    let site = |l: &RelationLink<'_>| {
+        l.link
+            .host
+            .as_ref()
+            .map(|h| h.registrable.clone().unwrap_or_else(|| h.ascii.clone()))
+    };
+    let mut out = Vec::new();
+    for (shown_range, target_range) in pairs {
+        let Some((ti, target)) = links
+            .iter()
+            .enumerate()
+            .find(|(_, l)| within(l, &target_range))
+        else {
+            continue;
+        };
+        let Some(target_site) = site(target) else {
+            continue;
+        };
+        for (si, shown) in links.iter().enumerate() {
+            if !within(shown, &shown_range) {
+                continue;
+            }
+            let Some(shown_site) = site(shown) else {
+                continue;
+            };
+            if shown_site == target_site {
+                continue;
+            }
+            let branded = shown.severity == Severity::Safe || shown.brand.is_some();
+            let severity = if branded {
+                Severity::Dangerous
+            } else {
+                Severity::Suspicious
+            };
+            let (Some(sh), Some(th)) = (&shown.link.host, &target.link.host) else {
+                continue;
+            };
+            let brand = shown.brand.or(target.brand);
+            let _ = policy;
+            out.push((
+                si,
+                Finding {
+                    rule: RULE.id,
+                    severity,
+                    brand,
+                    explanation: format!(
+                        "The link shows {} but goes to {}.",
+                        sh.display(),
+                        th.display()
+                    ),
+                },
+            ));
+            out.push((
+                ti,
+                Finding {
+                    rule: RULE.id,
+                    severity,
+                    brand,
+                    explanation: format!(
+                        "This link is shown as {} but goes to {}.",
+                        sh.display(),
+                        th.display()
+                    ),
+                },
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::analyze;
+    use crate::rules::testing::twilio;
+    use expect_test::expect;
+
+    fn render(text: &str) -> String {
+        let a = analyze(text, &twilio());
+        let mut s = format!("{}\n", a.verdict);
+        for l in &a.links {
+            s.push_str(&format!(
+                "{} {}: {}\n",
+                l.link.text, l.verdict, l.explanation
+            ));
+        }
+        s
+    }
+
+    #[test]
+    fn markdown_with_a_company_domain_over_a_foreign_target() {
+        expect![[r#"
+            dangerous
+            twilio.com dangerous: The link shows twilio.com but goes to evil.example. Twilio signs in only at https://twilio.okta.com. Did you mean twilio.com?
+            https://evil.example/login dangerous: This link is shown as twilio.com but goes to evil.example. Twilio signs in only at https://twilio.okta.com. Did you mean twilio.com?
+        "#]]
+        .assert_eq(&render("[twilio.com](https://evil.example/login)"));
+    }
+
+    #[test]
+    fn html_anchor() {
+        let r = render(r#"<a href="https://twilio-sso.com/login">https://twilio.com</a>"#);
+        assert!(r.starts_with("dangerous\n"), "{r}");
+        assert!(
+            r.contains("The link shows twilio.com but goes to twilio-sso.com."),
+            "{r}"
+        );
+        let r = render("<a class=x href=twilio-okta.net>www.twilio.com</a>");
+        assert!(
+            r.contains("The link shows www.twilio.com but goes to twilio-okta.net."),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn a_foreign_shown_address_is_suspicious() {
+        let r = render("[example.org](https://example.net/)");
+        assert!(r.starts_with("suspicious\n"), "{r}");
+    }
+
+    #[test]
+    fn patterns_compile() {
+        assert!(super::MARKDOWN.is_some() && super::ANCHOR.is_some());
+    }
+
+    #[test]
+    fn not_flagged() {
+        assert!(render("[twilio.com](https://www.twilio.com/)").starts_with("safe\n"));
+        assert!(!render("[Reset your password](https://example.org/)").contains("shows"));
+    }
+}
