@@ -162,7 +162,7 @@ mod tests {
     fn markdown_with_a_company_domain_over_a_foreign_target() {
         expect![[r#"
             dangerous
-            twilio.com dangerous: The link shows twilio.com but goes to evil.example. Twilio signs in only at https://twilio.okta.com. Did you mean twilio.com?
+            twilio.com dangerous: The link shows twilio.com but goes to evil.example. Twilio signs in only at https://twilio.okta.com.
             https://evil.example/login dangerous: This link is shown as twilio.com but goes to evil.example. Twilio signs in only at https://twilio.okta.com. Did you mean twilio.com?
         "#]]
         .assert_eq(&render("[twilio.com](https://evil.example/login)"));

@@ -90,7 +90,7 @@ mod tests {
 
     #[test]
     fn an_owned_redirect_to_a_lookalike_is_dangerous() {
-        expect![[r#"dangerous dangerous: This link goes through twilio.com but ends at twilio-okta.com, which is not Twilio's but imitates it (see the link inside it). Twilio signs in only at https://twilio.okta.com. Did you mean twilio.com?"#]]
+        expect!["dangerous dangerous: This link goes through twilio.com but ends at twilio-okta.com, which is not Twilio's but imitates it (see the link inside it). Twilio signs in only at https://twilio.okta.com."]
         .assert_eq(&outer("https://www.twilio.com/login?next=https://twilio-okta.com/"));
     }
 
