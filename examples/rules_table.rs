@@ -5,6 +5,9 @@ fn main() {
     for r in secondlook::rules::LINK_RULES {
         println!("| `{}` | {} | {} |", r.id, r.detects, r.severity);
     }
+    for r in secondlook::rules::RELATION_RULES {
+        println!("| `{}` | {} | {} |", r.id, r.detects, r.severity);
+    }
     for r in secondlook::rules::MESSAGE_RULES {
         println!("| `{}` | {} | {} |", r.id, r.detects, r.severity);
     }

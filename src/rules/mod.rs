@@ -21,8 +21,10 @@ pub mod display_mismatch;
 pub mod hidden_destination;
 pub mod homoglyph;
 pub mod hosting;
+pub mod idn_spoof;
 pub mod message_lure;
 pub mod nested_destination;
+pub mod overlong_host;
 pub mod own_domain;
 pub mod typosquat;
 pub mod words;
@@ -170,9 +172,11 @@ pub const LINK_RULES: &[LinkRule] = &[
     brand_other_suffix::RULE,
     typosquat::RULE,
     homoglyph::RULE,
+    idn_spoof::RULE,
     brand_in_subdomain::RULE,
     deceptive_url::RULE,
     hidden_destination::RULE,
+    overlong_host::RULE,
 ];
 
 /// Every message rule.

@@ -9,6 +9,11 @@ fn readme_lists_every_rule_as_the_registry_describes_it() {
         .iter()
         .map(|r| (r.id, r.detects, r.severity))
         .chain(
+            secondlook::rules::RELATION_RULES
+                .iter()
+                .map(|r| (r.id, r.detects, r.severity)),
+        )
+        .chain(
             secondlook::rules::MESSAGE_RULES
                 .iter()
                 .map(|r| (r.id, r.detects, r.severity)),

@@ -1,0 +1,160 @@
+//! `idn-spoof`: international names that fail the checks browsers apply
+//! before they show Unicode (Chromium's IDN spoof checker, UTS #39), in the
+//! parts of the name `homoglyph` does not judge.
+//!
+//! ## What it flags (`suspicious`, whatever brand it imitates)
+//! - Deviation characters, which IDNA 2003 and 2008 map differently (`ß`
+//!   → `ss`, `ς` → `σ`): the same written address can lead to two sites.
+//! - A combining mark stacked on a Latin, Cyrillic or Greek letter that
+//!   does not compose into one letter (`i` + U+0307): it can hide a dot or
+//!   accent, or add one.
+//! - A sub-name (left of the registrable name) that mixes Latin with
+//!   another script, or Cyrillic, Greek and Armenian with each other
+//!   (`аpple.example.com`). The registrable name itself is `homoglyph`'s.
+//!
+//! Browsers show such hosts in their coded (punycode) form; the explanation
+//! says so in words.
+//!
+//! ## Why it matters
+//! These characters exist to make a name look like another one.
+//!
+//! ## Example (flagged)
+//! `straße-login.com` → suspicious; `login.аpple.example.com` → suspicious.
+//!
+//! ## Not flagged
+//! `münchen.de`, `日本語.jp`, `テスト.example.com`, `hindi-हिंदी.in` (Devanagari
+//! marks on Devanagari letters), any ASCII host.
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_script::{Script, UnicodeScript};
+
+use super::{Finding, LinkRule, Severity, Subject};
+use crate::host::script_names;
+use crate::policy::Policy;
+
+/// The registry entry.
+pub const RULE: LinkRule = LinkRule {
+    id: "idn-spoof",
+    detects: "international names browsers refuse to show as written: deviation characters (ß, ς), stacked marks, mixed scripts in a sub-name",
+    severity: "suspicious",
+    check,
+};
+
+fn check(subject: &Subject<'_>, _policy: &Policy, out: &mut Vec<Finding>) {
+    let link = subject.link;
+    let Some(host) = &link.host else { return };
+    if !host.non_ascii || subject.listed {
+        return;
+    }
+    let coded = format!(
+        "Browsers show such an address in its coded form ({}).",
+        host.ascii
+    );
+    let finding = |what: String| Finding {
+        rule: RULE.id,
+        severity: Severity::Suspicious,
+        brand: None,
+        explanation: format!("{} {what} {coded}", host.display()),
+    };
+    if let Some(c) = host.unicode.chars().find(|c| matches!(c, 'ß' | 'ς')) {
+        let other = if c == 'ß' { "ss" } else { "σ" };
+        out.push(finding(format!(
+            "contains “{c}”, which some systems read as “{other}”: the same address can lead to two different sites."
+        )));
+        return;
+    }
+    let mut prev: Option<char> = None;
+    for c in host.unicode.chars() {
+        if is_combining_mark(c)
+            && let Some(base) = prev
+            && matches!(
+                base.script(),
+                Script::Latin | Script::Cyrillic | Script::Greek
+            )
+        {
+            out.push(finding(format!(
+                "stacks a mark on the letter “{base}” (“{base}{c}”), so it can look like another name."
+            )));
+            return;
+        }
+        if !is_combining_mark(c) {
+            prev = Some(c);
+        }
+    }
+    for label in host.subdomain.split('.') {
+        if let Some(mix) = mixed(label) {
+            out.push(finding(format!(
+                "mixes {mix} letters in one part of its name (“{label}”), a trick to look like another name."
+            )));
+            return;
+        }
+    }
+}
+
+/// "Latin and Cyrillic" for a label mixing scripts beyond what Chromium's
+/// "highly restrictive" level allows (Latin with Han, kana or Hangul is
+/// fine).
+fn mixed(label: &str) -> Option<String> {
+    let mut scripts: Vec<Script> = label
+        .chars()
+        .map(|c| c.script())
+        .filter(|s| !matches!(s, Script::Common | Script::Inherited | Script::Unknown))
+        .collect();
+    scripts.sort_by_key(|s| s.full_name());
+    scripts.dedup();
+    let east_asian = [
+        Script::Han,
+        Script::Hiragana,
+        Script::Katakana,
+        Script::Hangul,
+        Script::Bopomofo,
+    ];
+    if scripts.len() < 2
+        || scripts
+            .iter()
+            .all(|s| *s == Script::Latin || east_asian.contains(s))
+    {
+        return None;
+    }
+    let names = script_names(&scripts);
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => Some(format!("{} and {last}", rest.join(", "))),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{run, twilio};
+    use expect_test::expect;
+
+    #[test]
+    fn deviation_characters() {
+        expect!["suspicious -: straße-login.com contains “ß”, which some systems read as “ss”: the same address can lead to two different sites. Browsers show such an address in its coded form (xn--strae-login-y6a.com)."].assert_eq(&run(&RULE, &twilio(), "https://straße-login.com/"));
+    }
+
+    #[test]
+    fn stacked_marks() {
+        expect!["suspicious -: twiı̇lio-help.com stacks a mark on the letter “ı” (“ı̇”), so it can look like another name. Browsers show such an address in its coded form (xn--twilio-help-1zb422d.com)."].assert_eq(&run(&RULE, &twilio(), "https://twi\u{0131}\u{0307}lio-help.com/"));
+    }
+
+    #[test]
+    fn mixed_scripts_in_a_sub_name() {
+        expect!["suspicious -: login.аpple.example.com mixes Cyrillic and Latin letters in one part of its name (“аpple”), a trick to look like another name. Browsers show such an address in its coded form (login.xn--pple-43d.example.com)."].assert_eq(&run(&RULE, &twilio(), "https://login.\u{0430}pple.example.com/"));
+    }
+
+    #[test]
+    fn not_flagged() {
+        for text in [
+            "https://münchen.de/",
+            "https://日本語.jp/",
+            "https://テスト.example.com/",
+            "https://हिंदी.भारत/",
+            "https://twilio-okta.com/",
+            "https://café.fr/",
+        ] {
+            assert_eq!(run(&RULE, &twilio(), text), "", "{text}");
+        }
+    }
+}

@@ -1,0 +1,84 @@
+//! `overlong-host`: a host name longer than DNS allows (253 characters, or
+//! a part longer than 63).
+//!
+//! ## What it flags
+//! Such a name cannot belong to any real website; it exists to push the
+//! real end of the address out of sight or to break security tools →
+//! `suspicious`. (Its analysis is bounded: see [`crate::host::suffixes`].)
+//!
+//! ## Why it matters
+//! A phone shows the start of a long address and cuts the rest.
+//!
+//! ## Example (flagged)
+//! `https://` + `a.` × 200 + `twilio-okta.com` → suspicious.
+//!
+//! ## Not flagged
+//! Any name within DNS limits (`a.b.c.example.co.uk`).
+
+use super::{Finding, LinkRule, Severity, Subject};
+use crate::host::{HostKind, MAX_HOST_LEN};
+use crate::policy::Policy;
+
+/// The longest part (label) of a name DNS allows.
+const MAX_LABEL_LEN: usize = 63;
+
+/// The registry entry.
+pub const RULE: LinkRule = LinkRule {
+    id: "overlong-host",
+    detects: "a host name longer than DNS allows (over 253 characters, or a part over 63)",
+    severity: "suspicious",
+    check,
+};
+
+fn check(subject: &Subject<'_>, _policy: &Policy, out: &mut Vec<Finding>) {
+    let Some(host) = &subject.link.host else {
+        return;
+    };
+    if host.kind != HostKind::Domain {
+        return;
+    }
+    let n = host.ascii.len();
+    let explanation = if n > MAX_HOST_LEN {
+        format!(
+            "This address is {n} characters long; no real website name can be longer than {MAX_HOST_LEN}, so it is built to hide where it goes."
+        )
+    } else if host.ascii.split('.').any(|l| l.len() > MAX_LABEL_LEN) {
+        format!(
+            "A part of this address is longer than the {MAX_LABEL_LEN} characters a real website name allows, so it is built to hide where it goes."
+        )
+    } else {
+        return;
+    };
+    out.push(Finding {
+        rule: RULE.id,
+        severity: Severity::Suspicious,
+        brand: None,
+        explanation,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{run, twilio};
+    use expect_test::expect;
+
+    #[test]
+    fn too_long() {
+        let long = format!("https://{}twilio-okta.com/", "a.".repeat(200));
+        expect!["suspicious -: This address is 415 characters long; no real website name can be longer than 253, so it is built to hide where it goes."].assert_eq(&run(&RULE, &twilio(), &long));
+        let label = format!("https://{}.com/", "a".repeat(70));
+        expect!["suspicious -: A part of this address is longer than the 63 characters a real website name allows, so it is built to hide where it goes."].assert_eq(&run(&RULE, &twilio(), &label));
+    }
+
+    #[test]
+    fn not_flagged() {
+        for text in [
+            "https://a.b.c.example.co.uk/",
+            "twilio-okta.com",
+            "http://127.0.0.1/",
+        ] {
+            assert_eq!(run(&RULE, &twilio(), text), "", "{text}");
+        }
+    }
+}
