@@ -307,7 +307,12 @@ fn explain_link(
     policy: &Policy,
 ) -> String {
     let mut parts: Vec<String> = Vec::new();
-    if link.via.is_some() {
+    if let Some(symbols) = &link.glued_symbols {
+        parts.push(format!(
+            "Some phones open the “{symbols}” in front of the name as part of it, so this link leads to {}.",
+            link.host.as_ref().map_or(link.url.as_str(), |h| h.ascii.as_str())
+        ));
+    } else if link.via.is_some() {
         parts.push(format!(
             "This is where the link above really leads: {} is written inside its address.",
             link.url

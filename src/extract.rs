@@ -50,6 +50,10 @@ pub struct Link {
     /// the index of that link in the message's list. Its span and text are
     /// the outer link's (what the person saw); `url` is where it leads.
     pub via: Option<usize>,
+    /// Symbols (emoji) written right in front of the name, which some phones
+    /// open as part of it (`👉twilio.com` → `xn--twilio-…com`): this link is
+    /// that reading of the link named by [`Link::via`].
+    pub glued_symbols: Option<String>,
     /// The scheme was damaged, foreign or missing (`ttps://`, `https//`,
     /// `intent://`, `//host`): what was written before the host. The link is
     /// judged as `https://` (phones open these).
@@ -70,7 +74,7 @@ impl Link {
 /// several forms that matter here (numeric and hex IP hosts,
 /// percent-encoded user names, non-Latin top-level domains, backslashes).
 static SCHEME_URL: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r#"(?i)(?:https?|ftp|wss?):[^\s<>"'`\p{Cc}]+"#).ok());
+    LazyLock::new(|| Regex::new(r#"(?i)(?:https?|ftp|wss?):[^\s<>"'`|\p{Cc}]+"#).ok());
 
 /// `//host` with a damaged, missing or foreign scheme in front: `ttps://`,
 /// `https//`, `https;//`, `//host/path`, `intent://host/#Intent;…`. Phones
@@ -81,10 +85,12 @@ static OTHER_SCHEME: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r#"(?i)([a-z][a-z0-9+\-]{0,24}[:;]?)?//([^\s<>"'`\p{Cc}/\\][^\s<>"'`\p{Cc}]*)"#).ok()
 });
 
-/// Scheme-less names under a non-Latin top-level domain
-/// (`twilio-okta.онлайн`, `пример.рф`), which `linkify` does not find.
-static UNICODE_TLD: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r#"(?:[\p{L}\p{N}][\p{L}\p{N}\p{M}\-]*\.)+[\p{L}\p{M}]*[^\x00-\x7F][\p{L}\p{M}]*(?:[/?#][^\s<>"'`\p{Cc}]*)?"#).ok()
+/// Scheme-less dotted names that `linkify` passes over: under a non-Latin
+/// top-level domain (`twilio-okta.онлайн`, `пример.рф`), or right after a
+/// dot or hyphen (`.twilio-okta.com`, `-twilio-okta.com`), which a reader
+/// and a phone still see as the name. Kept only under a known suffix.
+static DOTTED_NAME: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r#"[\p{L}\p{N}][\p{L}\p{N}\p{M}\p{So}\p{Pi}\p{Pf}\-]*(?:\.[\p{L}\p{N}\p{So}][\p{L}\p{N}\p{M}\p{So}\p{Pi}\p{Pf}\-]*)+(?:[/?#][^\s<>"'`\p{Cc}]*)?"#).ok()
 });
 
 /// Drop trailing punctuation that belongs to the sentence, and closing
@@ -126,8 +132,8 @@ enum Source {
     OtherScheme,
     /// `linkify`: scheme-less links and e-mail addresses.
     Linkify,
-    /// Scheme-less names under a non-Latin top-level domain.
-    UnicodeTld,
+    /// Scheme-less dotted names `linkify` passes over.
+    DottedName,
 }
 
 struct Candidate {
@@ -148,7 +154,7 @@ const MAX_NESTING_DEPTH: usize = 2;
 /// them; the second value says whether more were present.
 ///
 /// Candidates come from four scans (web schemes, damaged schemes, `linkify`,
-/// non-Latin TLDs); where candidates overlap, the most trusted one that
+/// dotted names it passes over); where candidates overlap, the most trusted one that
 /// really is a link wins. Each scan yields disjoint candidates, so any byte
 /// is covered by at most four: linear overall. Every web link is followed by
 /// the links written inside its address (`?url=https://…`, redirectors),
@@ -158,7 +164,10 @@ pub fn find_links(input: &str, norm: &Normalized, max: usize) -> (Vec<Link>, boo
     let mut candidates: Vec<Candidate> = Vec::new();
     if let Some(re) = SCHEME_URL.as_ref() {
         for m in re.find_iter(text) {
-            let trimmed = trim_trailing(m.as_str());
+            // Markdown's `[https://a](https://b)`: two links, not one.
+            let whole = m.as_str();
+            let whole = whole.find("](").map_or(whole, |i| &whole[..i]);
+            let trimmed = trim_trailing(whole);
             if trimmed.len() > "https:".len() {
                 candidates.push(Candidate {
                     span: m.start()..m.start() + trimmed.len(),
@@ -209,15 +218,13 @@ pub fn find_links(input: &str, norm: &Normalized, max: usize) -> (Vec<Link>, boo
             after_slashes: 0,
         });
     }
-    if !text.is_ascii()
-        && let Some(re) = UNICODE_TLD.as_ref()
-    {
+    if let Some(re) = DOTTED_NAME.as_ref() {
         for m in re.find_iter(text) {
             let trimmed = trim_trailing(m.as_str());
             candidates.push(Candidate {
                 span: m.start()..m.start() + trimmed.len(),
                 kind: Kind::Web,
-                source: Source::UnicodeTld,
+                source: Source::DottedName,
                 after_slashes: 0,
             });
         }
@@ -242,6 +249,9 @@ pub fn find_links(input: &str, norm: &Normalized, max: usize) -> (Vec<Link>, boo
         cluster.sort_by_key(|c| (c.source, c.span.start));
         let mut taken: Vec<Range<usize>> = Vec::new();
         let mut built: Vec<Link> = Vec::new();
+        // A link that could not be read (`https://?q=x.com`) gives way to an
+        // overlapping one that has a host: that is what would be opened.
+        let mut unreadable: Vec<Link> = Vec::new();
         for c in cluster {
             if taken
                 .iter()
@@ -250,7 +260,18 @@ pub fn find_links(input: &str, norm: &Normalized, max: usize) -> (Vec<Link>, boo
                 continue;
             }
             if let Some(link) = build_candidate(input, norm, c) {
+                if link.host.is_none() {
+                    unreadable.push(link);
+                    continue;
+                }
                 taken.push(c.span.clone());
+                built.push(link);
+            }
+        }
+        for link in unreadable {
+            let r = link.normalized_span.clone();
+            if !taken.iter().any(|t| t.start < r.end && r.start < t.end) {
+                taken.push(r);
                 built.push(link);
             }
         }
@@ -261,7 +282,8 @@ pub fn find_links(input: &str, norm: &Normalized, max: usize) -> (Vec<Link>, boo
                 break 'clusters;
             }
             let outer = links.len();
-            let inner = nested_links(&link, outer, 1);
+            let mut inner: Vec<Link> = glued_prefix_link(input, &link, outer).into_iter().collect();
+            inner.extend(nested_links(&link, outer, 1));
             links.push(link);
             for n in inner {
                 if links.len() >= max {
@@ -294,18 +316,63 @@ fn build_candidate(input: &str, norm: &Normalized, c: &Candidate) -> Option<Link
         link.repaired_scheme = Some(written.to_owned());
         return Some(link);
     }
-    if let Some(link) = build(input, norm, c.span.clone(), text, c.kind) {
-        let dead = link.host.as_ref().is_none_or(|h| !h.suffix_known);
-        if !(dead && has_symbol_in_host(text)) {
-            return Some(link);
+    if let Some(link) = build_read(input, norm, c.span.clone(), text, c.kind) {
+        return Some(link);
+    }
+    if c.source != Source::DottedName {
+        return None;
+    }
+    // Refanging can glue a word to a name (`x.co.uk[.]é`): try the name
+    // without its last one or two parts (bounded: linear overall).
+    let host_end = text.find(['/', '?', '#']).unwrap_or(text.len());
+    let mut end = host_end;
+    for _ in 0..2 {
+        end = text.get(..end)?.rfind('.')?;
+        let span = c.span.start..c.span.start + end;
+        if let Some(l) = norm
+            .text
+            .get(span.clone())
+            .and_then(|t| build_read(input, norm, span, t, c.kind))
+        {
+            return Some(l);
         }
     }
-    // A symbol glued after a name (`twilio-okta.com👉login`) gives a host no
-    // browser can reach; the name a person reads is the one before it.
+    None
+}
+
+/// [`build`], and for a name with a symbol in it the reading a person and a
+/// browser share: the whole name when it is a real one, else the name
+/// before the symbol (`twilio-okta.com👉login` opens nothing as written).
+fn build_read(
+    input: &str,
+    norm: &Normalized,
+    span: Range<usize>,
+    text: &str,
+    kind: Kind,
+) -> Option<Link> {
+    if !has_symbol_in_host(text) {
+        return build(input, norm, span, text, kind);
+    }
+    let whole = build(input, norm, span.clone(), text, kind);
+    if whole
+        .as_ref()
+        .is_some_and(|l| l.host.as_ref().is_some_and(|h| h.suffix_known))
+    {
+        return whole;
+    }
     let cut = symbol_cut(text)?;
-    let span = c.span.start..c.span.start + cut;
-    let shorter = norm.text.get(span.clone())?;
-    build(input, norm, span, shorter, c.kind)
+    let short_span = span.start..span.start + cut;
+    let shorter = norm.text.get(short_span.clone())?;
+    match build(input, norm, short_span, shorter, kind) {
+        Some(l)
+            if l.host
+                .as_ref()
+                .is_some_and(|h| h.suffix_known && h.registrable.is_some()) =>
+        {
+            Some(l)
+        }
+        _ => whole,
+    }
 }
 
 /// The host part of a candidate holds a symbol (emoji, ™).
@@ -326,6 +393,54 @@ fn symbol_cut(candidate: &str) -> Option<usize> {
         .find(|(_, c)| !c.is_ascii() && crate::text::is_symbol_char(*c))
         .map(|(i, _)| rest_at + i)
         .filter(|i| *i > rest_at)
+}
+
+/// Emoji or symbols right in front of a scheme-less name (`🟠twilio.com`):
+/// Android's link finder takes them into the name, and IDNA keeps them, so
+/// the phone opens another, registrable site (`xn--twilio-…com`). That
+/// reading is judged too, as a link inside this one ([`Link::via`]).
+fn glued_prefix_link(input: &str, link: &Link, index: usize) -> Option<Link> {
+    if link.kind != Kind::Web || link.url.contains("//") {
+        return None;
+    }
+    let before = input.get(..link.span.start)?;
+    let mut start = link.span.start;
+    let mut symbols = String::new();
+    for c in before.chars().rev() {
+        if crate::text::is_other_symbol(c) && !c.is_ascii() {
+            start -= c.len_utf8();
+            symbols.insert(0, c);
+        } else if matches!(c, '\u{FE0F}' | '\u{FE0E}' | '\u{200D}') {
+            start -= c.len_utf8();
+        } else {
+            break;
+        }
+        if symbols.chars().count() > 8 {
+            return None;
+        }
+    }
+    if symbols.is_empty() {
+        return None;
+    }
+    let url = format!("{symbols}{}", link.url);
+    let parsed = url::Url::parse(&format!("http://{url}")).ok()?;
+    let facts = HostFacts::from_url_host(&parsed.host()?);
+    if !facts.suffix_known
+        || facts.registrable.is_none()
+        || link.host.as_ref().is_some_and(|h| h.ascii == facts.ascii)
+    {
+        return None;
+    }
+    let mut alt = link.clone();
+    alt.span = start..link.span.end;
+    alt.text = input.get(alt.span.clone())?.to_owned();
+    alt.written_host = written_host(&url).to_owned();
+    alt.host = Some(facts);
+    alt.parsed = Some(parsed);
+    alt.url = url;
+    alt.via = Some(index);
+    alt.glued_symbols = Some(symbols);
+    Some(alt)
 }
 
 /// The links written inside a web link's address: query and fragment
@@ -362,8 +477,18 @@ fn nested_links(outer: &Link, index: usize, depth: usize) -> Vec<Link> {
         }
     };
     if let Some(q) = u.query() {
-        for (_, v) in url::form_urlencoded::parse(q.as_bytes()) {
-            consider(&v, &mut urls);
+        for (k, v) in url::form_urlencoded::parse(q.as_bytes()) {
+            // `href.li/?https://…`: the whole query is the address.
+            let value = if v.is_empty() { k.clone() } else { v.clone() };
+            let before = urls.len();
+            consider(&value.replace('\\', "/"), &mut urls);
+            // A bare name in a redirect parameter (`?next=evil.example`).
+            if urls.len() == before
+                && REDIRECT_PARAMS.contains(&k.to_ascii_lowercase().as_str())
+                && bare_domain(&value)
+            {
+                urls.push(format!("https://{value}"));
+            }
         }
     }
     if let Some(f) = u.fragment() {
@@ -373,6 +498,20 @@ fn nested_links(outer: &Link, index: usize, depth: usize) -> Vec<Link> {
             }
         } else {
             consider(f, &mut urls);
+        }
+    }
+    // Google AMP: `google.com/amp/s/evil.example/…` (s: https).
+    if let Some(h) = u.host_str()
+        && (h.starts_with("google.") || h.contains(".google.") || h.ends_with(".ampproject.org"))
+    {
+        let p = u.path();
+        if let Some(rest) = p
+            .strip_prefix("/amp/s/")
+            .or_else(|| p.strip_prefix("/c/s/"))
+        {
+            urls.push(format!("https://{rest}"));
+        } else if let Some(rest) = p.strip_prefix("/amp/").or_else(|| p.strip_prefix("/c/")) {
+            urls.push(format!("http://{rest}"));
         }
     }
     let path = percent_decode_lossy(u.path());
@@ -409,6 +548,7 @@ fn nested_links(outer: &Link, index: usize, depth: usize) -> Vec<Link> {
         link.url = inner;
         link.parse_error = None;
         link.via = Some(index);
+        link.glued_symbols = None;
         link.repaired_scheme = None;
         let deeper = if depth < MAX_NESTING_DEPTH {
             nested_links(&link, index, depth + 1)
@@ -419,6 +559,43 @@ fn nested_links(outer: &Link, index: usize, depth: usize) -> Vec<Link> {
         out.extend(deeper);
     }
     out
+}
+
+/// Query parameters that redirectors and sign-in pages use for the next
+/// address; a bare name there (`?next=evil.example`) is a destination.
+const REDIRECT_PARAMS: &[&str] = &[
+    "url",
+    "u",
+    "q",
+    "next",
+    "redirect",
+    "redirect_uri",
+    "redirect_url",
+    "redirecturl",
+    "return",
+    "returnto",
+    "return_to",
+    "returnurl",
+    "target",
+    "dest",
+    "destination",
+    "goto",
+    "continue",
+    "to",
+    "link",
+    "out",
+    "r",
+];
+
+/// `value` is a bare host name under a known suffix, maybe with a path.
+fn bare_domain(value: &str) -> bool {
+    let host = value.split(['/', '?', '#']).next().unwrap_or("");
+    !host.is_empty()
+        && host.contains('.')
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+        && psl::domain(host.to_ascii_lowercase().as_bytes()).is_some_and(|d| d.suffix().is_known())
 }
 
 /// Percent-decode, keeping invalid UTF-8 as replacement characters.
@@ -514,6 +691,7 @@ fn build(
         hidden,
         parse_error: None,
         via: None,
+        glued_symbols: None,
         repaired_scheme: None,
     };
     match kind {
@@ -553,7 +731,10 @@ fn build(
                         }
                         return None;
                     }
-                    let facts = u.host().map(|h| HostFacts::from_url_host(&h));
+                    let facts = u
+                        .host()
+                        .map(|h| HostFacts::from_url_host(&h))
+                        .filter(|f| !f.ascii.is_empty());
                     if let Some(f) = &facts {
                         // Without a scheme, only names under a real public
                         // suffix are links ("node.js" is not).
@@ -638,7 +819,7 @@ mod tests {
 
     #[test]
     fn patterns_compile() {
-        assert!(SCHEME_URL.is_some() && OTHER_SCHEME.is_some() && UNICODE_TLD.is_some());
+        assert!(SCHEME_URL.is_some() && OTHER_SCHEME.is_some() && DOTTED_NAME.is_some());
     }
 
     #[test]

@@ -67,7 +67,7 @@ static PATTERN: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?i)",
         // 1: scheme: hxxp, hXXps, h**p, h__p with : or [:] or (:)
-        r"(h(?:xx|\*\*|__|tt)p(s?)\s?(?:(?:[\[\(\{]\s?)+:(?:\s?[\]\)\}])+|:)\s?(?:(?:[\[\(\{]\s?)+/(?:\s?[\]\)\}])+|/){2})",
+        r"(h(?:xx|\*\*|__|tt)p(s?)\s?(?:(?:[\[\(\{]\s?)+:(?:\s?[\]\)\}])+|:)\s?(?:(?:[\[\(\{]\s?)+/(?:\s?[\]\)\}])+|/){1,2})",
         // 3: bracketed dot or the word dot in brackets
         r"|(\s?(?:[\[\(\{]\s?)+(?:[.\x{3002}\x{FF0E}\x{FF61}]|dot)(?:\s?[\]\)\}])+\s?)",
         // 4: bracketed at
@@ -102,15 +102,65 @@ const MAX_PASSES: usize = 4;
 /// linear in `input.len()`), composing the offset maps; never fails. Text
 /// with nothing to undo is returned unchanged with no edits.
 pub fn normalize(input: &str) -> Normalized {
-    let mut n = single_pass(input);
-    for _ in 1..MAX_PASSES {
+    let mut n = href_pass(input);
+    for _ in 0..MAX_PASSES {
         let next = single_pass(&n.text);
         if next.edits.is_empty() {
             break;
         }
-        n = compose(n, next);
+        n = if n.edits.is_empty() {
+            next
+        } else {
+            compose(n, next)
+        };
     }
     n
+}
+
+/// Quoted `href` values in HTML (`href="https://twilio.com⏎.evil.ws/"`).
+static HREF: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r#"(?i)href\s*=\s*(?:"([^"]*)"|'([^']*)')"#).ok());
+
+/// Browsers remove tabs and line breaks inside an address (WHATWG URL
+/// parsing) — in an HTML `href` that is what is opened, so they are removed
+/// here too (as [`EditKind::LineBreak`]). In plain text a phone ends the
+/// link at them instead, and so does Second Look. Linear.
+fn href_pass(input: &str) -> Normalized {
+    let unchanged = || Normalized {
+        text: input.to_owned(),
+        edits: Vec::new(),
+    };
+    let Some(re) = HREF.as_ref() else {
+        return unchanged();
+    };
+    if !input.contains(['\t', '\n', '\r']) || !input.to_ascii_lowercase().contains("href") {
+        return unchanged();
+    }
+    let mut text = String::with_capacity(input.len());
+    let mut edits = Vec::new();
+    let mut copied_to = 0;
+    for c in re.captures_iter(input) {
+        let Some(v) = c.get(1).or_else(|| c.get(2)) else {
+            continue;
+        };
+        for (i, ch) in v.as_str().char_indices() {
+            if matches!(ch, '\t' | '\n' | '\r') {
+                let at = v.start() + i;
+                text.push_str(input.get(copied_to..at).unwrap_or(""));
+                edits.push(Edit {
+                    normalized: text.len()..text.len(),
+                    original: at..at + 1,
+                    kind: EditKind::LineBreak,
+                });
+                copied_to = at + 1;
+            }
+        }
+    }
+    if edits.is_empty() {
+        return unchanged();
+    }
+    text.push_str(input.get(copied_to..).unwrap_or(""));
+    Normalized { text, edits }
 }
 
 /// `first` maps text1 → text0, `second` maps text2 → text1: return the
@@ -284,11 +334,23 @@ fn single_pass(input: &str) -> Normalized {
     Normalized { text, edits }
 }
 
-static SYMBOL: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"^\p{So}$").ok());
+static SYMBOL: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"^[\p{So}\p{Pi}\p{Pf}]$").ok());
 
-/// The character is a symbol (emoji, ™, Ⓜ), not a quotation mark or bracket.
+/// The character is a symbol (emoji, ™, Ⓜ) or a quotation mark, not an
+/// ellipsis or a bracket (which IDNA never keeps inside a name).
 fn is_symbol(s: &str) -> bool {
     SYMBOL.as_ref().is_some_and(|re| re.is_match(s))
+}
+
+static OTHER_SYMBOL: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"^\p{So}$").ok());
+
+/// The character is an emoji or other symbol (`\p{So}`), not punctuation.
+pub(crate) fn is_other_symbol(c: char) -> bool {
+    let mut buf = [0u8; 4];
+    OTHER_SYMBOL
+        .as_ref()
+        .is_some_and(|re| re.is_match(c.encode_utf8(&mut buf)))
 }
 
 /// [`is_symbol`] for one character.
@@ -299,20 +361,82 @@ pub(crate) fn is_symbol_char(c: char) -> bool {
 
 /// A symbol at `start..end` of `text` is glued inside a name: a letter,
 /// digit, `-` or `.` right before it, and a letter, digit or `-` (or a `.`
-/// and then one of those) right after. A browser maps such a symbol into
-/// the name (`™` → `tm`) or keeps it in it (emoji), so it must not split
-/// the name into a part that looks safe.
+/// and then one of those) right after, looking past invisible characters
+/// and further symbols (`™️` is `™` + U+FE0F; a flag is two symbols). A
+/// browser maps such a symbol into the name (`™` → `tm`) or keeps it in it
+/// (emoji), so it must not split the name into a part that looks safe. A
+/// symbol IDNA maps to letters (`Ⓣ` → `t`, `℡` → `tel`) is a letter in
+/// disguise: it is part of the name with a name character on either side.
 fn glued(text: &str, start: usize, end: usize) -> bool {
-    let name_char = |c: char| c.is_alphanumeric() || c == '-';
-    let before = text.get(..start).and_then(|s| s.chars().next_back());
-    let mut after = text.get(end..).unwrap_or("").chars();
-    let before_ok = before.is_some_and(|c| name_char(c) || c == '.');
-    let after_ok = match after.next() {
-        Some('.') => after.next().is_some_and(name_char),
-        Some(c) => name_char(c),
-        None => false,
+    let name_char = |c: char| {
+        c.is_alphanumeric() || c == '-' || unicode_normalization::char::is_combining_mark(c)
     };
-    before_ok && after_ok
+    let dot = |c: char| matches!(c, '.' | '\u{3002}' | '\u{FF0E}' | '\u{FF61}');
+    let skip = |c: char| is_invisible(c) || is_symbol_char(c);
+    let mut back = text
+        .get(..start)
+        .unwrap_or("")
+        .chars()
+        .rev()
+        .skip_while(|c| skip(*c));
+    let mut after = text
+        .get(end..)
+        .unwrap_or("")
+        .chars()
+        .skip_while(|c| skip(*c));
+    // Right after `//` or `@` the name has begun (`https://👉twilio.com`).
+    let before_ok = back
+        .next()
+        .is_some_and(|c| name_char(c) || dot(c) || c == '/' || c == '@');
+    let (after_ok, label_ends) = match after.next() {
+        Some(c) if dot(c) => {
+            let more = after.next().is_some_and(name_char);
+            (more, more)
+        }
+        Some(c) => (name_char(c), false),
+        None => (false, false),
+    };
+    let this = text.get(start..end).and_then(|s| s.chars().next());
+    if this.is_some_and(maps_to_letters) {
+        return before_ok || after_ok;
+    }
+    // Symbols that make up a whole part of a name before a dot (`❤.ws`,
+    // emoji domains) are that part.
+    (before_ok && after_ok) || label_ends
+}
+
+/// Characters the normalising pass removes as invisible.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'
+            | '\u{200C}'
+            | '\u{200D}'
+            | '\u{2060}'
+            | '\u{FEFF}'
+            | '\u{00AD}'
+            | '\u{180E}'
+            | '\u{FE0E}'
+            | '\u{FE0F}'
+    )
+}
+
+/// A symbol that UTS #46 (IDNA) maps to ASCII letters or digits: circled,
+/// parenthesised and squared letters, `™`, `℠`, `℡`, `㎏`. Only the blocks
+/// that hold such symbols are asked, so emoji cost nothing.
+fn maps_to_letters(c: char) -> bool {
+    let u = c as u32;
+    let candidate = (0x2100..=0x214F).contains(&u)
+        || (0x2460..=0x24FF).contains(&u)
+        || (0x3200..=0x33FF).contains(&u)
+        || (0x1F100..=0x1F1FF).contains(&u);
+    if !candidate {
+        return false;
+    }
+    let mut buf = [0u8; 4];
+    idna::domain_to_ascii(c.encode_utf8(&mut buf)).is_ok_and(|a| {
+        !a.is_empty() && !a.starts_with("xn--") && a.bytes().all(|b| b.is_ascii_alphanumeric())
+    })
 }
 
 impl Normalized {
@@ -404,7 +528,7 @@ mod tests {
 
     #[test]
     fn symbols_separate_words() {
-        let input = "\u{1F449}twilio-okta.com\u{1F448} ok\u{2122}";
+        let input = "\u{1F449}twilio-okta.com\u{1F448} ok\u{1F600}";
         let n = normalize(input);
         assert_eq!(n.text, " twilio-okta.com  ok ");
         assert_eq!(&input[n.original_span(1..16)], "twilio-okta.com");
@@ -418,6 +542,56 @@ mod tests {
         let start = n.text.find("https").unwrap();
         let span = n.original_span(start..n.text.len());
         assert_eq!(&input[span], "https://twilio-okta.=\nnet/reset");
+    }
+
+    #[test]
+    fn tabs_and_line_breaks_inside_an_href_are_removed() {
+        let input = "<a href=\"https://twilio.com\n.evil.ws/\">x</a> and\tnot here";
+        let n = normalize(input);
+        assert_eq!(
+            n.text,
+            "<a href=\"https://twilio.com.evil.ws/\">x</a> and\tnot here"
+        );
+        let start = n.text.find("https").unwrap();
+        let end = n.text.find("/\"").unwrap() + 1;
+        assert_eq!(
+            &input[n.original_span(start..end)],
+            "https://twilio.com\n.evil.ws/"
+        );
+    }
+
+    #[test]
+    fn symbols_glued_inside_names_are_kept() {
+        assert_eq!(norm("twilio.com\u{2122}.ws"), "twilio.com\u{2122}.ws");
+        assert_eq!(
+            norm("twilio.com\u{2122}\u{FE0F}.ws"),
+            "twilio.com\u{2122}.ws"
+        );
+        assert_eq!(
+            norm("twilio.com\u{1F1FA}\u{1F1F8}.ws"),
+            "twilio.com\u{1F1FA}\u{1F1F8}.ws"
+        );
+        assert_eq!(
+            norm("go \u{24C9}wilio-okta.com"),
+            "go \u{24C9}wilio-okta.com"
+        );
+        // A letter in disguise stays with the name it touches (a browser
+        // maps `™` to `tm`); other symbols separate at the edges.
+        assert_eq!(norm("twilio.com\u{2122} today"), "twilio.com\u{2122} today");
+        assert_eq!(norm("twilio.com\u{1F448} today"), "twilio.com  today");
+    }
+
+    #[test]
+    fn html_character_references_and_hyphen_line_breaks() {
+        assert_eq!(
+            norm("twilio&#46;com and twilio&period;com &#x3a;"),
+            "twilio.com and twilio.com :"
+        );
+        assert_eq!(
+            norm("log in at twilio-\nokta.com"),
+            "log in at twilio-okta.com"
+        );
+        assert_eq!(norm("hxxps:/twilio-okta.com"), "https://twilio-okta.com");
     }
 
     #[test]

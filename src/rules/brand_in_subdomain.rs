@@ -79,12 +79,18 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
     }
     // 2. A brand keyword as a sub-name or a hyphen-separated part of one.
     let sub_folded = comparison_form(&host.subdomain);
+    let on_platform = identity_platform(registrable).is_some();
     for (bi, brand) in policy.brands.iter().enumerate() {
-        let Some(kw) = brand
-            .keywords
-            .iter()
-            .find(|kw| sub_folded.split(['.', '-']).any(|part| part == kw.folded))
-        else {
+        // On a shared platform a tenant glued to a word (`twiliookta`) is
+        // as much the brand's name as `twilio-okta` (names of 4+ letters).
+        let Some(kw) = brand.keywords.iter().find(|kw| {
+            sub_folded.split(['.', '-']).any(|part| {
+                part == kw.folded
+                    || (on_platform
+                        && kw.folded.chars().count() >= 4
+                        && part.contains(kw.folded.as_str()))
+            })
+        }) else {
             continue;
         };
         if let Some(platform) = identity_platform(registrable) {

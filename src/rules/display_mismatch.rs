@@ -36,14 +36,16 @@ pub const RULE: RelationRule = RelationRule {
 
 /// Markdown links: `[shown](target)`.
 static MARKDOWN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"\[([^\[\]\n]+)\]\(\s*([^()\s]+)\s*\)").ok());
+    LazyLock::new(|| Regex::new(r#"\[([^\[\]\n]+)\]\(\s*([^()\s]+)(?:\s+"[^"]*")?\s*\)"#).ok());
+
+/// Slack and Teams mrkdwn: `<https://target|shown>`.
+static SLACK: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"<([a-zA-Z][a-zA-Z0-9+.\-]*:[^|<>\s]+)\|([^<>\n]+)>").ok());
 
 /// HTML anchors: `<a … href="target" …>shown</a>`.
 static ANCHOR: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(
-        r#"(?i)<a\s[^>]*?href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>'"]+))[^>]*>([^<]+)</a\s*>"#,
-    )
-    .ok()
+    Regex::new(r#"(?is)<a\s[^>]*?href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>'"]+))[^>]*>(.+?)</a\s*>"#)
+        .ok()
 });
 
 fn check(text: &str, links: &[RelationLink<'_>], policy: &Policy) -> RelationFindings {
@@ -65,6 +67,15 @@ fn check(text: &str, links: &[RelationLink<'_>], policy: &Policy) -> RelationFin
             }
         }
     }
+    if let Some(re) = SLACK.as_ref()
+        && text.contains('|')
+    {
+        for c in re.captures_iter(text) {
+            if let (Some(target), Some(shown)) = (c.get(1), c.get(2)) {
+                pairs.push((shown.range(), target.range()));
+            }
+        }
+    }
     let within = |l: &RelationLink<'_>, r: &std::ops::Range<usize>| {
         l.link.via.is_none()
             && l.link.normalized_span.start >= r.start
@@ -78,6 +89,31 @@ fn check(text: &str, links: &[RelationLink<'_>], policy: &Policy) -> RelationFin
     };
     let mut out = Vec::new();
     for (shown_range, target_range) in pairs {
+        // A script or data address behind a shown link runs code instead.
+        let target_text = text.get(target_range.clone()).unwrap_or("").trim_start();
+        let scheme = target_text
+            .split_once(':')
+            .map(|(s, _)| s.to_ascii_lowercase())
+            .unwrap_or_default();
+        if matches!(scheme.as_str(), "javascript" | "data" | "vbscript" | "file") {
+            for (si, shown) in links.iter().enumerate() {
+                if let (true, Some(sh)) = (within(shown, &shown_range), &shown.link.host) {
+                    out.push((
+                        si,
+                        Finding {
+                            rule: RULE.id,
+                            severity: Severity::Dangerous,
+                            brand: shown.brand,
+                            explanation: format!(
+                                "The link shows {} but runs a “{scheme}:” address instead of opening a site.",
+                                sh.display()
+                            ),
+                        },
+                    ));
+                }
+            }
+            continue;
+        }
         let Some((ti, target)) = links
             .iter()
             .enumerate()
@@ -184,6 +220,27 @@ mod tests {
     }
 
     #[test]
+    fn other_forms() {
+        for text in [
+            "<https://twilio-okta.net/login|twilio.com>",
+            "[twilio.com](https://evil.example/login \"Twilio\")",
+            "<a href=\"https://evil.example/\"><b>twilio.com</b></a>",
+            "[https://twilio.okta.com](https://twilio-okta.net/login)",
+        ] {
+            let r = render(text);
+            assert!(
+                r.starts_with("dangerous\n") && r.contains("but goes to"),
+                "{text}: {r}"
+            );
+        }
+        expect![[r#"
+            dangerous
+            twilio.com dangerous: The link shows twilio.com but runs a “javascript:” address instead of opening a site. Twilio signs in only at https://twilio.okta.com.
+        "#]]
+        .assert_eq(&render("<a href=\"javascript:steal()\">twilio.com</a>"));
+    }
+
+    #[test]
     fn a_foreign_shown_address_is_suspicious() {
         let r = render("[example.org](https://example.net/)");
         assert!(r.starts_with("suspicious\n"), "{r}");
@@ -191,7 +248,7 @@ mod tests {
 
     #[test]
     fn patterns_compile() {
-        assert!(super::MARKDOWN.is_some() && super::ANCHOR.is_some());
+        assert!(super::MARKDOWN.is_some() && super::ANCHOR.is_some() && super::SLACK.is_some());
     }
 
     #[test]

@@ -59,15 +59,23 @@ fn check(_text: &str, links: &[RelationLink<'_>], policy: &Policy) -> RelationFi
             }
             _ => ", which Second Look cannot vouch for".to_owned(),
         };
+        let explanation = match &inner.link.glued_symbols {
+            Some(symbols) => format!(
+                "Some phones open the “{symbols}” in front of it as part of the name: {} ({}), a different site{tail}.",
+                ih.display(),
+                ih.ascii
+            ),
+            None => format!(
+                "This link goes through {through} but ends at {ends}{tail} (see the link inside it)."
+            ),
+        };
         out.push((
             o,
             Finding {
                 rule: RULE.id,
                 severity: inner.severity.max(Severity::Info),
                 brand: inner.brand,
-                explanation: format!(
-                    "This link goes through {through} but ends at {ends}{tail} (see the link inside it)."
-                ),
+                explanation,
             },
         ));
     }

@@ -31,7 +31,8 @@ pub const RULE: LinkRule = LinkRule {
 fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
     let link = subject.link;
     let Some(host) = &link.host else { return };
-    if subject.blocked.is_some() {
+    // A name longer than DNS allows opens nothing, whatever it ends in.
+    if subject.blocked.is_some() || host.ascii.len() > crate::host::MAX_HOST_LEN {
         return;
     }
     let what = match link.kind {

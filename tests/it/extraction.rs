@@ -7,8 +7,10 @@ use crate::twilio;
 /// (message, expected link texts as written, expected hosts as ASCII)
 fn found(text: &str) -> Vec<(String, String)> {
     let a = analyze(text, &twilio());
+    // Links as read (not the readings found inside them: tested apart).
     a.links
         .iter()
+        .filter(|l| l.link.via.is_none())
         .map(|l| {
             assert_eq!(&text[l.link.span.clone()], l.link.text, "span matches text");
             (

@@ -143,9 +143,108 @@ proptest! {
         let p = twilio();
         let plain = analyze(host, &p);
         let wrapped = analyze(&format!("{before}{host}{after}"), &p);
-        prop_assert_eq!(wrapped.links.len(), 1);
-        prop_assert_eq!(wrapped.links[0].verdict, plain.links[0].verdict);
-        prop_assert_eq!(wrapped.links[0].link.text.as_str(), host);
+        let read: Vec<_> = wrapped.links.iter().filter(|l| l.link.via.is_none()).collect();
+        prop_assert_eq!(read.len(), 1);
+        prop_assert_eq!(read[0].link.text.as_str(), host);
+        if before == "👉" {
+            // Some phones open an emoji in front of a name as part of it
+            // (another site): that reading is judged too and can only add.
+            prop_assert!(read[0].verdict >= plain.links[0].verdict);
+            prop_assert!(read[0].verdict != Verdict::Safe);
+        } else {
+            prop_assert_eq!(wrapped.links.len(), 1);
+            prop_assert_eq!(read[0].verdict, plain.links[0].verdict);
+        }
+    }
+}
+
+/// Links as attackers write them to make the judged host differ from the
+/// opened one: damaged schemes, symbols IDNA maps into letters, redirects,
+/// markup, entities, line breaks, tenants.
+fn hostile_link() -> impl Strategy<Value = String> {
+    let scheme = prop::sample::select(vec![
+        "https://",
+        "http://",
+        "ttps://",
+        "https//",
+        "https;//",
+        "http:/",
+        "https:",
+        "//",
+        "intent://",
+        "hxxps[:]//",
+        "HTTPS://",
+        "",
+    ]);
+    let name = prop::sample::select(vec![
+        "twilio",
+        "twilio-okta",
+        "twilio-sso",
+        "sendgrid",
+        "evil",
+        "tw1lio",
+        "okta-twilio",
+        "www.twilio",
+        "login.twilio",
+        "twilio-sso.okta",
+        "twilio.onelogin",
+        "example",
+    ]);
+    let glue = prop::sample::select(vec![
+        "", "™", "℠", "Ⓜ", "©", "😀", "\u{200B}", "&#46;", "-\n", "\u{00AD}", "ß", "\u{0307}",
+    ]);
+    let tld = prop::sample::select(vec![
+        ".com",
+        ".net",
+        ".org",
+        ".ws",
+        ".co.uk",
+        ".онлайн",
+        ".com.evil.example",
+        "&#46;com",
+    ]);
+    let tail = prop::sample::select(vec![
+        "",
+        "/login",
+        "/?next=https://twilio-okta.com/",
+        "?url=https%3A%2F%2Ftwilio-sso.com%2F",
+        "/v3/__https://twilio-okta.net/__;!!x",
+        "#next=//evil.example/",
+        "@evil.example/",
+        ".",
+    ]);
+    let wrap = prop::sample::select(vec!["plain", "markdown", "html", "quote"]);
+    (scheme, name, glue, tld, tail, wrap).prop_map(|(s, n, g, t, tail, w)| {
+        let link = format!("{s}{n}{g}{t}{tail}");
+        match w {
+            "markdown" => format!("[twilio.com]({link})"),
+            "html" => format!("<a href=\"{link}\">www.twilio.com</a>"),
+            "quote" => format!("Log in at «{link}» now"),
+            _ => format!("Your password expired, log in at {link}"),
+        }
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(600))]
+
+    /// The host judged is the host the WHATWG parser opens, and every link
+    /// a phone would open is judged (secondlook::invariants::destinations);
+    /// nothing unowned is safe.
+    #[test]
+    fn what_is_judged_is_what_would_be_opened(text in hostile_link()) {
+        let p = twilio();
+        let r = secondlook::invariants::all(&text, &p);
+        prop_assert!(r.is_ok(), "{:?}: {:?}", text, r.err());
+    }
+
+    /// On fully random text only the first half holds (see docs/security.md,
+    /// "known gaps": decorations glued in front of a name, a dead host with a
+    /// name inside its query).
+    #[test]
+    fn messy_text_is_judged_as_it_would_be_opened(text in messy_text()) {
+        let a = analyze(&text, &twilio());
+        prop_assert_eq!(secondlook::invariants::judged_is_opened(&a), Ok(()));
     }
 }
 
