@@ -319,14 +319,15 @@ impl Model {
 /// runs; `done` is called after the first attempt (to refresh the window).
 pub fn deliver_in_background(
     outbox: Outbox,
-    mut entry: Entry,
+    entry: Entry,
     done: impl Fn() + Send + 'static,
 ) -> std::io::Result<()> {
     std::thread::Builder::new()
         .name("report-delivery".into())
         .spawn(move || {
-            // Errors are kept in the entry (last_error) and shown in the window.
-            let _ = deliver::send_entry(&outbox, &mut entry, true);
+            // Errors are kept in the entry (last_error) and shown in the window;
+            // sent under the outbox's send lock, from the state on disk.
+            let _ = deliver::send_now(&outbox, &entry.report.id);
             done();
             deliver::send_until_delivered(&outbox, std::time::Duration::from_secs(24 * 3600));
             done();
