@@ -118,8 +118,13 @@ pub fn send_due(outbox: &Outbox, force: bool) -> Pass {
     let pass = locked(outbox, force, |pass| {
         let (entries, errors) = outbox.list();
         pass.errors.extend(errors);
+        // A channel that failed once in this pass is not tried again for
+        // the other reports: one attempt per down server per pass.
+        let mut down = Vec::new();
         for mut entry in entries {
-            if let Err(e) = send_entry_locked(outbox, &mut entry, force, &mut pass.attempts) {
+            if let Err(e) =
+                send_entry_locked(outbox, &mut entry, force, &mut pass.attempts, &mut down)
+            {
                 pass.errors.push(e);
                 pass.stopped = true;
                 break;
@@ -140,7 +145,9 @@ pub fn send_due(outbox: &Outbox, force: bool) -> Pass {
 pub fn send_now(outbox: &Outbox, id: &str) -> Pass {
     locked(outbox, true, |pass| match outbox.load(id) {
         Ok(mut entry) => {
-            if let Err(e) = send_entry_locked(outbox, &mut entry, true, &mut pass.attempts) {
+            if let Err(e) =
+                send_entry_locked(outbox, &mut entry, true, &mut pass.attempts, &mut Vec::new())
+            {
                 pass.errors.push(e);
                 pass.stopped = true;
             }
@@ -199,12 +206,16 @@ fn send_entry_locked(
     entry: &mut Entry,
     force: bool,
     attempts: &mut Vec<Attempt>,
+    down: &mut Vec<Target>,
 ) -> Result<(), OutboxError> {
     for i in 0..entry.channels.len() {
         let Some(ch) = entry.channels.get(i) else {
             continue;
         };
-        if ch.state == State::Delivered || (!force && ch.next_attempt > now()) {
+        if ch.state == State::Delivered
+            || (!force && ch.next_attempt > now())
+            || down.contains(&ch.target)
+        {
             continue;
         }
         let target = ch.target.clone();
@@ -232,6 +243,7 @@ fn send_entry_locked(
             result: result.clone(),
         });
         if result.is_err() {
+            down.push(target);
             outbox.save(entry)?;
         }
     }
