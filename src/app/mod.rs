@@ -496,6 +496,25 @@ pub fn open_external(url: &str) -> Result<(), String> {
         .map_err(|e| format!("could not open {url}: {e}"))
 }
 
+/// Open a folder of Second Look's own (the outbox) in the file manager.
+pub fn open_folder(dir: &std::path::Path) -> Result<(), String> {
+    let program = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    std::process::Command::new(program)
+        .arg(dir)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map(|_| ())
+        .map_err(|e| format!("could not open {}: {e}", dir.display()))
+}
+
 struct EframeApp(App);
 
 impl eframe::App for EframeApp {

@@ -810,6 +810,23 @@ url = "http://hooks.acme.com/x"
     }
 
     #[test]
+    fn reporter_identity_keys_are_checked() {
+        expect![[r#"
+            p.toml:2:8: from "security team" is not an e-mail address like "secondlook@example.com" (the address your mail relay may send as)
+            p.toml:3:18: reporter_email "ada@example.com" must be an address pattern with {user}, like "{user}@example.com"
+            p.toml:4:20: `include_identity` must be true or false"#]]
+        .assert_eq(&run(
+            "[report]\nfrom = \"security team\"\nreporter_email = \"ada@example.com\"\ninclude_identity = \"no\"\n",
+        ));
+        assert_eq!(
+            run(
+                "[report]\nfrom = \"secondlook@example.com\"\nreporter_email = \"{user}@example.com\"\ninclude_identity = false\n"
+            ),
+            ""
+        );
+    }
+
+    #[test]
     fn syntax_errors_are_reported_and_the_rest_still_checked() {
         let text = "[organization]\nname = \"Acme\nnever_ask = [\"x\"]\n\n[[brand]]\nname = \"Acme\"\ndomain = [\"acme.com\"]\n";
         let out = run(text);

@@ -145,9 +145,13 @@ pub fn send_due(outbox: &Outbox, force: bool) -> Pass {
 pub fn send_now(outbox: &Outbox, id: &str) -> Pass {
     locked(outbox, true, |pass| match outbox.load(id) {
         Ok(mut entry) => {
-            if let Err(e) =
-                send_entry_locked(outbox, &mut entry, true, &mut pass.attempts, &mut Vec::new())
-            {
+            if let Err(e) = send_entry_locked(
+                outbox,
+                &mut entry,
+                true,
+                &mut pass.attempts,
+                &mut Vec::new(),
+            ) {
                 pass.errors.push(e);
                 pass.stopped = true;
             }
@@ -590,4 +594,111 @@ pub fn mailto(report: &Report, to: &str) -> String {
         enc(&report.subject()),
         enc(&report.readable())
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{Entered, Kind};
+
+    fn urgent() -> Report {
+        let p = crate::rules::testing::twilio();
+        let text = "Twilio IT: log in at twilio-okta.net";
+        let a = crate::analyze(text, &p);
+        Report::new(text, None, Kind::Phishing, &a, &p).mark_urgent(vec![Entered::Password])
+    }
+
+    #[test]
+    fn every_webhook_format_marks_urgent_and_carries_the_indicators() {
+        let r = urgent();
+        let json = webhook_body(&r, None);
+        assert_eq!(json["urgent"], true);
+        assert_eq!(
+            json["indicators"][0]["registrable_domain"],
+            "twilio-okta.net"
+        );
+        let slack = webhook_body(&r, Some("slack"));
+        assert!(slack["text"].as_str().unwrap().starts_with("URGENT Phishing: Second Look report – twilio-okta.net reported by an employee: DANGEROUS"));
+        assert_eq!(slack["urgent"], true);
+        assert_eq!(slack["report_id"], r.id.as_str());
+        assert_eq!(
+            slack["attachments"][0]["fields"][0]["title"],
+            "http://twilio-okta.net/"
+        );
+        assert_eq!(
+            slack["attachments"][0]["fields"][0]["value"],
+            "dangerous | domain twilio-okta.net | brand Twilio"
+        );
+        let teams = webhook_body(&r, Some("teams"));
+        assert_eq!(teams["urgent"], true);
+        let body = &teams["attachments"][0]["content"]["body"];
+        assert_eq!(body[0]["color"], "Attention");
+        assert_eq!(body[1]["type"], "FactSet");
+        assert_eq!(
+            body[1]["facts"][0]["value"],
+            "dangerous | domain twilio-okta.net | brand Twilio"
+        );
+        let splunk = webhook_body(&r, Some("splunk"));
+        assert_eq!(splunk["fields"]["urgent"], true);
+        assert_eq!(splunk["fields"]["registrable_domain"][0], "twilio-okta.net");
+        assert_eq!(splunk["event"]["urgent"], true);
+        assert_eq!(splunk["event"]["entered"][0], "password");
+    }
+
+    #[test]
+    fn the_mail_is_from_the_relay_address_and_replies_go_to_the_reporter() {
+        let mut r = urgent();
+        r.reporter = Some(crate::report::Reporter {
+            user: "ada".into(),
+            name: Some("Ada Lovelace".into()),
+            email: Some("ada@twilio.com".into()),
+            machine: "LAPTOP-7".into(),
+        });
+        let server = SmtpSection {
+            host: "smtp.twilio.com".into(),
+            port: None,
+            tls: None,
+            username: None,
+            password_env: None,
+        };
+        let m = mail(
+            &r,
+            "phishing@twilio.com",
+            &server,
+            Some("secondlook@twilio.com"),
+        )
+        .unwrap();
+        let text = String::from_utf8_lossy(&m.formatted()).into_owned();
+        for h in [
+            "From: \"Second Look\" <secondlook@twilio.com>",
+            "Reply-To: ada@twilio.com",
+            "To: phishing@twilio.com",
+            &format!("Message-ID: <{}@secondlook.invalid>", r.id),
+            &format!("X-Secondlook-Report-Id: {}", r.id),
+            "X-Secondlook-Urgent: yes",
+            "X-Priority: 1 (Highest)",
+            "Importance: high",
+            "filename=\"indicators.stix.json\"",
+            "Content-Type: application/stix+json;version=2.1",
+        ] {
+            assert!(text.contains(h), "{h} missing in:\n{text}");
+        }
+        assert!(
+            text.contains("Reported by: Ada Lovelace (ada) <ada@twilio.com> on LAPTOP-7"),
+            "{text}"
+        );
+        // Without report.from: never the security mailbox itself.
+        assert_eq!(
+            mail_from("phishing@twilio.com", None, None),
+            "secondlook@twilio.com"
+        );
+        assert_eq!(
+            mail_from("phishing@twilio.com", None, Some("relay@twilio.com")),
+            "relay@twilio.com"
+        );
+        r.reporter = None;
+        let m = mail(&r, "phishing@twilio.com", &server, None).unwrap();
+        let text = String::from_utf8_lossy(&m.formatted()).into_owned();
+        assert!(!text.contains("Reply-To"), "{text}");
+    }
 }

@@ -593,16 +593,152 @@ mod tests {
                 "app_version",
                 "created",
                 "id",
+                "indicators",
                 "kind",
                 "note",
                 "policy",
+                "reporter",
                 "schema",
                 "text",
                 "training",
+                "urgent",
                 "verdict"
             ]
         );
         let again: Report = serde_json::from_value(serde_json::to_value(&r).unwrap()).unwrap();
         assert_eq!(again, r);
+        assert_eq!(
+            serde_json::to_value(&r.indicators).unwrap(),
+            serde_json::json!([{
+                "url": "http://twilio-okta.net/",
+                "host": "twilio-okta.net",
+                "registrable_domain": "twilio-okta.net",
+                "verdict": "dangerous",
+                "brand": "Twilio"
+            }])
+        );
+        assert!(r.policy.fingerprint.starts_with("sha256:") && r.policy.fingerprint.len() == 23);
+    }
+
+    #[test]
+    fn an_older_report_without_the_new_fields_still_reads() {
+        let p = twilio();
+        let a = crate::analyze("twilio-okta.net", &p);
+        let mut v =
+            serde_json::to_value(Report::new("twilio-okta.net", None, Kind::Phishing, &a, &p))
+                .unwrap();
+        let o = v.as_object_mut().unwrap();
+        for k in ["urgent", "reporter", "indicators"] {
+            o.remove(k);
+        }
+        o["policy"].as_object_mut().unwrap().remove("fingerprint");
+        let r: Report = serde_json::from_value(v).unwrap();
+        assert!(!r.urgent && r.reporter.is_none() && r.indicators.is_empty());
+    }
+
+    #[test]
+    fn urgent_reports_say_so_in_the_subject_and_say_what_was_entered() {
+        let p = twilio();
+        let text = "Twilio IT: log in at twilio-okta.net";
+        let a = crate::analyze(text, &p);
+        let r = Report::new(text, None, Kind::Phishing, &a, &p)
+            .mark_urgent(vec![Entered::Password, Entered::Code]);
+        assert!(r.urgent);
+        assert_eq!(
+            r.subject(),
+            "URGENT Phishing: Second Look report – twilio-okta.net"
+        );
+        let body = r.readable();
+        assert!(
+            body.starts_with("URGENT: the reporter says they already typed a password, typed or read out a one-time code. Contact them now.\n"),
+            "{body}"
+        );
+        let v = serde_json::to_value(&r).unwrap();
+        assert_eq!(v["urgent"], true);
+        assert_eq!(v["entered"], serde_json::json!(["password", "code"]));
+        // Not urgent: no `entered` key at all.
+        let plain = serde_json::to_value(Report::new(text, None, Kind::Phishing, &a, &p)).unwrap();
+        assert_eq!(plain["urgent"], false);
+        assert!(plain.get("entered").is_none());
+    }
+
+    #[test]
+    fn the_stix_bundle_has_one_indicator_per_flagged_url_and_domain() {
+        let p = twilio();
+        let text =
+            "log in at twilio-okta.net or https://login.twilio-okta.net/x and see twilio.com";
+        let a = crate::analyze(text, &p);
+        let mut r = Report::new(text, None, Kind::Phishing, &a, &p);
+        // A quote in a path (the extractor ends links at quotes; a webhook
+        // report could still carry one) is escaped in the pattern.
+        if let Some(i) = r.indicators.get_mut(1) {
+            i.url.push_str("'y");
+        }
+        let b = r.stix_bundle().unwrap();
+        assert_eq!(b["type"], "bundle");
+        assert!(b["id"].as_str().unwrap().starts_with("bundle--"));
+        let patterns: Vec<&str> = b["objects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["pattern"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            patterns,
+            [
+                "[url:value = 'http://twilio-okta.net/']",
+                "[domain-name:value = 'twilio-okta.net']",
+                "[url:value = 'https://login.twilio-okta.net/x\\'y']",
+            ],
+            "the owned twilio.com is no indicator; the domain is listed once; quotes are escaped"
+        );
+        let o = &b["objects"][0];
+        assert_eq!(o["type"], "indicator");
+        assert_eq!(o["spec_version"], "2.1");
+        assert_eq!(o["pattern_type"], "stix");
+        assert_eq!(o["indicator_types"][0], "malicious-activity");
+        assert_eq!(o["valid_from"], r.created.as_str());
+        let id = o["id"].as_str().unwrap();
+        assert!(id.starts_with("indicator--") && uuid::Uuid::parse_str(&id[11..]).is_ok());
+        assert_eq!(r.stix_bundle(), Some(b.clone()), "the same on every retry");
+        let safe = crate::analyze("see twilio.com", &p);
+        assert_eq!(
+            Report::new("see twilio.com", None, Kind::Phishing, &safe, &p).stix_bundle(),
+            None
+        );
+    }
+
+    #[test]
+    fn the_identity_can_be_left_out() {
+        let text = format!(
+            "{}\n[report]\ninclude_identity = false\nreporter_email = \"{{user}}@twilio.com\"\n",
+            crate::rules::testing::TWILIO_POLICY
+        );
+        let p = Policy::from_toml(&text, "test.toml").unwrap();
+        let a = crate::analyze("twilio-okta.net", &p);
+        let r = Report::new("twilio-okta.net", None, Kind::Phishing, &a, &p);
+        assert_eq!(r.reporter, None);
+        assert!(serde_json::to_value(&r).unwrap().get("reporter").is_none());
+        assert!(
+            r.readable()
+                .contains("Reported by: (left out by your organisation's policy)")
+        );
+    }
+
+    #[test]
+    fn the_reporter_address_comes_from_the_pattern() {
+        let text = format!(
+            "{}\n[report]\nreporter_email = \"{{user}}@twilio.com\"\n",
+            crate::rules::testing::TWILIO_POLICY
+        );
+        let p = Policy::from_toml(&text, "test.toml").unwrap();
+        let r = Reporter::detect(&p).unwrap();
+        assert!(!r.user.is_empty() && !r.machine.is_empty());
+        if std::env::var_os("SECONDLOOK_DATA_DIR").is_none() {
+            assert_eq!(
+                r.email,
+                Some(format!("{}@twilio.com", r.user.to_lowercase()))
+            );
+        }
     }
 }
