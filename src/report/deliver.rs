@@ -115,7 +115,7 @@ fn locked(outbox: &Outbox, wait: bool, f: impl FnOnce(&mut Pass)) -> Pass {
 /// is tried; when it cannot be, the pass stops. Only one process sends at
 /// a time.
 pub fn send_due(outbox: &Outbox, force: bool) -> Pass {
-    let pass = locked(outbox, force, |pass| {
+    locked(outbox, force, |pass| {
         let (entries, errors) = outbox.list();
         pass.errors.extend(errors);
         // A channel that failed once in this pass is not tried again for
@@ -133,8 +133,7 @@ pub fn send_due(outbox: &Outbox, force: bool) -> Pass {
         if !pass.stopped {
             outbox.prune(now());
         }
-    });
-    pass
+    })
 }
 
 /// Send report `id` now (every pending channel, whatever the backoff),
