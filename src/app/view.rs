@@ -490,6 +490,9 @@ fn reports_screen(app: &mut App, ui: &mut egui::Ui) {
         }
         None => {}
     }
+    if let Some(paused) = crate::report::deliver::paused() {
+        ui.colored_label(Color32::from_rgb(0xb7, 0x1c, 0x1c), paused);
+    }
     if let Some(thanks) = app.model.thank_you() {
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.label(RichText::new(thanks).strong());

@@ -86,9 +86,33 @@ fn lock(outbox: &Outbox, wait: bool) -> Result<Option<super::outbox::SendLock>, 
     }
 }
 
+/// Why this process's last pass stopped sending, until a pass goes through.
+static PAUSED: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Why sending is paused in this process (the outbox could not be written
+/// in the last pass), for the window to say so; `None` when it is not.
+pub fn paused() -> Option<String> {
+    PAUSED.lock().ok().and_then(|g| g.clone())
+}
+
+fn note(pass: Pass) -> Pass {
+    if let Ok(mut g) = PAUSED.lock() {
+        if pass.stopped {
+            *g = pass.stopped_reason();
+        } else if !pass.busy {
+            *g = None;
+        }
+    }
+    pass
+}
+
 /// Run `f` under the send lock (after recovering what killed writers left),
 /// or say the outbox is busy.
 fn locked(outbox: &Outbox, wait: bool, f: impl FnOnce(&mut Pass)) -> Pass {
+    note(locked_pass(outbox, wait, f))
+}
+
+fn locked_pass(outbox: &Outbox, wait: bool, f: impl FnOnce(&mut Pass)) -> Pass {
     let mut pass = Pass::default();
     let _lock = match lock(outbox, wait) {
         Ok(Some(l)) => {
