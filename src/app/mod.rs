@@ -160,19 +160,23 @@ impl App {
                     }
                 }
             });
-        // Reports left from an earlier run (offline, crash, reboot).
-        if let Some(outbox) = self.model.outbox.clone()
-            && outbox.next_due().is_some()
-        {
+        // Reports left from an earlier run (offline, crash, reboot), and
+        // temporary files a killed writer left: recovered or removed first.
+        if let Some(outbox) = self.model.outbox.clone() {
             let delivery_inbox = inbox.clone();
             let _ = std::thread::Builder::new()
                 .name("outbox-retry".into())
                 .spawn(move || {
-                    crate::report::deliver::send_until_delivered(
-                        &outbox,
-                        Duration::from_secs(24 * 3600),
-                    );
-                    delivery_inbox.send(Event::Delivery);
+                    if crate::report::deliver::recover(&outbox) > 0 {
+                        delivery_inbox.send(Event::Delivery);
+                    }
+                    if outbox.next_due().is_some() {
+                        crate::report::deliver::send_until_delivered(
+                            &outbox,
+                            Duration::from_secs(24 * 3600),
+                        );
+                        delivery_inbox.send(Event::Delivery);
+                    }
                 });
         }
         let tray_inbox = inbox.clone();

@@ -183,6 +183,19 @@ pub fn send_now(outbox: &Outbox, id: &str) -> Pass {
     })
 }
 
+/// Recover or remove what killed writers left in the outbox, when no other
+/// process is sending (it does the same); returns how many reports were
+/// recovered. What the app does at start.
+pub fn recover(outbox: &Outbox) -> usize {
+    if !outbox.dir().exists() {
+        return 0;
+    }
+    match outbox.try_lock() {
+        Ok(Some(lock)) => outbox.recover(&lock).0,
+        _ => 0,
+    }
+}
+
 /// Keep sending until every report is delivered, waiting out the backoff
 /// between passes; stop after `limit`, or when the outbox directory is
 /// removed. What `report --yes` leaves running in the background when a
