@@ -4,17 +4,12 @@
   fault-receivers.py smtp PORT LOG [DELAY_MS]   an SMTP server (aiosmtpd)
   fault-receivers.py http PORT LOG [DELAY_MS]   an HTTP server taking POSTs
 
-DELAY_MS: how long each takes over a report, in two parts: four fifths
-before the whole report has arrived (RCPT; before the body is read) and one
-fifth after, before it is recorded and answered (a slow server keeps the
-sender busy, so kills land mid-send; a sender killed in the second part
-cannot know the report arrived, and sends it again under the same key).
-
-Each appends one line per report it accepted to LOG, *before* it answers
-"250" / "200" (so a sender killed right after the answer has really been
-delivered to): the report id (the mail's X-Secondlook-Report-Id, else its
-Message-ID; the request's Idempotency-Key). Nothing is deduplicated: the
-log is what a mailbox or a SIEM without deduplication would hold.
+DELAY_MS: how long each takes over a report (a slow server keeps the
+sender busy, so kills land mid-send). SMTP: four fifths before the mail's
+data is sent (at RCPT), one fifth after it arrived, before it is recorded
+and answered. HTTP: all of it after the whole request arrived (a client
+writes headers and body at once). A sender killed after the report
+arrived cannot know it did, and sends it again under the same key.
 """
 import os
 import re
@@ -70,11 +65,10 @@ else:
     class Hook(BaseHTTPRequestHandler):
         def do_POST(self):
             length = int(self.headers.get("Content-Length") or 0)
-            time.sleep(before)
             body = self.rfile.read(length)
             if len(body) < length:
                 return  # the sender died mid-request: nothing arrived
-            time.sleep(after)
+            time.sleep(delay)
             record(self.headers.get("Idempotency-Key") or "no-key")
             try:
                 self.send_response(200)
