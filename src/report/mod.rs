@@ -110,6 +110,7 @@ impl Reporter {
                 // DOMAIN\user on Windows: the user part.
                 u.rsplit('\\').next().unwrap_or(&u).trim().to_owned()
             })
+            .or_else(login_name)
             .unwrap_or_else(|| "unknown".to_owned());
         let confirmed = crate::policy::layers::Locations::from_environment()
             .data_dir
@@ -160,6 +161,26 @@ fn full_name(user: &str) -> Option<String> {
                 .map(|g| g.split(',').next().unwrap_or("").trim().to_owned())
         })
         .filter(|n| !n.is_empty())
+}
+
+/// The user database's name for this process's user, when no environment
+/// variable names it (a service, `env -i`).
+#[cfg(unix)]
+fn login_name() -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let uid = std::fs::metadata("/proc/self").ok()?.uid().to_string();
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd
+        .lines()
+        .map(|l| l.split(':').collect::<Vec<_>>())
+        .find(|f| f.get(2) == Some(&uid.as_str()))
+        .and_then(|f| f.first().map(|n| (*n).to_owned()))
+}
+
+/// Only the environment names the user on this platform.
+#[cfg(not(unix))]
+fn login_name() -> Option<String> {
+    None
 }
 
 /// The full name is not looked up on this platform.
