@@ -160,19 +160,23 @@ impl App {
                     }
                 }
             });
-        // Reports left from an earlier run (offline, crash, reboot).
-        if let Some(outbox) = self.model.outbox.clone()
-            && outbox.next_due().is_some()
-        {
+        // Reports left from an earlier run (offline, crash, reboot), and
+        // temporary files a killed writer left: recovered or removed first.
+        if let Some(outbox) = self.model.outbox.clone() {
             let delivery_inbox = inbox.clone();
             let _ = std::thread::Builder::new()
                 .name("outbox-retry".into())
                 .spawn(move || {
-                    crate::report::deliver::send_until_delivered(
-                        &outbox,
-                        Duration::from_secs(24 * 3600),
-                    );
-                    delivery_inbox.send(Event::Delivery);
+                    if crate::report::deliver::recover(&outbox) > 0 {
+                        delivery_inbox.send(Event::Delivery);
+                    }
+                    if outbox.next_due().is_some() {
+                        crate::report::deliver::send_until_delivered(
+                            &outbox,
+                            Duration::from_secs(24 * 3600),
+                        );
+                        delivery_inbox.send(Event::Delivery);
+                    }
                 });
         }
         let tray_inbox = inbox.clone();
@@ -494,6 +498,25 @@ pub fn open_external(url: &str) -> Result<(), String> {
         .spawn()
         .map(|_| ())
         .map_err(|e| format!("could not open {url}: {e}"))
+}
+
+/// Open a folder of Second Look's own (the outbox) in the file manager.
+pub fn open_folder(dir: &std::path::Path) -> Result<(), String> {
+    let program = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    std::process::Command::new(program)
+        .arg(dir)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map(|_| ())
+        .map_err(|e| format!("could not open {}: {e}", dir.display()))
 }
 
 struct EframeApp(App);

@@ -13,7 +13,7 @@ use egui::{Color32, FontId, RichText, TextFormat};
 use super::{App, Watching};
 use crate::Verdict;
 use crate::analysis::{Analysis, LinkAnalysis};
-use crate::desktop::model::{Screen, Sent, Source};
+use crate::desktop::model::{Model, Screen, Sent, Source};
 use crate::desktop::settings::NotifyLevel;
 use crate::report::Kind;
 use crate::report::outbox::State;
@@ -383,6 +383,7 @@ fn link_card(ui: &mut egui::Ui, index: usize, l: &LinkAnalysis) {
 fn report_screen(app: &mut App, ui: &mut egui::Ui) {
     ui.label(RichText::new("Report this message to your security team").heading());
     let destination = app.model.destination();
+    let send_label = app.model.send_label();
     let Some(draft) = app.model.draft.as_mut() else {
         app.model.screen = Screen::Check;
         return;
@@ -437,7 +438,7 @@ fn report_screen(app: &mut App, ui: &mut egui::Ui) {
         app.model.set_note(&note);
     }
     ui.horizontal(|ui| {
-        let send = egui::Button::new(RichText::new("Send report").strong().color(Color32::WHITE))
+        let send = egui::Button::new(RichText::new(send_label).strong().color(Color32::WHITE))
             .fill(Color32::from_rgb(0x1f, 0x5f, 0xa8));
         if ui.add(send).clicked() {
             app.send_report();
@@ -464,14 +465,33 @@ fn reports_screen(app: &mut App, ui: &mut egui::Ui) {
                 app.app_status = Some(e);
             }
         }
-        Some(Sent::SavedOnly { path, .. }) => {
-            ui.label(RichText::new("Your organisation has not said where reports go. The report is saved here; forward it to your security team:").strong());
+        Some(Sent::SavedOnly { id, path }) => {
+            ui.label(RichText::new("Saved on this computer — not sent. Your organisation has not said where reports go: forward it to your security team.").strong());
             ui.label(RichText::new(path).monospace());
+            if let Some(c) = &app.model.policy.organization.help_contact {
+                ui.label(format!("Your security team: {c}"));
+            }
+            ui.horizontal(|ui| {
+                if ui.button("Open the folder").clicked()
+                    && let Some(o) = &app.model.outbox
+                    && let Err(e) = super::open_folder(o.dir())
+                {
+                    app.app_status = Some(e);
+                }
+                if ui.button("Copy the report text").clicked()
+                    && let Some(text) = app.model.report_text(&id)
+                {
+                    ui.ctx().copy_text(text);
+                }
+            });
         }
         Some(Sent::Failed(e)) => {
             ui.colored_label(Color32::from_rgb(0xb7, 0x1c, 0x1c), e);
         }
         None => {}
+    }
+    if let Some(paused) = crate::report::deliver::paused() {
+        ui.colored_label(Color32::from_rgb(0xb7, 0x1c, 0x1c), paused);
     }
     if let Some(thanks) = app.model.thank_you() {
         egui::Frame::group(ui.style()).show(ui, |ui| {
@@ -490,11 +510,7 @@ fn reports_screen(app: &mut App, ui: &mut egui::Ui) {
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.set_width(ui.available_width());
             ui.horizontal_wrapped(|ui| {
-                let state = if e.delivered() {
-                    "Delivered"
-                } else {
-                    "Waiting to be delivered"
-                };
+                let state = Model::state_label(e);
                 ui.label(RichText::new(state).strong());
                 ui.label(RichText::new(&e.report.created).weak());
                 ui.label(RichText::new(e.report.subject()).monospace());

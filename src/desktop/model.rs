@@ -224,12 +224,51 @@ impl Model {
         };
         match (&d.targets[..], &self.policy.report.email) {
             ([], Some(to)) => format!("Your mail program will open with this report, addressed to {to}."),
-            ([], None) => "Your organisation has not said where reports go; it will be saved on this computer for you to forward.".to_owned(),
+            ([], None) => "Your organisation has not said where reports go: it will be saved on this computer, not sent, for you to forward.".to_owned(),
             (t, _) => {
                 let names: Vec<String> = t.iter().map(Target::describe).collect();
                 format!("It will go to: {}.", names.join("; "))
             }
         }
+    }
+
+    /// The organisation says where reports go (a channel, or an address
+    /// for the mail program). Without, the report is only saved here.
+    pub fn has_destination(&self) -> bool {
+        self.draft.as_ref().is_some_and(|d| !d.targets.is_empty())
+            || self.policy.report.email.is_some()
+    }
+
+    /// The preview's button: "Send report", or "Save report" when there is
+    /// nowhere to send it (never "sent" when it is not).
+    pub fn send_label(&self) -> &'static str {
+        if self.has_destination() {
+            "Send report"
+        } else {
+            "Save report"
+        }
+    }
+
+    /// A report's state for "My reports".
+    pub fn state_label(entry: &Entry) -> &'static str {
+        if entry.saved_only() {
+            "Saved on this computer — not sent"
+        } else if entry.delivered() {
+            "Delivered"
+        } else {
+            "Waiting to be delivered"
+        }
+    }
+
+    /// The text of report `id` to copy for forwarding: subject and the
+    /// readable report, exactly as it would have been sent.
+    pub fn report_text(&self, id: &str) -> Option<String> {
+        let e = self.reports.iter().find(|e| e.report.id == id)?;
+        Some(format!(
+            "Subject: {}\n\n{}",
+            e.report.subject(),
+            e.report.readable()
+        ))
     }
 
     /// "Send": save the report durably in the outbox (before any delivery
@@ -319,14 +358,15 @@ impl Model {
 /// runs; `done` is called after the first attempt (to refresh the window).
 pub fn deliver_in_background(
     outbox: Outbox,
-    mut entry: Entry,
+    entry: Entry,
     done: impl Fn() + Send + 'static,
 ) -> std::io::Result<()> {
     std::thread::Builder::new()
         .name("report-delivery".into())
         .spawn(move || {
-            // Errors are kept in the entry (last_error) and shown in the window.
-            let _ = deliver::send_entry(&outbox, &mut entry, true);
+            // Errors are kept in the entry (last_error) and shown in the window;
+            // sent under the outbox's send lock, from the state on disk.
+            let _ = deliver::send_now(&outbox, &entry.report.id);
             done();
             deliver::send_until_delivered(&outbox, std::time::Duration::from_secs(24 * 3600));
             done();
@@ -434,6 +474,48 @@ mod tests {
         assert_eq!(m.screen, Screen::Check);
         m.refresh_reports();
         assert!(m.reports.is_empty());
+    }
+
+    #[test]
+    fn nowhere_to_send_is_saved_not_delivered() {
+        let (_d, mut m) = model(crate::rules::testing::TWILIO_POLICY);
+        m.set_input("Your schedule changed: twilio-okta.com");
+        m.begin_report();
+        assert_eq!(m.send_label(), "Save report");
+        assert!(m.destination().contains("not sent"), "{}", m.destination());
+        assert!(m.confirm_report().is_none());
+        let id = match &m.sent {
+            Some(Sent::SavedOnly { id, path }) => {
+                assert!(std::path::Path::new(path).exists(), "{path}");
+                id.clone()
+            }
+            other => panic!("{other:?}"),
+        };
+        let e = m
+            .reports
+            .first()
+            .cloned()
+            .unwrap_or_else(|| panic!("saved"));
+        assert_eq!(Model::state_label(&e), "Saved on this computer — not sent");
+        assert_eq!(m.thank_you(), None, "no thanks: nobody has it");
+        let text = m.report_text(&id).unwrap_or_default();
+        assert!(
+            text.starts_with("Subject: Phishing: Second Look report – twilio-okta.com"),
+            "{text}"
+        );
+        assert!(text.contains("Your schedule changed: twilio-okta.com"));
+    }
+
+    #[test]
+    fn with_a_destination_the_button_sends() {
+        let policy = format!(
+            "{}\n[report]\nemail = \"phishing@twilio.example\"\n",
+            crate::rules::testing::TWILIO_POLICY
+        );
+        let (_d, mut m) = model(&policy);
+        m.set_input("twilio-okta.com");
+        m.begin_report();
+        assert_eq!(m.send_label(), "Send report");
     }
 
     #[test]

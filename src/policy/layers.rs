@@ -440,6 +440,19 @@ fn merge(
         take!("report.email", out.report.email, report.email, source);
         take!("report.smtp", out.report.smtp, report.smtp, source);
         take!("report.webhook", out.report.webhook, report.webhook, source);
+        take!("report.from", out.report.from, report.from, source);
+        take!(
+            "report.reporter_email",
+            out.report.reporter_email,
+            report.reporter_email,
+            source
+        );
+        take!(
+            "report.include_identity",
+            out.report.include_identity,
+            report.include_identity,
+            source
+        );
         take!(
             "desktop.watch_clipboard",
             out.desktop.watch_clipboard,

@@ -156,6 +156,15 @@ pub struct ReportSection {
     pub smtp: Option<SmtpSection>,
     /// `[[report.webhook]]`
     pub webhook: Option<Vec<WebhookSection>>,
+    /// The `From` address of report mails: the one IT configured the relay
+    /// (SPF/DMARC) to send as; never the security mailbox itself.
+    pub from: Option<String>,
+    /// The reporter's address as a pattern, `{user}@example.com`
+    /// (`{user}`: the OS user name, lower case).
+    pub reporter_email: Option<String>,
+    /// Put who reported it (user, full name, e-mail, machine) in the report
+    /// (default true; false where works councils require it).
+    pub include_identity: Option<bool>,
 }
 
 /// `[desktop]`: the app's settings as the organisation wants them. Set in

@@ -91,6 +91,9 @@ const REPORT: &[Field] = &[
     ("email", Kind::Str),
     ("smtp", Kind::Table(SMTP)),
     ("webhook", Kind::TableList(WEBHOOK)),
+    ("from", Kind::Str),
+    ("reporter_email", Kind::Str),
+    ("include_identity", Kind::Bool),
 ];
 const DESKTOP: &[Field] = &[
     ("watch_clipboard", Kind::Bool),
@@ -498,6 +501,35 @@ impl Checker<'_> {
                 );
             }
         }
+        for at in take(&mut self, "report.from") {
+            let ok = at.text.rsplit_once('@').is_some_and(|(local, d)| {
+                !local.trim().is_empty() && super::normalize_domain(d.trim_end_matches('>')).is_ok()
+            });
+            if !ok {
+                self.problem(
+                    at.span,
+                    format!(
+                        "from \"{}\" is not an e-mail address like \"secondlook@example.com\" (the address your mail relay may send as)",
+                        at.text
+                    ),
+                );
+            }
+        }
+        for at in take(&mut self, "report.reporter_email") {
+            let ok = at.text.contains("{user}")
+                && at.text.rsplit_once('@').is_some_and(|(local, d)| {
+                    !local.is_empty() && super::normalize_domain(d).is_ok()
+                });
+            if !ok {
+                self.problem(
+                    at.span,
+                    format!(
+                        "reporter_email \"{}\" must be an address pattern with {{user}}, like \"{{user}}@example.com\"",
+                        at.text
+                    ),
+                );
+            }
+        }
         if let Some((host, tls, span)) = self.smtp.clone() {
             match &host {
                 None => self.problem(
@@ -618,6 +650,9 @@ fn leak_path(parent: &str, field: &str) -> &'static str {
         "report.webhook.url",
         "report.webhook.token_env",
         "report.webhook.format",
+        "report.from",
+        "report.reporter_email",
+        "report.include_identity",
         "desktop",
         "desktop.watch_clipboard",
         "desktop.start_at_login",
@@ -772,6 +807,23 @@ url = "http://hooks.acme.com/x"
             p.toml:29:16: "smtp password" must name an environment variable, like "SECONDLOOK_SMTP_PASSWORD" (capital letters, digits, _)
             p.toml:31:7: webhook url "http://hooks.acme.com/x" must be https:// (http:// only to a loopback address)
             p.toml:33:2: unknown key `extra` at the top level; known keys: organization, brand, detection, indicators, report, desktop."##]].assert_eq(&run(BAD));
+    }
+
+    #[test]
+    fn reporter_identity_keys_are_checked() {
+        expect![[r#"
+            p.toml:2:8: from "security team" is not an e-mail address like "secondlook@example.com" (the address your mail relay may send as)
+            p.toml:3:18: reporter_email "ada@example.com" must be an address pattern with {user}, like "{user}@example.com"
+            p.toml:4:20: `include_identity` must be true or false"#]]
+        .assert_eq(&run(
+            "[report]\nfrom = \"security team\"\nreporter_email = \"ada@example.com\"\ninclude_identity = \"no\"\n",
+        ));
+        assert_eq!(
+            run(
+                "[report]\nfrom = \"secondlook@example.com\"\nreporter_email = \"{user}@example.com\"\ninclude_identity = false\n"
+            ),
+            ""
+        );
     }
 
     #[test]

@@ -50,6 +50,24 @@ pub struct Pass {
     pub errors: Vec<OutboxError>,
     /// Another process was sending; nothing was tried.
     pub busy: bool,
+    /// Sending stopped because a report's state could not be written
+    /// (full disk, read-only folder): nothing more is sent until it can be,
+    /// so no channel gets a report twice. The reason is in `errors`.
+    pub stopped: bool,
+}
+
+impl Pass {
+    /// Why sending stopped, in words for the user, if it did.
+    pub fn stopped_reason(&self) -> Option<String> {
+        self.stopped.then(|| {
+            let why = self
+                .errors
+                .last()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            format!("Sending is paused: the outbox cannot be written ({why}). Nothing more is sent until it can be, so no report goes out twice; free some disk space and it continues.")
+        })
+    }
 }
 
 /// How long a forced send waits for another sender's pass to finish.
@@ -68,93 +86,208 @@ fn lock(outbox: &Outbox, wait: bool) -> Result<Option<super::outbox::SendLock>, 
     }
 }
 
-/// Try every pending channel of every report whose retry time has come
-/// (`force`: now, whatever the backoff, waiting for another sender's pass
-/// to finish). State is saved after each channel. Only one process sends
-/// at a time.
-pub fn send_due(outbox: &Outbox, force: bool) -> Pass {
-    let _lock = match lock(outbox, force) {
-        Ok(Some(l)) => l,
-        Ok(None) => {
-            return Pass {
-                busy: true,
-                ..Pass::default()
-            };
-        }
-        Err(e) => {
-            return Pass {
-                errors: vec![e],
-                ..Pass::default()
-            };
-        }
-    };
-    let (entries, mut errors) = outbox.list();
-    let mut attempts = Vec::new();
-    for mut entry in entries {
-        match send_entry(outbox, &mut entry, force) {
-            Ok(mut a) => attempts.append(&mut a),
-            Err(e) => errors.push(e),
+/// Why this process's last pass stopped sending, until a pass goes through.
+static PAUSED: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Why sending is paused in this process (the outbox could not be written
+/// in the last pass), for the window to say so; `None` when it is not.
+pub fn paused() -> Option<String> {
+    PAUSED.lock().ok().and_then(|g| g.clone())
+}
+
+fn note(pass: Pass) -> Pass {
+    if let Ok(mut g) = PAUSED.lock() {
+        if pass.stopped {
+            *g = pass.stopped_reason();
+        } else if !pass.busy {
+            *g = None;
         }
     }
-    outbox.prune(now());
-    Pass {
-        attempts,
-        errors,
-        busy: false,
+    pass
+}
+
+/// Run `f` under the send lock (after recovering what killed writers left),
+/// or say the outbox is busy.
+fn locked(outbox: &Outbox, wait: bool, f: impl FnOnce(&mut Pass)) -> Pass {
+    note(locked_pass(outbox, wait, f))
+}
+
+fn locked_pass(outbox: &Outbox, wait: bool, f: impl FnOnce(&mut Pass)) -> Pass {
+    let mut pass = Pass::default();
+    let _lock = match lock(outbox, wait) {
+        Ok(Some(l)) => {
+            outbox.recover(&l);
+            l
+        }
+        Ok(None) => {
+            pass.busy = true;
+            return pass;
+        }
+        Err(e) => {
+            pass.errors.push(e);
+            pass.stopped = true;
+            return pass;
+        }
+    };
+    f(&mut pass);
+    pass
+}
+
+/// Try every pending channel of every report whose retry time has come,
+/// urgent reports first (`force`: now, whatever the backoff, waiting for
+/// another sender's pass to finish). State is written before each channel
+/// is tried; when it cannot be, the pass stops. Only one process sends at
+/// a time.
+pub fn send_due(outbox: &Outbox, force: bool) -> Pass {
+    locked(outbox, force, |pass| {
+        let (entries, errors) = outbox.list();
+        pass.errors.extend(errors);
+        // A channel that failed once in this pass is not tried again for
+        // the other reports: one attempt per down server per pass.
+        let mut down = Vec::new();
+        for mut entry in entries {
+            if let Err(e) =
+                send_entry_locked(outbox, &mut entry, force, &mut pass.attempts, &mut down)
+            {
+                pass.errors.push(e);
+                pass.stopped = true;
+                break;
+            }
+        }
+        if !pass.stopped {
+            outbox.prune(now());
+        }
+    })
+}
+
+/// Send report `id` now (every pending channel, whatever the backoff),
+/// under the send lock, from its current state on disk: what `report
+/// --yes` and the window's "Send report" do right after saving it. Waits
+/// for another sender's pass to finish; `busy` when it does not in time
+/// (that sender delivers it).
+pub fn send_now(outbox: &Outbox, id: &str) -> Pass {
+    locked(outbox, true, |pass| match outbox.load(id) {
+        Ok(mut entry) => {
+            if let Err(e) = send_entry_locked(
+                outbox,
+                &mut entry,
+                true,
+                &mut pass.attempts,
+                &mut Vec::new(),
+            ) {
+                pass.errors.push(e);
+                pass.stopped = true;
+            }
+        }
+        Err(e) => pass.errors.push(e),
+    })
+}
+
+/// Recover or remove what killed writers left in the outbox, when no other
+/// process is sending (it does the same); returns how many reports were
+/// recovered. What the app does at start.
+pub fn recover(outbox: &Outbox) -> usize {
+    if !outbox.dir().exists() {
+        return 0;
+    }
+    match outbox.try_lock() {
+        Ok(Some(lock)) => outbox.recover(&lock).0,
+        _ => 0,
     }
 }
 
 /// Keep sending until every report is delivered, waiting out the backoff
 /// between passes; stop after `limit`, or when the outbox directory is
 /// removed. What `report --yes` leaves running in the background when a
-/// channel is down, and what the app does in-process.
+/// channel is down, and what the app does in-process. Only one runs per
+/// user: when another process or thread already does this, returns at once.
 pub fn send_until_delivered(outbox: &Outbox, limit: Duration) {
     let deadline = std::time::Instant::now() + limit;
-    while std::time::Instant::now() < deadline {
-        let pass = send_due(outbox, false);
-        let Some(next) = outbox.next_due() else {
-            return;
+    'waiter: loop {
+        let Ok(Some(waiter)) = outbox.try_lock_waiter() else {
+            return; // another background sender has it
         };
-        let wait = if pass.busy {
-            5
-        } else {
-            next.saturating_sub(now()).clamp(1, 60)
-        };
-        for _ in 0..wait {
-            if !outbox.dir().exists() {
+        while std::time::Instant::now() < deadline {
+            let pass = send_due(outbox, false);
+            let Some(next) = outbox.next_due() else {
+                drop(waiter);
+                // A report queued while this sender was finishing found the
+                // waiter lock taken and relies on it: look once more.
+                if outbox.next_due().is_some() {
+                    continue 'waiter;
+                }
                 return;
+            };
+            let wait = if pass.busy {
+                5
+            } else if pass.stopped {
+                // The outbox cannot be written: try again soon, send nothing meanwhile.
+                10
+            } else {
+                next.saturating_sub(now()).clamp(1, 60)
+            };
+            for _ in 0..wait {
+                if !outbox.dir().exists() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_secs(1));
             }
-            std::thread::sleep(Duration::from_secs(1));
         }
+        return;
     }
 }
 
-/// Try the pending channels of one report.
-pub fn send_entry(
+/// Try the pending channels of one report; hold the send lock. Before each
+/// channel, the state it will have once delivered is written (prepared);
+/// after the channel accepted, it is only renamed into place. An error means
+/// the state could not be written: stop sending.
+fn send_entry_locked(
     outbox: &Outbox,
     entry: &mut Entry,
     force: bool,
-) -> Result<Vec<Attempt>, OutboxError> {
-    let mut attempts = Vec::new();
+    attempts: &mut Vec<Attempt>,
+    down: &mut Vec<Target>,
+) -> Result<(), OutboxError> {
     for i in 0..entry.channels.len() {
         let Some(ch) = entry.channels.get(i) else {
             continue;
         };
-        if ch.state == State::Delivered || (!force && ch.next_attempt > now()) {
+        if ch.state == State::Delivered
+            || (!force && ch.next_attempt > now())
+            || down.contains(&ch.target)
+        {
             continue;
         }
-        let result = send(&entry.report, &ch.target);
-        if let Some(ch) = entry.channels.get_mut(i) {
-            record(ch, &result);
-            attempts.push(Attempt {
-                id: entry.report.id.clone(),
-                channel: ch.target.describe(),
-                result,
-            });
+        let target = ch.target.clone();
+        let mut done = entry.clone();
+        if let Some(c) = done.channels.get_mut(i) {
+            record(c, &Ok(()));
         }
-        outbox.save(entry)?;
+        let prepared = outbox.prepare(&done)?;
+        let result = send(&entry.report, &target);
+        match &result {
+            Ok(()) => {
+                prepared.commit()?;
+                *entry = done;
+            }
+            Err(_) => {
+                prepared.abandon();
+                if let Some(c) = entry.channels.get_mut(i) {
+                    record(c, &result);
+                }
+            }
+        }
+        attempts.push(Attempt {
+            id: entry.report.id.clone(),
+            channel: target.describe(),
+            result: result.clone(),
+        });
+        if result.is_err() {
+            down.push(target);
+            outbox.save(entry)?;
+        }
     }
-    Ok(attempts)
+    Ok(())
 }
 
 fn record(ch: &mut Channel, result: &Result<(), String>) {
@@ -175,7 +308,7 @@ fn record(ch: &mut Channel, result: &Result<(), String>) {
 /// Send one report to one target.
 pub fn send(report: &Report, target: &Target) -> Result<(), String> {
     match target {
-        Target::Smtp { to, server } => send_smtp(report, to, server),
+        Target::Smtp { to, server, from } => send_smtp(report, to, server, from.as_deref()),
         Target::Webhook(w) => send_webhook(report, w),
     }
 }
@@ -239,24 +372,62 @@ pub fn store_smtp_password(
         .map_err(|e| format!("the system keyring did not take the password for {account} ({e})"))
 }
 
-/// The webhook body for the configured format.
+/// The links as Slack attachment fields / Teams facts: URL, verdict,
+/// brand and registrable domain.
+fn link_facts(report: &Report) -> Vec<(String, String)> {
+    report
+        .indicators
+        .iter()
+        .map(|i| {
+            (
+                i.url.clone(),
+                format!(
+                    "{} | domain {} | brand {}",
+                    i.verdict,
+                    i.registrable_domain.as_deref().unwrap_or("-"),
+                    i.brand.as_deref().unwrap_or("-")
+                ),
+            )
+        })
+        .collect()
+}
+
+/// The webhook body for the configured format. Every format carries the
+/// report id, `urgent` (what a SOC rule pages on) and the links with their
+/// verdicts, brands and registrable domains as fields.
 pub fn webhook_body(report: &Report, format: Option<&str>) -> serde_json::Value {
     let summary = format!(
         "{} reported by an employee: {}",
         report.subject(),
         report.verdict.to_uppercase()
     );
+    let facts = link_facts(report);
     match format.unwrap_or("json") {
-        "slack" => serde_json::json!({ "text": format!("{summary}\n```{}```", report.readable()) }),
+        "slack" => serde_json::json!({
+            "text": format!("{summary}\n```{}```", report.readable()),
+            "attachments": [{
+                "color": if report.urgent || report.verdict == "dangerous" { "danger" } else { "warning" },
+                "fields": facts.iter().map(|(url, v)| serde_json::json!({ "title": url, "value": v, "short": false })).collect::<Vec<_>>(),
+                "footer": format!("report {}", report.id),
+            }],
+            "report_id": report.id,
+            "urgent": report.urgent,
+            "indicators": report.indicators,
+        }),
         "teams" => serde_json::json!({
             "type": "message",
+            "report_id": report.id,
+            "urgent": report.urgent,
+            "indicators": report.indicators,
             "attachments": [{
                 "contentType": "application/vnd.microsoft.card.adaptive",
                 "content": {
                     "type": "AdaptiveCard",
                     "version": "1.4",
                     "body": [
-                        { "type": "TextBlock", "text": summary, "weight": "Bolder", "wrap": true },
+                        { "type": "TextBlock", "text": summary, "weight": "Bolder", "wrap": true,
+                          "color": if report.urgent { "Attention" } else { "Default" } },
+                        { "type": "FactSet", "facts": facts.iter().map(|(url, v)| serde_json::json!({ "title": url, "value": v })).collect::<Vec<_>>() },
                         { "type": "TextBlock", "text": report.readable(), "wrap": true, "fontType": "Monospace" }
                     ]
                 }
@@ -265,10 +436,31 @@ pub fn webhook_body(report: &Report, format: Option<&str>) -> serde_json::Value 
         "splunk" => serde_json::json!({
             "source": "secondlook",
             "sourcetype": "secondlook:report",
+            "fields": {
+                "report_id": report.id,
+                "urgent": report.urgent,
+                "verdict": report.verdict,
+                "registrable_domain": report.indicators.iter().filter(|i| i.flagged()).filter_map(|i| i.registrable_domain.clone()).collect::<Vec<_>>(),
+            },
             "event": report,
         }),
         _ => serde_json::to_value(report).unwrap_or(serde_json::Value::Null),
     }
+}
+
+/// The `From` of report mails: `report.from` (the address IT lets the
+/// relay send as, for SPF/DMARC); else the SMTP login when it is an
+/// address; else `secondlook@` the reporting mailbox's domain. Never the
+/// security mailbox itself.
+pub fn mail_from(report_to: &str, policy_from: Option<&str>, username: Option<&str>) -> String {
+    if let Some(f) = policy_from {
+        return f.to_owned();
+    }
+    if let Some(u) = username.filter(|u| u.contains('@')) {
+        return u.to_owned();
+    }
+    let domain = report_to.rsplit_once('@').map_or("localhost", |(_, d)| d);
+    format!("secondlook@{domain}")
 }
 
 fn send_webhook(report: &Report, w: &WebhookSection) -> Result<(), String> {
@@ -313,33 +505,87 @@ fn send_webhook(report: &Report, w: &WebhookSection) -> Result<(), String> {
     }
 }
 
-fn send_smtp(report: &Report, to: &str, server: &SmtpSection) -> Result<(), String> {
-    use lettre::message::header::ContentType;
+/// The report as a mail: From the relay's address, Reply-To the reporter,
+/// Message-ID the report id (the same on every retry), the readable text,
+/// `report.json`, `message.txt` and, when a link is flagged,
+/// `indicators.stix.json`. Urgent reports are marked high priority.
+pub fn mail(
+    report: &Report,
+    to: &str,
+    server: &SmtpSection,
+    policy_from: Option<&str>,
+) -> Result<lettre::Message, String> {
+    use lettre::message::header::{ContentType, HeaderName, HeaderValue};
     use lettre::message::{Attachment, MultiPart, SinglePart};
-    use lettre::transport::smtp::authentication::Credentials;
-    use lettre::{Message, SmtpTransport, Transport};
 
     let mailbox: lettre::message::Mailbox = to
         .parse()
         .map_err(|e| format!("the reporting address {to} is not valid ({e})"))?;
-    let from = lettre::message::Mailbox::new(Some("Second Look".to_owned()), mailbox.email.clone());
+    let from_addr = mail_from(to, policy_from, server.username.as_deref());
+    let from: lettre::message::Mailbox = match from_addr.parse::<lettre::message::Mailbox>() {
+        Ok(m) if m.name.is_some() => m,
+        Ok(m) => lettre::message::Mailbox::new(Some("Second Look".to_owned()), m.email),
+        Err(e) => {
+            return Err(format!(
+                "the report.from address {from_addr} is not valid ({e})"
+            ));
+        }
+    };
     let json = serde_json::to_string_pretty(report).map_err(|e| e.to_string())?;
     let json_type = ContentType::parse("application/json").map_err(|e| e.to_string())?;
-    let message = Message::builder()
+    let mut builder = lettre::Message::builder()
         .from(from)
         .to(mailbox)
         .subject(report.subject())
-        .message_id(Some(format!("<{}@secondlook.invalid>", report.id)))
-        .multipart(
-            MultiPart::mixed()
-                .singlepart(SinglePart::plain(report.readable()))
-                .singlepart(Attachment::new("report.json".to_owned()).body(json, json_type))
-                .singlepart(
-                    Attachment::new("message.txt".to_owned())
-                        .body(report.text.clone(), ContentType::TEXT_PLAIN),
-                ),
-        )
-        .map_err(|e| format!("the report could not be written as mail ({e})"))?;
+        .message_id(Some(format!("<{}@secondlook.invalid>", report.id)));
+    if let Some(reply) = report
+        .reporter
+        .as_ref()
+        .and_then(|r| r.email.as_deref())
+        .and_then(|e| e.parse::<lettre::message::Mailbox>().ok())
+    {
+        builder = builder.reply_to(reply);
+    }
+    let raw = |name: &'static str, value: String| {
+        HeaderValue::new(HeaderName::new_from_ascii_str(name), value)
+    };
+    builder = builder.raw_header(raw("X-Secondlook-Report-Id", report.id.clone()));
+    if report.urgent {
+        builder = builder
+            .raw_header(raw("X-Secondlook-Urgent", "yes".to_owned()))
+            .raw_header(raw("X-Priority", "1 (Highest)".to_owned()))
+            .raw_header(raw("Importance", "high".to_owned()));
+    }
+    let mut parts = MultiPart::mixed()
+        .singlepart(SinglePart::plain(report.readable()))
+        .singlepart(Attachment::new("report.json".to_owned()).body(json, json_type.clone()))
+        .singlepart(
+            Attachment::new("message.txt".to_owned())
+                .body(report.text.clone(), ContentType::TEXT_PLAIN),
+        );
+    if let Some(stix) = report.stix_bundle() {
+        let stix_type =
+            ContentType::parse("application/stix+json;version=2.1").map_err(|e| e.to_string())?;
+        parts = parts.singlepart(Attachment::new("indicators.stix.json".to_owned()).body(
+            serde_json::to_string_pretty(&stix).map_err(|e| e.to_string())?,
+            stix_type,
+        ));
+    }
+    builder
+        .multipart(parts)
+        .map_err(|e| format!("the report could not be written as mail ({e})"))
+}
+
+fn send_smtp(
+    report: &Report,
+    to: &str,
+    server: &SmtpSection,
+    policy_from: Option<&str>,
+) -> Result<(), String> {
+    use lettre::transport::smtp::authentication::Credentials;
+    use lettre::{SmtpTransport, Transport};
+
+    let message = mail(report, to, server, policy_from)?;
     let tls = server.tls.as_deref().unwrap_or("starttls");
     let builder = match tls {
         "tls" => SmtpTransport::relay(&server.host),
@@ -384,4 +630,111 @@ pub fn mailto(report: &Report, to: &str) -> String {
         enc(&report.subject()),
         enc(&report.readable())
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{Entered, Kind};
+
+    fn urgent() -> Report {
+        let p = crate::rules::testing::twilio();
+        let text = "Twilio IT: log in at twilio-okta.net";
+        let a = crate::analyze(text, &p);
+        Report::new(text, None, Kind::Phishing, &a, &p).mark_urgent(vec![Entered::Password])
+    }
+
+    #[test]
+    fn every_webhook_format_marks_urgent_and_carries_the_indicators() {
+        let r = urgent();
+        let json = webhook_body(&r, None);
+        assert_eq!(json["urgent"], true);
+        assert_eq!(
+            json["indicators"][0]["registrable_domain"],
+            "twilio-okta.net"
+        );
+        let slack = webhook_body(&r, Some("slack"));
+        assert!(slack["text"].as_str().unwrap().starts_with("URGENT Phishing: Second Look report – twilio-okta.net reported by an employee: DANGEROUS"));
+        assert_eq!(slack["urgent"], true);
+        assert_eq!(slack["report_id"], r.id.as_str());
+        assert_eq!(
+            slack["attachments"][0]["fields"][0]["title"],
+            "http://twilio-okta.net/"
+        );
+        assert_eq!(
+            slack["attachments"][0]["fields"][0]["value"],
+            "dangerous | domain twilio-okta.net | brand Twilio"
+        );
+        let teams = webhook_body(&r, Some("teams"));
+        assert_eq!(teams["urgent"], true);
+        let body = &teams["attachments"][0]["content"]["body"];
+        assert_eq!(body[0]["color"], "Attention");
+        assert_eq!(body[1]["type"], "FactSet");
+        assert_eq!(
+            body[1]["facts"][0]["value"],
+            "dangerous | domain twilio-okta.net | brand Twilio"
+        );
+        let splunk = webhook_body(&r, Some("splunk"));
+        assert_eq!(splunk["fields"]["urgent"], true);
+        assert_eq!(splunk["fields"]["registrable_domain"][0], "twilio-okta.net");
+        assert_eq!(splunk["event"]["urgent"], true);
+        assert_eq!(splunk["event"]["entered"][0], "password");
+    }
+
+    #[test]
+    fn the_mail_is_from_the_relay_address_and_replies_go_to_the_reporter() {
+        let mut r = urgent();
+        r.reporter = Some(crate::report::Reporter {
+            user: "ada".into(),
+            name: Some("Ada Lovelace".into()),
+            email: Some("ada@twilio.com".into()),
+            machine: "LAPTOP-7".into(),
+        });
+        let server = SmtpSection {
+            host: "smtp.twilio.com".into(),
+            port: None,
+            tls: None,
+            username: None,
+            password_env: None,
+        };
+        let m = mail(
+            &r,
+            "phishing@twilio.com",
+            &server,
+            Some("secondlook@twilio.com"),
+        )
+        .unwrap();
+        let text = String::from_utf8_lossy(&m.formatted()).into_owned();
+        for h in [
+            "From: \"Second Look\" <secondlook@twilio.com>",
+            "Reply-To: ada@twilio.com",
+            "To: phishing@twilio.com",
+            &format!("Message-ID: <{}@secondlook.invalid>", r.id),
+            &format!("X-Secondlook-Report-Id: {}", r.id),
+            "X-Secondlook-Urgent: yes",
+            "X-Priority: 1 (Highest)",
+            "Importance: high",
+            "filename=\"indicators.stix.json\"",
+            "Content-Type: application/stix+json;version=2.1",
+        ] {
+            assert!(text.contains(h), "{h} missing in:\n{text}");
+        }
+        assert!(
+            text.contains("Reported by: Ada Lovelace (ada) <ada@twilio.com> on LAPTOP-7"),
+            "{text}"
+        );
+        // Without report.from: never the security mailbox itself.
+        assert_eq!(
+            mail_from("phishing@twilio.com", None, None),
+            "secondlook@twilio.com"
+        );
+        assert_eq!(
+            mail_from("phishing@twilio.com", None, Some("relay@twilio.com")),
+            "relay@twilio.com"
+        );
+        r.reporter = None;
+        let m = mail(&r, "phishing@twilio.com", &server, None).unwrap();
+        let text = String::from_utf8_lossy(&m.formatted()).into_owned();
+        assert!(!text.contains("Reply-To"), "{text}");
+    }
 }

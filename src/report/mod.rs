@@ -1,8 +1,9 @@
 //! Reporting a message to the security team.
 //!
 //! A [`Report`] holds exactly what the user saw in the preview: the message
-//! as pasted or copied, the optional note, the full analysis, the app and
-//! policy versions, the time and a stable id. Nothing else from the machine.
+//! as pasted or copied, the optional note, the full analysis with its links
+//! as structured indicators, who reported it (unless the policy leaves the
+//! identity out), the app and policy versions, the time and a stable id.
 //! [`outbox`] writes it durably before any delivery is tried; [`deliver`]
 //! sends it to each configured channel (SMTP, webhooks) until each accepts
 //! it, never twice to a channel that acknowledged it.
@@ -36,6 +37,217 @@ pub struct PolicyRef {
     pub source: String,
     /// The organisation's name.
     pub organization: String,
+    /// `sha256:` and 16 hex digits over the policy's content: which
+    /// version of the policy was in force, whatever file it came from.
+    #[serde(default)]
+    pub fingerprint: String,
+}
+
+/// What the reporter says they already did with the message (the "I already
+/// opened it / typed my password or code" path). Any entry makes the report urgent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Entered {
+    /// Opened the link.
+    OpenedLink,
+    /// Typed a password.
+    Password,
+    /// Typed or read out a one-time code.
+    Code,
+    /// Approved a sign-in push.
+    ApprovedPush,
+    /// Called the number in the message.
+    CalledNumber,
+    /// Installed an app or remote-access tool.
+    InstalledApp,
+}
+
+impl Entered {
+    /// What the reporter did, in words for the security team.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Entered::OpenedLink => "opened the link",
+            Entered::Password => "typed a password",
+            Entered::Code => "typed or read out a one-time code",
+            Entered::ApprovedPush => "approved a sign-in push",
+            Entered::CalledNumber => "called the number in the message",
+            Entered::InstalledApp => "installed an app or remote-access tool",
+        }
+    }
+}
+
+/// Who reported the message, so the security team can ask "did you enter
+/// your password?". Left out when the policy's `report.include_identity`
+/// is false (works councils).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reporter {
+    /// The operating system's user name.
+    pub user: String,
+    /// The user's full name, when the system knows it.
+    pub name: Option<String>,
+    /// The reporter's e-mail address: the one they confirmed, else the
+    /// policy's `report.reporter_email` pattern; the mail's `Reply-To`.
+    pub email: Option<String>,
+    /// The computer's name.
+    pub machine: String,
+}
+
+/// The file in the data directory holding the e-mail address the user
+/// confirmed (`secondlook report --reporter-email`).
+pub const REPORTER_EMAIL_FILE: &str = "reporter-email";
+
+impl Reporter {
+    /// The reporter on this machine under `policy`, or `None` when the
+    /// policy leaves the identity out.
+    pub fn detect(policy: &Policy) -> Option<Reporter> {
+        if policy.report.include_identity == Some(false) {
+            return None;
+        }
+        let user = ["USER", "LOGNAME", "USERNAME"]
+            .iter()
+            .find_map(|v| std::env::var(v).ok().filter(|u| !u.trim().is_empty()))
+            .map(|u| {
+                // DOMAIN\user on Windows: the user part.
+                u.rsplit('\\').next().unwrap_or(&u).trim().to_owned()
+            })
+            .or_else(login_name)
+            .unwrap_or_else(|| "unknown".to_owned());
+        let confirmed = crate::policy::layers::Locations::from_environment()
+            .data_dir
+            .and_then(|d| std::fs::read_to_string(d.join(REPORTER_EMAIL_FILE)).ok())
+            .map(|s| s.trim().to_owned())
+            .filter(|s| s.contains('@'));
+        let email = confirmed.or_else(|| {
+            policy
+                .report
+                .reporter_email
+                .as_deref()
+                .map(|p| p.replace("{user}", &user.to_lowercase()))
+        });
+        Some(Reporter {
+            name: full_name(&user),
+            email,
+            machine: hostname::get()
+                .map(|h| h.to_string_lossy().into_owned())
+                .unwrap_or_else(|_| "unknown".to_owned()),
+            user,
+        })
+    }
+
+    /// "Ada Lovelace (ada) <ada@example.com> on LAPTOP-7".
+    pub fn describe(&self) -> String {
+        let mut s = match &self.name {
+            Some(n) => format!("{n} ({})", self.user),
+            None => self.user.clone(),
+        };
+        if let Some(e) = &self.email {
+            s.push_str(&format!(" <{e}>"));
+        }
+        s.push_str(&format!(" on {}", self.machine));
+        s
+    }
+}
+
+/// The full name in the user database (the GECOS field's first part).
+#[cfg(unix)]
+fn full_name(user: &str) -> Option<String> {
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd
+        .lines()
+        .map(|l| l.split(':').collect::<Vec<_>>())
+        .find(|f| f.first() == Some(&user))
+        .and_then(|f| {
+            f.get(4)
+                .map(|g| g.split(',').next().unwrap_or("").trim().to_owned())
+        })
+        .filter(|n| !n.is_empty())
+}
+
+/// The user database's name for this process's user, when no environment
+/// variable names it (a service, `env -i`).
+#[cfg(unix)]
+fn login_name() -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let uid = std::fs::metadata("/proc/self").ok()?.uid().to_string();
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd
+        .lines()
+        .map(|l| l.split(':').collect::<Vec<_>>())
+        .find(|f| f.get(2) == Some(&uid.as_str()))
+        .and_then(|f| f.first().map(|n| (*n).to_owned()))
+}
+
+/// Only the environment names the user on this platform.
+#[cfg(not(unix))]
+fn login_name() -> Option<String> {
+    None
+}
+
+/// The full name is not looked up on this platform.
+#[cfg(not(unix))]
+fn full_name(_user: &str) -> Option<String> {
+    None
+}
+
+/// One link of the report as fields, so a SOC can block a domain without
+/// parsing prose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Indicator {
+    /// The link as Second Look judged it (refanged, parsed).
+    pub url: String,
+    /// The host it goes to (Unicode form).
+    pub host: Option<String>,
+    /// The registrable domain (`twilio-okta.net`): what to block.
+    pub registrable_domain: Option<String>,
+    /// `dangerous`, `suspicious`, `unknown` or `safe`.
+    pub verdict: String,
+    /// The brand it imitates or belongs to.
+    pub brand: Option<String>,
+}
+
+impl Indicator {
+    /// Dangerous or suspicious: worth blocking.
+    pub fn flagged(&self) -> bool {
+        matches!(self.verdict.as_str(), "dangerous" | "suspicious")
+    }
+}
+
+/// `sha256:` and 16 hex digits over what the policy says (organisation,
+/// brands, detection, indicators, report destinations), independent of the
+/// file's layout and of the order sets are kept in.
+pub fn policy_fingerprint(policy: &Policy) -> String {
+    use sha2::Digest;
+    fn sorted(s: &std::collections::HashSet<String>) -> Vec<&String> {
+        let mut v: Vec<&String> = s.iter().collect();
+        v.sort();
+        v
+    }
+    let mut severity: Vec<(String, String)> = policy
+        .severity
+        .iter()
+        .map(|(k, v)| (k.clone(), format!("{v:?}")))
+        .collect();
+    severity.sort();
+    let brands: Vec<_> = policy
+        .brands
+        .iter()
+        .map(|b| (&b.name, &b.domains, format!("{:?}", b.keywords), &b.sign_in))
+        .collect();
+    let o = &policy.organization;
+    let canonical = serde_json::json!({
+        "organization": [&o.name, &o.never_ask, &o.sign_in, &o.help_contact],
+        "brands": brands,
+        "combo_keywords": &policy.combo_keywords,
+        "severity": severity,
+        "disabled": &policy.disabled,
+        "blocked": sorted(&policy.blocked),
+        "training": sorted(&policy.training),
+        "trusted_hosts": &policy.trusted_hosts,
+        "report": &policy.report,
+    });
+    let digest = sha2::Sha256::digest(canonical.to_string().as_bytes());
+    let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
 }
 
 /// One report: the wire and outbox format (`secondlook.report/1`).
@@ -63,6 +275,20 @@ pub struct Report {
     pub analysis: serde_json::Value,
     /// A link goes to one of the organisation's phishing simulations.
     pub training: bool,
+    /// The reporter already did something with the message (see
+    /// [`Report::entered`]): the security team should act now.
+    #[serde(default)]
+    pub urgent: bool,
+    /// What the reporter says they already did.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub entered: Vec<Entered>,
+    /// Who reported it; absent when the policy's `report.include_identity`
+    /// is false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reporter: Option<Reporter>,
+    /// Every link with its verdict, brand and registrable domain.
+    #[serde(default)]
+    pub indicators: Vec<Indicator>,
 }
 
 impl Report {
@@ -76,6 +302,24 @@ impl Report {
     ) -> Report {
         let analysis_json = serde_json::to_value(AnalysisJson::new(analysis, policy))
             .unwrap_or(serde_json::Value::Null);
+        let indicators = analysis
+            .links
+            .iter()
+            .map(|l| Indicator {
+                url: l
+                    .link
+                    .parsed
+                    .as_ref()
+                    .map_or_else(|| l.link.url.clone(), |u| u.to_string()),
+                host: l.link.host.as_ref().map(|h| h.unicode.clone()),
+                registrable_domain: l.link.host.as_ref().and_then(|h| h.registrable.clone()),
+                verdict: l.verdict.as_str().to_owned(),
+                brand: l
+                    .brand
+                    .and_then(|i| policy.brands.get(i))
+                    .map(|b| b.name.clone()),
+            })
+            .collect();
         Report {
             schema: SCHEMA.to_owned(),
             id: uuid::Uuid::new_v4().to_string(),
@@ -90,11 +334,24 @@ impl Report {
             policy: PolicyRef {
                 source: policy.source.clone(),
                 organization: policy.organization.name.clone(),
+                fingerprint: policy_fingerprint(policy),
             },
             verdict: analysis.verdict.as_str().to_owned(),
             analysis: analysis_json,
             training: analysis.is_training(),
+            urgent: false,
+            entered: Vec::new(),
+            reporter: Reporter::detect(policy),
+            indicators,
         }
+    }
+
+    /// The reporter already entered something: the report is urgent, says
+    /// what they did, and jumps the outbox queue.
+    pub fn mark_urgent(mut self, entered: Vec<Entered>) -> Report {
+        self.urgent = true;
+        self.entered = entered;
+        self
     }
 
     /// The mail subject: `Phishing: …` or `Junk: …`, the prefix security
@@ -105,7 +362,8 @@ impl Report {
             Kind::Junk => "Junk",
         };
         let host = self.first_host().unwrap_or("no link");
-        format!("{prefix}: Second Look report – {host}")
+        let urgent = if self.urgent { "URGENT " } else { "" };
+        format!("{urgent}{prefix}: Second Look report – {host}")
     }
 
     /// The most telling host: the first risky link's, else the first link's.
@@ -128,12 +386,28 @@ impl Report {
 
     /// The readable text of the report: the mail body and the preview.
     pub fn readable(&self) -> String {
-        let mut s = format!(
+        let mut s = String::new();
+        if self.urgent {
+            let did: Vec<&str> = self.entered.iter().map(|e| e.describe()).collect();
+            let did = if did.is_empty() {
+                "acted on the message".to_owned()
+            } else {
+                did.join(", ")
+            };
+            s.push_str(&format!(
+                "URGENT: the reporter says they already {did}. Contact them now.\n\n"
+            ));
+        }
+        s.push_str(&format!(
             "Second Look report {}\nReported: {}\nVerdict: {}\n",
             self.id,
             self.created,
             self.verdict.to_uppercase()
-        );
+        ));
+        match &self.reporter {
+            Some(r) => s.push_str(&format!("Reported by: {}\n", r.describe())),
+            None => s.push_str("Reported by: (left out by your organisation's policy)\n"),
+        }
         if let Some(n) = &self.note {
             s.push_str(&format!("Note from the reporter: {n}\n"));
         }
@@ -154,14 +428,91 @@ impl Report {
                 ));
             }
         }
+        let flagged: Vec<&Indicator> = self.indicators.iter().filter(|i| i.flagged()).collect();
+        if !flagged.is_empty() {
+            s.push_str("\nIndicators (also in report.json and indicators.stix.json):\n");
+            for i in flagged {
+                s.push_str(&format!(
+                    "- {} | domain {} | {} | brand {}\n",
+                    i.url,
+                    i.registrable_domain.as_deref().unwrap_or("-"),
+                    i.verdict,
+                    i.brand.as_deref().unwrap_or("-")
+                ));
+            }
+        }
         if let Some(e) = self.analysis.get("explanation").and_then(|v| v.as_str()) {
             s.push_str(&format!("\nSecond Look said:\n{e}\n"));
         }
         s.push_str(&format!(
-            "\nApp: secondlook {}; policy: {}\nThe full report is attached as report.json and the message as message.txt.\n",
-            self.app_version, self.policy.source
+            "\nApp: secondlook {}; policy: {} ({})\nThe full report is attached as report.json and the message as message.txt.\n",
+            self.app_version, self.policy.source, self.policy.fingerprint
         ));
         s
+    }
+
+    /// A STIX 2.1 bundle with one `indicator` per flagged URL and per
+    /// flagged registrable domain, the format threat-intelligence platforms
+    /// (MISP, OpenCTI) import; `None` when no link is flagged. Ids are
+    /// derived from the report id, so every retry carries the same bundle.
+    pub fn stix_bundle(&self) -> Option<serde_json::Value> {
+        let flagged: Vec<&Indicator> = self.indicators.iter().filter(|i| i.flagged()).collect();
+        if flagged.is_empty() {
+            return None;
+        }
+        let quote = |v: &str| v.replace('\\', "\\\\").replace('\'', "\\'");
+        let mut seen = std::collections::BTreeSet::new();
+        let mut objects = Vec::new();
+        let brand_of = |i: &Indicator| {
+            i.brand
+                .as_deref()
+                .map(|b| format!(" imitating {b}"))
+                .unwrap_or_default()
+        };
+        for i in &flagged {
+            let mut patterns = Vec::new();
+            if i.url.contains("://") {
+                patterns.push((
+                    "url",
+                    i.url.clone(),
+                    format!("[url:value = '{}']", quote(&i.url)),
+                ));
+            }
+            if let Some(d) = &i.registrable_domain {
+                patterns.push((
+                    "domain",
+                    d.clone(),
+                    format!("[domain-name:value = '{}']", quote(d)),
+                ));
+            }
+            for (what, value, pattern) in patterns {
+                if !seen.insert(pattern.clone()) {
+                    continue;
+                }
+                objects.push(serde_json::json!({
+                    "type": "indicator",
+                    "spec_version": "2.1",
+                    "id": format!("indicator--{}", stix_uuid(&self.id, &pattern)),
+                    "created": self.created,
+                    "modified": self.created,
+                    "name": format!("{} {what} {value}", i.verdict),
+                    "description": format!(
+                        "Reported by an employee with Second Look (report {}): {} link{}.",
+                        self.id, i.verdict, brand_of(i)
+                    ),
+                    "indicator_types": [if i.verdict == "dangerous" { "malicious-activity" } else { "anomalous-activity" }],
+                    "pattern": pattern,
+                    "pattern_type": "stix",
+                    "valid_from": self.created,
+                    "labels": [i.verdict.clone()],
+                }));
+            }
+        }
+        Some(serde_json::json!({
+            "type": "bundle",
+            "id": format!("bundle--{}", stix_uuid(&self.id, "bundle")),
+            "objects": objects,
+        }))
     }
 
     /// What the user is told after the report is delivered.
@@ -178,6 +529,16 @@ impl Report {
         }
         s
     }
+}
+
+/// A UUID (version 4 layout) derived from the report id and `what`, so the
+/// same report always gives the same STIX ids.
+fn stix_uuid(report_id: &str, what: &str) -> uuid::Uuid {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(format!("{report_id}\n{what}").as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_random_bytes(bytes).into_uuid()
 }
 
 /// `2026-11-26T12:44:02Z` for a time after the Unix epoch.
@@ -253,16 +614,152 @@ mod tests {
                 "app_version",
                 "created",
                 "id",
+                "indicators",
                 "kind",
                 "note",
                 "policy",
+                "reporter",
                 "schema",
                 "text",
                 "training",
+                "urgent",
                 "verdict"
             ]
         );
         let again: Report = serde_json::from_value(serde_json::to_value(&r).unwrap()).unwrap();
         assert_eq!(again, r);
+        assert_eq!(
+            serde_json::to_value(&r.indicators).unwrap(),
+            serde_json::json!([{
+                "url": "http://twilio-okta.net/",
+                "host": "twilio-okta.net",
+                "registrable_domain": "twilio-okta.net",
+                "verdict": "dangerous",
+                "brand": "Twilio"
+            }])
+        );
+        assert!(r.policy.fingerprint.starts_with("sha256:") && r.policy.fingerprint.len() == 23);
+    }
+
+    #[test]
+    fn an_older_report_without_the_new_fields_still_reads() {
+        let p = twilio();
+        let a = crate::analyze("twilio-okta.net", &p);
+        let mut v =
+            serde_json::to_value(Report::new("twilio-okta.net", None, Kind::Phishing, &a, &p))
+                .unwrap();
+        let o = v.as_object_mut().unwrap();
+        for k in ["urgent", "reporter", "indicators"] {
+            o.remove(k);
+        }
+        o["policy"].as_object_mut().unwrap().remove("fingerprint");
+        let r: Report = serde_json::from_value(v).unwrap();
+        assert!(!r.urgent && r.reporter.is_none() && r.indicators.is_empty());
+    }
+
+    #[test]
+    fn urgent_reports_say_so_in_the_subject_and_say_what_was_entered() {
+        let p = twilio();
+        let text = "Twilio IT: log in at twilio-okta.net";
+        let a = crate::analyze(text, &p);
+        let r = Report::new(text, None, Kind::Phishing, &a, &p)
+            .mark_urgent(vec![Entered::Password, Entered::Code]);
+        assert!(r.urgent);
+        assert_eq!(
+            r.subject(),
+            "URGENT Phishing: Second Look report – twilio-okta.net"
+        );
+        let body = r.readable();
+        assert!(
+            body.starts_with("URGENT: the reporter says they already typed a password, typed or read out a one-time code. Contact them now.\n"),
+            "{body}"
+        );
+        let v = serde_json::to_value(&r).unwrap();
+        assert_eq!(v["urgent"], true);
+        assert_eq!(v["entered"], serde_json::json!(["password", "code"]));
+        // Not urgent: no `entered` key at all.
+        let plain = serde_json::to_value(Report::new(text, None, Kind::Phishing, &a, &p)).unwrap();
+        assert_eq!(plain["urgent"], false);
+        assert!(plain.get("entered").is_none());
+    }
+
+    #[test]
+    fn the_stix_bundle_has_one_indicator_per_flagged_url_and_domain() {
+        let p = twilio();
+        let text =
+            "log in at twilio-okta.net or https://login.twilio-okta.net/x and see twilio.com";
+        let a = crate::analyze(text, &p);
+        let mut r = Report::new(text, None, Kind::Phishing, &a, &p);
+        // A quote in a path (the extractor ends links at quotes; a webhook
+        // report could still carry one) is escaped in the pattern.
+        if let Some(i) = r.indicators.get_mut(1) {
+            i.url.push_str("'y");
+        }
+        let b = r.stix_bundle().unwrap();
+        assert_eq!(b["type"], "bundle");
+        assert!(b["id"].as_str().unwrap().starts_with("bundle--"));
+        let patterns: Vec<&str> = b["objects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["pattern"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            patterns,
+            [
+                "[url:value = 'http://twilio-okta.net/']",
+                "[domain-name:value = 'twilio-okta.net']",
+                "[url:value = 'https://login.twilio-okta.net/x\\'y']",
+            ],
+            "the owned twilio.com is no indicator; the domain is listed once; quotes are escaped"
+        );
+        let o = &b["objects"][0];
+        assert_eq!(o["type"], "indicator");
+        assert_eq!(o["spec_version"], "2.1");
+        assert_eq!(o["pattern_type"], "stix");
+        assert_eq!(o["indicator_types"][0], "malicious-activity");
+        assert_eq!(o["valid_from"], r.created.as_str());
+        let id = o["id"].as_str().unwrap();
+        assert!(id.starts_with("indicator--") && uuid::Uuid::parse_str(&id[11..]).is_ok());
+        assert_eq!(r.stix_bundle(), Some(b.clone()), "the same on every retry");
+        let safe = crate::analyze("see twilio.com", &p);
+        assert_eq!(
+            Report::new("see twilio.com", None, Kind::Phishing, &safe, &p).stix_bundle(),
+            None
+        );
+    }
+
+    #[test]
+    fn the_identity_can_be_left_out() {
+        let text = format!(
+            "{}\n[report]\ninclude_identity = false\nreporter_email = \"{{user}}@twilio.com\"\n",
+            crate::rules::testing::TWILIO_POLICY
+        );
+        let p = Policy::from_toml(&text, "test.toml").unwrap();
+        let a = crate::analyze("twilio-okta.net", &p);
+        let r = Report::new("twilio-okta.net", None, Kind::Phishing, &a, &p);
+        assert_eq!(r.reporter, None);
+        assert!(serde_json::to_value(&r).unwrap().get("reporter").is_none());
+        assert!(
+            r.readable()
+                .contains("Reported by: (left out by your organisation's policy)")
+        );
+    }
+
+    #[test]
+    fn the_reporter_address_comes_from_the_pattern() {
+        let text = format!(
+            "{}\n[report]\nreporter_email = \"{{user}}@twilio.com\"\n",
+            crate::rules::testing::TWILIO_POLICY
+        );
+        let p = Policy::from_toml(&text, "test.toml").unwrap();
+        let r = Reporter::detect(&p).unwrap();
+        assert!(!r.user.is_empty() && !r.machine.is_empty());
+        if std::env::var_os("SECONDLOOK_DATA_DIR").is_none() {
+            assert_eq!(
+                r.email,
+                Some(format!("{}@twilio.com", r.user.to_lowercase()))
+            );
+        }
     }
 }

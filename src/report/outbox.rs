@@ -4,9 +4,18 @@
 //! that acknowledged it.
 //!
 //! One file per report, `<data dir>/outbox/<id>.json`. Every write goes to a
-//! temporary file in the same directory, is synced, renamed over the old
-//! file, and the directory is synced: after a crash the file is either the
-//! old or the new version, never half of one.
+//! temporary file in the same directory (a name unique to the writer:
+//! `.<id>.<pid>-<n>.tmp`), is synced, renamed over the old file, and the
+//! directory is synced: after a crash the file is either the old or the new
+//! version, never half of one.
+//!
+//! Delivery state is written *before* a channel is tried: the sender
+//! prepares the "delivered" version of the file ([`Outbox::prepare`]) and,
+//! once the channel accepted, only renames it into place
+//! ([`Prepared::commit`]), which needs no free space. A full disk therefore
+//! stops sending before anything goes out, never after a channel accepted.
+//! Orphaned temporary files (a killed writer) are recovered or removed by
+//! the next sender ([`Outbox::recover`]).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -29,6 +38,9 @@ pub enum Target {
         to: String,
         /// The server settings (no secrets: the password stays in the environment).
         server: SmtpSection,
+        /// `report.from`: the address the relay sends as.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from: Option<String>,
     },
     /// A JSON POST.
     Webhook(WebhookSection),
@@ -38,7 +50,7 @@ impl Target {
     /// A short, stable name for messages ("email to phishing@… via smtp.…").
     pub fn describe(&self) -> String {
         match self {
-            Target::Smtp { to, server } => format!("e-mail to {to} via {}", server.host),
+            Target::Smtp { to, server, .. } => format!("e-mail to {to} via {}", server.host),
             Target::Webhook(w) => format!("webhook {}", w.url),
         }
     }
@@ -85,6 +97,12 @@ impl Entry {
     pub fn delivered(&self) -> bool {
         self.channels.iter().all(|c| c.state == State::Delivered)
     }
+
+    /// No channel was configured: the report is only saved on this
+    /// computer (not sent), whatever [`Entry::delivered`] says.
+    pub fn saved_only(&self) -> bool {
+        self.channels.is_empty()
+    }
 }
 
 /// Why the outbox could not do something.
@@ -118,6 +136,7 @@ pub fn targets(policy: &Policy) -> Vec<Target> {
         out.push(Target::Smtp {
             to: to.clone(),
             server: server.clone(),
+            from: policy.report.from.clone(),
         });
     }
     for w in policy.report.webhook.iter().flatten() {
@@ -167,8 +186,116 @@ impl Outbox {
         &self.dir
     }
 
-    fn path(&self, id: &str) -> PathBuf {
+    /// The file of report `id`.
+    pub fn path(&self, id: &str) -> PathBuf {
         self.dir.join(format!("{id}.json"))
+    }
+
+    /// A temporary name no other writer (process or thread) uses.
+    fn temp_path(&self, id: &str) -> PathBuf {
+        static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.dir
+            .join(format!(".{id}.{}-{n}.tmp", std::process::id()))
+    }
+
+    /// Write `entry` to a synced temporary file, not yet in place.
+    fn write_temp(&self, entry: &Entry) -> Result<PathBuf, OutboxError> {
+        std::fs::create_dir_all(&self.dir).map_err(io(&self.dir))?;
+        let path = self.path(&entry.report.id);
+        let tmp = self.temp_path(&entry.report.id);
+        let bytes = serde_json::to_vec_pretty(entry).map_err(|e| OutboxError::Io {
+            path: path.clone(),
+            source: std::io::Error::other(e),
+        })?;
+        let written = (|| {
+            use std::io::Write;
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(&bytes)?;
+            f.sync_all()
+        })();
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(OutboxError::Io {
+                path: tmp,
+                source: e,
+            });
+        }
+        Ok(tmp)
+    }
+
+    /// Put a temporary file in place, durably.
+    fn install(&self, tmp: &Path, id: &str) -> Result<(), OutboxError> {
+        let path = self.path(id);
+        std::fs::rename(tmp, &path).map_err(io(&path))?;
+        // Make the rename itself durable.
+        if let Ok(d) = std::fs::File::open(&self.dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    }
+
+    /// Write the state `entry` will have once the channel being tried
+    /// accepts it, without putting it in place: if this fails (full disk),
+    /// nothing must be sent. Hold the [`SendLock`].
+    pub fn prepare(&self, entry: &Entry) -> Result<Prepared, OutboxError> {
+        let tmp = self.write_temp(entry)?;
+        Ok(Prepared {
+            tmp,
+            id: entry.report.id.clone(),
+            dir: self.clone(),
+        })
+    }
+
+    /// Recover what killed writers left: a complete temporary file of a
+    /// report that has no file yet (killed between writing and renaming
+    /// a new report) is put in place; every other temporary file (a state
+    /// update or a prepared delivery whose outcome is unknown) is removed,
+    /// so the channel is tried again under the same idempotency key.
+    /// Returns how many were recovered and removed. Needs the send lock
+    /// (state writers hold it); new reports younger than a minute may still
+    /// be being written and are left alone.
+    pub fn recover(&self, _lock: &SendLock) -> (usize, usize) {
+        let (mut recovered, mut removed) = (0, 0);
+        let Ok(dir) = std::fs::read_dir(&self.dir) else {
+            return (0, 0);
+        };
+        for e in dir.filter_map(Result::ok) {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let Some(id) = name
+                .strip_prefix('.')
+                .and_then(|n| n.strip_suffix(".tmp"))
+                .and_then(|n| n.split('.').next())
+            else {
+                continue;
+            };
+            let tmp = e.path();
+            if self.path(id).exists() {
+                if std::fs::remove_file(&tmp).is_ok() {
+                    removed += 1;
+                }
+                continue;
+            }
+            let old = e
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|m| m.elapsed().ok())
+                .is_some_and(|age| age > Duration::from_secs(60));
+            if !old {
+                continue;
+            }
+            let complete = std::fs::read(&tmp)
+                .ok()
+                .and_then(|b| serde_json::from_slice::<Entry>(&b).ok())
+                .is_some_and(|en| en.report.id == id);
+            if complete && self.install(&tmp, id).is_ok() {
+                recovered += 1;
+            } else if std::fs::remove_file(&tmp).is_ok() {
+                removed += 1;
+            }
+        }
+        (recovered, removed)
     }
 
     /// Queue a report for `targets`: written durably before anything is sent.
@@ -191,30 +318,29 @@ impl Outbox {
         Ok(entry)
     }
 
-    /// Write an entry atomically and durably.
+    /// Write an entry atomically and durably. A new report may be saved by
+    /// anyone; the state of a queued one only under the [`SendLock`].
     pub fn save(&self, entry: &Entry) -> Result<(), OutboxError> {
-        std::fs::create_dir_all(&self.dir).map_err(io(&self.dir))?;
-        let path = self.path(&entry.report.id);
-        let tmp = self.dir.join(format!(".{}.tmp", entry.report.id));
-        let bytes = serde_json::to_vec_pretty(entry).map_err(|e| OutboxError::Io {
-            path: path.clone(),
-            source: std::io::Error::other(e),
-        })?;
-        {
-            use std::io::Write;
-            let mut f = std::fs::File::create(&tmp).map_err(io(&tmp))?;
-            f.write_all(&bytes).map_err(io(&tmp))?;
-            f.sync_all().map_err(io(&tmp))?;
+        let tmp = self.write_temp(entry)?;
+        let installed = self.install(&tmp, &entry.report.id);
+        if installed.is_err() {
+            let _ = std::fs::remove_file(&tmp);
         }
-        std::fs::rename(&tmp, &path).map_err(io(&path))?;
-        // Make the rename itself durable.
-        if let Ok(d) = std::fs::File::open(&self.dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
+        installed
     }
 
-    /// Every report in the outbox, oldest first. Unreadable files are
+    /// Read one report's current state from its file.
+    pub fn load(&self, id: &str) -> Result<Entry, OutboxError> {
+        let path = self.path(id);
+        let bytes = std::fs::read(&path).map_err(io(&path))?;
+        serde_json::from_slice(&bytes).map_err(|e| OutboxError::Corrupt {
+            path,
+            message: e.to_string(),
+        })
+    }
+
+    /// Every report in the outbox, urgent ones first, then oldest first (the
+    /// order they are sent in). Unreadable files are
     /// returned as errors beside the good entries, never dropped silently.
     pub fn list(&self) -> (Vec<Entry>, Vec<OutboxError>) {
         let mut entries = Vec::new();
@@ -245,14 +371,29 @@ impl Outbox {
                 Err(source) => errors.push(OutboxError::Io { path: p, source }),
             }
         }
-        entries.sort_by(|a, b| a.report.created.cmp(&b.report.created));
+        entries.sort_by(|a, b| {
+            (!a.report.urgent, &a.report.created).cmp(&(!b.report.urgent, &b.report.created))
+        });
         (entries, errors)
     }
 
-    /// Take the send lock, or `None` when another process is sending now.
+    /// Take the send lock, or `None` when another process (or thread) is
+    /// sending now. Every path that sends or updates a queued report's
+    /// state holds it.
     pub fn try_lock(&self) -> Result<Option<SendLock>, OutboxError> {
+        self.lock_file(".send.lock")
+    }
+
+    /// Take the background-sender lock, or `None` when another process or
+    /// thread of this user already waits to retry the outbox: one
+    /// background sender per user, however many reports are queued.
+    pub fn try_lock_waiter(&self) -> Result<Option<SendLock>, OutboxError> {
+        self.lock_file(".waiter.lock")
+    }
+
+    fn lock_file(&self, name: &str) -> Result<Option<SendLock>, OutboxError> {
         std::fs::create_dir_all(&self.dir).map_err(io(&self.dir))?;
-        let path = self.dir.join(".send.lock");
+        let path = self.dir.join(name);
         let file = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
@@ -313,6 +454,32 @@ pub fn backoff(attempts: u32) -> u64 {
         .unwrap_or(30);
     base.saturating_mul(1u64 << attempts.saturating_sub(1).min(20))
         .min(6 * 3600)
+}
+
+/// A delivered state written but not yet in place (see [`Outbox::prepare`]).
+#[derive(Debug)]
+#[must_use = "commit the prepared state once the channel accepted, or abandon it"]
+pub struct Prepared {
+    tmp: PathBuf,
+    id: String,
+    dir: Outbox,
+}
+
+impl Prepared {
+    /// The channel accepted: put the prepared state in place (a rename: no
+    /// free space needed).
+    pub fn commit(self) -> Result<(), OutboxError> {
+        let r = self.dir.install(&self.tmp, &self.id);
+        if r.is_err() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+        r
+    }
+
+    /// The channel did not accept: throw the prepared state away.
+    pub fn abandon(self) {
+        let _ = std::fs::remove_file(&self.tmp);
+    }
 }
 
 /// Held while a process sends the outbox. The operating system releases it

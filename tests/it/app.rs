@@ -29,6 +29,13 @@ impl Fixture {
         Fixture { dir }
     }
 
+    /// A policy that says nowhere where reports go.
+    fn without_destination() -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(crate::data("twilio.toml"), dir.path().join("policy.toml")).unwrap();
+        Fixture { dir }
+    }
+
     fn app(&self) -> App {
         let eff = load(&Locations {
             managed: vec![self.dir.path().join("policy.toml")],
@@ -146,6 +153,32 @@ fn report_preview_cancel_then_send() {
     assert_eq!(r.note.as_deref(), Some("from +1 555 0100"));
     assert_eq!(r.text, INCIDENT);
     h.get_by_label("Open my mail program");
+}
+
+#[test]
+fn with_nowhere_to_send_the_report_is_saved_not_sent() {
+    let f = Fixture::without_destination();
+    let mut h = harness(f.app());
+    paste(&mut h, INCIDENT);
+    h.get_by_label("Report this message").click();
+    h.run();
+    h.get_by_label_contains("it will be saved on this computer, not sent");
+    assert!(h.query_by_label("Send report").is_none(), "nothing is sent");
+    h.get_by_label("Save report").click();
+    h.run();
+    h.get_by_label_contains(
+        "Saved on this computer — not sent. Your organisation has not said where reports go",
+    );
+    h.get_by_label("Open the folder");
+    h.get_by_label("Copy the report text");
+    assert_eq!(
+        h.get_all_by_label("Saved on this computer — not sent")
+            .count(),
+        1,
+        "the list entry"
+    );
+    assert!(h.query_by_label("Delivered").is_none());
+    assert_eq!(f.outbox().list().0.len(), 1);
 }
 
 #[test]

@@ -713,3 +713,343 @@ fn the_app_delivers_reports_left_pending_by_an_earlier_run() {
     let entries = outbox.list().0;
     assert!(entries.iter().all(|e| e.delivered()), "{entries:?}");
 }
+
+/// Enqueue a report of `text` for `targets` directly (as the app does).
+fn queue(outbox: &Outbox, text: &str, targets: Vec<Target>, urgent: bool) -> String {
+    let p = secondlook::Policy::from_path(&crate::data("twilio.toml")).unwrap();
+    let a = secondlook::analyze(text, &p);
+    let mut r =
+        secondlook::report::Report::new(text, None, secondlook::report::Kind::Phishing, &a, &p);
+    if urgent {
+        r = r.mark_urgent(vec![secondlook::report::Entered::Password]);
+    }
+    outbox.enqueue(r, targets).unwrap().report.id
+}
+
+fn hook_target(port: u16) -> Target {
+    Target::Webhook(secondlook::policy::WebhookSection {
+        url: format!("http://127.0.0.1:{port}/hook"),
+        token_env: None,
+        format: None,
+    })
+}
+
+#[test]
+fn the_reporter_and_the_urgent_kind_reach_the_mailbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let (port, mails) = smtp_sink();
+    let p = policy(
+        dir.path(),
+        &format!(
+            "[report]\nemail = \"phishing@twilio.com\"\nfrom = \"secondlook@twilio.com\"\nreporter_email = \"{{user}}@twilio.com\"\n[report.smtp]\nhost = \"127.0.0.1\"\nport = {port}\ntls = \"none\"\n"
+        ),
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_secondlook"))
+        .args(["report", "--policy", p.to_str().unwrap(), "--yes"])
+        .args(["--entered", "password,code", SMS])
+        .env("SECONDLOOK_DATA_DIR", dir.path())
+        .env("USER", "Ada")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(
+        text.contains("(subject: URGENT Phishing: Second Look report – twilio-okta.net)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("URGENT: the reporter says they already typed a password, typed or read out a one-time code."),
+        "the preview shows it: {text}"
+    );
+    assert!(text.contains("Reported by: "), "{text}");
+    assert!(
+        text.contains("(Ada) <ada@twilio.com> on ") || text.contains("Ada <ada@twilio.com> on "),
+        "{text}"
+    );
+    let mails = mails.lock().unwrap().clone();
+    assert_eq!(mails.len(), 1, "{text}");
+    let m = &mails[0];
+    assert!(
+        m.contains("From: \"Second Look\" <secondlook@twilio.com>"),
+        "{m}"
+    );
+    assert!(m.contains("Reply-To: ada@twilio.com"), "{m}");
+    assert!(m.contains("X-Secondlook-Urgent: yes"), "{m}");
+    assert!(m.contains("filename=\"indicators.stix.json\""), "{m}");
+    let e = &Outbox::new(dir.path()).list().0[0];
+    assert!(e.report.urgent);
+    let r = e.report.reporter.as_ref().unwrap();
+    assert_eq!(r.user, "Ada");
+    assert_eq!(r.email.as_deref(), Some("ada@twilio.com"));
+    // --reporter-email is remembered and wins over the pattern.
+    let out = Command::new(env!("CARGO_BIN_EXE_secondlook"))
+        .args(["report", "--policy", p.to_str().unwrap()])
+        .args(["--reporter-email", "a.lovelace@twilio.com", "--json", SMS])
+        .env("SECONDLOOK_DATA_DIR", dir.path())
+        .env("USER", "Ada")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["reporter"]["email"], "a.lovelace@twilio.com");
+    let out = run(
+        dir.path(),
+        &["report", "--policy", p.to_str().unwrap(), "--json", SMS],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["reporter"]["email"], "a.lovelace@twilio.com",
+        "remembered"
+    );
+    let out = run(
+        dir.path(),
+        &[
+            "report",
+            "--policy",
+            p.to_str().unwrap(),
+            "--entered",
+            "sang",
+            SMS,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("--entered sang: say what you already did with one of opened_link")
+    );
+}
+
+#[test]
+fn urgent_reports_jump_the_queue() {
+    let dir = tempfile::tempdir().unwrap();
+    let outbox = Outbox::new(dir.path());
+    let port = free_port();
+    let first = queue(
+        &outbox,
+        &format!("{SMS} #old"),
+        vec![hook_target(port)],
+        false,
+    );
+    std::thread::sleep(Duration::from_millis(1100)); // a later `created`
+    let urgent = queue(
+        &outbox,
+        &format!("{SMS} #urgent"),
+        vec![hook_target(port)],
+        true,
+    );
+    let sink = serve_http(TcpListener::bind(("127.0.0.1", port)).unwrap());
+    let out = run(dir.path(), &["outbox", "send"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let keys: Vec<String> = sink
+        .got
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|r| r.headers["idempotency-key"].clone())
+        .collect();
+    assert_eq!(keys, [urgent.clone(), first], "the urgent one first");
+    let listed = stdout(&run(dir.path(), &["outbox", "list"]));
+    assert!(
+        listed
+            .lines()
+            .next()
+            .unwrap()
+            .contains(&format!("{urgent}  URGENT delivered")),
+        "{listed}"
+    );
+}
+
+#[test]
+fn report_yes_racing_outbox_send_delivers_each_report_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let sink = http_sink();
+    sink.delay_ms.store(15, Ordering::SeqCst);
+    let p = policy(dir.path(), &webhook(sink.port));
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let looping = {
+        let (stop, data) = (stop.clone(), dir.path().to_owned());
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::SeqCst) {
+                run(&data, &["outbox", "send"]);
+            }
+        })
+    };
+    let reporters: Vec<_> = (0..10)
+        .map(|i| {
+            let (data, p) = (dir.path().to_owned(), p.clone());
+            std::thread::spawn(move || {
+                run(
+                    &data,
+                    &[
+                        "report",
+                        "--policy",
+                        p.to_str().unwrap(),
+                        "--yes",
+                        &format!("{SMS} #{i}"),
+                    ],
+                )
+            })
+        })
+        .collect();
+    for r in reporters {
+        let out = r.join().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            !stdout(&out).contains("could not be updated"),
+            "{}",
+            stdout(&out)
+        );
+    }
+    stop.store(true, Ordering::SeqCst);
+    looping.join().unwrap();
+    // A report --yes that found the lock taken for 30 s (a loaded machine)
+    // left its report to the other senders: one more pass.
+    run(dir.path(), &["outbox", "send"]);
+    let (entries, errors) = Outbox::new(dir.path()).list();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(entries.len(), 10);
+    assert!(entries.iter().all(|e| e.delivered()));
+    let mut keys: Vec<String> = sink
+        .got
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|r| r.headers["idempotency-key"].clone())
+        .collect();
+    keys.sort();
+    let n = keys.len();
+    keys.dedup();
+    assert_eq!((n, keys.len()), (10, 10), "each report exactly once");
+}
+
+#[test]
+fn one_background_sender_per_user() {
+    let dir = tempfile::tempdir().unwrap();
+    let outbox = Outbox::new(dir.path());
+    queue(&outbox, SMS, vec![hook_target(free_port())], false);
+    let mut waiters: Vec<_> = (0..5)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_secondlook"))
+                .args(["outbox", "send", "--wait"])
+                .env("SECONDLOOK_DATA_DIR", dir.path())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let running = |w: &mut Vec<std::process::Child>| {
+        w.iter_mut()
+            .map(|c| c.try_wait().unwrap().is_none())
+            .filter(|alive| *alive)
+            .count()
+    };
+    while running(&mut waiters) > 1 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(
+        running(&mut waiters),
+        1,
+        "one waits, the others leave at once"
+    );
+    for mut w in waiters {
+        let _ = w.kill();
+        let _ = w.wait();
+    }
+}
+
+#[test]
+fn orphaned_temporary_files_are_recovered_or_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let outbox = Outbox::new(dir.path());
+    let sink = http_sink();
+    let kept = queue(&outbox, SMS, vec![hook_target(sink.port)], false);
+    // A state update a killed sender left beside its report: removed.
+    let stale = outbox.dir().join(format!(".{kept}.999-0.tmp"));
+    std::fs::write(&stale, b"{ half a fi").unwrap();
+    // A new report written but never renamed (killed in between), over a
+    // minute ago: recovered, and sent.
+    let other = tempfile::tempdir().unwrap();
+    let lost = queue(
+        &Outbox::new(other.path()),
+        &format!("{SMS} #2"),
+        vec![hook_target(sink.port)],
+        false,
+    );
+    let orphan = outbox.dir().join(format!(".{lost}.999-1.tmp"));
+    std::fs::rename(Outbox::new(other.path()).path(&lost), &orphan).unwrap();
+    let old = std::time::SystemTime::now() - Duration::from_secs(120);
+    std::fs::File::options()
+        .write(true)
+        .open(&orphan)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    // A fresh one may still be being written: left alone.
+    let fresh = outbox.dir().join(".0000-fresh.999-2.tmp");
+    std::fs::write(&fresh, b"{").unwrap();
+    let out = run(dir.path(), &["outbox", "send"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!stale.exists() && !orphan.exists() && fresh.exists());
+    let (entries, errors) = outbox.list();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(entries.len(), 2);
+    assert!(entries.iter().all(|e| e.delivered()));
+    let mut keys: Vec<String> = sink
+        .got
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|r| r.headers["idempotency-key"].clone())
+        .collect();
+    keys.sort();
+    let mut want = vec![kept, lost];
+    want.sort();
+    assert_eq!(keys, want);
+}
+
+#[test]
+fn nowhere_to_send_is_saved_not_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = policy(dir.path(), "");
+    let out = run(
+        dir.path(),
+        &["report", "--policy", p.to_str().unwrap(), SMS],
+    );
+    assert!(
+        stdout(&out).contains("it will be saved on this computer, not sent"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains("To save it, run the same command with --yes."),
+        "{}",
+        stdout(&out)
+    );
+    let out = run(
+        dir.path(),
+        &["report", "--policy", p.to_str().unwrap(), "--yes", SMS],
+    );
+    assert!(
+        stdout(&out).contains("Saved on this computer — not sent."),
+        "{}",
+        stdout(&out)
+    );
+    let listed = stdout(&run(dir.path(), &["outbox", "list"]));
+    assert!(
+        listed.contains("saved on this computer, not sent"),
+        "{listed}"
+    );
+    assert!(!listed.contains("delivered"), "{listed}");
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Real receivers for scripts/check-outbox-faults, on loopback:
+
+  fault-receivers.py smtp PORT LOG [DELAY_MS]   an SMTP server (aiosmtpd)
+  fault-receivers.py http PORT LOG [DELAY_MS]   an HTTP server taking POSTs
+
+DELAY_MS: how long each takes over a report (a slow server keeps the
+sender busy, so kills land mid-send). SMTP: four fifths before the mail's
+data is sent (at RCPT), one fifth after it arrived, before it is recorded
+and answered. HTTP: all of it after the whole request arrived (a client
+writes headers and body at once). A sender killed after the report
+arrived cannot know it did, and sends it again under the same key.
+"""
+import os
+import re
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+mode, port, log = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+delay = (int(sys.argv[4]) if len(sys.argv) > 4 else 0) / 1000
+before, after = delay * 0.8, delay * 0.2
+lock = threading.Lock()
+
+
+def record(report_id):
+    with lock:
+        with open(log, "a") as f:
+            f.write(report_id + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+
+
+if mode == "smtp":
+    import asyncio
+
+    from aiosmtpd.controller import Controller
+
+    class Save:
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            await asyncio.sleep(before)
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
+        async def handle_DATA(self, server, session, envelope):
+            content = envelope.content if isinstance(envelope.content, bytes) else envelope.content.encode()
+            m = re.search(rb"^X-Secondlook-Report-Id: *(\S+)", content, re.M | re.I) or re.search(
+                rb"^Message-ID: *<([^@>]+)", content, re.M | re.I
+            )
+            await asyncio.sleep(after)
+            record(m.group(1).decode() if m else "no-id")
+            return "250 OK"
+
+    controller = Controller(Save(), hostname="127.0.0.1", port=port)
+    controller.start()
+    print("ready", flush=True)
+    try:
+        while True:
+            time.sleep(1)
+    finally:
+        controller.stop()
+else:
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self):
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length)
+            if len(body) < length:
+                return  # the sender died mid-request: nothing arrived
+            time.sleep(delay)
+            record(self.headers.get("Idempotency-Key") or "no-key")
+            try:
+                self.send_response(200)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+            except OSError:
+                pass  # the sender was killed after the report was accepted
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Hook)
+    server.daemon_threads = True
+    print("ready", flush=True)
+    server.serve_forever()
