@@ -80,6 +80,10 @@ pub struct OrganizationSection {
     pub help_contact: Option<String>,
     /// The security team's page (https).
     pub help_url: Option<String>,
+    /// The help desk's phone number, for "I already typed my password".
+    pub help_phone: Option<String>,
+    /// When the help desk answers ("Mon–Fri 8:00–18:00; 24/7 for incidents").
+    pub help_hours: Option<String>,
     /// Logo for the policy card (a path or https URL).
     pub logo: Option<String>,
     /// Accent colour for the policy card, `#rrggbb`.
@@ -216,6 +220,10 @@ pub struct Organization {
     pub help_contact: Option<String>,
     /// The security team's page.
     pub help_url: Option<String>,
+    /// The help desk's phone number.
+    pub help_phone: Option<String>,
+    /// When the help desk answers.
+    pub help_hours: Option<String>,
     /// Logo for the policy card.
     pub logo: Option<String>,
     /// Accent colour for the policy card.
@@ -391,6 +399,8 @@ impl Policy {
             sign_in: org.sign_in.unwrap_or_default(),
             help_contact: org.help_contact,
             help_url: org.help_url,
+            help_phone: org.help_phone,
+            help_hours: org.help_hours,
             logo: org.logo,
             color: org.color,
         };

@@ -29,6 +29,25 @@ pub enum Kind {
     Junk,
 }
 
+/// What the reporter says they already did with the message (the "I already
+/// opened it / typed my password or code" path). Any entry makes the report urgent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Entered {
+    /// Opened the link.
+    OpenedLink,
+    /// Typed a password.
+    Password,
+    /// Typed or read out a one-time code.
+    Code,
+    /// Approved a sign-in push.
+    ApprovedPush,
+    /// Called the number in the message.
+    CalledNumber,
+    /// Installed an app or remote-access tool.
+    InstalledApp,
+}
+
 /// The policy a report was made under.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PolicyRef {
@@ -63,6 +82,12 @@ pub struct Report {
     pub analysis: serde_json::Value,
     /// A link goes to one of the organisation's phishing simulations.
     pub training: bool,
+    /// The reporter already acted on the message: handle this report first.
+    #[serde(default)]
+    pub urgent: bool,
+    /// What the reporter says they did (empty for ordinary reports).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub entered: Vec<Entered>,
 }
 
 impl Report {
@@ -94,7 +119,16 @@ impl Report {
             verdict: analysis.verdict.as_str().to_owned(),
             analysis: analysis_json,
             training: analysis.is_training(),
+            urgent: false,
+            entered: Vec::new(),
         }
+    }
+
+    /// Mark the report urgent: the reporter already did `entered` with the message.
+    pub fn mark_urgent(mut self, entered: Vec<Entered>) -> Report {
+        self.urgent = true;
+        self.entered = entered;
+        self
     }
 
     /// The mail subject: `Phishing: …` or `Junk: …`, the prefix security
