@@ -21,6 +21,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::desktop::autostart::Autostart;
+use crate::desktop::instance;
 use crate::desktop::clipboard::{self, Control, WatchEvent};
 use crate::desktop::model::{Model, Screen, deliver_in_background};
 use crate::desktop::settings::{Resolved, UserSettings, resolve};
@@ -103,6 +104,14 @@ pub struct App {
     hide_frames: u8,
     /// Why there is no tray icon (shown on hover).
     pub tray_problem: Option<String>,
+    /// "Keep watching in the background or quit?" is open (no tray).
+    pub close_dialog: bool,
+    /// Put the keyboard in the paste box on the next frame.
+    pub focus_paste: bool,
+    /// The organisation's logo (`organization.logo`), checked and decoded.
+    pub logo: Option<egui::ColorImage>,
+    /// The logo as a texture, made on the first frame that shows it.
+    pub logo_texture: Option<egui::TextureHandle>,
 }
 
 impl App {
@@ -129,6 +138,105 @@ impl App {
             app_status: None,
             hide_frames: 0,
             tray_problem: None,
+            close_dialog: false,
+            focus_paste: true,
+            logo: None,
+            logo_texture: None,
+        }
+    }
+
+    /// Is there a tray icon to bring the window back?
+    pub fn has_tray(&self) -> bool {
+        self.tray.is_some()
+    }
+
+    /// "Keep watching in the background": hide the window; the watcher
+    /// goes on, and starting Second Look again shows it.
+    pub fn hide_to_background(&mut self, ctx: &egui::Context) {
+        self.close_dialog = false;
+        ctx.send_viewport_cmd(egui::ViewportCommand::Visible(false));
+    }
+
+    /// Quit for good (the user chose it).
+    pub fn quit(&mut self, ctx: &egui::Context) {
+        self.close_dialog = false;
+        self.quitting = true;
+        self.stop_watching();
+        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+    }
+
+    /// A file dropped on the window: a PNG is checked for a QR code, text
+    /// is checked like pasted text. At most 1 MiB is read.
+    pub fn drop_file(&mut self, path: Option<&std::path::Path>, bytes: Option<&[u8]>) {
+        const MAX: u64 = 1 << 20;
+        let data = match (bytes, path) {
+            (Some(b), _) => Ok(b.get(..MAX as usize).unwrap_or(b).to_vec()),
+            (None, Some(p)) => std::fs::File::open(p).and_then(|f| {
+                let mut v = Vec::new();
+                std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX), &mut v).map(|_| v)
+            }),
+            (None, None) => return,
+        };
+        let data = match data {
+            Ok(d) => d,
+            Err(e) => {
+                self.model.status = Some(format!("The dropped file could not be read ({e})."));
+                return;
+            }
+        };
+        self.model.screen = Screen::Check;
+        if data.starts_with(b"\x89PNG\r\n\x1a\n") {
+            #[cfg(all(unix, not(target_os = "macos")))]
+            {
+                if let clipboard::Clip::Image {
+                    width,
+                    height,
+                    rgba,
+                } = system_clipboard::decode_png(&data)
+                    && let Some(text) = qr::decode(width, height, &rgba).into_iter().next()
+                {
+                    let analysis = crate::analyze(&text, &self.model.policy);
+                    self.model.show_checked(text, analysis, crate::desktop::model::Source::QrCode);
+                    return;
+                }
+                self.model.status = Some("No QR code was found in the dropped picture.".into());
+            }
+            #[cfg(not(all(unix, not(target_os = "macos"))))]
+            {
+                self.model.status = Some(
+                    "Pictures cannot be dropped here on this system yet: copy the picture instead."
+                        .into(),
+                );
+            }
+            return;
+        }
+        match String::from_utf8(data) {
+            Ok(text) => {
+                self.model.set_input(&text);
+                self.model.status = None;
+            }
+            Err(_) => {
+                self.model.status = Some(
+                    "Second Look can check dropped text files and PNG pictures of QR codes; this file is neither.".into(),
+                );
+            }
+        }
+    }
+
+    /// "Tell my security team now": the urgent report is saved first, then
+    /// delivered off the UI thread (offline, it waits in the outbox).
+    pub fn send_urgent(&mut self) {
+        let Some(entry) = self.model.send_urgent() else {
+            return;
+        };
+        let (Some(outbox), Some(inbox)) = (self.model.outbox.clone(), self.inbox.clone()) else {
+            return;
+        };
+        let done = move || inbox.send(Event::Delivery);
+        if let Err(e) = deliver_in_background(outbox, entry, done) {
+            self.app_status = Some(format!(
+                "The urgent report is saved but could not be sent yet: {e}"
+            ));
         }
     }
 
@@ -181,7 +289,7 @@ impl App {
             Err(e) => {
                 self.tray_problem = Some(e);
                 self.app_status = Some(
-                    "No tray icon in this session: closing this window quits Second Look.".into(),
+                    "No tray icon on this desktop: open Second Look from your applications menu to come back to this window.".into(),
                 );
             }
         }
@@ -370,7 +478,10 @@ impl App {
                 self.model.status = Some(format!("The clipboard could not be read: {e}"));
             }
             Event::Tray(Action::Open) | Event::ShowVerdict => {
-                self.model.screen = Screen::Check;
+                if self.model.screen != Screen::Urgent {
+                    self.model.screen = Screen::Check;
+                }
+                self.focus_paste = true;
                 self.show_window(ctx);
             }
             Event::Tray(Action::CheckNow) => self.control(Control::CheckNow),
@@ -378,6 +489,10 @@ impl App {
             Event::Tray(Action::Resume) => self.resume(),
             Event::Tray(Action::Report) => {
                 self.model.begin_report();
+                self.show_window(ctx);
+            }
+            Event::Tray(Action::Urgent) => {
+                self.model.begin_urgent();
                 self.show_window(ctx);
             }
             Event::Tray(Action::Quit) => {
@@ -447,9 +562,16 @@ impl App {
             }
             self.last_icon = Some((state, paused));
         }
-        if ctx.input(|i| i.viewport().close_requested()) && self.tray.is_some() && !self.quitting {
-            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
-            ctx.send_viewport_cmd(egui::ViewportCommand::Visible(false));
+        if ctx.input(|i| i.viewport().close_requested()) && !self.quitting {
+            if self.tray.is_some() {
+                // The tray brings it back; the card says so.
+                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+                ctx.send_viewport_cmd(egui::ViewportCommand::Visible(false));
+            } else if self.clipboard_control.is_some() {
+                // No tray: protection stops only if the user says so.
+                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+                self.close_dialog = true;
+            }
         }
     }
 }
@@ -506,6 +628,50 @@ impl eframe::App for EframeApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         view::ui(&mut self.0, ui);
     }
+
+    fn raw_input_hook(&mut self, ctx: &egui::Context, raw_input: &mut egui::RawInput) {
+        // Shift+Insert pastes on Linux too (egui-winit maps it on Windows
+        // only): ask for the clipboard, which arrives as a paste event.
+        if !cfg!(windows) {
+            raw_input.events.retain(|e| match e {
+                egui::Event::Key {
+                    key: egui::Key::Insert,
+                    pressed,
+                    modifiers,
+                    ..
+                } if modifiers.shift_only() => {
+                    if *pressed {
+                        ctx.send_viewport_cmd(egui::ViewportCommand::RequestPaste);
+                    }
+                    false
+                }
+                _ => true,
+            });
+        }
+    }
+}
+
+/// The policy's logo (`organization.logo`, see [`crate::policy::check_logo`])
+/// as pixels for the card: a PNG of at most 256 KiB and 1024×1024 pixels,
+/// the size checked before any pixel is decoded. Anything else: no logo.
+pub fn load_logo(logo: &str) -> Option<egui::ColorImage> {
+    use image::ImageDecoder as _;
+    let bytes = crate::policy::logo_bytes(logo).ok()?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(1024);
+    limits.max_image_height = Some(1024);
+    limits.max_alloc = Some(1024 * 1024 * 8);
+    let decoder =
+        image::codecs::png::PngDecoder::with_limits(std::io::Cursor::new(bytes), limits).ok()?;
+    let (w, h) = decoder.dimensions();
+    if w == 0 || h == 0 || w > 1024 || h > 1024 {
+        return None;
+    }
+    let img = image::DynamicImage::from_decoder(decoder).ok()?.into_rgba8();
+    Some(egui::ColorImage::from_rgba_unmultiplied(
+        [w as usize, h as usize],
+        img.as_raw(),
+    ))
 }
 
 /// How the app is started.
@@ -536,6 +702,29 @@ pub fn run(options: Options) -> Result<(), String> {
         );
         return Ok(());
     }
+    // One copy per user: a second start shows the running copy's window.
+    let instance = match instance::dir().map(|d| instance::claim(&d, !options.background)) {
+        Some(Ok(instance::Claim::First(i))) => Some(i),
+        Some(Ok(instance::Claim::Shown)) => {
+            if !options.background {
+                eprintln!("Second Look is already running: its window was brought forward.");
+            }
+            return Ok(());
+        }
+        Some(Ok(instance::Claim::NoAnswer(why))) => {
+            return Err(format!(
+                "{why}. A second copy is not started (it would warn twice about every link). If Second Look seems stuck, end it (Quit in its tray menu, or your task manager) and start it again."
+            ));
+        }
+        Some(Err(e)) => {
+            app.app_status = Some(format!(
+                "Second Look could not check whether it is already running ({e}); if you see every warning twice, quit one copy."
+            ));
+            None
+        }
+        None => None,
+    };
+    app.logo = app.model.policy.organization.logo.as_deref().and_then(load_logo);
     if options.background {
         app.hide_frames = 2;
     }
@@ -561,6 +750,14 @@ pub fn run(options: Options) -> Result<(), String> {
             };
             app.events = rx;
             view::install_style(&cc.egui_ctx);
+            if let Some(i) = instance {
+                let show = inbox.clone();
+                if let Err(e) = i.serve(move || show.send(Event::Tray(Action::Open))) {
+                    app.app_status = Some(format!(
+                        "Starting Second Look again will not bring this window back ({e})."
+                    ));
+                }
+            }
             app.start(&cc.egui_ctx, inbox);
             Ok(Box::new(EframeApp(app)))
         }),

@@ -484,6 +484,11 @@ impl Checker<'_> {
                 );
             }
         }
+        for at in take(&mut self, "organization.logo") {
+            if let Err(m) = super::check_logo(&at.text) {
+                self.problem(at.span, format!("logo {m}"));
+            }
+        }
         for at in take(&mut self, "organization.help_phone") {
             let digits = at.text.chars().filter(char::is_ascii_digit).count();
             let ok = (3..=20).contains(&digits)

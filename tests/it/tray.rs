@@ -172,6 +172,7 @@ fn the_tray_registers_shows_state_and_its_menu_opens_and_quits() {
         "For 1 hour",
         "Until I resume",
         "Report a message…",
+        "I already opened a link or typed my password…",
         "Quit",
     ] {
         assert!(names.contains(&expected), "{expected:?} not in {names:?}");
