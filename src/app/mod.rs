@@ -21,8 +21,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::desktop::autostart::Autostart;
-use crate::desktop::instance;
 use crate::desktop::clipboard::{self, Control, WatchEvent};
+use crate::desktop::instance;
 use crate::desktop::model::{Model, Screen, deliver_in_background};
 use crate::desktop::settings::{Resolved, UserSettings, resolve};
 use crate::policy::Policy;
@@ -104,6 +104,8 @@ pub struct App {
     hide_frames: u8,
     /// Why there is no tray icon (shown on hover).
     pub tray_problem: Option<String>,
+    /// The technical detail behind [`App::app_status`], for IT (on hover).
+    pub status_detail: Option<String>,
     /// "Keep watching in the background or quit?" is open (no tray).
     pub close_dialog: bool,
     /// Put the keyboard in the paste box on the next frame.
@@ -138,6 +140,7 @@ impl App {
             app_status: None,
             hide_frames: 0,
             tray_problem: None,
+            status_detail: None,
             close_dialog: false,
             focus_paste: true,
             logo: None,
@@ -196,7 +199,8 @@ impl App {
                     && let Some(text) = qr::decode(width, height, &rgba).into_iter().next()
                 {
                     let analysis = crate::analyze(&text, &self.model.policy);
-                    self.model.show_checked(text, analysis, crate::desktop::model::Source::QrCode);
+                    self.model
+                        .show_checked(text, analysis, crate::desktop::model::Source::QrCode);
                     return;
                 }
                 self.model.status = Some("No QR code was found in the dropped picture.".into());
@@ -460,9 +464,11 @@ impl App {
                     let shown = notify::show(&title, &body, move || inbox.send(Event::ShowVerdict));
                     if let Err(e) = shown {
                         // No notification daemon: bring the window up instead.
-                        self.app_status = Some(format!(
-                            "Notifications cannot be shown here, so warnings open this window ({e})."
-                        ));
+                        self.app_status = Some(
+                            "Notifications cannot be shown on this desktop, so warnings open this window."
+                                .into(),
+                        );
+                        self.status_detail = Some(e.to_string());
                         self.show_window(ctx);
                     }
                 }
@@ -667,7 +673,9 @@ pub fn load_logo(logo: &str) -> Option<egui::ColorImage> {
     if w == 0 || h == 0 || w > 1024 || h > 1024 {
         return None;
     }
-    let img = image::DynamicImage::from_decoder(decoder).ok()?.into_rgba8();
+    let img = image::DynamicImage::from_decoder(decoder)
+        .ok()?
+        .into_rgba8();
     Some(egui::ColorImage::from_rgba_unmultiplied(
         [w as usize, h as usize],
         img.as_raw(),
@@ -724,7 +732,13 @@ pub fn run(options: Options) -> Result<(), String> {
         }
         None => None,
     };
-    app.logo = app.model.policy.organization.logo.as_deref().and_then(load_logo);
+    app.logo = app
+        .model
+        .policy
+        .organization
+        .logo
+        .as_deref()
+        .and_then(load_logo);
     if options.background {
         app.hide_frames = 2;
     }

@@ -12,10 +12,10 @@ use egui::{Color32, FontId, RichText};
 use super::{App, Watching};
 use crate::Verdict;
 use crate::analysis::{Analysis, LinkAnalysis};
-use crate::desktop::model::{Screen, Sent, Source};
+use crate::desktop::model::{Screen, Sent, Source, target_words};
 use crate::desktop::settings::NotifyLevel;
 use crate::report::Kind;
-use crate::report::outbox::{State, Target};
+use crate::report::outbox::State;
 
 /// How many points text is, before the system's scale (winit applies the
 /// desktop's scale factor, e.g. GNOME's "Large text" or 200 % displays).
@@ -49,6 +49,9 @@ pub fn install_style(ctx: &egui::Context) {
 
 /// egui's defaults, with the text colours that fall below 4.5:1 raised.
 fn tune(v: &mut egui::Visuals, dark: bool) {
+    // Checkbox and button outlines: 3:1 against the panel (WCAG 1.4.11).
+    let outline = if dark { 130 } else { 118 };
+    v.widgets.inactive.bg_stroke = egui::Stroke::new(1.0, Color32::from_gray(outline));
     if dark {
         v.weak_text_color = Some(Color32::from_gray(172));
         v.widgets.noninteractive.fg_stroke.color = Color32::from_gray(200);
@@ -116,8 +119,19 @@ pub fn text_pairs(v: &egui::Visuals) -> Vec<(String, Color32, Color32, bool)> {
         ("hovered button", &v.widgets.hovered),
         ("pressed button", &v.widgets.active),
     ] {
-        pairs.push((format!("{name} text"), w.fg_stroke.color, w.weak_bg_fill, false));
+        pairs.push((
+            format!("{name} text"),
+            w.fg_stroke.color,
+            w.weak_bg_fill,
+            false,
+        ));
     }
+    pairs.push((
+        "checkbox and button outline".into(),
+        v.widgets.inactive.bg_stroke.color,
+        v.panel_fill,
+        true,
+    ));
     pairs.push((
         "selected tab".into(),
         v.selection.stroke.color,
@@ -368,7 +382,7 @@ fn top_bar(app: &mut App, ui: &mut egui::Ui) {
     }
     if let Some(s) = &app.app_status {
         let r = ui.label(RichText::new(s).weak());
-        if let Some(why) = &app.tray_problem {
+        if let Some(why) = app.status_detail.as_ref().or(app.tray_problem.as_ref()) {
             r.on_hover_text(why);
         }
     }
@@ -437,7 +451,11 @@ fn policy_card(app: &mut App, ui: &mut egui::Ui) {
         if app.logo_texture.is_none()
             && let Some(img) = app.logo.take()
         {
-            app.logo_texture = Some(ui.ctx().load_texture("organization-logo", img, Default::default()));
+            app.logo_texture = Some(ui.ctx().load_texture(
+                "organization-logo",
+                img,
+                Default::default(),
+            ));
         }
         if let Some(t) = &app.logo_texture {
             ui.add(
@@ -709,7 +727,10 @@ pub fn link_pieces(l: &LinkAnalysis) -> Vec<(String, bool)> {
             out.push((label.to_owned(), false));
         }
     }
-    out.push((text.get(reg_start..end).unwrap_or_default().to_owned(), true));
+    out.push((
+        text.get(reg_start..end).unwrap_or_default().to_owned(),
+        true,
+    ));
     let rest = text.get(end..).unwrap_or_default();
     let mut piece = String::new();
     for c in rest.chars() {
@@ -929,7 +950,11 @@ fn report_screen(app: &mut App, ui: &mut egui::Ui) {
                 ui.label(RichText::new(preview).monospace().size(13.0));
             });
     });
-    ui.label(RichText::new(destination).strong());
+    let technical: Vec<String> = draft.targets.iter().map(|t| t.describe()).collect();
+    let r = ui.label(RichText::new(destination).strong());
+    if !technical.is_empty() {
+        r.on_hover_text(technical.join("\n"));
+    }
     if kind != draft.report.kind {
         app.model.set_kind(kind);
     }
@@ -1046,23 +1071,23 @@ pub fn attempts(n: u32) -> String {
     }
 }
 
-/// Where a report goes, in words (the server's address is for IT, on hover).
-pub fn target_words(t: &Target) -> String {
-    match t {
-        Target::Smtp { to, .. } => format!("your security team's mailbox ({to})"),
-        Target::Webhook(_) => "your security team's reporting system".to_owned(),
-    }
-}
-
 /// A delivery error in words a person can act on.
 pub fn delivery_problem(err: &str) -> &'static str {
     let e = err.to_ascii_lowercase();
     let unreachable = [
-        "os error", "refused", "timed out", "timeout", "dns", "resolve", "unreachable", "connect",
-        "network", "no route", "reset",
+        "os error",
+        "refused",
+        "timed out",
+        "timeout",
+        "dns",
+        "resolve",
+        "unreachable",
+        "connect",
+        "network",
+        "no route",
+        "reset",
     ];
-    if e.contains("401") || e.contains("403") || e.contains("auth") || e.contains("credential")
-    {
+    if e.contains("401") || e.contains("403") || e.contains("auth") || e.contains("credential") {
         "The report server did not accept Second Look's credentials; Second Look will keep trying. Tell your IT team."
     } else if unreachable.iter().any(|w| e.contains(w)) {
         "Could not reach the report server; Second Look will keep trying."
@@ -1155,7 +1180,10 @@ fn settings_screen(app: &mut App, ui: &mut egui::Ui) {
             }
         })
         .collect();
-    ui.label(format!("Rules in use, the first one winning: {}.", layers.join("; then ")));
+    ui.label(format!(
+        "Rules in use, the first one winning: {}.",
+        layers.join("; then ")
+    ));
     ui.label(format!(
         "{} brands protected; version {}",
         app.model.policy.brands.len(),

@@ -162,7 +162,9 @@ pub fn ask_to_show(dir: &Path, timeout: Duration) -> Result<(), String> {
     {
         let path = dir.join(REQUEST);
         std::fs::write(&path, b"show\n").map_err(|e| {
-            format!("Second Look is already running but could not be asked to show its window ({e})")
+            format!(
+                "Second Look is already running but could not be asked to show its window ({e})"
+            )
         })?;
         while Instant::now() < deadline {
             if !path.exists() {
@@ -201,8 +203,7 @@ impl Instance {
             let mut line = String::new();
             // At most one short line from our own user (the socket is 0600).
             let read = std::io::Read::take(&s, 64);
-            if std::io::BufReader::new(read).read_line(&mut line).is_ok() && line.trim() == "show"
-            {
+            if std::io::BufReader::new(read).read_line(&mut line).is_ok() && line.trim() == "show" {
                 show();
                 let _ = s.write_all(b"ok\n");
             } else {

@@ -7,7 +7,7 @@
 //! display.
 
 pub mod autostart;
-pub mod instance;
 pub mod clipboard;
+pub mod instance;
 pub mod model;
 pub mod settings;

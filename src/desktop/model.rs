@@ -66,9 +66,15 @@ pub const ENTERED_CHOICES: [(Entered, &str); 6] = [
     (Entered::OpenedLink, "I opened the link"),
     (Entered::Password, "I typed my password"),
     (Entered::Code, "I typed or read out a code"),
-    (Entered::ApprovedPush, "I approved a sign-in request on my phone"),
+    (
+        Entered::ApprovedPush,
+        "I approved a sign-in request on my phone",
+    ),
     (Entered::CalledNumber, "I called the number in the message"),
-    (Entered::InstalledApp, "I installed an app or gave remote access"),
+    (
+        Entered::InstalledApp,
+        "I installed an app or gave remote access",
+    ),
 ];
 
 /// A report being prepared: exactly what will be sent.
@@ -254,8 +260,9 @@ impl Model {
             ([], Some(to)) => format!("Your mail program will open with this report, addressed to {to}."),
             ([], None) => "Your organisation has not said where reports go; it will be saved on this computer for you to forward.".to_owned(),
             (t, _) => {
-                let names: Vec<String> = t.iter().map(Target::describe).collect();
-                format!("It will go to: {}.", names.join("; "))
+                let mut names: Vec<String> = t.iter().map(target_words).collect();
+                names.dedup();
+                format!("It will go to {}.", names.join(" and "))
             }
         }
     }
@@ -344,7 +351,7 @@ impl Model {
         let nothing_ticked = entered.is_empty();
         let mut steps = Vec::new();
         let call = match (&org.help_phone, &org.help_hours) {
-            (Some(p), Some(h)) => Some(format!("Call the help desk now: {p} ({h})."), ),
+            (Some(p), Some(h)) => Some(format!("Call the help desk now: {p} ({h}).")),
             (Some(p), None) => Some(format!("Call the help desk now: {p}.")),
             (None, _) => org
                 .help_contact
@@ -360,23 +367,25 @@ impl Model {
         steps.push(call.unwrap_or_else(|| {
             "Call your IT help desk now, on the number you already know (not one from the message).".to_owned()
         }));
-        if nothing_ticked || has(Entered::Password) || has(Entered::Code) || has(Entered::ApprovedPush)
+        if nothing_ticked
+            || has(Entered::Password)
+            || has(Entered::Code)
+            || has(Entered::ApprovedPush)
         {
-            let place = org
-                .sign_in
-                .first()
-                .or(org.help_url.as_ref())
-                .map_or_else(
-                    || "your organisation's real sign-in page".to_owned(),
-                    |u| format!("{u} (type it yourself; do not use the message's link)"),
-                );
+            let place = org.sign_in.first().or(org.help_url.as_ref()).map_or_else(
+                || "your organisation's real sign-in page".to_owned(),
+                |u| format!("{u} (type it yourself; do not use the message's link)"),
+            );
             steps.push(format!("Change your password now at {place}. If you used it anywhere else, change it there too."));
         }
         if has(Entered::OpenedLink) && !has(Entered::Password) {
             steps.push("Close the page and do not type anything into it.".to_owned());
         }
         if has(Entered::CalledNumber) {
-            steps.push("Do not call back. Tell the help desk what you said or gave on the call.".to_owned());
+            steps.push(
+                "Do not call back. Tell the help desk what you said or gave on the call."
+                    .to_owned(),
+            );
         }
         steps.push("Do not delete the message yet: your security team may need it.".to_owned());
         steps
@@ -479,6 +488,15 @@ impl Model {
             }
         }
         self.policy.organization.sign_in.first().cloned()
+    }
+}
+
+/// Where a report goes, in words (the server's address is for IT: the
+/// window shows [`Target::describe`] on hover).
+pub fn target_words(t: &Target) -> String {
+    match t {
+        Target::Smtp { to, .. } => format!("your security team's mailbox ({to})"),
+        Target::Webhook(_) => "your security team's reporting system".to_owned(),
     }
 }
 
@@ -619,14 +637,24 @@ mod tests {
             "sign_in = [\"https://twilio.okta.com\"]\nhelp_phone = \"+1 555 0100\"\nhelp_hours = \"24/7\"",
         ) + "\n[[report.webhook]]\nurl = \"http://127.0.0.1:9/report\"\n";
         let (_d, mut m) = model(&policy);
-        assert!(m.effective.problems.is_empty(), "{:?}", m.effective.problems);
+        assert!(
+            m.effective.problems.is_empty(),
+            "{:?}",
+            m.effective.problems
+        );
         m.set_input("Your schedule changed: twilio-okta.com");
         m.begin_urgent();
         assert_eq!(m.screen, Screen::Urgent);
         // The steps are there at once, before anything is ticked or sent.
         let steps = m.what_to_do().join("\n");
-        assert!(steps.contains("Call the help desk now: +1 555 0100 (24/7)."), "{steps}");
-        assert!(steps.contains("Change your password now at https://twilio.okta.com"), "{steps}");
+        assert!(
+            steps.contains("Call the help desk now: +1 555 0100 (24/7)."),
+            "{steps}"
+        );
+        assert!(
+            steps.contains("Change your password now at https://twilio.okta.com"),
+            "{steps}"
+        );
         m.set_entered(Entered::Code, true);
         m.set_entered(Entered::Password, true);
         m.set_entered(Entered::OpenedLink, true);
@@ -640,7 +668,10 @@ mod tests {
         // Saved (nothing delivered: the server is unreachable) and shown.
         assert_eq!(m.reports.len(), 1);
         assert!(!m.reports[0].delivered());
-        assert!(matches!(m.urgent.as_ref().and_then(|u| u.sent.clone()), Some(Sent::Queued { .. })));
+        assert!(matches!(
+            m.urgent.as_ref().and_then(|u| u.sent.clone()),
+            Some(Sent::Queued { .. })
+        ));
         assert!(m.send_urgent().is_none(), "one click, one report");
         assert_eq!(m.reports.len(), 1);
     }
@@ -651,9 +682,18 @@ mod tests {
         m.begin_urgent();
         let steps = m.what_to_do().join("\n");
         assert!(steps.contains("Call your IT help desk now"), "{steps}");
-        assert!(steps.contains("your organisation's real sign-in page"), "{steps}");
-        assert!(m.send_urgent().is_none(), "no channel: saved for forwarding");
-        assert!(matches!(m.urgent.as_ref().and_then(|u| u.sent.clone()), Some(Sent::SavedOnly { .. })));
+        assert!(
+            steps.contains("your organisation's real sign-in page"),
+            "{steps}"
+        );
+        assert!(
+            m.send_urgent().is_none(),
+            "no channel: saved for forwarding"
+        );
+        assert!(matches!(
+            m.urgent.as_ref().and_then(|u| u.sent.clone()),
+            Some(Sent::SavedOnly { .. })
+        ));
         assert_eq!(m.reports.first().map(|e| e.report.urgent), Some(true));
     }
 }

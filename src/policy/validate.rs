@@ -492,10 +492,9 @@ impl Checker<'_> {
         for at in take(&mut self, "organization.help_phone") {
             let digits = at.text.chars().filter(char::is_ascii_digit).count();
             let ok = (3..=20).contains(&digits)
-                && at
-                    .text
-                    .chars()
-                    .all(|c| c.is_ascii_digit() || " +-().x/".contains(c) || c.is_ascii_alphabetic());
+                && at.text.chars().all(|c| {
+                    c.is_ascii_digit() || " +-().x/".contains(c) || c.is_ascii_alphabetic()
+                });
             if !ok {
                 self.problem(
                     at.span,

@@ -227,9 +227,7 @@ fn the_policy_card_sits_beside_the_verdict_inside_the_window() {
     let mut h = harness(f.app());
     paste(&mut h, INCIDENT);
     let card = h.get_by_label_contains("Twilio will never ask").rect();
-    let verdict = h
-        .get_by_label_contains("Do not open the link")
-        .rect();
+    let verdict = h.get_by_label_contains("Do not open the link").rect();
     let input = h.get_by_label("Paste a text message or link").rect();
     assert!(
         card.min.x > verdict.max.x && card.min.x > input.max.x,
@@ -264,10 +262,7 @@ fn the_report_button_is_reachable_and_usable_with_the_keyboard() {
 
 #[test]
 fn i_already_typed_it_shows_what_to_do_at_once_and_sends_an_urgent_report() {
-    let f = Fixture::with_organization(
-        "help_phone = \"+1 555 0100\"\nhelp_hours = \"24/7\"",
-        "",
-    );
+    let f = Fixture::with_organization("help_phone = \"+1 555 0100\"\nhelp_hours = \"24/7\"", "");
     let mut h = harness(f.app());
     paste(&mut h, INCIDENT);
     h.get_by_label("I already opened it / typed my password or code")
@@ -276,10 +271,14 @@ fn i_already_typed_it_shows_what_to_do_at_once_and_sends_an_urgent_report() {
     // The steps are there before anything is ticked or sent (offline too).
     h.get_by_label_contains("Call the help desk now: +1 555 0100 (24/7).");
     h.get_by_label_contains("Change your password now at https://twilio.okta.com");
-    assert!(f.outbox().list().0.is_empty(), "nothing sent without a click");
+    assert!(
+        f.outbox().list().0.is_empty(),
+        "nothing sent without a click"
+    );
     h.get_by_label("I typed my password").click();
     h.run();
-    h.get_by_label("I approved a sign-in request on my phone").click();
+    h.get_by_label("I approved a sign-in request on my phone")
+        .click();
     h.run();
     h.get_by_label_contains("signing in as you right now");
     h.get_by_label("Tell my security team now").click();
@@ -309,7 +308,11 @@ fn screen_readers_get_names_for_the_verdict_the_reasons_and_every_button() {
     let f = Fixture::new("");
     let mut h = harness(f.app());
     paste(&mut h, INCIDENT);
-    assert_eq!(h.get_all_by_label("DANGEROUS").count(), 2, "banner and badge");
+    assert_eq!(
+        h.get_all_by_label("DANGEROUS").count(),
+        2,
+        "banner and badge"
+    );
     h.get_by_label_contains("Do not open the link");
     h.get_by_label_contains("twilio-okta.net is not Twilio's");
     for name in [
@@ -357,7 +360,11 @@ fn a_tenant_on_a_shared_platform_is_emphasised_with_its_platform_and_domains_do_
     let policy = crate::twilio();
     let a = secondlook::analyze("https://twilio.okta.com/app/sso?x=1", &policy);
     let pieces = view::link_pieces(&a.links[0]);
-    let strong: Vec<_> = pieces.iter().filter(|(_, s)| *s).map(|(t, _)| t.as_str()).collect();
+    let strong: Vec<_> = pieces
+        .iter()
+        .filter(|(_, s)| *s)
+        .map(|(t, _)| t.as_str())
+        .collect();
     assert_eq!(strong, ["twilio.okta.com"], "{pieces:?}");
     let a = secondlook::analyze("https://login.secure.twilio-okta.net/a/b", &policy);
     let pieces: Vec<_> = view::link_pieces(&a.links[0]);
@@ -391,7 +398,9 @@ fn the_reports_screen_speaks_plainly_about_a_server_it_cannot_reach() {
     secondlook::report::deliver::send_due(&f.outbox(), true);
     h.state_mut().model.refresh_reports();
     h.run();
-    h.get_by_label_contains("(1 attempt): Could not reach the report server; Second Look will keep trying.");
+    h.get_by_label_contains(
+        "(1 attempt): Could not reach the report server; Second Look will keep trying.",
+    );
     h.get_by_label_contains("your security team's reporting system");
     let created = f.outbox().list().0[0].report.created.clone();
     let iso_date = created.get(..11).unwrap().to_owned(); // "2026-12-01T"
@@ -419,5 +428,8 @@ fn the_close_dialog_keeps_watching_unless_the_user_quits() {
     h.get_by_label("Keep watching in the background").click();
     h.run();
     assert!(!h.state().close_dialog);
-    assert!(h.query_by_label_contains("Keep watching copied links?").is_none());
+    assert!(
+        h.query_by_label_contains("Keep watching copied links?")
+            .is_none()
+    );
 }

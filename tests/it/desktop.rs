@@ -23,7 +23,11 @@ impl Drop for Killed {
 fn tools_missing() -> Option<&'static str> {
     for tool in ["xdotool", "xclip"] {
         let found = Command::new(tool)
-            .arg(if tool == "xclip" { "-version" } else { "version" })
+            .arg(if tool == "xclip" {
+                "-version"
+            } else {
+                "version"
+            })
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status()
@@ -191,9 +195,11 @@ fn a_second_start_shows_the_running_copy_instead_of_watching_twice() {
     );
     // Another login copy: nothing to show, it just leaves.
     let mut again = start(&x.display, dir.path(), true);
-    let status = wait_for("the second background copy to end", Duration::from_secs(10), || {
-        again.try_wait().unwrap()
-    });
+    let status = wait_for(
+        "the second background copy to end",
+        Duration::from_secs(10),
+        || again.try_wait().unwrap(),
+    );
     assert!(status.success(), "{status:?}");
     assert!(visible_window(&x.display).is_none());
     // The launcher: the running copy's window comes forward and the new
