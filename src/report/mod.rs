@@ -293,6 +293,7 @@ mod tests {
                 "schema",
                 "text",
                 "training",
+                "urgent",
                 "verdict"
             ]
         );
