@@ -433,3 +433,73 @@ fn the_close_dialog_keeps_watching_unless_the_user_quits() {
             .is_none()
     );
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_dropped_qr_picture_and_a_dropped_text_file_are_checked() {
+    let f = Fixture::new("");
+    let mut h = harness(f.app());
+    let png = f.dir.path().join("qr.png");
+    std::fs::write(
+        &png,
+        crate::wayland_clipboard::qr_png("https://twilio-okta.net/login"),
+    )
+    .unwrap();
+    h.state_mut().drop_file(Some(&png), None);
+    h.run();
+    h.get_by_label("From a QR code");
+    h.get_by_label_contains("Do not open the link");
+    let txt = f.dir.path().join("sms.txt");
+    std::fs::write(&txt, "see example.org").unwrap();
+    h.state_mut().drop_file(Some(&txt), None);
+    h.run();
+    h.get_by_label_contains("Unknown is not safe");
+    let bin = f.dir.path().join("x.bin");
+    std::fs::write(&bin, [0xff, 0xfe, 0x00, 0x81]).unwrap();
+    h.state_mut().drop_file(Some(&bin), None);
+    h.run();
+    h.get_by_label_contains("this file is neither");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_logo_is_a_small_png_from_a_file_or_a_data_uri_and_nothing_else() {
+    use base64::Engine as _;
+    let png = crate::wayland_clipboard::qr_png("logo");
+    let uri = format!(
+        "data:image/png;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(&png)
+    );
+    assert!(secondlook::policy::check_logo(&uri).is_ok());
+    let img = secondlook::app::load_logo(&uri).expect("a PNG data URI is shown");
+    assert!(img.size[0] > 0 && img.size[1] > 0);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("logo.png");
+    std::fs::write(&file, &png).unwrap();
+    assert!(secondlook::app::load_logo(file.to_str().unwrap()).is_some());
+    // Not a PNG, too big, a web address, a relative path: refused.
+    std::fs::write(&file, b"GIF89a").unwrap();
+    assert!(secondlook::app::load_logo(file.to_str().unwrap()).is_none());
+    std::fs::write(&file, vec![0u8; 300 << 10]).unwrap();
+    assert!(secondlook::policy::logo_bytes(file.to_str().unwrap()).is_err());
+    for bad in [
+        "https://example.com/logo.png",
+        "logo.png",
+        "/etc/logo.gif",
+        "data:image/gif;base64,R0lGOD",
+        "data:image/png;base64,!!!",
+    ] {
+        assert!(secondlook::policy::check_logo(bad).is_err(), "{bad}");
+    }
+    // The policy check says so, with the line.
+    let problems = secondlook::policy::validate::check(
+        "[organization]\nlogo = \"https://example.com/logo.png\"\n",
+        "p.toml",
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.to_string().contains("does not download logos")),
+        "{problems:?}"
+    );
+}

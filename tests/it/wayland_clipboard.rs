@@ -231,7 +231,7 @@ fn wayland_secret_content_is_skipped_unread_and_ordinary_text_is_checked() {
 }
 
 /// A QR code for `text` as a PNG, as a screenshot tool copies it.
-fn qr_png(text: &str) -> Vec<u8> {
+pub(crate) fn qr_png(text: &str) -> Vec<u8> {
     let code = qrcode::QrCode::new(text.as_bytes()).unwrap();
     let n = code.width();
     let size = (n + 8) * 4;
