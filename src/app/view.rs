@@ -531,7 +531,7 @@ fn check_screen(app: &mut App, ui: &mut egui::Ui) {
     let mut response = None;
     egui::ScrollArea::vertical()
         .id_salt("paste")
-        .max_height(110.0)
+        .max_height((ui.available_height() * 0.22).clamp(48.0, 110.0))
         .show(ui, |ui| {
             let edit = egui::TextEdit::multiline(&mut app.model.input)
                 .hint_text("e.g. \"Your password expired, log in at …\" (Ctrl+V, or drop a text file or a QR code picture here)")
@@ -580,26 +580,6 @@ fn check_screen(app: &mut App, ui: &mut egui::Ui) {
     };
     ui.add_space(4.0);
     verdict_banner(ui, &analysis);
-    // The reasons scroll; the actions below them stay in view.
-    let actions_id = egui::Id::unique("check-actions-height");
-    let actions_h: f32 = ui.ctx().data(|d| d.get_temp(actions_id)).unwrap_or(60.0);
-    egui::ScrollArea::vertical()
-        .id_salt("reasons")
-        .max_height((ui.available_height() - actions_h - 14.0).max(60.0))
-        .auto_shrink([false, true])
-        .show(ui, |ui| {
-            for (i, l) in analysis.links.iter().enumerate() {
-                link_card(ui, i, l);
-            }
-            for f in &analysis.message_findings {
-                ui.label(RichText::new(&f.explanation).color(ui.visuals().strong_text_color()));
-            }
-            for n in &analysis.notes {
-                ui.label(RichText::new(n).italics().weak());
-            }
-        });
-    ui.add_space(6.0);
-    let top = ui.cursor().min.y;
     ui.horizontal_wrapped(|ui| {
         let risky =
             analysis.verdict >= Verdict::Suspicious || !analysis.message_findings.is_empty();
@@ -643,11 +623,23 @@ fn check_screen(app: &mut App, ui: &mut egui::Ui) {
             }
         }
     });
-    let h = ui.cursor().min.y - top;
-    if h > 0.0 && (h - actions_h).abs() > 0.5 {
-        ui.ctx().data_mut(|d| d.insert_temp(actions_id, h));
-        ui.ctx().request_repaint();
-    }
+    // The actions right under the verdict, the reasons scrolling below
+    // them: both stay in view however long the message is.
+    ui.add_space(4.0);
+    egui::ScrollArea::vertical()
+        .id_salt("reasons")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for (i, l) in analysis.links.iter().enumerate() {
+                link_card(ui, i, l);
+            }
+            for f in &analysis.message_findings {
+                ui.label(RichText::new(&f.explanation).color(ui.visuals().strong_text_color()));
+            }
+            for n in &analysis.notes {
+                ui.label(RichText::new(n).italics().weak());
+            }
+        });
 }
 
 /// The verdict's headline without a repeat of its word ("Dangerous: do

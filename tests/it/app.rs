@@ -503,3 +503,36 @@ fn the_logo_is_a_small_png_from_a_file_or_a_data_uri_and_nothing_else() {
         "{problems:?}"
     );
 }
+
+#[test]
+fn in_a_small_window_a_long_text_keeps_the_verdict_and_the_actions_in_view() {
+    let f = Fixture::new("");
+    let (w, h_px) = (700.0, 460.0);
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(w, h_px))
+        .build_ui_state(
+            |ui, app: &mut App| {
+                view::install_style(ui.ctx());
+                view::ui(app, ui);
+            },
+            f.app(),
+        );
+    let long = "Twilio IT: your password expired and your schedule changed. Log in at twilio-okta.net to keep access, or use the backup page https://login.secure.twilio-sso.com/reset/account?user=you&ref=sms. Questions: twilio.okta.com/help. Also see twilio-help.com, twilio-support.net and authy-verify.com. Reply STOP to opt out, see bit.ly/3xYz.";
+    paste(&mut h, long);
+    h.run();
+    h.run();
+    for name in [
+        "Report this message",
+        "I already opened it / typed my password or code",
+    ] {
+        let r = h.get_by_label(name).rect();
+        assert!(
+            r.max.y <= h_px && r.min.y >= 0.0 && r.max.x <= w,
+            "{name}: {r:?}"
+        );
+    }
+    let banner = h
+        .get_by_label("Do not open the link, reply or enter anything.")
+        .rect();
+    assert!(banner.max.y < h_px, "{banner:?}");
+}
