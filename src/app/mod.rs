@@ -297,6 +297,19 @@ impl App {
                 );
             }
         }
+        #[cfg(all(unix, not(target_os = "macos")))]
+        {
+            // Light or dark as the desktop says, where winit cannot tell.
+            let ctx = ctx.clone();
+            let _ = std::thread::Builder::new()
+                .name("theme".into())
+                .spawn(move || {
+                    if let Some(theme) = portal_theme(None) {
+                        ctx.options_mut(|o| o.fallback_theme = theme);
+                        ctx.request_repaint();
+                    }
+                });
+        }
         if self.settings.watch_clipboard.value {
             self.start_watching(&inbox);
         }
@@ -654,6 +667,47 @@ impl eframe::App for EframeApp {
                 _ => true,
             });
         }
+    }
+}
+
+/// The desktop's light or dark preference from the XDG desktop portal
+/// (`org.freedesktop.appearance` `color-scheme`: 1 dark, 2 light; GNOME,
+/// KDE and others set it), used when winit cannot tell (X11). At most a
+/// second, off the UI thread; `None` without a portal or a preference.
+/// `bus`: the session bus's address (`None`: this session's).
+#[cfg(all(unix, not(target_os = "macos")))]
+pub fn portal_theme(bus: Option<&str>) -> Option<egui::Theme> {
+    use zbus::zvariant::{OwnedValue, Value};
+    let builder = match bus {
+        Some(address) => zbus::blocking::connection::Builder::address(address),
+        None => zbus::blocking::connection::Builder::session(),
+    };
+    let conn = builder
+        .ok()?
+        .method_timeout(Duration::from_millis(1000))
+        .build()
+        .ok()?;
+    let call = |method: &str| {
+        conn.call_method(
+            Some("org.freedesktop.portal.Desktop"),
+            "/org/freedesktop/portal/desktop",
+            Some("org.freedesktop.portal.Settings"),
+            method,
+            &("org.freedesktop.appearance", "color-scheme"),
+        )
+        .ok()
+        .and_then(|m| m.body().deserialize::<OwnedValue>().ok())
+    };
+    // ReadOne (portal v2) answers the value; Read (older) a value in a value.
+    let value = call("ReadOne").or_else(|| call("Read"))?;
+    let value = match Value::from(value) {
+        Value::Value(inner) => *inner,
+        v => v,
+    };
+    match u32::try_from(value).ok()? {
+        1 => Some(egui::Theme::Dark),
+        2 => Some(egui::Theme::Light),
+        _ => None,
     }
 }
 

@@ -243,3 +243,49 @@ fn a_second_start_shows_the_running_copy_instead_of_watching_twice() {
         "the first copy still runs"
     );
 }
+
+/// The XDG desktop portal's Settings, answering one colour scheme.
+struct Portal(u32);
+
+#[zbus::interface(name = "org.freedesktop.portal.Settings")]
+impl Portal {
+    fn read_one(
+        &self,
+        namespace: &str,
+        key: &str,
+    ) -> zbus::fdo::Result<zbus::zvariant::OwnedValue> {
+        if (namespace, key) == ("org.freedesktop.appearance", "color-scheme") {
+            Ok(zbus::zvariant::OwnedValue::from(self.0))
+        } else {
+            Err(zbus::fdo::Error::Failed("unknown setting".into()))
+        }
+    }
+}
+
+#[test]
+fn the_theme_follows_the_desktop_s_light_or_dark_setting() {
+    let Some(bus) = crate::session::bus() else {
+        return crate::skip("needs dbus-daemon (.ci/run installs it)");
+    };
+    // No portal on the bus: no opinion (egui's own default then).
+    assert_eq!(secondlook::app::portal_theme(Some(&bus.address)), None);
+    for (scheme, theme) in [
+        (2, Some(egui::Theme::Light)),
+        (1, Some(egui::Theme::Dark)),
+        (0, None),
+    ] {
+        let _portal = zbus::blocking::connection::Builder::address(bus.address.as_str())
+            .unwrap()
+            .name("org.freedesktop.portal.Desktop")
+            .unwrap()
+            .serve_at("/org/freedesktop/portal/desktop", Portal(scheme))
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(
+            secondlook::app::portal_theme(Some(&bus.address)),
+            theme,
+            "color-scheme {scheme}"
+        );
+    }
+}
