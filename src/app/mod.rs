@@ -456,6 +456,12 @@ impl App {
                 analysis,
                 origin,
             }) => {
+                // Ctrl+C in this window (from the paste box, the verdict or
+                // the preview) is not news: no second warning about it.
+                let focused = ctx.input(|i| i.viewport().focused == Some(true));
+                if focused && !text.trim().is_empty() && self.model.input.contains(text.as_str()) {
+                    return;
+                }
                 let notify = analysis
                     .links
                     .iter()
