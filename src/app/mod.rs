@@ -22,6 +22,7 @@ use std::time::{Duration, Instant};
 
 use crate::desktop::autostart::Autostart;
 use crate::desktop::clipboard::{self, Control, WatchEvent};
+use crate::desktop::instance;
 use crate::desktop::model::{Model, Screen, deliver_in_background};
 use crate::desktop::settings::{Resolved, UserSettings, resolve};
 use crate::policy::Policy;
@@ -103,6 +104,16 @@ pub struct App {
     hide_frames: u8,
     /// Why there is no tray icon (shown on hover).
     pub tray_problem: Option<String>,
+    /// The technical detail behind [`App::app_status`], for IT (on hover).
+    pub status_detail: Option<String>,
+    /// "Keep watching in the background or quit?" is open (no tray).
+    pub close_dialog: bool,
+    /// Put the keyboard in the paste box on the next frame.
+    pub focus_paste: bool,
+    /// The organisation's logo (`organization.logo`), checked and decoded.
+    pub logo: Option<egui::ColorImage>,
+    /// The logo as a texture, made on the first frame that shows it.
+    pub logo_texture: Option<egui::TextureHandle>,
 }
 
 impl App {
@@ -129,6 +140,107 @@ impl App {
             app_status: None,
             hide_frames: 0,
             tray_problem: None,
+            status_detail: None,
+            close_dialog: false,
+            focus_paste: true,
+            logo: None,
+            logo_texture: None,
+        }
+    }
+
+    /// Is there a tray icon to bring the window back?
+    pub fn has_tray(&self) -> bool {
+        self.tray.is_some()
+    }
+
+    /// "Keep watching in the background": hide the window; the watcher
+    /// goes on, and starting Second Look again shows it.
+    pub fn hide_to_background(&mut self, ctx: &egui::Context) {
+        self.close_dialog = false;
+        ctx.send_viewport_cmd(egui::ViewportCommand::Visible(false));
+    }
+
+    /// Quit for good (the user chose it).
+    pub fn quit(&mut self, ctx: &egui::Context) {
+        self.close_dialog = false;
+        self.quitting = true;
+        self.stop_watching();
+        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+    }
+
+    /// A file dropped on the window: a PNG is checked for a QR code, text
+    /// is checked like pasted text. At most 1 MiB is read.
+    pub fn drop_file(&mut self, path: Option<&std::path::Path>, bytes: Option<&[u8]>) {
+        const MAX: u64 = 1 << 20;
+        let data = match (bytes, path) {
+            (Some(b), _) => Ok(b.get(..MAX as usize).unwrap_or(b).to_vec()),
+            (None, Some(p)) => std::fs::File::open(p).and_then(|f| {
+                let mut v = Vec::new();
+                std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX), &mut v).map(|_| v)
+            }),
+            (None, None) => return,
+        };
+        let data = match data {
+            Ok(d) => d,
+            Err(e) => {
+                self.model.status = Some(format!("The dropped file could not be read ({e})."));
+                return;
+            }
+        };
+        self.model.screen = Screen::Check;
+        if data.starts_with(b"\x89PNG\r\n\x1a\n") {
+            #[cfg(all(unix, not(target_os = "macos")))]
+            {
+                if let clipboard::Clip::Image {
+                    width,
+                    height,
+                    rgba,
+                } = system_clipboard::decode_png(&data)
+                    && let Some(text) = qr::decode(width, height, &rgba).into_iter().next()
+                {
+                    let analysis = crate::analyze(&text, &self.model.policy);
+                    self.model
+                        .show_checked(text, analysis, crate::desktop::model::Source::QrCode);
+                    return;
+                }
+                self.model.status = Some("No QR code was found in the dropped picture.".into());
+            }
+            #[cfg(not(all(unix, not(target_os = "macos"))))]
+            {
+                self.model.status = Some(
+                    "Pictures cannot be dropped here on this system yet: copy the picture instead."
+                        .into(),
+                );
+            }
+            return;
+        }
+        match String::from_utf8(data) {
+            Ok(text) => {
+                self.model.set_input(&text);
+                self.model.status = None;
+            }
+            Err(_) => {
+                self.model.status = Some(
+                    "Second Look can check dropped text files and PNG pictures of QR codes; this file is neither.".into(),
+                );
+            }
+        }
+    }
+
+    /// "Tell my security team now": the urgent report is saved first, then
+    /// delivered off the UI thread (offline, it waits in the outbox).
+    pub fn send_urgent(&mut self) {
+        let Some(entry) = self.model.send_urgent() else {
+            return;
+        };
+        let (Some(outbox), Some(inbox)) = (self.model.outbox.clone(), self.inbox.clone()) else {
+            return;
+        };
+        let done = move || inbox.send(Event::Delivery);
+        if let Err(e) = deliver_in_background(outbox, entry, done) {
+            self.app_status = Some(format!(
+                "The urgent report is saved but could not be sent yet: {e}"
+            ));
         }
     }
 
@@ -185,9 +297,22 @@ impl App {
             Err(e) => {
                 self.tray_problem = Some(e);
                 self.app_status = Some(
-                    "No tray icon in this session: closing this window quits Second Look.".into(),
+                    "No tray icon on this desktop: open Second Look from your applications menu to come back to this window.".into(),
                 );
             }
+        }
+        #[cfg(all(unix, not(target_os = "macos")))]
+        {
+            // Light or dark as the desktop says, where winit cannot tell.
+            let ctx = ctx.clone();
+            let _ = std::thread::Builder::new()
+                .name("theme".into())
+                .spawn(move || {
+                    if let Some(theme) = portal_theme(None) {
+                        ctx.options_mut(|o| o.fallback_theme = theme);
+                        ctx.request_repaint();
+                    }
+                });
         }
         if self.settings.watch_clipboard.value {
             self.start_watching(&inbox);
@@ -335,6 +460,12 @@ impl App {
                 analysis,
                 origin,
             }) => {
+                // Ctrl+C in this window (from the paste box, the verdict or
+                // the preview) is not news: no second warning about it.
+                let focused = ctx.input(|i| i.viewport().focused == Some(true));
+                if focused && !text.trim().is_empty() && self.model.input.contains(text.as_str()) {
+                    return;
+                }
                 let notify = analysis
                     .links
                     .iter()
@@ -356,9 +487,11 @@ impl App {
                     let shown = notify::show(&title, &body, move || inbox.send(Event::ShowVerdict));
                     if let Err(e) = shown {
                         // No notification daemon: bring the window up instead.
-                        self.app_status = Some(format!(
-                            "Notifications cannot be shown here, so warnings open this window ({e})."
-                        ));
+                        self.app_status = Some(
+                            "Notifications cannot be shown on this desktop, so warnings open this window."
+                                .into(),
+                        );
+                        self.status_detail = Some(e.to_string());
                         self.show_window(ctx);
                     }
                 }
@@ -374,7 +507,10 @@ impl App {
                 self.model.status = Some(format!("The clipboard could not be read: {e}"));
             }
             Event::Tray(Action::Open) | Event::ShowVerdict => {
-                self.model.screen = Screen::Check;
+                if self.model.screen != Screen::Urgent {
+                    self.model.screen = Screen::Check;
+                }
+                self.focus_paste = true;
                 self.show_window(ctx);
             }
             Event::Tray(Action::CheckNow) => self.control(Control::CheckNow),
@@ -382,6 +518,10 @@ impl App {
             Event::Tray(Action::Resume) => self.resume(),
             Event::Tray(Action::Report) => {
                 self.model.begin_report();
+                self.show_window(ctx);
+            }
+            Event::Tray(Action::Urgent) => {
+                self.model.begin_urgent();
                 self.show_window(ctx);
             }
             Event::Tray(Action::Quit) => {
@@ -451,9 +591,16 @@ impl App {
             }
             self.last_icon = Some((state, paused));
         }
-        if ctx.input(|i| i.viewport().close_requested()) && self.tray.is_some() && !self.quitting {
-            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
-            ctx.send_viewport_cmd(egui::ViewportCommand::Visible(false));
+        if ctx.input(|i| i.viewport().close_requested()) && !self.quitting {
+            if self.tray.is_some() {
+                // The tray brings it back; the card says so.
+                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+                ctx.send_viewport_cmd(egui::ViewportCommand::Visible(false));
+            } else if self.clipboard_control.is_some() {
+                // No tray: protection stops only if the user says so.
+                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+                self.close_dialog = true;
+            }
         }
     }
 }
@@ -529,6 +676,93 @@ impl eframe::App for EframeApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         view::ui(&mut self.0, ui);
     }
+
+    fn raw_input_hook(&mut self, ctx: &egui::Context, raw_input: &mut egui::RawInput) {
+        // Shift+Insert pastes on Linux too (egui-winit maps it on Windows
+        // only): ask for the clipboard, which arrives as a paste event.
+        if !cfg!(windows) {
+            raw_input.events.retain(|e| match e {
+                egui::Event::Key {
+                    key: egui::Key::Insert,
+                    pressed,
+                    modifiers,
+                    ..
+                } if modifiers.shift_only() => {
+                    if *pressed {
+                        ctx.send_viewport_cmd(egui::ViewportCommand::RequestPaste);
+                    }
+                    false
+                }
+                _ => true,
+            });
+        }
+    }
+}
+
+/// The desktop's light or dark preference from the XDG desktop portal
+/// (`org.freedesktop.appearance` `color-scheme`: 1 dark, 2 light; GNOME,
+/// KDE and others set it), used when winit cannot tell (X11). At most a
+/// second, off the UI thread; `None` without a portal or a preference.
+/// `bus`: the session bus's address (`None`: this session's).
+#[cfg(all(unix, not(target_os = "macos")))]
+pub fn portal_theme(bus: Option<&str>) -> Option<egui::Theme> {
+    use zbus::zvariant::{OwnedValue, Value};
+    let builder = match bus {
+        Some(address) => zbus::blocking::connection::Builder::address(address),
+        None => zbus::blocking::connection::Builder::session(),
+    };
+    let conn = builder
+        .ok()?
+        .method_timeout(Duration::from_millis(1000))
+        .build()
+        .ok()?;
+    let call = |method: &str| {
+        conn.call_method(
+            Some("org.freedesktop.portal.Desktop"),
+            "/org/freedesktop/portal/desktop",
+            Some("org.freedesktop.portal.Settings"),
+            method,
+            &("org.freedesktop.appearance", "color-scheme"),
+        )
+        .ok()
+        .and_then(|m| m.body().deserialize::<OwnedValue>().ok())
+    };
+    // ReadOne (portal v2) answers the value; Read (older) a value in a value.
+    let value = call("ReadOne").or_else(|| call("Read"))?;
+    let value = match Value::from(value) {
+        Value::Value(inner) => *inner,
+        v => v,
+    };
+    match u32::try_from(value).ok()? {
+        1 => Some(egui::Theme::Dark),
+        2 => Some(egui::Theme::Light),
+        _ => None,
+    }
+}
+
+/// The policy's logo (`organization.logo`, see [`crate::policy::check_logo`])
+/// as pixels for the card: a PNG of at most 256 KiB and 1024×1024 pixels,
+/// the size checked before any pixel is decoded. Anything else: no logo.
+pub fn load_logo(logo: &str) -> Option<egui::ColorImage> {
+    use image::ImageDecoder as _;
+    let bytes = crate::policy::logo_bytes(logo).ok()?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(1024);
+    limits.max_image_height = Some(1024);
+    limits.max_alloc = Some(1024 * 1024 * 8);
+    let decoder =
+        image::codecs::png::PngDecoder::with_limits(std::io::Cursor::new(bytes), limits).ok()?;
+    let (w, h) = decoder.dimensions();
+    if w == 0 || h == 0 || w > 1024 || h > 1024 {
+        return None;
+    }
+    let img = image::DynamicImage::from_decoder(decoder)
+        .ok()?
+        .into_rgba8();
+    Some(egui::ColorImage::from_rgba_unmultiplied(
+        [w as usize, h as usize],
+        img.as_raw(),
+    ))
 }
 
 /// How the app is started.
@@ -559,6 +793,35 @@ pub fn run(options: Options) -> Result<(), String> {
         );
         return Ok(());
     }
+    // One copy per user: a second start shows the running copy's window.
+    let instance = match instance::dir().map(|d| instance::claim(&d, !options.background)) {
+        Some(Ok(instance::Claim::First(i))) => Some(i),
+        Some(Ok(instance::Claim::Shown)) => {
+            if !options.background {
+                eprintln!("Second Look is already running: its window was brought forward.");
+            }
+            return Ok(());
+        }
+        Some(Ok(instance::Claim::NoAnswer(why))) => {
+            return Err(format!(
+                "{why}. A second copy is not started (it would warn twice about every link). If Second Look seems stuck, end it (Quit in its tray menu, or your task manager) and start it again."
+            ));
+        }
+        Some(Err(e)) => {
+            app.app_status = Some(format!(
+                "Second Look could not check whether it is already running ({e}); if you see every warning twice, quit one copy."
+            ));
+            None
+        }
+        None => None,
+    };
+    app.logo = app
+        .model
+        .policy
+        .organization
+        .logo
+        .as_deref()
+        .and_then(load_logo);
     if options.background {
         app.hide_frames = 2;
     }
@@ -584,6 +847,14 @@ pub fn run(options: Options) -> Result<(), String> {
             };
             app.events = rx;
             view::install_style(&cc.egui_ctx);
+            if let Some(i) = instance {
+                let show = inbox.clone();
+                if let Err(e) = i.serve(move || show.send(Event::Tray(Action::Open))) {
+                    app.app_status = Some(format!(
+                        "Starting Second Look again will not bring this window back ({e})."
+                    ));
+                }
+            }
             app.start(&cc.egui_ctx, inbox);
             Ok(Box::new(EframeApp(app)))
         }),

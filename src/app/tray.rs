@@ -4,7 +4,9 @@
 //! waybar and others show it. On Windows (notification area) and macOS
 //! (menu bar) it is tauri's `tray-icon`, created on the UI thread, which
 //! runs the event loop those systems need. Without a tray host the app
-//! still runs: the window stays the way in and closing it quits.
+//! still runs: the launcher brings the running copy's window forward
+//! ([`crate::desktop::instance`]) and closing the window asks whether to
+//! keep watching.
 //!
 //! Menu clicks are forwarded as [`Action`]s through the app's channel and
 //! wake the window; the tray never touches app state itself.
@@ -26,6 +28,8 @@ pub enum Action {
     Resume,
     /// Open the report screen.
     Report,
+    /// "I already opened it / typed my password or code": the urgent screen.
+    Urgent,
     /// Quit the app.
     Quit,
 }
@@ -40,10 +44,15 @@ pub struct Tray {
 
 /// The menu, the same on every system: `(id, label, action)`; the pause
 /// entries form a submenu.
-const MENU: [(&str, &str, Action); 4] = [
+const MENU: [(&str, &str, Action); 5] = [
     ("open", "Open Second Look", Action::Open),
     ("check", "Check clipboard now", Action::CheckNow),
     ("report", "Report a message…", Action::Report),
+    (
+        "urgent",
+        "I already opened a link or typed my password…",
+        Action::Urgent,
+    ),
     ("quit", "Quit", Action::Quit),
 ];
 const PAUSE_MENU: &[(&str, &str, Action)] = &[
@@ -147,12 +156,13 @@ impl ksni::Tray for Sni {
             }
             .into()
         };
-        let [open, check, report, quit] = &MENU;
+        let [open, check, report, urgent, quit] = &MENU;
         vec![
             item(open),
             item(check),
             pause,
             item(report),
+            item(urgent),
             ksni::MenuItem::Separator,
             item(quit),
         ]
@@ -234,7 +244,7 @@ mod native {
         pub fn start(send: impl Fn(Action) + Send + 'static) -> Result<NativeTray, String> {
             let fail =
                 |e: &dyn std::fmt::Display| format!("no tray is available in this session ({e})");
-            let [open, check, report, quit] = MENU.map(|m| item(&m));
+            let [open, check, report, urgent, quit] = MENU.map(|m| item(&m));
             let pause_items: Vec<MenuItem> = PAUSE_MENU.iter().map(item).collect();
             let pause_refs: Vec<&dyn IsMenuItem> =
                 pause_items.iter().map(|i| i as &dyn IsMenuItem).collect();
@@ -248,6 +258,7 @@ mod native {
                 &pause,
                 &resume,
                 &report,
+                &urgent,
                 &PredefinedMenuItem::separator(),
                 &quit,
             ])
@@ -337,6 +348,7 @@ mod tests {
                 "Open Second Look",
                 "Check clipboard now",
                 "Report a message…",
+                "I already opened a link or typed my password…",
                 "Quit",
                 "For 15 minutes",
                 "For 1 hour",

@@ -8,5 +8,6 @@
 
 pub mod autostart;
 pub mod clipboard;
+pub mod instance;
 pub mod model;
 pub mod settings;

@@ -10,7 +10,7 @@ use crate::desktop::clipboard::Origin;
 use crate::policy::Policy;
 use crate::policy::layers::Effective;
 use crate::report::outbox::{self, Entry, Outbox, Target};
-use crate::report::{Kind, Report, deliver};
+use crate::report::{Entered, Kind, Report, deliver};
 
 /// Where the text being checked came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,7 +44,38 @@ pub enum Screen {
     Reports,
     /// Settings.
     Settings,
+    /// "I already opened it / typed my password or code": what to do now,
+    /// and the urgent report.
+    Urgent,
 }
+
+/// The urgent path: what the user says they did, and how telling the
+/// security team went.
+#[derive(Debug, Clone, Default)]
+pub struct Urgent {
+    /// What the user ticked.
+    pub entered: Vec<Entered>,
+    /// An optional note ("I typed it at 10:40").
+    pub note: String,
+    /// How the urgent report went (`None`: not sent yet).
+    pub sent: Option<Sent>,
+}
+
+/// Every choice on the urgent screen, in its order, with its words.
+pub const ENTERED_CHOICES: [(Entered, &str); 6] = [
+    (Entered::OpenedLink, "I opened the link"),
+    (Entered::Password, "I typed my password"),
+    (Entered::Code, "I typed or read out a code"),
+    (
+        Entered::ApprovedPush,
+        "I approved a sign-in request on my phone",
+    ),
+    (Entered::CalledNumber, "I called the number in the message"),
+    (
+        Entered::InstalledApp,
+        "I installed an app or gave remote access",
+    ),
+];
 
 /// A report being prepared: exactly what will be sent.
 #[derive(Debug, Clone)]
@@ -107,6 +138,8 @@ pub struct Model {
     pub outbox: Option<Outbox>,
     /// The reports in the outbox, newest first, as last read.
     pub reports: Vec<Entry>,
+    /// The urgent path, while it is open.
+    pub urgent: Option<Urgent>,
 }
 
 impl Model {
@@ -125,6 +158,7 @@ impl Model {
             status: None,
             outbox,
             reports: Vec::new(),
+            urgent: None,
         };
         m.refresh_reports();
         m
@@ -226,8 +260,9 @@ impl Model {
             ([], Some(to)) => format!("Your mail program will open with this report, addressed to {to}."),
             ([], None) => "Your organisation has not said where reports go: it will be saved on this computer, not sent, for you to forward.".to_owned(),
             (t, _) => {
-                let names: Vec<String> = t.iter().map(Target::describe).collect();
-                format!("It will go to: {}.", names.join("; "))
+                let mut names: Vec<String> = t.iter().map(target_words).collect();
+                names.dedup();
+                format!("It will go to {}.", names.join(" and "))
             }
         }
     }
@@ -316,6 +351,148 @@ impl Model {
         (!no_channel).then_some(entry)
     }
 
+    /// "I already opened it / typed my password or code": show what to do
+    /// now at once (from the policy, offline) and prepare the urgent report
+    /// of what is shown (nothing is sent until the user says so).
+    pub fn begin_urgent(&mut self) {
+        if self.urgent.as_ref().is_none_or(|u| u.sent.is_some()) {
+            self.urgent = Some(Urgent::default());
+        }
+        self.screen = Screen::Urgent;
+    }
+
+    /// Tick or untick one of [`ENTERED_CHOICES`].
+    pub fn set_entered(&mut self, what: Entered, on: bool) {
+        if let Some(u) = &mut self.urgent {
+            u.entered.retain(|e| *e != what);
+            if on {
+                u.entered.push(what);
+                u.entered.sort_by_key(|e| {
+                    ENTERED_CHOICES
+                        .iter()
+                        .position(|(c, _)| c == e)
+                        .unwrap_or(usize::MAX)
+                });
+            }
+        }
+    }
+
+    /// The steps to take now, from the policy and what the user ticked:
+    /// no network needed.
+    pub fn what_to_do(&self) -> Vec<String> {
+        let entered = self
+            .urgent
+            .as_ref()
+            .map(|u| u.entered.clone())
+            .unwrap_or_default();
+        let org = &self.policy.organization;
+        let has = |e: Entered| entered.contains(&e);
+        let nothing_ticked = entered.is_empty();
+        let mut steps = Vec::new();
+        let call = match (&org.help_phone, &org.help_hours) {
+            (Some(p), Some(h)) => Some(format!("Call the help desk now: {p} ({h}).")),
+            (Some(p), None) => Some(format!("Call the help desk now: {p}.")),
+            (None, _) => org
+                .help_contact
+                .as_ref()
+                .map(|c| format!("Contact your security team now: {c}.")),
+        };
+        if has(Entered::InstalledApp) {
+            steps.push("Disconnect this computer from the network now (turn Wi-Fi off or unplug the cable), but leave it switched on.".to_owned());
+        }
+        if has(Entered::Code) || has(Entered::ApprovedPush) {
+            steps.push("Someone may be signing in as you right now: a code or an approved request lets them in.".to_owned());
+        }
+        steps.push(call.unwrap_or_else(|| {
+            "Call your IT help desk now, on the number you already know (not one from the message).".to_owned()
+        }));
+        if nothing_ticked
+            || has(Entered::Password)
+            || has(Entered::Code)
+            || has(Entered::ApprovedPush)
+        {
+            let place = org.sign_in.first().or(org.help_url.as_ref()).map_or_else(
+                || "your organisation's real sign-in page".to_owned(),
+                |u| format!("{u} (type it yourself; do not use the message's link)"),
+            );
+            steps.push(format!("Change your password now at {place}. If you used it anywhere else, change it there too."));
+        }
+        if has(Entered::OpenedLink) && !has(Entered::Password) {
+            steps.push("Close the page and do not type anything into it.".to_owned());
+        }
+        if has(Entered::CalledNumber) {
+            steps.push(
+                "Do not call back. Tell the help desk what you said or gave on the call."
+                    .to_owned(),
+            );
+        }
+        steps.push("Do not delete the message yet: your security team may need it.".to_owned());
+        steps
+    }
+
+    /// "Tell my security team now": save the urgent report (the message
+    /// shown, if any, and what the user ticked) in the outbox before any
+    /// delivery; returns the entry to deliver, like [`Model::confirm_report`].
+    /// Offline, it waits in the outbox and the steps stay on screen.
+    pub fn send_urgent(&mut self) -> Option<Entry> {
+        let u = self.urgent.as_mut()?;
+        if u.sent.is_some() {
+            return None;
+        }
+        let text = message_text(self.input.as_bytes());
+        let analysis = match &self.analysis {
+            Some(a) => a.clone(),
+            None => analyze("", &self.policy),
+        };
+        let note = u.note.trim();
+        let report = Report::new(
+            &text,
+            (!note.is_empty()).then_some(note),
+            Kind::Phishing,
+            &analysis,
+            &self.policy,
+        )
+        .mark_urgent(u.entered.clone());
+        let targets = outbox::targets(&self.policy);
+        let Some(outbox) = &self.outbox else {
+            u.sent = Some(Sent::Failed(
+                "The report could not be saved: this system gives Second Look no data folder (set SECONDLOOK_DATA_DIR). Call the help desk instead.".into(),
+            ));
+            return None;
+        };
+        let no_channel = targets.is_empty();
+        let entry = match outbox.enqueue(report, targets) {
+            Ok(e) => e,
+            Err(e) => {
+                u.sent = Some(Sent::Failed(format!(
+                    "The report was NOT saved ({e}). Call the help desk instead."
+                )));
+                return None;
+            }
+        };
+        let id = entry.report.id.clone();
+        u.sent = Some(if no_channel {
+            match &self.policy.report.email {
+                Some(to) => Sent::MailClient {
+                    id,
+                    mailto: deliver::mailto(&entry.report, to),
+                },
+                None => Sent::SavedOnly {
+                    id: id.clone(),
+                    path: outbox
+                        .dir()
+                        .join(format!("{id}.json"))
+                        .display()
+                        .to_string(),
+                },
+            }
+        } else {
+            Sent::Queued { id }
+        });
+        self.refresh_reports();
+        (!no_channel).then_some(entry)
+    }
+
     /// Re-read the outbox (newest first).
     pub fn refresh_reports(&mut self) {
         if let Some(o) = &self.outbox {
@@ -350,6 +527,15 @@ impl Model {
             }
         }
         self.policy.organization.sign_in.first().cloned()
+    }
+}
+
+/// Where a report goes, in words (the server's address is for IT: the
+/// window shows [`Target::describe`] on hover).
+pub fn target_words(t: &Target) -> String {
+    match t {
+        Target::Smtp { to, .. } => format!("your security team's mailbox ({to})"),
+        Target::Webhook(_) => "your security team's reporting system".to_owned(),
     }
 }
 
@@ -524,5 +710,72 @@ mod tests {
         m.begin_report();
         assert!(m.draft.is_none());
         assert!(m.status.is_some());
+    }
+
+    #[test]
+    fn the_urgent_path_shows_the_policy_s_steps_and_saves_an_urgent_report_offline() {
+        let policy = crate::rules::testing::TWILIO_POLICY.replace(
+            "sign_in = [\"https://twilio.okta.com\"]",
+            "sign_in = [\"https://twilio.okta.com\"]\nhelp_phone = \"+1 555 0100\"\nhelp_hours = \"24/7\"",
+        ) + "\n[[report.webhook]]\nurl = \"http://127.0.0.1:9/report\"\n";
+        let (_d, mut m) = model(&policy);
+        assert!(
+            m.effective.problems.is_empty(),
+            "{:?}",
+            m.effective.problems
+        );
+        m.set_input("Your schedule changed: twilio-okta.com");
+        m.begin_urgent();
+        assert_eq!(m.screen, Screen::Urgent);
+        // The steps are there at once, before anything is ticked or sent.
+        let steps = m.what_to_do().join("\n");
+        assert!(
+            steps.contains("Call the help desk now: +1 555 0100 (24/7)."),
+            "{steps}"
+        );
+        assert!(
+            steps.contains("Change your password now at https://twilio.okta.com"),
+            "{steps}"
+        );
+        m.set_entered(Entered::Code, true);
+        m.set_entered(Entered::Password, true);
+        m.set_entered(Entered::OpenedLink, true);
+        m.set_entered(Entered::OpenedLink, false);
+        assert!(m.what_to_do().join(" ").contains("signing in as you"));
+        let entry = m.send_urgent().map(|e| e.report);
+        let r = entry.unwrap_or_else(|| panic!("{:?}", m.urgent.as_ref().map(|u| u.sent.clone())));
+        assert!(r.urgent);
+        assert_eq!(r.entered, vec![Entered::Password, Entered::Code]);
+        assert_eq!(r.text, "Your schedule changed: twilio-okta.com");
+        // Saved (nothing delivered: the server is unreachable) and shown.
+        assert_eq!(m.reports.len(), 1);
+        assert!(!m.reports[0].delivered());
+        assert!(matches!(
+            m.urgent.as_ref().and_then(|u| u.sent.clone()),
+            Some(Sent::Queued { .. })
+        ));
+        assert!(m.send_urgent().is_none(), "one click, one report");
+        assert_eq!(m.reports.len(), 1);
+    }
+
+    #[test]
+    fn the_urgent_path_works_with_nothing_shown_and_no_phone_in_the_policy() {
+        let (_d, mut m) = model("");
+        m.begin_urgent();
+        let steps = m.what_to_do().join("\n");
+        assert!(steps.contains("Call your IT help desk now"), "{steps}");
+        assert!(
+            steps.contains("your organisation's real sign-in page"),
+            "{steps}"
+        );
+        assert!(
+            m.send_urgent().is_none(),
+            "no channel: saved for forwarding"
+        );
+        assert!(matches!(
+            m.urgent.as_ref().and_then(|u| u.sent.clone()),
+            Some(Sent::SavedOnly { .. })
+        ));
+        assert_eq!(m.reports.first().map(|e| e.report.urgent), Some(true));
     }
 }

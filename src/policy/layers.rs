@@ -426,6 +426,18 @@ fn merge(
             source
         );
         take!(
+            "organization.help_phone",
+            out.organization.help_phone,
+            organization.help_phone,
+            source
+        );
+        take!(
+            "organization.help_hours",
+            out.organization.help_hours,
+            organization.help_hours,
+            source
+        );
+        take!(
             "organization.logo",
             out.organization.logo,
             organization.logo,

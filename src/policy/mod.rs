@@ -80,6 +80,10 @@ pub struct OrganizationSection {
     pub help_contact: Option<String>,
     /// The security team's page (https).
     pub help_url: Option<String>,
+    /// The help desk's phone number, for "I already typed my password".
+    pub help_phone: Option<String>,
+    /// When the help desk answers ("Mon–Fri 8:00–18:00; 24/7 for incidents").
+    pub help_hours: Option<String>,
     /// Logo for the policy card (a path or https URL).
     pub logo: Option<String>,
     /// Accent colour for the policy card, `#rrggbb`.
@@ -225,6 +229,10 @@ pub struct Organization {
     pub help_contact: Option<String>,
     /// The security team's page.
     pub help_url: Option<String>,
+    /// The help desk's phone number.
+    pub help_phone: Option<String>,
+    /// When the help desk answers.
+    pub help_hours: Option<String>,
     /// Logo for the policy card.
     pub logo: Option<String>,
     /// Accent colour for the policy card.
@@ -400,6 +408,8 @@ impl Policy {
             sign_in: org.sign_in.unwrap_or_default(),
             help_contact: org.help_contact,
             help_url: org.help_url,
+            help_phone: org.help_phone,
+            help_hours: org.help_hours,
             logo: org.logo,
             color: org.color,
         };
@@ -678,6 +688,60 @@ pub(crate) fn normalize_domain(raw: &str) -> Result<String, String> {
         ));
     }
     Ok(ascii)
+}
+
+/// The largest logo (`organization.logo`) read, file or data URI.
+pub const MAX_LOGO_BYTES: usize = 256 << 10;
+
+const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+const LOGO_DATA_URI: &str = "data:image/png;base64,";
+
+/// Is `logo` written as the policy allows: an absolute path to a `.png`
+/// file, or a `data:image/png;base64,` URI of a PNG of at most
+/// [`MAX_LOGO_BYTES`]? (Never a web address: Second Look does not go
+/// online for a logo.) The file itself is read only by [`logo_bytes`]: it
+/// may not be installed yet where the policy is checked.
+pub fn check_logo(logo: &str) -> Result<(), String> {
+    if logo.starts_with("data:") {
+        logo_bytes(logo).map(|_| ())
+    } else if logo.contains("://") {
+        Err("must be a file path or a data:image/png;base64, URI: Second Look does not download logos".into())
+    } else if !Path::new(logo).is_absolute() || !logo.to_ascii_lowercase().ends_with(".png") {
+        Err("must be the absolute path of a PNG file, e.g. \"/etc/secondlook/logo.png\"".into())
+    } else {
+        Ok(())
+    }
+}
+
+/// The logo's PNG bytes (see [`check_logo`]): at most [`MAX_LOGO_BYTES`],
+/// with the PNG signature checked; the reason otherwise.
+pub fn logo_bytes(logo: &str) -> Result<Vec<u8>, String> {
+    let bytes = if let Some(b64) = logo.strip_prefix(LOGO_DATA_URI) {
+        if b64.len() > MAX_LOGO_BYTES / 3 * 4 + 4 {
+            return Err(format!("is larger than {} KiB", MAX_LOGO_BYTES >> 10));
+        }
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD
+            .decode(b64.trim())
+            .map_err(|e| format!("is not valid base64 ({e})"))?
+    } else if logo.starts_with("data:") {
+        return Err("must be a PNG: start the data URI with data:image/png;base64,".into());
+    } else {
+        let len = std::fs::metadata(logo)
+            .map_err(|e| format!("cannot be read ({e})"))?
+            .len();
+        if len > MAX_LOGO_BYTES as u64 {
+            return Err(format!("is larger than {} KiB", MAX_LOGO_BYTES >> 10));
+        }
+        std::fs::read(logo).map_err(|e| format!("cannot be read ({e})"))?
+    };
+    if bytes.len() > MAX_LOGO_BYTES {
+        return Err(format!("is larger than {} KiB", MAX_LOGO_BYTES >> 10));
+    }
+    if !bytes.starts_with(PNG_SIGNATURE) {
+        return Err("is not a PNG image".into());
+    }
+    Ok(bytes)
 }
 
 fn check_sign_in(url: &str) -> Result<(), String> {

@@ -57,6 +57,8 @@ const ORGANIZATION: &[Field] = &[
     ("sign_in", Kind::StrList),
     ("help_contact", Kind::Str),
     ("help_url", Kind::Str),
+    ("help_phone", Kind::Str),
+    ("help_hours", Kind::Str),
     ("logo", Kind::Str),
     ("color", Kind::Str),
 ];
@@ -485,6 +487,35 @@ impl Checker<'_> {
                 );
             }
         }
+        for at in take(&mut self, "organization.logo") {
+            if let Err(m) = super::check_logo(&at.text) {
+                self.problem(at.span, format!("logo {m}"));
+            }
+        }
+        for at in take(&mut self, "organization.help_phone") {
+            let digits = at.text.chars().filter(char::is_ascii_digit).count();
+            let ok = (3..=20).contains(&digits)
+                && at.text.chars().all(|c| {
+                    c.is_ascii_digit() || " +-().x/".contains(c) || c.is_ascii_alphabetic()
+                });
+            if !ok {
+                self.problem(
+                    at.span,
+                    format!(
+                        "help_phone \"{}\" must be a phone number people can dial, e.g. \"+1 555 0100\" or \"+1 555 0100 ext. 4444\"",
+                        at.text
+                    ),
+                );
+            }
+        }
+        for at in take(&mut self, "organization.help_hours") {
+            if at.text.trim().is_empty() || at.text.chars().count() > 120 {
+                self.problem(
+                    at.span,
+                    "help_hours must say in a few words when the help desk answers, e.g. \"Mon–Fri 8:00–18:00, 24/7 for incidents\" (at most 120 characters)".into(),
+                );
+            }
+        }
         // Report destinations (the contract shared with the reporting work).
         for at in take(&mut self, "report.email") {
             let domain_ok = at
@@ -621,6 +652,8 @@ fn leak_path(parent: &str, field: &str) -> &'static str {
         "organization.sign_in",
         "organization.help_contact",
         "organization.help_url",
+        "organization.help_phone",
+        "organization.help_hours",
         "organization.logo",
         "organization.color",
         "brand",

@@ -36,6 +36,19 @@ impl Fixture {
         Fixture { dir }
     }
 
+    /// With `lines` added to the policy's `[organization]`.
+    fn with_organization(lines: &str, extra_policy: &str) -> Fixture {
+        let f = Fixture::new(extra_policy);
+        let p = f.dir.path().join("policy.toml");
+        let policy = std::fs::read_to_string(&p).unwrap().replacen(
+            "[organization]\n",
+            &format!("[organization]\n{lines}\n"),
+            1,
+        );
+        std::fs::write(&p, policy).unwrap();
+        f
+    }
+
     fn app(&self) -> App {
         let eff = load(&Locations {
             managed: vec![self.dir.path().join("policy.toml")],
@@ -83,7 +96,7 @@ fn the_incident_sms_is_dangerous_names_twilio_and_shows_the_policy_card() {
     );
     // The verdict in words (not colour alone), the reason naming the brand,
     // "Did you mean", the real sign-in page, and the policy card.
-    h.get_by_label_contains("Dangerous: do not open the link");
+    h.get_by_label_contains("Do not open the link");
     assert_eq!(
         h.query_all_by_label_contains("DANGEROUS").count(),
         2,
@@ -111,7 +124,7 @@ fn a_link_to_an_owned_domain_is_safe_and_an_unknown_one_is_not() {
     let f = Fixture::new("");
     let mut h = harness(f.app());
     paste(&mut h, "https://www.twilio.com/en-us/security");
-    h.get_by_label_contains("Safe: the link goes to a domain the policy lists as owned (Twilio)");
+    h.get_by_label_contains("The link goes to a domain the policy lists as owned (Twilio)");
     assert!(h.query_by_label_contains("DANGEROUS").is_none());
     h.get_by_label("Clear").click();
     h.run();
@@ -133,7 +146,7 @@ fn report_preview_cancel_then_send() {
     h.get_by_label("Cancel").click();
     h.run();
     assert!(f.outbox().list().0.is_empty(), "cancel saves nothing");
-    h.get_by_label_contains("Dangerous: do not open the link");
+    h.get_by_label_contains("Do not open the link");
 
     h.get_by_label("Report this message").click();
     h.run();
@@ -238,7 +251,7 @@ fn a_risky_copied_link_replaces_the_view_and_turns_the_icon_red() {
     h.run();
     assert!(h.state().warning);
     h.get_by_label("From your clipboard");
-    h.get_by_label_contains("Dangerous: do not open the link");
+    h.get_by_label_contains("Do not open the link");
 }
 
 #[test]
@@ -247,9 +260,7 @@ fn the_policy_card_sits_beside_the_verdict_inside_the_window() {
     let mut h = harness(f.app());
     paste(&mut h, INCIDENT);
     let card = h.get_by_label_contains("Twilio will never ask").rect();
-    let verdict = h
-        .get_by_label_contains("Dangerous: do not open the link")
-        .rect();
+    let verdict = h.get_by_label_contains("Do not open the link").rect();
     let input = h.get_by_label("Paste a text message or link").rect();
     assert!(
         card.min.x > verdict.max.x && card.min.x > input.max.x,
@@ -280,4 +291,281 @@ fn the_report_button_is_reachable_and_usable_with_the_keyboard() {
     h.key_press(egui::Key::Enter);
     h.run();
     h.get_by_label_contains("This is exactly what will be sent");
+}
+
+#[test]
+fn i_already_typed_it_shows_what_to_do_at_once_and_sends_an_urgent_report() {
+    let f = Fixture::with_organization("help_phone = \"+1 555 0100\"\nhelp_hours = \"24/7\"", "");
+    let mut h = harness(f.app());
+    paste(&mut h, INCIDENT);
+    h.get_by_label("I already opened it / typed my password or code")
+        .click();
+    h.run();
+    // The steps are there before anything is ticked or sent (offline too).
+    h.get_by_label_contains("Call the help desk now: +1 555 0100 (24/7).");
+    h.get_by_label_contains("Change your password now at https://twilio.okta.com");
+    assert!(
+        f.outbox().list().0.is_empty(),
+        "nothing sent without a click"
+    );
+    h.get_by_label("I typed my password").click();
+    h.run();
+    h.get_by_label("I approved a sign-in request on my phone")
+        .click();
+    h.run();
+    h.get_by_label_contains("signing in as you right now");
+    h.get_by_label("Tell my security team now").click();
+    h.run();
+    let (entries, errors) = f.outbox().list();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(entries.len(), 1);
+    let r = &entries[0].report;
+    assert!(r.urgent);
+    assert_eq!(
+        r.entered,
+        vec![
+            secondlook::report::Entered::Password,
+            secondlook::report::Entered::ApprovedPush
+        ]
+    );
+    assert_eq!(r.text, INCIDENT);
+    // Only a mailbox in this policy: the mail program finishes the job,
+    // and the steps stay on screen.
+    h.get_by_label_contains("Your urgent report is saved");
+    h.get_by_label("Open my mail program");
+    h.get_by_label_contains("Call the help desk now: +1 555 0100 (24/7).");
+}
+
+#[test]
+fn screen_readers_get_names_for_the_verdict_the_reasons_and_every_button() {
+    let f = Fixture::new("");
+    let mut h = harness(f.app());
+    paste(&mut h, INCIDENT);
+    assert_eq!(
+        h.get_all_by_label("DANGEROUS").count(),
+        2,
+        "banner and badge"
+    );
+    h.get_by_label_contains("Do not open the link");
+    h.get_by_label_contains("twilio-okta.net is not Twilio's");
+    for name in [
+        "Report this message",
+        "I already opened it / typed my password or code",
+        "Go to the real sign-in page (twilio.okta.com)",
+        "Clear",
+        "Check a message",
+        "My reports",
+        "Settings",
+    ] {
+        let node = h.get_by_label(name);
+        assert_eq!(
+            node.accesskit_node().role(),
+            accesskit::Role::Button,
+            "{name}"
+        );
+    }
+    // The verdict word is said once, not "DANGEROUS" then "Dangerous:".
+    assert!(h.query_by_label_contains("Dangerous:").is_none());
+}
+
+#[test]
+fn every_text_colour_passes_wcag_aa_in_the_light_and_the_dark_theme() {
+    assert!((view::contrast(egui::Color32::BLACK, egui::Color32::WHITE) - 21.0).abs() < 1e-6);
+    assert!((view::contrast(egui::Color32::GRAY, egui::Color32::GRAY) - 1.0).abs() < 1e-9);
+    let ctx = egui::Context::default();
+    view::install_style(&ctx);
+    let mut failures = Vec::new();
+    for theme in [egui::Theme::Dark, egui::Theme::Light] {
+        let visuals = ctx.style_of(theme).visuals.clone();
+        for (name, fg, bg, large) in view::text_pairs(&visuals) {
+            let ratio = view::contrast(fg, bg);
+            let needed = if large { 3.0 } else { 4.5 };
+            if ratio < needed {
+                failures.push(format!("{theme:?}: {name} {ratio:.2}:1 < {needed}:1"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn a_tenant_on_a_shared_platform_is_emphasised_with_its_platform_and_domains_do_not_break() {
+    let policy = crate::twilio();
+    let a = secondlook::analyze("https://twilio.okta.com/app/sso?x=1", &policy);
+    let pieces = view::link_pieces(&a.links[0]);
+    let strong: Vec<_> = pieces
+        .iter()
+        .filter(|(_, s)| *s)
+        .map(|(t, _)| t.as_str())
+        .collect();
+    assert_eq!(strong, ["twilio.okta.com"], "{pieces:?}");
+    let a = secondlook::analyze("https://login.secure.twilio-okta.net/a/b", &policy);
+    let pieces: Vec<_> = view::link_pieces(&a.links[0]);
+    assert_eq!(
+        pieces,
+        [
+            ("https://".to_owned(), false),
+            ("login.".to_owned(), false),
+            ("secure.".to_owned(), false),
+            ("twilio-okta.net".to_owned(), true),
+            ("/a".to_owned(), false),
+            ("/b".to_owned(), false),
+        ]
+    );
+    assert_eq!(
+        view::address_pieces("https://twilio.okta.com/app/x"),
+        ["https://twilio.okta.com", "/app", "/x"]
+    );
+}
+
+#[test]
+fn the_reports_screen_speaks_plainly_about_a_server_it_cannot_reach() {
+    let f = Fixture::new("\n[[report.webhook]]\nurl = \"http://127.0.0.1:9/report\"\n");
+    let mut h = harness(f.app());
+    paste(&mut h, INCIDENT);
+    h.get_by_label("Report this message").click();
+    h.run();
+    h.get_by_label("Send report").click();
+    h.run();
+    // One attempt against a closed port (what the background thread does).
+    secondlook::report::deliver::send_due(&f.outbox(), true);
+    h.state_mut().model.refresh_reports();
+    h.run();
+    h.get_by_label_contains(
+        "(1 attempt): Could not reach the report server; Second Look will keep trying.",
+    );
+    h.get_by_label_contains("your security team's reporting system");
+    let created = f.outbox().list().0[0].report.created.clone();
+    let iso_date = created.get(..11).unwrap().to_owned(); // "2026-12-01T"
+    for internal in ["os error", "127.0.0.1", "attempts)", iso_date.as_str()] {
+        assert!(
+            h.query_by_label_contains(internal).is_none(),
+            "{internal:?} is shown"
+        );
+    }
+    h.get_by_label("Settings").click();
+    h.run();
+    h.get_by_label_contains("Rules in use, the first one winning: your organisation's policy");
+    assert!(h.query_by_label_contains(" < ").is_none());
+}
+
+#[test]
+fn the_close_dialog_keeps_watching_unless_the_user_quits() {
+    let f = Fixture::new("");
+    let mut app = f.app();
+    app.close_dialog = true;
+    let mut h = harness(app);
+    h.run();
+    h.get_by_label_contains("Keep watching copied links?");
+    h.get_by_label("Quit: stop watching");
+    h.get_by_label("Keep watching in the background").click();
+    h.run();
+    assert!(!h.state().close_dialog);
+    assert!(
+        h.query_by_label_contains("Keep watching copied links?")
+            .is_none()
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_dropped_qr_picture_and_a_dropped_text_file_are_checked() {
+    let f = Fixture::new("");
+    let mut h = harness(f.app());
+    let png = f.dir.path().join("qr.png");
+    std::fs::write(
+        &png,
+        crate::wayland_clipboard::qr_png("https://twilio-okta.net/login"),
+    )
+    .unwrap();
+    h.state_mut().drop_file(Some(&png), None);
+    h.run();
+    h.get_by_label("From a QR code");
+    h.get_by_label_contains("Do not open the link");
+    let txt = f.dir.path().join("sms.txt");
+    std::fs::write(&txt, "see example.org").unwrap();
+    h.state_mut().drop_file(Some(&txt), None);
+    h.run();
+    h.get_by_label_contains("Unknown is not safe");
+    let bin = f.dir.path().join("x.bin");
+    std::fs::write(&bin, [0xff, 0xfe, 0x00, 0x81]).unwrap();
+    h.state_mut().drop_file(Some(&bin), None);
+    h.run();
+    h.get_by_label_contains("this file is neither");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_logo_is_a_small_png_from_a_file_or_a_data_uri_and_nothing_else() {
+    use base64::Engine as _;
+    let png = crate::wayland_clipboard::qr_png("logo");
+    let uri = format!(
+        "data:image/png;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(&png)
+    );
+    assert!(secondlook::policy::check_logo(&uri).is_ok());
+    let img = secondlook::app::load_logo(&uri).expect("a PNG data URI is shown");
+    assert!(img.size[0] > 0 && img.size[1] > 0);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("logo.png");
+    std::fs::write(&file, &png).unwrap();
+    assert!(secondlook::app::load_logo(file.to_str().unwrap()).is_some());
+    // Not a PNG, too big, a web address, a relative path: refused.
+    std::fs::write(&file, b"GIF89a").unwrap();
+    assert!(secondlook::app::load_logo(file.to_str().unwrap()).is_none());
+    std::fs::write(&file, vec![0u8; 300 << 10]).unwrap();
+    assert!(secondlook::policy::logo_bytes(file.to_str().unwrap()).is_err());
+    for bad in [
+        "https://example.com/logo.png",
+        "logo.png",
+        "/etc/logo.gif",
+        "data:image/gif;base64,R0lGOD",
+        "data:image/png;base64,!!!",
+    ] {
+        assert!(secondlook::policy::check_logo(bad).is_err(), "{bad}");
+    }
+    // The policy check says so, with the line.
+    let problems = secondlook::policy::validate::check(
+        "[organization]\nlogo = \"https://example.com/logo.png\"\n",
+        "p.toml",
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.to_string().contains("does not download logos")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn in_a_small_window_a_long_text_keeps_the_verdict_and_the_actions_in_view() {
+    let f = Fixture::new("");
+    let (w, h_px) = (700.0, 460.0);
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(w, h_px))
+        .build_ui_state(
+            |ui, app: &mut App| {
+                view::install_style(ui.ctx());
+                view::ui(app, ui);
+            },
+            f.app(),
+        );
+    let long = "Twilio IT: your password expired and your schedule changed. Log in at twilio-okta.net to keep access, or use the backup page https://login.secure.twilio-sso.com/reset/account?user=you&ref=sms. Questions: twilio.okta.com/help. Also see twilio-help.com, twilio-support.net and authy-verify.com. Reply STOP to opt out, see bit.ly/3xYz.";
+    paste(&mut h, long);
+    h.run();
+    h.run();
+    for name in [
+        "Report this message",
+        "I already opened it / typed my password or code",
+    ] {
+        let r = h.get_by_label(name).rect();
+        assert!(
+            r.max.y <= h_px && r.min.y >= 0.0 && r.max.x <= w,
+            "{name}: {r:?}"
+        );
+    }
+    let banner = h
+        .get_by_label("Do not open the link, reply or enter anything.")
+        .rect();
+    assert!(banner.max.y < h_px, "{banner:?}");
 }

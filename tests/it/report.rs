@@ -673,7 +673,7 @@ fn a_background_sender_delivers_once_the_channel_is_back() {
 #[test]
 fn the_app_delivers_reports_left_pending_by_an_earlier_run() {
     let Some(x) = crate::session::xvfb() else {
-        eprintln!("SKIPPED: needs Xvfb (.ci/run installs it)");
+        crate::skip("needs Xvfb (.ci/run installs it)");
         return;
     };
     let dir = tempfile::tempdir().unwrap();

@@ -196,7 +196,7 @@ fn next_event(watcher: &mut Watcher<Box<dyn ClipboardSource>>, what: &str) -> Wa
 #[test]
 fn wayland_secret_content_is_skipped_unread_and_ordinary_text_is_checked() {
     let Some(sway) = crate::session::sway() else {
-        eprintln!("SKIPPED: no sway on this machine (`apt-get install sway`; .ci/run installs it)");
+        crate::skip("no sway on this machine (`apt-get install sway`; .ci/run installs it)");
         return;
     };
     let mut source = open_wayland(Some(&sway.socket)).unwrap();
@@ -231,7 +231,7 @@ fn wayland_secret_content_is_skipped_unread_and_ordinary_text_is_checked() {
 }
 
 /// A QR code for `text` as a PNG, as a screenshot tool copies it.
-fn qr_png(text: &str) -> Vec<u8> {
+pub(crate) fn qr_png(text: &str) -> Vec<u8> {
     let code = qrcode::QrCode::new(text.as_bytes()).unwrap();
     let n = code.width();
     let size = (n + 8) * 4;
@@ -254,7 +254,7 @@ fn qr_png(text: &str) -> Vec<u8> {
 #[test]
 fn wayland_copied_image_qr_code_is_checked() {
     let Some(sway) = crate::session::sway() else {
-        eprintln!("SKIPPED: no sway on this machine (`apt-get install sway`; .ci/run installs it)");
+        crate::skip("no sway on this machine (`apt-get install sway`; .ci/run installs it)");
         return;
     };
     let source = open_wayland(Some(&sway.socket)).unwrap();

@@ -154,7 +154,7 @@ fn own(display: &str, text: &str, secret: bool) -> Owner {
 #[test]
 fn secret_content_is_skipped_unread_and_ordinary_text_is_checked() {
     let Some(x) = crate::session::xvfb() else {
-        eprintln!("SKIPPED: no Xvfb on this machine (`apt-get install xvfb`; .ci/run installs it)");
+        crate::skip("no Xvfb on this machine (`apt-get install xvfb`; .ci/run installs it)");
         return;
     };
     let mut source = open_x11(&x.display).unwrap();

@@ -1,0 +1,291 @@
+//! The window as a person uses it, on a real X server (Xvfb) with real key
+//! presses (xdotool) and a real clipboard owner (xclip): Ctrl+V puts the
+//! clipboard's text in the paste box, Ctrl+C copies it back out, Shift+Insert
+//! pastes too; and a second start of `secondlook` brings the running copy's
+//! window forward instead of starting a second watcher.
+//!
+//! What the box holds is read back through the real clipboard (select all,
+//! Ctrl+C, `xclip -o`), not through the app's memory.
+
+use std::io::Write as _;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn tools_missing() -> Option<&'static str> {
+    for tool in ["xdotool", "xclip"] {
+        let found = Command::new(tool)
+            .arg(if tool == "xclip" {
+                "-version"
+            } else {
+                "version"
+            })
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok();
+        if !found {
+            return Some(tool);
+        }
+    }
+    None
+}
+
+fn xdotool(display: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new("xdotool")
+        .args(args)
+        .env("DISPLAY", display)
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+/// `xclip` owns CLIPBOARD with `text` (it forks and serves it until
+/// someone else takes the clipboard).
+fn set_clipboard(display: &str, text: &str) {
+    set_selection(display, "clipboard", text);
+}
+
+/// `xclip` owns `selection` (`clipboard` or `primary`) with `text`.
+fn set_selection(display: &str, selection: &str, text: &str) {
+    let mut c = Command::new("xclip")
+        .args(["-selection", selection, "-i"])
+        .env("DISPLAY", display)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    c.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    assert!(c.wait().unwrap().success());
+}
+
+fn clipboard(display: &str) -> Option<String> {
+    let out = Command::new("xclip")
+        .args(["-selection", "clipboard", "-o"])
+        .env("DISPLAY", display)
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn wait_for<T>(what: &str, timeout: Duration, mut f: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// `secondlook` (`--background` if asked) on `display` with no session bus
+/// (so no tray and no notifications: the plain GNOME case), everything it
+/// writes under `dir`.
+fn start(display: &str, dir: &std::path::Path, background: bool) -> Child {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_secondlook"));
+    if background {
+        c.arg("--background");
+    }
+    c.env("DISPLAY", display)
+        .env_remove("WAYLAND_DISPLAY")
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+        .env("SECONDLOOK_MANAGED_POLICY", crate::data("twilio.toml"))
+        .env("SECONDLOOK_USER_POLICY", dir.join("none.toml"))
+        .env("SECONDLOOK_DATA_DIR", dir.join("data"))
+        .env("SECONDLOOK_SETTINGS", dir.join("settings.toml"))
+        .env("SECONDLOOK_RUNTIME_DIR", dir.join("run"))
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts")
+}
+
+fn visible_window(display: &str) -> Option<String> {
+    xdotool(
+        display,
+        &["search", "--onlyvisible", "--name", "^Second Look$"],
+    )
+    .and_then(|ids| ids.lines().next().map(str::to_owned))
+}
+
+/// Select all in the focused paste box, copy, and read the clipboard until
+/// it is `expected` (the app answers the copy asynchronously).
+fn box_holds(display: &str, expected: &str) {
+    let mut last = None;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        xdotool(display, &["key", "ctrl+a"]);
+        xdotool(display, &["key", "ctrl+c"]);
+        std::thread::sleep(Duration::from_millis(200));
+        last = clipboard(display);
+        if last.as_deref() == Some(expected) {
+            return;
+        }
+    }
+    panic!("the paste box holds {last:?}, expected {expected:?}");
+}
+
+#[test]
+fn ctrl_v_and_shift_insert_paste_and_ctrl_c_copies_on_a_real_x_server() {
+    let Some(x) = crate::session::xvfb() else {
+        return crate::skip("needs Xvfb (.ci/run installs it)");
+    };
+    if let Some(tool) = tools_missing() {
+        return crate::skip(&format!("needs {tool} (.ci/run installs it)"));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let _app = Killed(start(&x.display, dir.path(), false));
+    let win = wait_for("the window", Duration::from_secs(30), || {
+        visible_window(&x.display)
+    });
+    // A lure without a link: the clipboard watcher drops it, so pasting is
+    // the only way in.
+    let sms = "Twilio IT: your verification code is 482913. Reply with it to keep your account.";
+    set_clipboard(&x.display, sms);
+    std::thread::sleep(Duration::from_millis(700));
+    xdotool(&x.display, &["windowfocus", "--sync", &win]).unwrap();
+    xdotool(&x.display, &["key", "ctrl+v"]).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    // Typed after the paste, so what comes back cannot be the clipboard's
+    // own text.
+    xdotool(&x.display, &["type", "--delay", "40", " OK"]).unwrap();
+    box_holds(&x.display, &format!("{sms} OK"));
+
+    let second = "Log in at twilio-okta.net";
+    set_clipboard(&x.display, second);
+    std::thread::sleep(Duration::from_millis(700));
+    xdotool(&x.display, &["windowfocus", "--sync", &win]).unwrap();
+    xdotool(&x.display, &["key", "ctrl+a"]).unwrap();
+    xdotool(&x.display, &["key", "shift+Insert"]).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    xdotool(&x.display, &["type", "--delay", "40", "!"]).unwrap();
+    box_holds(&x.display, &format!("{second}!"));
+
+    // Middle-click pastes the PRIMARY selection (what was last selected
+    // anywhere), the X11 way.
+    // (The copy just made has a link: the watcher shows it in the box,
+    // once; let it, then empty the box.)
+    std::thread::sleep(Duration::from_millis(1500));
+    xdotool(&x.display, &["key", "ctrl+a"]).unwrap();
+    xdotool(&x.display, &["key", "Delete"]).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let selected = "Your parcel is held: reply YES to pay the 1.99 fee.";
+    set_selection(&x.display, "primary", selected);
+    // The paste box, below the top bar, whatever its status lines say.
+    xdotool(&x.display, &["mousemove", "300", "150", "click", "2"]).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    box_holds(&x.display, selected);
+}
+
+#[test]
+fn a_second_start_shows_the_running_copy_instead_of_watching_twice() {
+    let Some(x) = crate::session::xvfb() else {
+        return crate::skip("needs Xvfb (.ci/run installs it)");
+    };
+    if let Some(tool) = tools_missing() {
+        return crate::skip(&format!("needs {tool} (.ci/run installs it)"));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // The login copy: in the background, no tray on this desktop.
+    let mut first = Killed(start(&x.display, dir.path(), true));
+    wait_for("the instance socket", Duration::from_secs(30), || {
+        dir.path().join("run/instance.sock").exists().then_some(())
+    });
+    // eframe maps the window for its first frame; the app hides it again.
+    wait_for(
+        "the background copy to be hidden",
+        Duration::from_secs(20),
+        || {
+            let exists = xdotool(&x.display, &["search", "--name", "^Second Look$"]).is_some();
+            (exists && visible_window(&x.display).is_none()).then_some(())
+        },
+    );
+    // Another login copy: nothing to show, it just leaves.
+    let mut again = start(&x.display, dir.path(), true);
+    let status = wait_for(
+        "the second background copy to end",
+        Duration::from_secs(10),
+        || again.try_wait().unwrap(),
+    );
+    assert!(status.success(), "{status:?}");
+    assert!(visible_window(&x.display).is_none());
+    // The launcher: the running copy's window comes forward and the new
+    // process ends.
+    let mut launcher = start(&x.display, dir.path(), false);
+    let status = wait_for("the launcher copy to end", Duration::from_secs(10), || {
+        launcher.try_wait().unwrap()
+    });
+    assert!(status.success(), "{status:?}");
+    wait_for("the running copy's window", Duration::from_secs(10), || {
+        visible_window(&x.display)
+    });
+    let windows = xdotool(&x.display, &["search", "--name", "^Second Look$"]).unwrap_or_default();
+    assert_eq!(windows.lines().count(), 1, "one window: {windows}");
+    assert!(
+        first.0.try_wait().unwrap().is_none(),
+        "the first copy still runs"
+    );
+}
+
+/// The XDG desktop portal's Settings, answering one colour scheme.
+struct Portal(u32);
+
+#[zbus::interface(name = "org.freedesktop.portal.Settings")]
+impl Portal {
+    fn read_one(
+        &self,
+        namespace: &str,
+        key: &str,
+    ) -> zbus::fdo::Result<zbus::zvariant::OwnedValue> {
+        if (namespace, key) == ("org.freedesktop.appearance", "color-scheme") {
+            Ok(zbus::zvariant::OwnedValue::from(self.0))
+        } else {
+            Err(zbus::fdo::Error::Failed("unknown setting".into()))
+        }
+    }
+}
+
+#[test]
+fn the_theme_follows_the_desktop_s_light_or_dark_setting() {
+    let Some(bus) = crate::session::bus() else {
+        return crate::skip("needs dbus-daemon (.ci/run installs it)");
+    };
+    // No portal on the bus: no opinion (egui's own default then).
+    assert_eq!(secondlook::app::portal_theme(Some(&bus.address)), None);
+    for (scheme, theme) in [
+        (2, Some(egui::Theme::Light)),
+        (1, Some(egui::Theme::Dark)),
+        (0, None),
+    ] {
+        let _portal = zbus::blocking::connection::Builder::address(bus.address.as_str())
+            .unwrap()
+            .name("org.freedesktop.portal.Desktop")
+            .unwrap()
+            .serve_at("/org/freedesktop/portal/desktop", Portal(scheme))
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(
+            secondlook::app::portal_theme(Some(&bus.address)),
+            theme,
+            "color-scheme {scheme}"
+        );
+    }
+}
