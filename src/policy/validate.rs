@@ -73,6 +73,7 @@ const DETECTION: &[Field] = &[
     ("trusted_hosts", Kind::StrList),
     ("severity", Kind::StrMap),
     ("disabled", Kind::StrMap),
+    ("user_additions", Kind::Bool),
 ];
 const INDICATORS: &[Field] = &[("blocked", Kind::StrList), ("training", Kind::StrList)];
 const SMTP: &[Field] = &[
@@ -134,6 +135,8 @@ struct Checker<'t> {
     strings: HashMap<&'static str, Vec<At>>,
     maps: HashMap<&'static str, Vec<(At, At)>>,
     brand_names: Vec<At>,
+    /// Each brand's `keywords`, by brand index.
+    brand_keywords: Vec<Vec<String>>,
     brand_domains: Vec<(usize, At)>,
     smtp: Option<(Option<At>, Option<At>, Range<usize>)>,
 }
@@ -280,6 +283,17 @@ impl Checker<'_> {
     /// Per-brand checks that need the brand's own fields together.
     fn brand(&mut self, t: &DeTable<'_>, span: Range<usize>) {
         let index = self.brand_names.len();
+        let keywords = match t.get("keywords").map(|v| v.get_ref()) {
+            Some(DeValue::Array(items)) => items
+                .iter()
+                .filter_map(|i| match i.get_ref() {
+                    DeValue::String(s) => Some(s.to_string()),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        self.brand_keywords.push(keywords);
         match t.get("name").map(|v| (v.get_ref(), v.span())) {
             Some((DeValue::String(s), at)) if !s.trim().is_empty() => {
                 self.brand_names.push(At {
@@ -348,7 +362,7 @@ impl Checker<'_> {
             if let Some(first) = names
                 .iter()
                 .take(i)
-                .find(|m| m.text.eq_ignore_ascii_case(&n.text))
+                .find(|m| super::brand_key(&m.text) == super::brand_key(&n.text))
             {
                 let (line, _) = line_column(self.text, first.span.start);
                 self.problem(n.span.clone(), format!("brand \"{}\" is listed twice (first on line {line}): merge the two entries", n.text));
@@ -359,6 +373,15 @@ impl Checker<'_> {
         for (brand, at) in self.brand_domains.clone() {
             match super::normalize_domain(&at.text) {
                 Ok(d) => {
+                    let name = self
+                        .brand_names
+                        .get(brand)
+                        .map(|n| n.text.clone())
+                        .unwrap_or_default();
+                    let keywords = self.brand_keywords.get(brand).cloned().unwrap_or_default();
+                    if let Some(m) = super::open_host_problem(&d, Some((&name, &keywords))) {
+                        self.problem(at.span.clone(), m);
+                    }
                     if let Some((_, other, first)) = owned.iter().find(|(o, _, _)| *o == d)
                         && *other != brand
                     {
@@ -373,7 +396,12 @@ impl Checker<'_> {
         let mut trusted: Vec<String> = Vec::new();
         for at in take(&mut self, "detection.trusted_hosts") {
             match super::normalize_domain(&at.text) {
-                Ok(d) => trusted.push(d),
+                Ok(d) => {
+                    if let Some(m) = super::open_host_problem(&d, None) {
+                        self.problem(at.span.clone(), format!("trusted_hosts: {m}"));
+                    }
+                    trusted.push(d)
+                }
                 Err(m) => self.problem(at.span, format!("trusted_hosts: {m}")),
             }
         }
@@ -603,6 +631,7 @@ fn leak_path(parent: &str, field: &str) -> &'static str {
         "detection.trusted_hosts",
         "detection.severity",
         "detection.disabled",
+        "detection.user_additions",
         "indicators",
         "indicators.blocked",
         "indicators.training",
@@ -673,6 +702,7 @@ pub fn check(text: &str, file: &str) -> Vec<Problem> {
         strings: HashMap::new(),
         maps: HashMap::new(),
         brand_names: Vec::new(),
+        brand_keywords: Vec::new(),
         brand_domains: Vec::new(),
         smtp: None,
     };

@@ -41,15 +41,20 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
     let b = match subject.owner {
         None => return,
         Some(Owner::Trusted) => {
+            let explanation = if policy.trusted_by_user(host) {
+                format!("{what} {}, a site you added as trusted.", host.display())
+            } else {
+                format!(
+                    "{what} {}, a service {} lists as trusted.",
+                    host.display(),
+                    policy.organization_name()
+                )
+            };
             out.push(Finding {
                 rule: RULE.id,
                 severity: Severity::Safe,
                 brand: None,
-                explanation: format!(
-                    "{what} {}, a service {} lists as trusted.",
-                    host.display(),
-                    policy.organization_name()
-                ),
+                explanation,
             });
             return;
         }
@@ -62,11 +67,19 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
         rule: RULE.id,
         severity: Severity::Safe,
         brand: Some(b),
-        explanation: format!(
-            "{what} {}, one of {} own domains.",
-            host.display(),
-            possessive(&brand.name)
-        ),
+        explanation: if brand.added_by_user {
+            format!(
+                "{what} {}, one of {} own domains (a brand you added).",
+                host.display(),
+                possessive(&brand.name)
+            )
+        } else {
+            format!(
+                "{what} {}, one of {} own domains.",
+                host.display(),
+                possessive(&brand.name)
+            )
+        },
     });
 }
 
