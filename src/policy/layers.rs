@@ -245,7 +245,11 @@ pub fn load(locations: &Locations) -> Effective {
     }
     let managed_present = !locations.managed.is_empty();
     for path in &locations.managed {
-        if let Some(l) = read_layer(Source::Managed(path.clone()), locations, &mut problems) {
+        if path.file_name().is_some_and(|n| n == "policy.d") {
+            // `expand` gives the directory itself only when it cannot be listed.
+            layers.extend(read_unlisted_dir(path, locations, &mut problems));
+        } else if let Some(l) = read_layer(Source::Managed(path.clone()), locations, &mut problems)
+        {
             layers.push(l);
         }
     }
@@ -348,6 +352,55 @@ fn read_layer(source: Source, locations: &Locations, problems: &mut Vec<String>)
             None
         }
     }
+}
+
+/// A managed `policy.d` that cannot be listed (unreadable, a loop, not a
+/// directory): its files' last valid copies, in name order, stay in force.
+fn read_unlisted_dir(dir: &Path, locations: &Locations, problems: &mut Vec<String>) -> Vec<Layer> {
+    let why = match read_policy_text(dir) {
+        Err(e) => e.to_string(),
+        Ok(_) => "it is a file, not a directory".to_owned(),
+    };
+    let mut copies: Vec<PathBuf> = Vec::new();
+    if let Some(prefix) = copy_path(locations, &Source::Managed(dir.to_owned())).and_then(|p| {
+        Some((
+            p.parent()?.to_owned(),
+            p.file_name()?.to_string_lossy().into_owned(),
+        ))
+    }) {
+        let (copy_dir, name) = prefix;
+        let name = format!("{name}_");
+        if let Ok(entries) = std::fs::read_dir(&copy_dir) {
+            copies = entries
+                .filter_map(Result::ok)
+                .filter(|e| e.file_name().to_string_lossy().starts_with(&name))
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+                .collect();
+        }
+    }
+    copies.sort();
+    let mut out = Vec::new();
+    for copy in &copies {
+        let Ok(text) = read_policy_text(copy) else {
+            continue;
+        };
+        let name = copy.display().to_string();
+        if let Ok(file) = parse_file(&text, &name)
+            && Policy::compile(file.clone(), &name).is_ok()
+        {
+            out.push(Layer {
+                source: Source::Managed(dir.to_owned()),
+                file,
+            });
+        }
+    }
+    problems.push(if out.is_empty() {
+        format!("Your organisation's policy directory {} cannot be read: {why}\nThere is no earlier valid version of its files; they are left out until it is fixed.", dir.display())
+    } else {
+        format!("Your organisation's policy directory {} cannot be read: {why}\nProtection continues with the last valid versions of the {} file{} it held.", dir.display(), out.len(), if out.len() == 1 { "" } else { "s" })
+    });
+    out
 }
 
 /// A layer's text, checked on its own: it parses, it compiles alone (so one
@@ -524,7 +577,7 @@ fn imitates_managed(guard: &Policy, host: &str) -> Option<String> {
                 .map_or("", |b| b.name.as_str());
             format!(
                 "it looks like {brand}, a brand your organisation protects ({})",
-                f.explanation
+                f.explanation.trim_end_matches(".")
             )
         })
 }

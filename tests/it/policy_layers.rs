@@ -1075,3 +1075,58 @@ fn the_builtin_and_example_policies_load() {
         "a platform's own brand keeps its root"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_policy_d_file_replaced_after_a_valid_load_is_loud_and_kept() {
+    let s = Setup::new();
+    write(&s.root, "etc/policy.toml", &managed());
+    let extra = write(
+        &s.root,
+        "etc/policy.d/10-indicators.toml",
+        "[indicators]\nblocked = [\"sendgrid-okta.org\"]\n",
+    );
+    let (mut w, first) = watcher(&s);
+    assert!(first.policy.blocked.contains("sendgrid-okta.org"));
+    for (what, says) in [
+        ("dangling", "does not exist"),
+        ("empty", "is empty (0 bytes)"),
+    ] {
+        tick();
+        std::fs::remove_file(&extra).unwrap();
+        if what == "dangling" {
+            std::os::unix::fs::symlink(s.root.join("nowhere.toml"), &extra).unwrap();
+        } else {
+            std::fs::write(&extra, "").unwrap();
+        }
+        let e = w.poll().expect("noticed");
+        assert_managed_in_force(&e);
+        assert!(e.policy.blocked.contains("sendgrid-okta.org"), "{what}");
+        assert!(
+            e.problems
+                .iter()
+                .any(|p| p.contains("10-indicators.toml") && p.contains(says)),
+            "{what}: {:?}",
+            e.problems
+        );
+    }
+    // A policy.d that is not a directory one can list is reported too.
+    std::fs::remove_dir_all(s.root.join("etc/policy.d")).unwrap();
+    std::os::unix::fs::symlink(s.root.join("etc/policy.d"), s.root.join("etc/policy.d")).unwrap();
+    let e = w.poll().expect("noticed");
+    assert!(
+        e.problems
+            .iter()
+            .any(|p| p.contains("policy.d cannot be read")
+                && p.contains("symbolic links")
+                && p.contains("last valid versions of the 1 file it held")),
+        "{:?}",
+        e.problems
+    );
+    assert!(
+        e.policy.blocked.contains("sendgrid-okta.org"),
+        "{:?}",
+        e.problems
+    );
+    assert_managed_in_force(&e);
+}
