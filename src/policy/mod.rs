@@ -821,9 +821,7 @@ pub(crate) fn normalize_domain(raw: &str) -> Result<String, String> {
 /// `acme.github.io`) are allowed.
 pub fn open_host_problem(ascii: &str, brand: Option<(&str, &[String])>) -> Option<String> {
     let refuse = |root: &str| {
-        format!(
-            "anyone can publish under {root}; list the exact link or leave it out (an exact site such as \"example.{root}\" is fine)"
-        )
+        format!("anyone can publish under {root}; list the exact link or leave it out")
     };
     if let Some((hosting::HostingKind::Shortener, root)) = hosting::classify(ascii) {
         return Some(format!(

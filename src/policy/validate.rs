@@ -826,6 +826,36 @@ url = "http://hooks.acme.com/x"
     }
 
     #[test]
+    fn hosts_anyone_can_publish_under_are_refused_as_owned_or_trusted() {
+        let text = r#"[[brand]]
+name = "Acme"
+domains = ["acme.com", "bit.ly", "docs.google.com", "github.io", "okta.com", "acme.okta.com", "acme.github.io"]
+
+[[brand]]
+name = "Slack"
+domains = ["slack.com"]
+
+[detection]
+trusted_hosts = ["slack.com", "acme.slack.com", "x.tinyurl.com"]
+user_additions = false
+"#;
+        expect![[r#"
+            p.toml:3:24: anyone can publish under bit.ly; list the exact link or leave it out (a link shortener hides where its links go)
+            p.toml:3:34: anyone can publish under docs.google.com; list the exact link or leave it out
+            p.toml:3:53: anyone can publish under github.io; list the exact link or leave it out (an exact site such as "example.github.io" is fine)
+            p.toml:3:66: anyone can get a sign-in page under okta.com (each customer gets a name such as "example.okta.com"); list your exact tenant or leave it out
+            p.toml:10:18: trusted_hosts: anyone can get a sign-in page under slack.com (each customer gets a name such as "example.slack.com"); list your exact tenant or leave it out
+            p.toml:10:49: trusted_hosts: anyone can publish under tinyurl.com; list the exact link or leave it out (a link shortener hides where its links go)"#]].assert_eq(&run(text));
+    }
+
+    #[test]
+    fn brand_names_differing_in_spaces_or_case_are_one_brand() {
+        expect![[r#"p.toml:5:8: brand "twilio" is listed twice (first on line 2): merge the two entries"#]].assert_eq(&run(
+            "[[brand]]\nname = \"Twilio\"\ndomains = [\"twilio.com\"]\n[[brand]]\nname = \" twilio  \"\ndomains = [\"twilio-okta.com\"]\n",
+        ));
+    }
+
+    #[test]
     fn loopback_smtp_without_tls_and_http_webhook_are_allowed() {
         let text = "[report]\nemail = \"sec@example.com\"\n[report.smtp]\nhost = \"127.0.0.1\"\nport = 2525\ntls = \"none\"\n[[report.webhook]]\nurl = \"http://localhost:8080/hook\"\ntoken_env = \"HOOK_TOKEN\"\n";
         assert_eq!(run(text), "");
