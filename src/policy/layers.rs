@@ -702,7 +702,11 @@ fn merge(
             }
             *brand = kept;
             user_trusted.extend(detection.trusted_hosts.take().unwrap_or_default());
-            user_trusted.retain(|h| match vet(&normal(h)) {
+            let vet_trusted = |h: &str| match super::open_host_problem(&normal(h), None) {
+                Some(why) => Err(why),
+                None => vet(&normal(h)),
+            };
+            user_trusted.retain(|h| match vet_trusted(h) {
                 Ok(()) => true,
                 Err(why) => {
                     problems.push(format!(

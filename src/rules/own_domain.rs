@@ -103,6 +103,27 @@ mod tests {
     }
 
     #[test]
+    fn what_the_user_added_is_shown_as_theirs() {
+        let mut p = Policy::from_toml(
+            "[organization]\nname = \"Twilio\"\n[[brand]]\nname = \"My Bank\"\ndomains = [\"mybank.example\"]\n[detection]\ntrusted_hosts = [\"wiki.example.org\", \"twilio.zendesk.com\"]\n",
+            "p",
+        )
+        .unwrap();
+        expect!["safe -: This link goes to twilio.zendesk.com, a service Twilio lists as trusted."]
+            .assert_eq(&run(&RULE, &p, "https://twilio.zendesk.com/hc"));
+        p.mark_user_additions(
+            &["wiki.example.org".into()],
+            &[crate::policy::brand_key("My Bank")],
+        );
+        expect!["safe -: This link goes to wiki.example.org, a site you added as trusted."]
+            .assert_eq(&run(&RULE, &p, "https://wiki.example.org/page"));
+        expect!["safe -: This link goes to twilio.zendesk.com, a service Twilio lists as trusted."]
+            .assert_eq(&run(&RULE, &p, "https://twilio.zendesk.com/hc"));
+        expect!["safe My Bank: This link goes to mybank.example, one of My Bank's own domains (a brand you added)."]
+            .assert_eq(&run(&RULE, &p, "https://mybank.example/"));
+    }
+
+    #[test]
     fn lookalikes_and_embeddings_are_not_owned() {
         let p = twilio();
         for text in [

@@ -843,6 +843,10 @@ domains = ["twilio-okta.com"]
 name = "Twilio"
 domains = ["twilio-support.com"]
 
+[[brand]]
+name = "Okta"
+domains = ["okta.com"]
+
 [detection]
 trusted_hosts = ["twilio-sso.com", "intranet.example.net", "tw1lio.com"]
 "#,
@@ -876,6 +880,20 @@ trusted_hosts = ["twilio-sso.com", "intranet.example.net", "tw1lio.com"]
                 e.problems
             );
         }
+        assert!(
+            e.problems
+                .iter()
+                .any(|p| p.starts_with("okta.com, trusted in your own policy")
+                    && p.contains("anyone can get a sign-in page under okta.com")),
+            "{:?}",
+            e.problems
+        );
+        assert!(
+            !e.problems.iter().any(|p| p.contains("do not combine")),
+            "{:?}",
+            e.problems
+        );
+        assert!(e.layers.contains(&Source::User(u.clone())));
         assert!(
             !e.policy.brands.iter().any(|b| b.name == "Only Fakes"),
             "a brand left without domains is dropped"
