@@ -1035,7 +1035,7 @@ fn hosts_anyone_can_publish_under_are_refused_as_owned_or_trusted() {
             ),
         ] {
             let f = write(&s.root, "p.toml", &text);
-            let problems = secondlook::policy::layers::check_files(&[f.clone()]);
+            let problems = secondlook::policy::layers::check_files(std::slice::from_ref(&f));
             assert!(
                 problems.iter().any(|p| p.contains(says)),
                 "{host} in {key}: {problems:?}"
