@@ -447,7 +447,7 @@ impl Policy {
 
     /// Read and check a policy file.
     pub fn from_path(path: &Path) -> Result<Policy, PolicyError> {
-        let text = std::fs::read_to_string(path).map_err(|source| PolicyError::Read {
+        let text = read_policy_text(path).map_err(|source| PolicyError::Read {
             path: path.to_owned(),
             source,
         })?;

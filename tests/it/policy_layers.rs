@@ -1148,3 +1148,32 @@ fn a_policy_d_file_replaced_after_a_valid_load_is_loud_and_kept() {
     );
     assert_managed_in_force(&e);
 }
+
+#[cfg(unix)]
+#[test]
+fn check_with_a_policy_file_that_is_a_pipe_or_too_big_fails_at_once_saying_why() {
+    let s = Setup::new();
+    let pipe = s.root.join("pipe.toml");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&pipe)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let big = write(&s.root, "big.toml", &format!("# {}\n", "x".repeat(1 << 20)));
+    for (file, says) in [
+        (&pipe, "not a regular file"),
+        (&big, "larger than 1024 KiB, the limit for policy files"),
+    ] {
+        let started = std::time::Instant::now();
+        let out = cli(&["check", "--policy", file.to_str().unwrap(), "x"], &[]);
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{err}");
+        let out = cli(&["policy", "check", file.to_str().unwrap()], &[]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains(says));
+    }
+}
