@@ -13,9 +13,19 @@
 //!   own, never remove the organisation's. With a managed layer present, the
 //!   user's `[detection] severity` and `disabled` (which could only weaken
 //!   protection) are ignored, and that is said.
-//! - **Never less protection**: a layer that is broken or unreadable is
-//!   reported loudly and replaced by its last valid version, kept in the data
-//!   directory (`SECONDLOOK_DATA_DIR` overrides it).
+//! - **Never less protection**: a layer that is broken, unreadable, not a
+//!   regular file (a directory, a dangling link, a loop), over 1 MiB, or (for
+//!   IT's files) suspiciously empty (0 bytes; nothing or no `[[brand]]` where
+//!   its last valid version had some) is reported loudly and replaced by its
+//!   last valid version, kept in the data directory (`SECONDLOOK_DATA_DIR`
+//!   overrides it). Each layer is checked on its own, so a broken user file
+//!   is dropped alone. Only a file that is not there at all means "no
+//!   policy"; `brand = []` empties the brands on purpose.
+//! - **The user only adds**: a user brand named like a protected brand adds
+//!   the user's own trusted sites, not that brand's domains; user trusted
+//!   hosts and brand domains that the link rules flag as a managed brand's
+//!   lookalike are left out; `detection.user_additions = false` (managed)
+//!   ignores the user's brands, trusted hosts and training domains.
 //! - **Reloading**: [`Fingerprint`] says cheaply when any layer file changed.
 
 use std::collections::BTreeMap;
