@@ -630,6 +630,12 @@ fn policy_show(json: bool) -> ExitCode {
     } else {
         let layers: Vec<String> = effective.layers.iter().map(ToString::to_string).collect();
         let mut r = writeln!(out, "Effective policy: {}", layers.join(" < "));
+        for p in &effective.problems {
+            if r.is_err() {
+                break;
+            }
+            r = writeln!(out, "PROBLEM: {}", p.replace('\n', "\n    "));
+        }
         for s in &effective.settings {
             if r.is_err() {
                 break;

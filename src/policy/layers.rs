@@ -13,9 +13,19 @@
 //!   own, never remove the organisation's. With a managed layer present, the
 //!   user's `[detection] severity` and `disabled` (which could only weaken
 //!   protection) are ignored, and that is said.
-//! - **Never less protection**: a layer that is broken or unreadable is
-//!   reported loudly and replaced by its last valid version, kept in the data
-//!   directory (`SECONDLOOK_DATA_DIR` overrides it).
+//! - **Never less protection**: a layer that is broken, unreadable, not a
+//!   regular file (a directory, a dangling link, a loop), over 1 MiB, or (for
+//!   IT's files) suspiciously empty (0 bytes; nothing or no `[[brand]]` where
+//!   its last valid version had some) is reported loudly and replaced by its
+//!   last valid version, kept in the data directory (`SECONDLOOK_DATA_DIR`
+//!   overrides it). Each layer is checked on its own, so a broken user file
+//!   is dropped alone. Only a file that is not there at all means "no
+//!   policy"; `brand = []` empties the brands on purpose.
+//! - **The user only adds**: a user brand named like a protected brand adds
+//!   the user's own trusted sites, not that brand's domains; user trusted
+//!   hosts and brand domains that the link rules flag as a managed brand's
+//!   lookalike are left out; `detection.user_additions = false` (managed)
+//!   ignores the user's brands, trusted hosts and training domains.
 //! - **Reloading**: [`Fingerprint`] says cheaply when any layer file changed.
 
 use std::collections::BTreeMap;
@@ -23,7 +33,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use super::{BrandSection, Policy, PolicyFile, parse_file};
+use super::{BrandSection, Policy, PolicyFile, brand_key, parse_file, read_policy_text};
 
 /// Where a layer comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,26 +152,48 @@ fn default_managed_dir() -> PathBuf {
 }
 
 /// A file stands for itself; a directory for its `policy.toml` and then its
-/// `policy.d/*.toml` in name order. Missing paths give nothing.
+/// `policy.d/*.toml` in name order. Only what is missing (no entry at all,
+/// not even a symbolic link) gives nothing: a directory, a dangling link, a
+/// link loop or an unreadable entry where a policy file belongs is returned,
+/// so that reading it fails loudly instead of silently meaning "no policy".
 pub fn expand(path: &Path) -> Vec<PathBuf> {
-    if path.is_file() {
+    if !entry_exists(path) {
+        return Vec::new();
+    }
+    let named_like_a_file = path.extension().is_some_and(|e| e == "toml");
+    if path.is_file() || !path.is_dir() || named_like_a_file {
         return vec![path.to_owned()];
     }
     let mut out = Vec::new();
     let main = path.join("policy.toml");
-    if main.is_file() {
+    if entry_exists(&main) {
         out.push(main);
     }
-    if let Ok(entries) = std::fs::read_dir(path.join("policy.d")) {
-        let mut extra: Vec<PathBuf> = entries
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file())
-            .collect();
-        extra.sort();
-        out.extend(extra);
+    let dir = path.join("policy.d");
+    match std::fs::read_dir(&dir) {
+        Ok(entries) => {
+            let mut extra: Vec<PathBuf> = entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+                .collect();
+            extra.sort();
+            out.extend(extra);
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !entry_exists(&dir) => {}
+        // There, but not a directory that can be listed: report it.
+        Err(_) => out.push(dir),
     }
     out
+}
+
+/// Something is at `path` (a file, a directory, any symbolic link, even a
+/// dangling one), or it cannot be told because the directory is unreadable.
+fn entry_exists(path: &Path) -> bool {
+    match std::fs::symlink_metadata(path) {
+        Ok(_) => true,
+        Err(e) => e.kind() != std::io::ErrorKind::NotFound,
+    }
 }
 
 /// One value of the effective policy and where it came from.
@@ -196,6 +228,7 @@ pub struct Effective {
     pub layers: Vec<Source>,
 }
 
+#[derive(Clone)]
 struct Layer {
     source: Source,
     file: PolicyFile,
@@ -222,24 +255,51 @@ pub fn load(locations: &Locations) -> Effective {
     }
     let managed_present = !locations.managed.is_empty();
     for path in &locations.managed {
-        if let Some(l) = read_layer(Source::Managed(path.clone()), locations, &mut problems) {
+        if path.file_name().is_some_and(|n| n == "policy.d") {
+            // `expand` gives the directory itself only when it cannot be listed.
+            layers.extend(read_unlisted_dir(path, locations, &mut problems));
+        } else if let Some(l) = read_layer(Source::Managed(path.clone()), locations, &mut problems)
+        {
             layers.push(l);
         }
     }
-    let (file, settings) = merge(&mut layers, managed_present, &mut problems);
-    let names: Vec<String> = layers.iter().map(|l| l.source.to_string()).collect();
-    let source = format!("effective policy ({})", names.join(" < "));
-    let policy = match Policy::compile(file, &source) {
-        Ok(p) => p,
+    let all = layers.clone();
+    let (file, settings, additions) = merge(&mut layers, managed_present, &mut problems);
+    let mut used: Vec<Source> = all.iter().map(|l| l.source.clone()).collect();
+    let (policy, settings) = match Policy::compile(file, &describe(&used)) {
+        Ok(mut p) => {
+            p.mark_user_additions(&additions.trusted, &additions.brands);
+            (p, settings)
+        }
         Err(e) => {
-            problems.push(format!(
-                "the layers do not combine ({e}); using the built-in default policy only"
-            ));
-            match Policy::builtin() {
-                Ok(p) => p,
-                Err(e) => {
-                    problems.push(format!("the built-in policy is broken ({e})"));
-                    empty_policy()
+            // Each layer compiles on its own (checked when read), so this is
+            // not expected; if it happens, the user's layers go first: the
+            // organisation's policy stays in force.
+            let mut without_user: Vec<Layer> = all
+                .into_iter()
+                .filter(|l| !matches!(l.source, Source::User(_)))
+                .collect();
+            used = without_user.iter().map(|l| l.source.clone()).collect();
+            let (file, settings, _) = merge(&mut without_user, managed_present, &mut Vec::new());
+            match Policy::compile(file, &describe(&used)) {
+                Ok(p) => {
+                    problems.push(format!(
+                        "the layers do not combine ({e}); your own policy is left out, your organisation's policy stays in force"
+                    ));
+                    (p, settings)
+                }
+                Err(e2) => {
+                    problems.push(format!(
+                        "the layers do not combine ({e}; {e2}); using the built-in default policy only"
+                    ));
+                    used = vec![Source::Builtin];
+                    match Policy::builtin() {
+                        Ok(p) => (p, Vec::new()),
+                        Err(e) => {
+                            problems.push(format!("the built-in policy is broken ({e})"));
+                            (empty_policy(), Vec::new())
+                        }
+                    }
                 }
             }
         }
@@ -248,8 +308,13 @@ pub fn load(locations: &Locations) -> Effective {
         policy,
         settings,
         problems,
-        layers: layers.into_iter().map(|l| l.source).collect(),
+        layers: used,
     }
+}
+
+fn describe(layers: &[Source]) -> String {
+    let names: Vec<String> = layers.iter().map(ToString::to_string).collect();
+    format!("effective policy ({})", names.join(" < "))
 }
 
 fn empty_policy() -> Policy {
@@ -266,10 +331,14 @@ fn read_layer(source: Source, locations: &Locations, problems: &mut Vec<String>)
     } else {
         "Your own policy"
     };
-    let failure = match std::fs::read_to_string(&path) {
-        Ok(text) => match parse_file(&text, &path.display().to_string()) {
+    let previous = last_valid(locations, &source);
+    let failure = match read_policy_text(&path) {
+        Ok(text) => match check_layer(&text, &path, &source, previous.as_ref()) {
             Ok(file) => {
-                if let Err(e) = remember(locations, &source, &text) {
+                // An empty file never replaces the last valid copy.
+                if !text.trim().is_empty()
+                    && let Err(e) = remember(locations, &source, &text)
+                {
                     problems.push(format!(
                         "could not keep a copy of {} as the last valid version: {e}",
                         path.display()
@@ -277,11 +346,11 @@ fn read_layer(source: Source, locations: &Locations, problems: &mut Vec<String>)
                 }
                 return Some(Layer { source, file });
             }
-            Err(e) => format!("{loud} {} has problems:\n{e}", path.display()),
+            Err(why) => format!("{loud} {} {why}", path.display()),
         },
         Err(e) => format!("{loud} {} cannot be read: {e}", path.display()),
     };
-    match last_valid(locations, &source) {
+    match previous {
         Some(file) => {
             problems.push(format!(
                 "{failure}\nProtection continues with the last valid version of this file."
@@ -293,6 +362,109 @@ fn read_layer(source: Source, locations: &Locations, problems: &mut Vec<String>)
             None
         }
     }
+}
+
+/// A managed `policy.d` that cannot be listed (unreadable, a loop, not a
+/// directory): its files' last valid copies, in name order, stay in force.
+fn read_unlisted_dir(dir: &Path, locations: &Locations, problems: &mut Vec<String>) -> Vec<Layer> {
+    let why = match read_policy_text(dir) {
+        Err(e) => e.to_string(),
+        Ok(_) => "it is a file, not a directory".to_owned(),
+    };
+    let mut copies: Vec<PathBuf> = Vec::new();
+    if let Some(prefix) = copy_path(locations, &Source::Managed(dir.to_owned())).and_then(|p| {
+        Some((
+            p.parent()?.to_owned(),
+            p.file_name()?.to_string_lossy().into_owned(),
+        ))
+    }) {
+        let (copy_dir, name) = prefix;
+        let name = format!("{name}_");
+        if let Ok(entries) = std::fs::read_dir(&copy_dir) {
+            copies = entries
+                .filter_map(Result::ok)
+                .filter(|e| e.file_name().to_string_lossy().starts_with(&name))
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+                .collect();
+        }
+    }
+    copies.sort();
+    let mut out = Vec::new();
+    for copy in &copies {
+        let Ok(text) = read_policy_text(copy) else {
+            continue;
+        };
+        let name = copy.display().to_string();
+        if let Ok(file) = parse_file(&text, &name)
+            && Policy::compile(file.clone(), &name).is_ok()
+        {
+            out.push(Layer {
+                source: Source::Managed(dir.to_owned()),
+                file,
+            });
+        }
+    }
+    problems.push(if out.is_empty() {
+        format!("Your organisation's policy directory {} cannot be read: {why}\nThere is no earlier valid version of its files; they are left out until it is fixed.", dir.display())
+    } else {
+        format!("Your organisation's policy directory {} cannot be read: {why}\nProtection continues with the last valid versions of the {} file{} it held.", dir.display(), out.len(), if out.len() == 1 { "" } else { "s" })
+    });
+    out
+}
+
+/// A layer's text, checked on its own: it parses, it compiles alone (so one
+/// layer's fault can never stop the others combining), and, for a managed
+/// file, it is not suspiciously empty compared with its last valid version.
+/// `Err` says what is wrong, after the file's name.
+fn check_layer(
+    text: &str,
+    path: &Path,
+    source: &Source,
+    previous: Option<&PolicyFile>,
+) -> Result<PolicyFile, String> {
+    let name = path.display().to_string();
+    if source.is_managed() && text.is_empty() {
+        return Err("is empty (0 bytes), as a failed copy or a full disk leaves a file. To remove your organisation's policy, delete the file; to keep it without brands, write `brand = []` in it.".into());
+    }
+    let file = parse_file(text, &name).map_err(|e| format!("has problems:\n{e}"))?;
+    Policy::compile(file.clone(), &name).map_err(|e| format!("has problems:\n{e}"))?;
+    if let (true, Some(before)) = (source.is_managed(), previous) {
+        let table: toml::Table = toml::from_str(text).unwrap_or_default();
+        if table.is_empty() && sets_something(before) {
+            return Err("sets nothing, although its last valid version did: a truncated or half-written file looks like this. To remove your organisation's policy, delete the file.".into());
+        }
+        if !table.contains_key("brand") && !before.brand.is_empty() {
+            let names: Vec<&str> = before
+                .brand
+                .iter()
+                .map(|b| b.name.as_str())
+                .take(5)
+                .collect();
+            return Err(format!(
+                "lists no [[brand]], although its last valid version protected {} ({}): a truncated or half-written file looks like this. To remove every brand on purpose, write `brand = []` in the file.",
+                before.brand.len(),
+                names.join(", ")
+            ));
+        }
+    }
+    Ok(file)
+}
+
+/// The file sets at least one key.
+fn sets_something(file: &PolicyFile) -> bool {
+    toml::Value::try_from(file)
+        .ok()
+        .and_then(|v| {
+            v.as_table().map(|t| {
+                t.values().any(|v| match v {
+                    toml::Value::Table(t) => !t.is_empty(),
+                    toml::Value::Array(a) => !a.is_empty(),
+                    _ => true,
+                })
+            })
+        })
+        .unwrap_or(true)
 }
 
 /// Where the last valid copy of a layer file is kept.
@@ -323,7 +495,12 @@ fn remember(locations: &Locations, source: &Source, text: &str) -> std::io::Resu
     let Some(path) = copy_path(locations, source) else {
         return Ok(());
     };
-    if std::fs::read_to_string(&path).is_ok_and(|old| old == text) {
+    if text.len() as u64 > super::MAX_POLICY_BYTES {
+        return Err(std::io::Error::other(
+            "it is larger than the 1 MiB limit for policy files",
+        ));
+    }
+    if read_policy_text(&path).is_ok_and(|old| old == text) {
         return Ok(());
     }
     if let Some(dir) = path.parent() {
@@ -341,8 +518,11 @@ fn remember(locations: &Locations, source: &Source, text: &str) -> std::io::Resu
 
 fn last_valid(locations: &Locations, source: &Source) -> Option<PolicyFile> {
     let path = copy_path(locations, source)?;
-    let text = std::fs::read_to_string(&path).ok()?;
-    parse_file(&text, &path.display().to_string()).ok()
+    let text = read_policy_text(&path).ok()?;
+    let name = path.display().to_string();
+    let file = parse_file(&text, &name).ok()?;
+    Policy::compile(file.clone(), &name).ok()?;
+    Some(file)
 }
 
 fn toml_key(name: &str) -> String {
@@ -363,17 +543,104 @@ fn toml_value<T: serde::Serialize>(v: &T) -> String {
         .unwrap_or_else(|_| "?".to_owned())
 }
 
+/// What the user's own layers added, to be shown as theirs.
+#[derive(Default)]
+struct Additions {
+    /// Trusted hosts (as written) whose only source is a user layer.
+    trusted: Vec<String>,
+    /// [`brand_key`]s of brands that come from a user layer.
+    brands: Vec<String>,
+}
+
+/// A policy made of the managed layers' brands only: what a user addition
+/// must not imitate. `None` when there is no managed brand.
+fn managed_guard(layers: &[Layer]) -> Option<Result<Policy, String>> {
+    let brand: Vec<BrandSection> = layers
+        .iter()
+        .filter(|l| l.source.is_managed())
+        .flat_map(|l| l.file.brand.iter().cloned())
+        .collect();
+    if brand.is_empty() {
+        return None;
+    }
+    let file = PolicyFile {
+        brand,
+        ..PolicyFile::default()
+    };
+    Some(Policy::compile(file, "managed brands").map_err(|e| e.to_string()))
+}
+
+/// Why `host` (a user addition) would make a lookalike of a managed brand
+/// safe: the real link rules, run on it under the managed brands alone,
+/// say it imitates one. `None`: it may be added.
+fn imitates_managed(guard: &Policy, host: &str) -> Option<String> {
+    let analysis = crate::analysis::analyze(&format!("https://{host}/"), guard);
+    analysis
+        .links
+        .iter()
+        .flat_map(|l| &l.findings)
+        .find(|f| f.severity >= crate::rules::Severity::Suspicious && f.brand.is_some())
+        .map(|f| {
+            let brand = f
+                .brand
+                .and_then(|b| guard.brands.get(b))
+                .map_or("", |b| b.name.as_str());
+            format!(
+                "it looks like {brand}, a brand your organisation protects ({})",
+                f.explanation.trim_end_matches(".")
+            )
+        })
+}
+
 /// Merge layers (lowest first) key by key; record each value's source.
+///
+/// The user's layers only add: a brand they name like an existing one
+/// (built-in or managed, spaces and case aside) adds its domains as the
+/// user's own trusted hosts, never to that brand; a trusted host or brand
+/// domain that imitates a managed brand is left out; and with
+/// `detection.user_additions = false` from a higher layer their brands,
+/// trusted hosts and training domains are ignored. Each is reported.
 fn merge(
     layers: &mut [Layer],
     managed_present: bool,
     problems: &mut Vec<String>,
-) -> (PolicyFile, Vec<Setting>) {
+) -> (PolicyFile, Vec<Setting>, Additions) {
     let mut out = PolicyFile::default();
     let mut scalar: BTreeMap<&'static str, (String, Source)> = BTreeMap::new();
     let mut brands: Vec<(BrandSection, Source)> = Vec::new();
     let mut lists: BTreeMap<&'static str, Vec<(String, Source)>> = BTreeMap::new();
     let mut maps: BTreeMap<&'static str, BTreeMap<String, (String, Source)>> = BTreeMap::new();
+
+    // The highest layer that sets `detection.user_additions` decides.
+    let user_additions = layers
+        .iter()
+        .rev()
+        .find_map(|l| l.file.detection.user_additions)
+        .unwrap_or(true);
+    let managed_keys: Vec<String> = layers
+        .iter()
+        .filter(|l| l.source.is_managed())
+        .flat_map(|l| l.file.brand.iter().map(|b| brand_key(&b.name)))
+        .collect();
+    let guard = match managed_guard(layers) {
+        None => None,
+        Some(Ok(p)) => Some(p),
+        Some(Err(e)) => {
+            problems.push(format!("your organisation's brands cannot be compiled together ({e}); the additions in your own policy are ignored until this is fixed"));
+            Some(Policy::empty("no additions"))
+        }
+    };
+    // A user addition that may be trusted; otherwise the reason it is not.
+    let vet = |host: &str| -> Result<(), String> {
+        match &guard {
+            Some(g) if g.brands.is_empty() => {
+                Err("the organisation's brands could not be checked".into())
+            }
+            Some(g) => imitates_managed(g, host).map_or(Ok(()), Err),
+            None => Ok(()),
+        }
+    };
+    let normal = |h: &str| super::normalize_domain(h).unwrap_or_else(|_| h.to_owned());
 
     macro_rules! take {
         ($key:literal, $dst:expr, $src:expr, $source:expr) => {
@@ -385,6 +652,7 @@ fn merge(
     }
     for layer in layers.iter_mut() {
         let source = layer.source.clone();
+        let is_user = matches!(source, Source::User(_));
         let f = &mut layer.file;
         // An exhaustive destructure: a new key that is not merged is a compile error.
         let PolicyFile {
@@ -395,6 +663,70 @@ fn merge(
             report,
             desktop,
         } = f;
+        if is_user && !user_additions {
+            let had = !brand.is_empty()
+                || detection
+                    .trusted_hosts
+                    .as_ref()
+                    .is_some_and(|v| !v.is_empty())
+                || indicators.training.as_ref().is_some_and(|v| !v.is_empty());
+            brand.clear();
+            detection.trusted_hosts = None;
+            indicators.training = None;
+            if had {
+                problems.push(format!(
+                    "your organisation has switched off additions from your own policy (detection.user_additions = false): the brands, trusted hosts and training domains in your own policy ({source}) are ignored"
+                ));
+            }
+        }
+        // What a user layer adds as trusted: its trusted hosts, and the
+        // domains of its brands named like an existing brand.
+        let mut user_trusted: Vec<String> = Vec::new();
+        if is_user {
+            let mut kept = Vec::new();
+            for mut b in brand.drain(..) {
+                let key = brand_key(&b.name);
+                let existing = managed_keys.contains(&key)
+                    || brands.iter().any(|(x, _)| brand_key(&x.name) == key);
+                if existing {
+                    problems.push(format!(
+                        "your own policy ({source}) names a brand \"{}\" like one that is already protected: its domains are kept as sites you trust yourself, not as that brand's",
+                        b.name.trim()
+                    ));
+                    user_trusted.append(&mut b.domains);
+                    continue;
+                }
+                b.domains.retain(|d| match vet(&normal(d)) {
+                    Ok(()) => true,
+                    Err(why) => {
+                        problems.push(format!(
+                            "{d} in your own brand \"{}\" ({source}) is left out: {why}. Links to it are checked as usual.",
+                            b.name.trim()
+                        ));
+                        false
+                    }
+                });
+                if !b.domains.is_empty() {
+                    kept.push(b);
+                }
+            }
+            *brand = kept;
+            user_trusted.extend(detection.trusted_hosts.take().unwrap_or_default());
+            let vet_trusted = |h: &str| match super::open_host_problem(&normal(h), None) {
+                Some(why) => Err(why),
+                None => vet(&normal(h)),
+            };
+            user_trusted.retain(|h| match vet_trusted(h) {
+                Ok(()) => true,
+                Err(why) => {
+                    problems.push(format!(
+                        "{h}, trusted in your own policy ({source}), is left out: {why}. Links to it are checked as usual."
+                    ));
+                    false
+                }
+            });
+            detection.trusted_hosts = Some(user_trusted);
+        }
         take!(
             "organization.name",
             out.organization.name,
@@ -478,11 +810,15 @@ fn merge(
             source
         );
         take!("desktop.notify", out.desktop.notify, desktop.notify, source);
+        take!(
+            "detection.user_additions",
+            out.detection.user_additions,
+            detection.user_additions,
+            source
+        );
         for b in brand.drain(..) {
-            match brands
-                .iter_mut()
-                .find(|(x, _)| x.name.eq_ignore_ascii_case(&b.name))
-            {
+            let key = brand_key(&b.name);
+            match brands.iter_mut().find(|(x, _)| brand_key(&x.name) == key) {
                 Some(slot) => *slot = (b, source.clone()),
                 None => brands.push((b, source.clone())),
             }
@@ -496,8 +832,10 @@ fn merge(
         for (key, values) in additive {
             let list = lists.entry(key).or_default();
             for v in values.unwrap_or_default() {
-                if !list.iter().any(|(x, _)| *x == v) {
-                    list.push((v, source.clone()));
+                // The same value in a higher layer: the higher layer's.
+                match list.iter_mut().find(|(x, _)| normal(x) == normal(&v)) {
+                    Some(slot) => slot.1 = source.clone(),
+                    None => list.push((v, source.clone())),
                 }
             }
         }
@@ -529,7 +867,11 @@ fn merge(
             source,
         })
         .collect();
+    let mut additions = Additions::default();
     for (b, source) in &brands {
+        if matches!(source, Source::User(_)) {
+            additions.brands.push(brand_key(&b.name));
+        }
         settings.push(Setting {
             key: format!("brand.{}", toml_key(&b.name)),
             value: toml_value(b),
@@ -539,6 +881,13 @@ fn merge(
     out.brand = brands.into_iter().map(|(b, _)| b).collect();
     for (key, list) in lists {
         let values: Vec<String> = list.iter().map(|(v, _)| v.clone()).collect();
+        if key == "detection.trusted_hosts" {
+            additions.trusted = list
+                .iter()
+                .filter(|(_, s)| matches!(s, Source::User(_)))
+                .map(|(v, _)| v.clone())
+                .collect();
+        }
         for (v, source) in &list {
             settings.push(Setting {
                 key: key.to_owned(),
@@ -569,7 +918,7 @@ fn merge(
             out.detection.disabled = Some(values);
         }
     }
-    (out, settings)
+    (out, settings, additions)
 }
 
 /// What the layer files look like now (names, sizes, modification times):
@@ -612,7 +961,7 @@ impl Effective {
 pub fn check_files(paths: &[PathBuf]) -> Vec<String> {
     let mut out = Vec::new();
     for p in paths {
-        match std::fs::read_to_string(p) {
+        match read_policy_text(p) {
             Ok(text) => out.extend(
                 super::validate::check(&text, &p.display().to_string())
                     .iter()

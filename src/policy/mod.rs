@@ -40,6 +40,78 @@ pub const BUILTIN_POLICY: &str = include_str!("../../assets/default-policy.toml"
 /// Where the built-in policy says it comes from in messages.
 pub const BUILTIN_SOURCE: &str = "built-in default policy";
 
+/// The largest policy file read (and the largest last valid copy kept):
+/// 1 MiB. A real policy is a few kilobytes; a bigger file is not one.
+pub const MAX_POLICY_BYTES: u64 = 1 << 20;
+
+/// Read a policy file as text: a regular file (symbolic links followed), at
+/// most [`MAX_POLICY_BYTES`], UTF-8. Anything else (a directory, a dangling
+/// link or a loop, a pipe or device, a huge or binary file) is an error that
+/// says what is there instead; nothing blocks (a pipe is never opened).
+pub fn read_policy_text(path: &Path) -> std::io::Result<String> {
+    use std::io::{Error, ErrorKind, Read as _};
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e)
+            if e.kind() == ErrorKind::NotFound
+                && std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) =>
+        {
+            return Err(Error::new(
+                ErrorKind::NotFound,
+                "it is a symbolic link to a file that does not exist",
+            ));
+        }
+        Err(e) => return Err(e),
+    };
+    if meta.is_dir() {
+        return Err(match std::fs::read_dir(path) {
+            Err(e) => Error::new(
+                e.kind(),
+                format!("it is a directory that cannot be listed ({e})"),
+            ),
+            Ok(_) => Error::other("it is a directory, not a policy file"),
+        });
+    }
+    if !meta.is_file() {
+        return Err(Error::other(
+            "it is not a regular file (a pipe, socket or device)",
+        ));
+    }
+    let too_big = || {
+        Error::new(
+            ErrorKind::InvalidData,
+            format!(
+                "it is larger than {} KiB, the limit for policy files (a policy is a few kilobytes)",
+                MAX_POLICY_BYTES / 1024
+            ),
+        )
+    };
+    if meta.len() > MAX_POLICY_BYTES {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_POLICY_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_POLICY_BYTES {
+        return Err(too_big());
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        Error::new(
+            ErrorKind::InvalidData,
+            "it is not UTF-8 text; save the policy as UTF-8",
+        )
+    })
+}
+
+/// The name two brands are the same brand by: spaces collapsed and trimmed,
+/// lower case, in comparison form (`"Twilio "`, `"twilio"` and `"TWILIO"` are
+/// one brand).
+pub fn brand_key(name: &str) -> String {
+    let collapsed = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    comparison_form(&collapsed.to_lowercase())
+}
+
 /// A policy file as written. Every key is optional so that layers
 /// (built-in < user < managed) can be merged key by key and each value's
 /// source recorded.
@@ -138,6 +210,10 @@ pub struct DetectionSection {
     pub severity: Option<BTreeMap<String, String>>,
     /// Rules switched off, each with the reason.
     pub disabled: Option<BTreeMap<String, String>>,
+    /// Whether the user's own policy may add brands, trusted hosts and
+    /// training domains (default true). Set to false in the managed policy,
+    /// the user's additions are ignored.
+    pub user_additions: Option<bool>,
 }
 
 /// `[indicators]`
@@ -313,6 +389,8 @@ pub struct Brand {
     pub widely_used: bool,
     /// See [`BrandSection::country_sites`].
     pub country_sites: bool,
+    /// The brand comes from the user's own policy, not the organisation's.
+    pub added_by_user: bool,
 }
 
 impl Brand {
@@ -354,6 +432,9 @@ pub struct Policy {
     pub desktop: DesktopSection,
     /// `[detection] trusted_hosts`, ASCII.
     pub trusted_hosts: Vec<String>,
+    /// The trusted hosts the user added in their own policy (ASCII): shown
+    /// as the user's, never as the organisation's.
+    pub user_trusted: HashSet<String>,
     /// One automaton over every brand keyword's comparison form.
     keyword_matcher: Option<AhoCorasick>,
     /// For each automaton pattern: (brand index, keyword index).
@@ -383,7 +464,7 @@ impl Policy {
 
     /// Read and check a policy file.
     pub fn from_path(path: &Path) -> Result<Policy, PolicyError> {
-        let text = std::fs::read_to_string(path).map_err(|source| PolicyError::Read {
+        let text = read_policy_text(path).map_err(|source| PolicyError::Read {
             path: path.to_owned(),
             source,
         })?;
@@ -416,9 +497,13 @@ impl Policy {
         for url in &organization.sign_in {
             check_sign_in(url).map_err(|m| invalid(format!("[organization] sign_in: {m}")))?;
         }
-        let mut brands = Vec::with_capacity(file.brand.len());
+        let mut brands: Vec<Brand> = Vec::with_capacity(file.brand.len());
         for section in file.brand {
-            let name = section.name.trim().to_owned();
+            let name = section
+                .name
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
             if name.is_empty() {
                 return Err(invalid(
                     "a [[brand]] has an empty name: give every brand the name people know it by"
@@ -432,10 +517,13 @@ impl Policy {
             }
             let mut domains = Vec::with_capacity(section.domains.len());
             for d in &section.domains {
-                domains.push(
-                    normalize_domain(d)
-                        .map_err(|m| invalid(format!("brand \"{name}\" domains: {m}")))?,
-                );
+                let ascii = normalize_domain(d)
+                    .map_err(|m| invalid(format!("brand \"{name}\" domains: {m}")))?;
+                let keywords = section.keywords.as_deref().unwrap_or_default();
+                if let Some(m) = open_host_problem(&ascii, Some((&name, keywords))) {
+                    return Err(invalid(format!("brand \"{name}\" domains: {m}")));
+                }
+                domains.push(ascii);
             }
             for url in &section.sign_in {
                 check_sign_in(url)
@@ -463,6 +551,26 @@ impl Policy {
                     });
                 }
             }
+            // One brand per name: a second entry spelled with other spaces
+            // or case adds to the first, never becomes a second brand.
+            if let Some(same) = brands
+                .iter_mut()
+                .find(|b| brand_key(&b.name) == brand_key(&name))
+            {
+                for d in domains {
+                    if !same.domains.contains(&d) {
+                        same.domains_hyphenated.push(d.replace('.', "-"));
+                        same.domains.push(d);
+                    }
+                }
+                for k in keywords {
+                    if same.keywords.iter().all(|x| x.text != k.text) {
+                        same.keywords.push(k);
+                    }
+                }
+                same.sign_in.extend(section.sign_in);
+                continue;
+            }
             brands.push(Brand {
                 name,
                 domains_hyphenated: domains.iter().map(|d| d.replace('.', "-")).collect(),
@@ -471,6 +579,7 @@ impl Policy {
                 sign_in: section.sign_in,
                 widely_used: section.widely_used,
                 country_sites: section.country_sites,
+                added_by_user: false,
             });
         }
         let mut patterns = Vec::new();
@@ -500,6 +609,9 @@ impl Policy {
         let mut trusted_hosts = Vec::new();
         for h in det.trusted_hosts.unwrap_or_default() {
             let d = normalize_domain(&h).map_err(|m| invalid(format!("trusted_hosts: {m}")))?;
+            if let Some(m) = open_host_problem(&d, None) {
+                return Err(invalid(format!("trusted_hosts: {m}")));
+            }
             domain_owner.entry(d.clone()).or_insert(Owner::Trusted);
             trusted_hosts.push(d);
         }
@@ -542,6 +654,7 @@ impl Policy {
             report: file.report,
             desktop: file.desktop,
             trusted_hosts,
+            user_trusted: HashSet::new(),
             keyword_matcher,
             keyword_owner,
             domain_owner,
@@ -562,6 +675,7 @@ impl Policy {
             report: ReportSection::default(),
             desktop: DesktopSection::default(),
             trusted_hosts: Vec::new(),
+            user_trusted: HashSet::new(),
             keyword_matcher: None,
             keyword_owner: Vec::new(),
             domain_owner: HashMap::new(),
@@ -602,6 +716,27 @@ impl Policy {
         }
         let user_content = hosting::classify(&host.ascii).is_some();
         (!user_content && !hosting::is_shared_platform(listed)).then_some(brand)
+    }
+
+    /// The trusted host that makes `host` trusted was added by the user in
+    /// their own policy (the explanation then says so).
+    pub fn trusted_by_user(&self, host: &crate::host::HostFacts) -> bool {
+        crate::host::suffixes(&host.ascii)
+            .find(|s| self.domain_owner.contains_key(*s))
+            .is_some_and(|s| self.user_trusted.contains(s))
+    }
+
+    /// Record what the user's own policy added: these trusted hosts and the
+    /// brands with these [`brand_key`]s are shown as the user's.
+    pub fn mark_user_additions(&mut self, hosts: &[String], brand_keys: &[String]) {
+        for h in hosts {
+            if let Ok(d) = normalize_domain(h) {
+                self.user_trusted.insert(d);
+            }
+        }
+        for b in &mut self.brands {
+            b.added_by_user = brand_keys.contains(&brand_key(&b.name));
+        }
     }
 
     /// The host is at or under a domain some brand lists, even where that
@@ -680,9 +815,14 @@ pub(crate) fn normalize_domain(raw: &str) -> Result<String, String> {
             "\"{raw}\" is not a domain: write a full name such as \"example.com\""
         ));
     }
-    let is_suffix = psl::suffix(ascii.as_bytes())
-        .is_some_and(|s| s.is_known() && s.as_bytes() == ascii.as_bytes());
-    if is_suffix {
+    let suffix =
+        psl::suffix(ascii.as_bytes()).filter(|s| s.is_known() && s.as_bytes() == ascii.as_bytes());
+    if suffix.is_some_and(|s| s.typ() == Some(psl::Type::Private)) {
+        return Err(format!(
+            "anyone can publish under {ascii}; list the exact link or leave it out (an exact site such as \"example.{ascii}\" is fine)"
+        ));
+    }
+    if suffix.is_some() {
         return Err(format!(
             "\"{raw}\" is a public suffix that anyone can register names under: list a domain you own, e.g. \"example.{ascii}\""
         ));
@@ -742,6 +882,62 @@ pub fn logo_bytes(logo: &str) -> Result<Vec<u8>, String> {
         return Err("is not a PNG image".into());
     }
     Ok(bytes)
+}
+
+/// Why `ascii` (a normalised domain) cannot be listed as owned or trusted:
+/// anyone can get content under it. Link shorteners and everything under
+/// them; the root of a free-hosting or user-content service
+/// (`docs.google.com`, `github.io`, any private-section public suffix); the
+/// root of an identity or IT platform (`okta.com`) — except, for a brand's
+/// domains, the platform's own brand (`brand` is its name and keywords:
+/// Okta lists `okta.com`). Exact tenants (`acme.okta.com`,
+/// `acme.github.io`) are allowed.
+pub fn open_host_problem(ascii: &str, brand: Option<(&str, &[String])>) -> Option<String> {
+    let refuse = |root: &str| {
+        format!("anyone can publish under {root}; list the exact link or leave it out")
+    };
+    if let Some((hosting::HostingKind::Shortener, root)) = hosting::classify(ascii) {
+        return Some(format!(
+            "anyone can publish under {root}; list the exact link or leave it out (a link shortener hides where its links go)"
+        ));
+    }
+    if let Some((_, root)) = hosting::classify(ascii)
+        && root == ascii
+    {
+        return Some(refuse(root));
+    }
+    let private_suffix = psl::suffix(ascii.as_bytes())
+        .is_some_and(|s| s.typ() == Some(psl::Type::Private) && s.as_bytes() == ascii.as_bytes());
+    if private_suffix {
+        return Some(refuse(ascii));
+    }
+    if hosting::identity_platform(ascii) == Some(ascii) {
+        let platform_name: String = ascii
+            .split('.')
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .filter(|c| *c != '-')
+            .collect();
+        let own_brand = brand.is_some_and(|(name, keywords)| {
+            let plain: String = name
+                .to_lowercase()
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .collect();
+            std::iter::once(plain)
+                .chain(keywords.iter().map(|k| k.trim().to_lowercase()))
+                .any(|k| {
+                    k == platform_name || (k.len() >= 4 && platform_name.starts_with(k.as_str()))
+                })
+        });
+        if !own_brand {
+            return Some(format!(
+                "anyone can get a sign-in page under {ascii} (each customer gets a name such as \"example.{ascii}\"); list your exact tenant or leave it out"
+            ));
+        }
+    }
+    None
 }
 
 fn check_sign_in(url: &str) -> Result<(), String> {

@@ -75,6 +75,7 @@ const DETECTION: &[Field] = &[
     ("trusted_hosts", Kind::StrList),
     ("severity", Kind::StrMap),
     ("disabled", Kind::StrMap),
+    ("user_additions", Kind::Bool),
 ];
 const INDICATORS: &[Field] = &[("blocked", Kind::StrList), ("training", Kind::StrList)];
 const SMTP: &[Field] = &[
@@ -139,6 +140,8 @@ struct Checker<'t> {
     strings: HashMap<&'static str, Vec<At>>,
     maps: HashMap<&'static str, Vec<(At, At)>>,
     brand_names: Vec<At>,
+    /// Each brand's `keywords`, by brand index.
+    brand_keywords: Vec<Vec<String>>,
     brand_domains: Vec<(usize, At)>,
     smtp: Option<(Option<At>, Option<At>, Range<usize>)>,
 }
@@ -285,6 +288,17 @@ impl Checker<'_> {
     /// Per-brand checks that need the brand's own fields together.
     fn brand(&mut self, t: &DeTable<'_>, span: Range<usize>) {
         let index = self.brand_names.len();
+        let keywords = match t.get("keywords").map(|v| v.get_ref()) {
+            Some(DeValue::Array(items)) => items
+                .iter()
+                .filter_map(|i| match i.get_ref() {
+                    DeValue::String(s) => Some(s.to_string()),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        self.brand_keywords.push(keywords);
         match t.get("name").map(|v| (v.get_ref(), v.span())) {
             Some((DeValue::String(s), at)) if !s.trim().is_empty() => {
                 self.brand_names.push(At {
@@ -353,7 +367,7 @@ impl Checker<'_> {
             if let Some(first) = names
                 .iter()
                 .take(i)
-                .find(|m| m.text.eq_ignore_ascii_case(&n.text))
+                .find(|m| super::brand_key(&m.text) == super::brand_key(&n.text))
             {
                 let (line, _) = line_column(self.text, first.span.start);
                 self.problem(n.span.clone(), format!("brand \"{}\" is listed twice (first on line {line}): merge the two entries", n.text));
@@ -364,6 +378,15 @@ impl Checker<'_> {
         for (brand, at) in self.brand_domains.clone() {
             match super::normalize_domain(&at.text) {
                 Ok(d) => {
+                    let name = self
+                        .brand_names
+                        .get(brand)
+                        .map(|n| n.text.clone())
+                        .unwrap_or_default();
+                    let keywords = self.brand_keywords.get(brand).cloned().unwrap_or_default();
+                    if let Some(m) = super::open_host_problem(&d, Some((&name, &keywords))) {
+                        self.problem(at.span.clone(), m);
+                    }
                     if let Some((_, other, first)) = owned.iter().find(|(o, _, _)| *o == d)
                         && *other != brand
                     {
@@ -378,7 +401,12 @@ impl Checker<'_> {
         let mut trusted: Vec<String> = Vec::new();
         for at in take(&mut self, "detection.trusted_hosts") {
             match super::normalize_domain(&at.text) {
-                Ok(d) => trusted.push(d),
+                Ok(d) => {
+                    if let Some(m) = super::open_host_problem(&d, None) {
+                        self.problem(at.span.clone(), format!("trusted_hosts: {m}"));
+                    }
+                    trusted.push(d)
+                }
                 Err(m) => self.problem(at.span, format!("trusted_hosts: {m}")),
             }
         }
@@ -668,6 +696,7 @@ fn leak_path(parent: &str, field: &str) -> &'static str {
         "detection.trusted_hosts",
         "detection.severity",
         "detection.disabled",
+        "detection.user_additions",
         "indicators",
         "indicators.blocked",
         "indicators.training",
@@ -741,6 +770,7 @@ pub fn check(text: &str, file: &str) -> Vec<Problem> {
         strings: HashMap::new(),
         maps: HashMap::new(),
         brand_names: Vec::new(),
+        brand_keywords: Vec::new(),
         brand_domains: Vec::new(),
         smtp: None,
     };
@@ -877,6 +907,36 @@ url = "http://hooks.acme.com/x"
             p.toml:4:15: `widely_used` must be true or false"#]]
         .assert_eq(&run(
             "[[brand]]\nname = \"A\"\ndomains = \"a.com\"\nwidely_used = \"yes\"\n",
+        ));
+    }
+
+    #[test]
+    fn hosts_anyone_can_publish_under_are_refused_as_owned_or_trusted() {
+        let text = r#"[[brand]]
+name = "Acme"
+domains = ["acme.com", "bit.ly", "docs.google.com", "github.io", "okta.com", "acme.okta.com", "acme.github.io"]
+
+[[brand]]
+name = "Slack"
+domains = ["slack.com"]
+
+[detection]
+trusted_hosts = ["slack.com", "acme.slack.com", "x.tinyurl.com"]
+user_additions = false
+"#;
+        expect![[r#"
+            p.toml:3:24: anyone can publish under bit.ly; list the exact link or leave it out (a link shortener hides where its links go)
+            p.toml:3:34: anyone can publish under docs.google.com; list the exact link or leave it out
+            p.toml:3:53: anyone can publish under github.io; list the exact link or leave it out (an exact site such as "example.github.io" is fine)
+            p.toml:3:66: anyone can get a sign-in page under okta.com (each customer gets a name such as "example.okta.com"); list your exact tenant or leave it out
+            p.toml:10:18: trusted_hosts: anyone can get a sign-in page under slack.com (each customer gets a name such as "example.slack.com"); list your exact tenant or leave it out
+            p.toml:10:49: trusted_hosts: anyone can publish under tinyurl.com; list the exact link or leave it out (a link shortener hides where its links go)"#]].assert_eq(&run(text));
+    }
+
+    #[test]
+    fn brand_names_differing_in_spaces_or_case_are_one_brand() {
+        expect![[r#"p.toml:5:8: brand "twilio" is listed twice (first on line 2): merge the two entries"#]].assert_eq(&run(
+            "[[brand]]\nname = \"Twilio\"\ndomains = [\"twilio.com\"]\n[[brand]]\nname = \" twilio  \"\ndomains = [\"twilio-okta.com\"]\n",
         ));
     }
 

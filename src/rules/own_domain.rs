@@ -42,15 +42,20 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
     let b = match subject.owner {
         None => return,
         Some(Owner::Trusted) => {
+            let explanation = if policy.trusted_by_user(host) {
+                format!("{what} {}, a site you added as trusted.", host.display())
+            } else {
+                format!(
+                    "{what} {}, a service {} lists as trusted.",
+                    host.display(),
+                    policy.organization_name()
+                )
+            };
             out.push(Finding {
                 rule: RULE.id,
                 severity: Severity::Safe,
                 brand: None,
-                explanation: format!(
-                    "{what} {}, a service {} lists as trusted.",
-                    host.display(),
-                    policy.organization_name()
-                ),
+                explanation,
             });
             return;
         }
@@ -63,11 +68,19 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
         rule: RULE.id,
         severity: Severity::Safe,
         brand: Some(b),
-        explanation: format!(
-            "{what} {}, one of {} own domains.",
-            host.display(),
-            possessive(&brand.name)
-        ),
+        explanation: if brand.added_by_user {
+            format!(
+                "{what} {}, one of {} own domains (a brand you added).",
+                host.display(),
+                possessive(&brand.name)
+            )
+        } else {
+            format!(
+                "{what} {}, one of {} own domains.",
+                host.display(),
+                possessive(&brand.name)
+            )
+        },
     });
 }
 
@@ -88,6 +101,27 @@ mod tests {
             .assert_eq(&run(&RULE, &p, "https://twilio.okta.com/app"));
         expect!["safe SendGrid: This address is at sendgrid.com, one of SendGrid's own domains."]
             .assert_eq(&run(&RULE, &p, "mail support@sendgrid.com"));
+    }
+
+    #[test]
+    fn what_the_user_added_is_shown_as_theirs() {
+        let mut p = Policy::from_toml(
+            "[organization]\nname = \"Twilio\"\n[[brand]]\nname = \"My Bank\"\ndomains = [\"mybank.example\"]\n[detection]\ntrusted_hosts = [\"wiki.example.org\", \"twilio.zendesk.com\"]\n",
+            "p",
+        )
+        .unwrap();
+        expect!["safe -: This link goes to twilio.zendesk.com, a service Twilio lists as trusted."]
+            .assert_eq(&run(&RULE, &p, "https://twilio.zendesk.com/hc"));
+        p.mark_user_additions(
+            &["wiki.example.org".into()],
+            &[crate::policy::brand_key("My Bank")],
+        );
+        expect!["safe -: This link goes to wiki.example.org, a site you added as trusted."]
+            .assert_eq(&run(&RULE, &p, "https://wiki.example.org/page"));
+        expect!["safe -: This link goes to twilio.zendesk.com, a service Twilio lists as trusted."]
+            .assert_eq(&run(&RULE, &p, "https://twilio.zendesk.com/hc"));
+        expect!["safe My Bank: This link goes to mybank.example, one of My Bank's own domains (a brand you added)."]
+            .assert_eq(&run(&RULE, &p, "https://mybank.example/"));
     }
 
     #[test]

@@ -569,3 +569,36 @@ fn in_a_small_window_a_long_text_keeps_the_verdict_and_the_actions_in_view() {
         .rect();
     assert!(banner.max.y < h_px, "{banner:?}");
 }
+
+#[test]
+fn a_managed_policy_emptied_while_running_is_shown_and_its_last_valid_version_kept() {
+    let f = Fixture::new("[indicators]\nblocked = [\"twilio-help.net\"]\n");
+    let managed = f.dir.path().join("policy.toml");
+    let data = f.dir.path().join("data");
+    let watched = managed.clone();
+    // The app's policy-watch thread: a Watcher polled, its Effective sent as
+    // an event.
+    let (mut w, first) = secondlook::policy::layers::Watcher::new(move || Locations {
+        managed: secondlook::policy::layers::expand(&watched),
+        user: vec![],
+        data_dir: Some(data.clone()),
+    });
+    assert!(first.problems.is_empty(), "{:?}", first.problems);
+    let mut h = harness(App::offline(Model::new(first, Some(f.outbox()))));
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&managed, "").unwrap();
+    let eff = w.poll().expect("the truncation is noticed");
+    let ctx = h.ctx.clone();
+    h.state_mut().handle(&ctx, Event::Policy(Box::new(eff)));
+    h.run();
+    h.get_by_label_contains("is empty (0 bytes)");
+    h.get_by_label_contains("Protection continues with the last valid version");
+    paste(&mut h, "Reset at https://twilio-help.net/now");
+    assert_eq!(
+        h.state().model.analysis.as_ref().map(|a| a.verdict),
+        Some(secondlook::Verdict::Dangerous),
+        "the managed indicator is still in force"
+    );
+    paste(&mut h, INCIDENT);
+    h.get_by_label_contains("Do not open the link");
+}
