@@ -78,6 +78,9 @@ pub struct OrganizationSection {
     pub sign_in: Option<Vec<String>>,
     /// How to reach the security team ("Slack #security, ext. 4444").
     pub help_contact: Option<String>,
+    /// The help desk's published phone number, given in the callback
+    /// explanation ("+1 555 0100").
+    pub help_phone: Option<String>,
     /// The security team's page (https).
     pub help_url: Option<String>,
     /// Logo for the policy card (a path or https URL).
@@ -134,6 +137,9 @@ pub struct DetectionSection {
     pub severity: Option<BTreeMap<String, String>>,
     /// Rules switched off, each with the reason.
     pub disabled: Option<BTreeMap<String, String>>,
+    /// Extra lure words per language (`{ es = ["portal de nómina"] }`):
+    /// they count as a lure story in the message rules.
+    pub lure_words: Option<BTreeMap<String, Vec<String>>>,
 }
 
 /// `[indicators]`
@@ -214,6 +220,8 @@ pub struct Organization {
     pub sign_in: Vec<String>,
     /// How to reach the security team.
     pub help_contact: Option<String>,
+    /// The help desk's published phone number.
+    pub help_phone: Option<String>,
     /// The security team's page.
     pub help_url: Option<String>,
     /// Logo for the policy card.
@@ -337,6 +345,8 @@ pub struct Policy {
     pub desktop: DesktopSection,
     /// `[detection] trusted_hosts`, ASCII.
     pub trusted_hosts: Vec<String>,
+    /// `[detection] lure_words`: language → words, trimmed.
+    pub lure_words: BTreeMap<String, Vec<String>>,
     /// One automaton over every brand keyword's comparison form.
     keyword_matcher: Option<AhoCorasick>,
     /// For each automaton pattern: (brand index, keyword index).
@@ -390,6 +400,7 @@ impl Policy {
             never_ask: org.never_ask.unwrap_or_default(),
             sign_in: org.sign_in.unwrap_or_default(),
             help_contact: org.help_contact,
+            help_phone: org.help_phone,
             help_url: org.help_url,
             logo: org.logo,
             color: org.color,
@@ -498,6 +509,21 @@ impl Policy {
             };
             severity.insert(rule, s);
         }
+        let mut lure_words = BTreeMap::new();
+        for (lang, words) in det.lure_words.unwrap_or_default() {
+            if !crate::lure::FILES.iter().any(|(code, _)| *code == lang) {
+                return Err(invalid(format!(
+                    "lure_words: unknown language \"{lang}\"; use one of {}",
+                    crate::lure::language_codes()
+                )));
+            }
+            let words: Vec<String> = words
+                .iter()
+                .map(|w| w.trim().to_owned())
+                .filter(|w| !w.is_empty())
+                .collect();
+            lure_words.insert(lang, words);
+        }
         let domains =
             |list: Option<Vec<String>>, what: &str| -> Result<HashSet<String>, PolicyError> {
                 list.unwrap_or_default()
@@ -523,6 +549,7 @@ impl Policy {
             report: file.report,
             desktop: file.desktop,
             trusted_hosts,
+            lure_words,
             keyword_matcher,
             keyword_owner,
             domain_owner,
@@ -543,6 +570,7 @@ impl Policy {
             report: ReportSection::default(),
             desktop: DesktopSection::default(),
             trusted_hosts: Vec::new(),
+            lure_words: BTreeMap::new(),
             keyword_matcher: None,
             keyword_owner: Vec::new(),
             domain_owner: HashMap::new(),

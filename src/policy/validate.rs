@@ -47,6 +47,7 @@ enum Kind {
     Table(&'static [Field]),
     TableList(&'static [Field]),
     StrMap,
+    StrListMap,
 }
 
 type Field = (&'static str, Kind);
@@ -56,6 +57,7 @@ const ORGANIZATION: &[Field] = &[
     ("never_ask", Kind::StrList),
     ("sign_in", Kind::StrList),
     ("help_contact", Kind::Str),
+    ("help_phone", Kind::Str),
     ("help_url", Kind::Str),
     ("logo", Kind::Str),
     ("color", Kind::Str),
@@ -73,6 +75,7 @@ const DETECTION: &[Field] = &[
     ("trusted_hosts", Kind::StrList),
     ("severity", Kind::StrMap),
     ("disabled", Kind::StrMap),
+    ("lure_words", Kind::StrListMap),
 ];
 const INDICATORS: &[Field] = &[("blocked", Kind::StrList), ("training", Kind::StrList)];
 const SMTP: &[Field] = &[
@@ -115,6 +118,7 @@ fn describe(kind: Kind) -> &'static str {
         Kind::Table(_) => "a table (a [section])",
         Kind::TableList(_) => "a list of tables ([[section]] entries)",
         Kind::StrMap => "a table of strings, e.g. { rule-id = \"text\" }",
+        Kind::StrListMap => "a table of string lists, e.g. { es = [\"nómina\"] }",
     }
 }
 
@@ -240,6 +244,37 @@ impl Checker<'_> {
                             self.maps.entry(path).or_default().push((key_at, v_at));
                         }
                         _ => self.problem(v.span(), format!("values of `{key}` must be strings")),
+                    }
+                }
+            }
+            (Kind::StrListMap, DeValue::Table(t)) => {
+                for (k, v) in t.iter() {
+                    let key_at = At {
+                        text: k.get_ref().to_string(),
+                        span: k.span(),
+                    };
+                    match v.get_ref() {
+                        DeValue::Array(items) => {
+                            for item in items.iter() {
+                                match item.get_ref() {
+                                    DeValue::String(s) => {
+                                        let v_at = At {
+                                            text: s.to_string(),
+                                            span: item.span(),
+                                        };
+                                        self.maps
+                                            .entry(path)
+                                            .or_default()
+                                            .push((key_at.clone(), v_at));
+                                    }
+                                    _ => self.problem(
+                                        item.span(),
+                                        format!("`{key}` must be {}", describe(kind)),
+                                    ),
+                                }
+                            }
+                        }
+                        _ => self.problem(v.span(), format!("`{key}` must be {}", describe(kind))),
                     }
                 }
             }
@@ -462,7 +497,42 @@ impl Checker<'_> {
                 }
             }
         }
+        // Lure words: a known language, a word of three letters or more.
+        for (lang, value) in self
+            .maps
+            .get("detection.lure_words")
+            .cloned()
+            .unwrap_or_default()
+        {
+            if !crate::lure::FILES
+                .iter()
+                .any(|(code, _)| *code == lang.text)
+            {
+                self.problem(
+                    lang.span,
+                    format!(
+                        "[detection] lure_words: unknown language `{}`; use one of {}",
+                        lang.text,
+                        crate::lure::language_codes()
+                    ),
+                );
+            } else if value.text.trim().chars().count() < 3 {
+                self.problem(value.span, format!("lure word \"{}\" is shorter than 3 letters and would match almost anything: use a longer word or phrase", value.text));
+            }
+        }
         // Organisation extras.
+        for at in take(&mut self, "organization.help_phone") {
+            let digits = at.text.chars().filter(char::is_ascii_digit).count();
+            let ok = (3..=20).contains(&digits)
+                && at.text.chars().count() <= 60
+                && at.text.chars().all(|c| !c.is_control());
+            if !ok {
+                self.problem(
+                    at.span,
+                    format!("help_phone \"{}\" must be a phone number people can dial, e.g. \"+1 555 0100\" (3 to 20 digits, at most 60 characters)", at.text),
+                );
+            }
+        }
         for at in take(&mut self, "organization.color") {
             let ok = at.text.len() == 7
                 && at.text.starts_with('#')
@@ -588,6 +658,7 @@ fn leak_path(parent: &str, field: &str) -> &'static str {
         "organization.never_ask",
         "organization.sign_in",
         "organization.help_contact",
+        "organization.help_phone",
         "organization.help_url",
         "organization.logo",
         "organization.color",
@@ -603,6 +674,7 @@ fn leak_path(parent: &str, field: &str) -> &'static str {
         "detection.trusted_hosts",
         "detection.severity",
         "detection.disabled",
+        "detection.lure_words",
         "indicators",
         "indicators.blocked",
         "indicators.training",
