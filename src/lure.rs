@@ -197,6 +197,9 @@ pub enum Story {
     Prize,
     /// "Reply YES".
     Reply,
+    /// A new or personal number, a job offer, a secret favour: the opening
+    /// of "Hi Mum", CEO and job scams that move to another chat.
+    Contact,
 }
 
 impl Story {
@@ -206,6 +209,7 @@ impl Story {
         ("card", Story::Card),
         ("prize", Story::Prize),
         ("reply", Story::Reply),
+        ("contact", Story::Contact),
     ];
 
     /// The wording key describing the story.
@@ -216,6 +220,7 @@ impl Story {
             Story::Card => "story_card",
             Story::Prize => "story_prize",
             Story::Reply => "story_reply",
+            Story::Contact => "story_contact",
         }
     }
 }
@@ -364,15 +369,23 @@ fn is_cjk(c: char) -> bool {
 #[derive(Debug, Clone, Default)]
 pub struct Folded {
     /// Lower case, no accents, digit runs as `0`, one space between words,
-    /// ` | ` between clauses.
+    /// ` | ` between clauses (at commas, colons and sentence ends).
     pub text: String,
     /// Byte offsets of the clause breaks (`|`) in `text`.
     breaks: Vec<usize>,
+    /// The breaks that end a sentence (`.`, `!`, `?`, a new line).
+    sentences: Vec<usize>,
 }
 
 impl Folded {
+    /// The clause (between commas) `at` is in.
     fn clause(&self, at: usize) -> usize {
         self.breaks.partition_point(|b| *b < at)
+    }
+
+    /// The sentence `at` is in.
+    fn sentence(&self, at: usize) -> usize {
+        self.sentences.partition_point(|b| *b < at)
     }
 }
 
@@ -380,12 +393,14 @@ impl Folded {
 pub fn fold(text: &str) -> Folded {
     let mut out = String::with_capacity(text.len() + 8);
     let mut breaks = Vec::new();
+    let mut sentences = Vec::new();
     let mut space = true;
     let mut digits = false;
-    for c in text.nfkd() {
-        if unicode_normalization::char::is_combining_mark(c) {
-            continue;
-        }
+    let mut chars = text
+        .nfkd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .peekable();
+    while let Some(c) = chars.next() {
         if c.is_ascii_digit() || c.is_numeric() {
             if !digits {
                 out.push('0');
@@ -394,21 +409,22 @@ pub fn fold(text: &str) -> Folded {
             }
             continue;
         }
+        // "2.99", "1,480.00": one number.
+        if digits && matches!(c, '.' | ',') && chars.peek().is_some_and(|n| n.is_ascii_digit()) {
+            continue;
+        }
         if c.is_alphabetic() || c == '&' {
             digits = false;
             out.extend(c.to_lowercase());
             space = false;
             continue;
         }
-        if matches!(c, '\'' | '’' | '‘' | '`') && !space && !digits {
-            out.push('\'');
-            continue;
-        }
         digits = false;
-        let clause = matches!(
+        let sentence = matches!(
             c,
-            '.' | '!' | '?' | ';' | ':' | ',' | '\n' | '\r' | '。' | '！' | '？' | '、' | '…'
+            '.' | '!' | '?' | ';' | '\n' | '\r' | '。' | '！' | '？' | '…'
         );
+        let clause = sentence || matches!(c, ':' | ',' | '、' | '：' | '，');
         if clause {
             if !out.ends_with("| ") {
                 if !space {
@@ -417,13 +433,24 @@ pub fn fold(text: &str) -> Folded {
                 breaks.push(out.len());
                 out.push_str("| ");
             }
+            if sentence && sentences.last() != breaks.last() {
+                if let Some(b) = breaks.last() {
+                    sentences.push(*b);
+                }
+            }
             space = true;
         } else if !space {
+            // Apostrophes too: "don't" is compared as "don t", "d'appeler"
+            // as "d appeler", "CFO's" as "cfo s".
             out.push(' ');
             space = true;
         }
     }
-    Folded { text: out, breaks }
+    Folded {
+        text: out,
+        breaks,
+        sentences,
+    }
 }
 
 /// A pattern in folded form (no clause marks, trimmed).
@@ -573,11 +600,13 @@ fn spec_all(spec: &CueSpec) -> impl Iterator<Item = &String> {
     a.iter().chain(b).chain(c)
 }
 
+/// The match is a whole word: a space, the text's edge or a CJK character
+/// on each side ("teamviewerをインストール" has a word "teamviewer").
 fn bounded_at(text: &str, r: &Range<usize>) -> bool {
-    let b = text.as_bytes();
-    let before = r.start == 0 || b.get(r.start - 1) == Some(&b' ');
-    let after = r.end >= b.len() || b.get(r.end) == Some(&b' ');
-    before && after
+    let ok = |c: Option<char>| c.is_none_or(|c| c == ' ' || is_cjk(c));
+    let before = text.get(..r.start).and_then(|s| s.chars().next_back());
+    let after = text.get(r.end..).and_then(|s| s.chars().next());
+    ok(before) && ok(after)
 }
 
 /// What the message says, in the terms the message rules use.
@@ -616,11 +645,11 @@ impl Spans {
     /// A span of `self` in the same clause as `r`, after it within
     /// `after` bytes or before it within `before` bytes.
     fn near(&self, f: &Folded, r: &Range<usize>, after: usize, before: usize) -> bool {
-        let clause = f.clause(r.start);
+        let clause = f.sentence(r.start);
         let i = self.0.partition_point(|s| s.start < r.end);
         if let Some(s) = self.0.get(i)
             && s.start - r.end <= after
-            && f.clause(s.start) == clause
+            && f.sentence(s.start) == clause
         {
             return true;
         }
@@ -628,7 +657,7 @@ impl Spans {
         let j = self.0.partition_point(|s| s.start < r.start);
         self.0.get(..j).is_some_and(|prefix| {
             prefix.iter().rev().take(4).any(|s| {
-                s.end <= r.start && r.start - s.end <= before && f.clause(s.start) == clause
+                s.end <= r.start && r.start - s.end <= before && f.sentence(s.start) == clause
             })
         })
     }
@@ -664,7 +693,7 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
     }
     let n_langs = VOCABULARIES.len();
     let mut common = vec![0f32; n_langs];
-    let mut negations: Vec<(usize, usize)> = Vec::new();
+    let mut negations: Vec<(Range<usize>, usize)> = Vec::new();
     let mut phrases: Vec<(Request, Range<usize>)> = Vec::new();
     let mut verbs: Vec<(Request, Range<usize>)> = Vec::new();
     let mut objects: BTreeMap<Request, Spans> = BTreeMap::new();
@@ -689,7 +718,7 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
             }
             match p.role {
                 Role::Common => {}
-                Role::Negation => negations.push((f.clause(r.start), p.lang)),
+                Role::Negation => negations.push((r, p.lang)),
                 Role::Claim(c) => push_unique(&mut out.claims, c),
                 Role::Phrase(q) => phrases.push((q, r)),
                 Role::Verb(q) => verbs.push((q, r)),
@@ -716,32 +745,44 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
     // A negation counts in the message's language (or English, which
     // other languages borrow): Portuguese "no" means "in the".
     let lang = out.lang;
-    let negated = |at: usize| {
-        let clause = f.clause(at);
-        negations
-            .iter()
-            .any(|(c, l)| *c == clause && (*l == lang || *l == 0))
+    // A negation turns a request around when it comes just before the verb
+    // ("do not share", "no lo compartas") or, in the languages that put it
+    // after the verb ("geben Sie den Code nicht weiter", "deel hem niet",
+    // "ne le communiquez pas"), later in the same clause; not "if you did
+    // not ask for this, call us" (another clause).
+    let after_verb: Vec<usize> = ["de", "nl", "fr"]
+        .iter()
+        .filter_map(|c| VOCABULARIES.iter().position(|v| v.language == *c))
+        .collect();
+    let negated = |v: &Range<usize>| {
+        let clause = f.clause(v.start);
+        negations.iter().any(|(n, l)| {
+            (*l == lang || *l == 0)
+                && f.clause(n.start) == clause
+                && ((n.end <= v.start && v.start - n.end <= 20)
+                    || (n.start >= v.end && after_verb.contains(l)))
+        })
     };
     for (q, r) in &phrases {
-        if !negated(r.start) {
+        if !negated(r) {
             push_unique(&mut out.requests, *q);
         }
     }
     for (q, r) in &verbs {
-        if out.requests.contains(q) || negated(r.start) {
+        if out.requests.contains(q) || negated(r) {
             continue;
         }
-        if !compiled.paired.contains(q) || objects.get(q).is_some_and(|o| o.near(&f, r, 40, 16)) {
+        if !compiled.paired.contains(q) || objects.get(q).is_some_and(|o| o.near(&f, r, 40, 30)) {
             push_unique(&mut out.requests, *q);
         }
     }
     for (q, r) in &pw {
-        if !out.pressure.contains(q) && pn.get(q).is_some_and(|o| o.near(&f, r, 40, 40)) {
+        if !out.pressure.contains(q) && pn.get(q).is_some_and(|o| o.near(&f, r, 60, 60)) {
             push_unique(&mut out.pressure, *q);
         }
     }
     for (s, r) in &sw {
-        if !out.stories.contains(s) && sn.get(s).is_some_and(|o| o.near(&f, r, 40, 40)) {
+        if !out.stories.contains(s) && sn.get(s).is_some_and(|o| o.near(&f, r, 60, 60)) {
             push_unique(&mut out.stories, *s);
         }
     }
@@ -749,6 +790,13 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
     // text shouts.
     if !out.claims.contains(&Claim::It) && says_it_in_capitals(text) {
         out.claims.push(Claim::It);
+    }
+    // A locked account or card at a bank is the blocked-card story.
+    if out.pressure.contains(&Pressure::Lockout)
+        && out.claims.contains(&Claim::Bank)
+        && !out.stories.contains(&Story::Card)
+    {
+        out.stories.push(Story::Card);
     }
     out.claims.sort();
     out.requests.sort();
@@ -774,7 +822,8 @@ fn contains_bounded(hay: &str, needle: &str) -> bool {
         .any(|(i, m)| cjk || bounded_at(hay, &(i..i + m.len())))
 }
 
-/// The word "IT" in capitals, in a text that is mostly not capitals.
+/// "IT" (or TI, ICT, EDV, DSI) in capitals, in a text that is mostly not
+/// capitals.
 fn says_it_in_capitals(text: &str) -> bool {
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();
     let upper = text.chars().filter(|c| c.is_uppercase()).count();
@@ -782,10 +831,12 @@ fn says_it_in_capitals(text: &str) -> bool {
         return false;
     }
     let b = text.as_bytes();
-    text.match_indices("IT").any(|(i, _)| {
-        let before = i == 0 || b.get(i - 1).is_none_or(|c| !c.is_ascii_alphanumeric());
-        let after = b.get(i + 2).is_none_or(|c| !c.is_ascii_alphabetic());
-        before && after
+    ["IT", "TI", "ICT", "EDV", "DSI"].iter().any(|w| {
+        text.match_indices(w).any(|(i, _)| {
+            let before = i == 0 || b.get(i - 1).is_none_or(|c| !c.is_ascii_alphanumeric());
+            let after = b.get(i + w.len()).is_none_or(|c| !c.is_ascii_alphabetic());
+            before && after
+        })
     })
 }
 
@@ -999,7 +1050,7 @@ mod tests {
             fold("Réinitialisez VOTRE mot-de-passe: 24h!").text,
             "reinitialisez votre mot de passe | 0h | "
         );
-        assert_eq!(fold("Don’t share 123-456").text, "don't share 0 0");
+        assert_eq!(fold("Don’t share 123-456").text, "don t share 0 0");
     }
 
     #[test]

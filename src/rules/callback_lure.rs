@@ -25,7 +25,7 @@
 //! code notice ("If this wasn't you, call the number on your card").
 
 use super::{Finding, MessageRule, MessageSubject, promised_finding};
-use crate::lure::{Claim, Pressure, Request, promise_covering, word};
+use crate::lure::{Claim, Pressure, Request, Story, promise_covering, word};
 use crate::policy::Policy;
 
 /// The registry entry.
@@ -38,7 +38,21 @@ pub const RULE: MessageRule = MessageRule {
 
 fn check(m: &MessageSubject<'_>, policy: &Policy) -> Vec<Finding> {
     let f = m.facts;
-    let calls = f.requests.contains(&Request::Call) && !f.phones.is_empty();
+    // The organisation's own published number is not a lure.
+    let published: Vec<String> = [
+        policy.organization.help_phone.as_deref(),
+        policy.organization.help_contact.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .flat_map(|c| crate::phone::find(c, 5))
+    .map(|p| digits(&p))
+    .collect();
+    let unknown_number = f
+        .phones
+        .iter()
+        .any(|p| !published.iter().any(|q| same_number(q, &digits(p))));
+    let calls = f.requests.contains(&Request::Call) && unknown_number;
     let chat = f.requests.contains(&Request::Chat);
     if !(calls || chat) || f.otp_notice {
         return Vec::new();
@@ -48,7 +62,8 @@ fn check(m: &MessageSubject<'_>, policy: &Policy) -> Vec<Finding> {
         .pressure
         .iter()
         .any(|p| matches!(p, Pressure::Lockout | Pressure::Pay | Pressure::Deadline));
-    if story.is_none() && !pressure && f.policy_word.is_none() {
+    let contact = f.stories.contains(&Story::Contact);
+    if story.is_none() && !pressure && !contact && f.policy_word.is_none() {
         return Vec::new();
     }
     let lang = f.lang;
@@ -82,6 +97,18 @@ fn check(m: &MessageSubject<'_>, policy: &Policy) -> Vec<Finding> {
         explanation,
         policy,
     )]
+}
+
+fn digits(s: &str) -> String {
+    s.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// The same number, with or without its country code or trunk zero
+/// ("+49 711 4093 2200" and "0711 4093 2200").
+fn same_number(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let short = short.trim_start_matches('0');
+    short.len() >= 7 && long.ends_with(short)
 }
 
 #[cfg(test)]

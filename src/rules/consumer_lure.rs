@@ -20,7 +20,7 @@
 //! "Your UPS package was delivered today at 2:14 PM", "I won the pub quiz!".
 
 use super::{Finding, MessageRule, MessageSubject, Severity};
-use crate::lure::{join_and, word};
+use crate::lure::{Request, Story, join_and, word};
 use crate::policy::Policy;
 
 /// The registry entry.
@@ -33,15 +33,21 @@ pub const RULE: MessageRule = MessageRule {
 
 fn check(m: &MessageSubject<'_>, _policy: &Policy) -> Vec<Finding> {
     let f = m.facts;
-    if f.stories.is_empty() || f.otp_notice {
-        return Vec::new();
-    }
-    let actionable = m.risky_link || !f.phones.is_empty() || !f.requests.is_empty();
+    // The opening of a chat-move scam is `callback-lure`'s.
     let stories: Vec<&str> = f
         .stories
         .iter()
+        .filter(|s| **s != Story::Contact)
         .map(|s| word(f.lang, s.wording_key()))
         .collect();
+    if stories.is_empty() || f.otp_notice {
+        return Vec::new();
+    }
+    // Something to act on: a link that is not the organisation's own, a
+    // number, or a request other than a call with no number ("call the
+    // number on the back of your card" is what banks rightly say).
+    let actionable =
+        m.risky_link || !f.phones.is_empty() || f.requests.iter().any(|r| *r != Request::Call);
     vec![Finding {
         rule: RULE.id,
         severity: if actionable {
@@ -67,8 +73,10 @@ mod tests {
     fn stories() {
         expect!["suspicious The message tells a common scam story: a parcel that could not be delivered."]
             .assert_eq(&run("USPS: your package could not be delivered due to an incomplete address. Update it at usps-redelivery.info"));
-        expect!["suspicious The message tells a common scam story: a blocked card or account and a request to reply to a number you do not know."]
-            .assert_eq(&run("Your debit card has been blocked. Reply YES to unlock it."));
+        expect!["suspicious The message tells a common scam story: a blocked card or account."]
+            .assert_eq(&run(
+                "Your debit card has been blocked. Reply YES to unlock it.",
+            ));
         expect!["suspicious The message tells a common scam story: a prize, refund or gift you did not ask for."]
             .assert_eq(&run("You have won a £500 gift card! Call 09061743389 to claim"));
         expect!["suspicious Il messaggio racconta una truffa comune: un pedaggio o una multa non pagati."]

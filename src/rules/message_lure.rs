@@ -41,8 +41,8 @@ fn check(m: &MessageSubject<'_>, _policy: &Policy) -> Vec<Finding> {
     let f = m.facts;
     let lang = f.lang;
     let install = f.requests.contains(&Request::Install)
-        && (m.text.to_lowercase().contains("desk")
-            || f.claims.iter().any(|c| c.is_internal())
+        && (f.claims.iter().any(|c| *c != Claim::Delivery)
+            || f.pressure.contains(&Pressure::Lockout)
             || remote_tool(m.text));
     let account =
         f.pressure.contains(&Pressure::Lockout) || f.requests.contains(&Request::Credentials);
