@@ -433,10 +433,11 @@ pub fn fold(text: &str) -> Folded {
                 breaks.push(out.len());
                 out.push_str("| ");
             }
-            if sentence && sentences.last() != breaks.last() {
-                if let Some(b) = breaks.last() {
-                    sentences.push(*b);
-                }
+            if sentence
+                && sentences.last() != breaks.last()
+                && let Some(b) = breaks.last()
+            {
+                sentences.push(*b);
             }
             space = true;
         } else if !space {
@@ -806,8 +807,8 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
     out.otp_notice = otp_notice && otp_warning && has_code(text);
     out.policy_word = policy
         .lure_words
-        .iter()
-        .flat_map(|(_, words)| words)
+        .values()
+        .flatten()
         .find(|w| {
             let folded = fold_pattern(w);
             !folded.is_empty() && contains_bounded(&f.text, &folded)

@@ -60,10 +60,13 @@ pub fn find(text: &str, max: usize) -> Vec<String> {
             .is_some_and(|c| matches!(c, '£' | '$' | '€' | '¥' | '₹'));
         // Groups of three or more, or French-style pairs (01 23 45 67 89).
         let grouped = groups <= 6 && (longest >= 3 || (groups >= 4 && longest == 2));
-        if (7..=15).contains(&digits) && grouped && !glued_after && !money {
-            if let Some(s) = text.get(start..end) {
-                out.push(s.trim_start_matches('(').to_owned());
-            }
+        if (7..=15).contains(&digits)
+            && grouped
+            && !glued_after
+            && !money
+            && let Some(s) = text.get(start..end)
+        {
+            out.push(s.trim_start_matches('(').to_owned());
         }
         i = j.max(i + 1);
     }
