@@ -455,7 +455,7 @@ pub fn fold(text: &str) -> Folded {
 }
 
 /// A pattern in folded form (no clause marks, trimmed).
-fn fold_pattern(p: &str) -> String {
+pub fn fold_pattern(p: &str) -> String {
     fold(p).text.replace("| ", "").trim().to_owned()
 }
 
@@ -805,16 +805,14 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
     out.stories.sort();
     out.phones = crate::phone::find(text, 20);
     out.otp_notice = otp_notice && otp_warning && has_code(text);
-    out.policy_word = policy
-        .lure_words
-        .values()
-        .flatten()
-        .find(|w| {
-            let folded = fold_pattern(w);
-            !folded.is_empty() && contains_bounded(&f.text, &folded)
-        })
-        .cloned();
+    out.policy_word = policy.lure_word_in(&f.text).map(str::to_owned);
     out
+}
+
+/// The match `r` of the word `word` in folded text is a whole word (always
+/// for CJK words, which have no spaces).
+pub fn is_whole_word(folded: &str, r: Range<usize>, word: &str) -> bool {
+    word.chars().any(is_cjk) || bounded_at(folded, &r)
 }
 
 fn contains_bounded(hay: &str, needle: &str) -> bool {

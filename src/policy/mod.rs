@@ -347,6 +347,9 @@ pub struct Policy {
     pub trusted_hosts: Vec<String>,
     /// `[detection] lure_words`: language → words, trimmed.
     pub lure_words: BTreeMap<String, Vec<String>>,
+    /// One automaton over every lure word's folded form
+    /// ([`crate::lure::fold`]), and the word each pattern stands for.
+    lure_matcher: Option<(AhoCorasick, Vec<String>)>,
     /// One automaton over every brand keyword's comparison form.
     keyword_matcher: Option<AhoCorasick>,
     /// For each automaton pattern: (brand index, keyword index).
@@ -524,6 +527,27 @@ impl Policy {
                 .collect();
             lure_words.insert(lang, words);
         }
+        let lure_matcher = {
+            let mut folded = Vec::new();
+            let mut words = Vec::new();
+            for w in lure_words.values().flatten() {
+                let f = crate::lure::fold_pattern(w);
+                if !f.is_empty() {
+                    folded.push(f);
+                    words.push(w.clone());
+                }
+            }
+            if folded.is_empty() {
+                None
+            } else {
+                let ac = AhoCorasick::new(&folded).map_err(|e| {
+                    invalid(format!(
+                        "the lure words cannot be compiled ({e}); shorten or remove unusual words"
+                    ))
+                })?;
+                Some((ac, words))
+            }
+        };
         let domains =
             |list: Option<Vec<String>>, what: &str| -> Result<HashSet<String>, PolicyError> {
                 list.unwrap_or_default()
@@ -550,6 +574,7 @@ impl Policy {
             desktop: file.desktop,
             trusted_hosts,
             lure_words,
+            lure_matcher,
             keyword_matcher,
             keyword_owner,
             domain_owner,
@@ -571,10 +596,25 @@ impl Policy {
             desktop: DesktopSection::default(),
             trusted_hosts: Vec::new(),
             lure_words: BTreeMap::new(),
+            lure_matcher: None,
             keyword_matcher: None,
             keyword_owner: Vec::new(),
             domain_owner: HashMap::new(),
         }
+    }
+
+    /// The first `[detection] lure_words` entry (as written) that occurs as
+    /// whole words in `folded` (text folded by [`crate::lure::fold`]).
+    /// Linear in the text, however many words the policy lists.
+    pub fn lure_word_in(&self, folded: &str) -> Option<&str> {
+        let (ac, words) = self.lure_matcher.as_ref()?;
+        ac.find_overlapping_iter(folded)
+            .find(|m| {
+                let w = words.get(m.pattern().as_usize()).map_or("", String::as_str);
+                crate::lure::is_whole_word(folded, m.range(), w)
+            })
+            .and_then(|m| words.get(m.pattern().as_usize()))
+            .map(String::as_str)
     }
 
     /// Every occurrence of every brand keyword in a folded label (overlapping).
