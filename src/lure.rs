@@ -755,13 +755,32 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
         .iter()
         .filter_map(|c| VOCABULARIES.iter().position(|v| v.language == *c))
         .collect();
+    // Negations that count, sorted by start; for each clause, where its last
+    // after-verb negation starts. Each test is then a binary search, so a
+    // text of a million "not send code" stays linear-ish.
+    let mut counted: Vec<(Range<usize>, usize)> = negations
+        .into_iter()
+        .filter(|(_, l)| *l == lang || *l == 0)
+        .collect();
+    counted.sort_by_key(|(n, _)| n.start);
+    let mut last_after: BTreeMap<usize, usize> = BTreeMap::new();
+    for (n, l) in &counted {
+        if after_verb.contains(l) {
+            let e = last_after.entry(f.clause(n.start)).or_insert(n.start);
+            *e = (*e).max(n.start);
+        }
+    }
     let negated = |v: &Range<usize>| {
         let clause = f.clause(v.start);
-        negations.iter().any(|(n, l)| {
-            (*l == lang || *l == 0)
-                && f.clause(n.start) == clause
-                && ((n.end <= v.start && v.start - n.end <= 20)
-                    || (n.start >= v.end && after_verb.contains(l)))
+        if last_after.get(&clause).is_some_and(|s| *s >= v.end) {
+            return true;
+        }
+        let from = counted.partition_point(|(n, _)| n.start + 80 < v.start);
+        let to = counted.partition_point(|(n, _)| n.start < v.start);
+        counted.get(from..to).is_some_and(|near| {
+            near.iter().rev().take(16).any(|(n, _)| {
+                n.end <= v.start && v.start - n.end <= 20 && f.clause(n.start) == clause
+            })
         })
     };
     for (q, r) in &phrases {
@@ -1041,6 +1060,17 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn many_requests_and_negations_stay_fast() {
+        // Quadratic pairing would take minutes here; the binary searches
+        // take well under a second.
+        let text = "do not send me the code, never approve the push ".repeat(20_000);
+        let start = std::time::Instant::now();
+        let f = facts(&text, &twilio());
+        assert!(f.requests.is_empty(), "{:?}", f.requests);
+        assert!(start.elapsed() < std::time::Duration::from_secs(30));
     }
 
     #[test]
