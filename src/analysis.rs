@@ -7,9 +7,12 @@
 use std::fmt;
 
 use crate::extract::{Kind, Link, find_links};
+use crate::lure::{Facts, Request, word};
 use crate::policy::Policy;
+use crate::rules::hosting::{self, HostingKind};
 use crate::rules::{
-    Finding, LINK_RULES, MESSAGE_RULES, RELATION_RULES, RelationLink, Severity, Subject, possessive,
+    Finding, LINK_RULES, MESSAGE_RULES, MessageSubject, RELATION_RULES, RelationLink, Severity,
+    Subject, possessive,
 };
 use crate::text::{EditKind, normalize};
 
@@ -139,10 +142,25 @@ pub fn analyze(text: &str, policy: &Policy) -> Analysis {
         }
     }
     let words = String::from_utf8_lossy(&words);
+    let facts = crate::lure::facts(&words, policy);
+    let shortener = links
+        .iter()
+        .filter(|l| l.verdict != Verdict::Safe)
+        .filter_map(|l| l.link.host.as_ref())
+        .filter_map(|h| hosting::classify(&h.ascii))
+        .find(|(kind, _)| *kind == HostingKind::Shortener)
+        .map(|(_, service)| service);
+    let subject = MessageSubject {
+        text: &words,
+        facts: &facts,
+        links: links.len(),
+        risky_link,
+        shortener,
+    };
     let mut message_findings: Vec<Finding> = MESSAGE_RULES
         .iter()
         .filter(|r| !policy.disabled.contains_key(r.id))
-        .flat_map(|r| (r.check)(&words, risky_link, policy))
+        .flat_map(|r| (r.check)(&subject, policy))
         .collect();
     apply_severity_overrides(&mut message_findings, policy);
     message_findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
@@ -171,6 +189,7 @@ pub fn analyze(text: &str, policy: &Policy) -> Analysis {
         &message_findings,
         &never_ask,
         &notes,
+        &facts,
         policy,
     );
     Analysis {
@@ -404,22 +423,84 @@ fn explain_link(
     parts.join(" ")
 }
 
+/// "Dangerous: do not reply, do not call the number, do not approve." — what
+/// not to do, fitted to what the message asks (no "do not open the link"
+/// when there is none), in the message's language. A message with links
+/// that asks for none of the things below keeps the classic sentence.
+fn headline(verdict: Verdict, links: &[LinkAnalysis], facts: &Facts) -> String {
+    let lang = facts.lang;
+    let has = |r: Request| facts.requests.contains(&r);
+    let calls = has(Request::Call) && !facts.phones.is_empty();
+    let specific = has(Request::Code)
+        || has(Request::Push)
+        || calls
+        || has(Request::Qr)
+        || has(Request::Install);
+    let label = word(
+        lang,
+        if verdict == Verdict::Dangerous {
+            "dangerous"
+        } else {
+            "suspicious"
+        },
+    );
+    let risky_links = links.iter().any(|l| l.verdict >= Verdict::Suspicious);
+    if !links.is_empty() && !specific {
+        return if lang == 0 {
+            if verdict == Verdict::Dangerous {
+                "Dangerous: do not open the link, reply or enter anything.".to_owned()
+            } else {
+                "Suspicious: do not open the link or reply until you have checked with your security team.".to_owned()
+            }
+        } else {
+            let mut s = format!(
+                "{label}: {}, {}",
+                word(lang, "do_not_open"),
+                word(lang, "do_not_reply")
+            );
+            if verdict == Verdict::Suspicious {
+                s = format!("{s} {}", word(lang, "check_first"));
+            }
+            format!("{s}.")
+        };
+    }
+    let mut items: Vec<&str> = Vec::new();
+    if risky_links || (!links.is_empty() && !has(Request::Qr)) {
+        items.push(word(lang, "do_not_open"));
+    }
+    items.push(word(lang, "do_not_reply"));
+    if calls || !facts.phones.is_empty() && has(Request::Chat) {
+        items.push(word(lang, "do_not_call"));
+    }
+    if has(Request::Push) {
+        items.push(word(lang, "do_not_approve"));
+    }
+    if has(Request::Qr) {
+        items.push(word(lang, "do_not_scan"));
+    }
+    if has(Request::Install) {
+        items.push(word(lang, "do_not_install"));
+    }
+    let mut s = format!("{label}: {}", items.join(", "));
+    if verdict == Verdict::Suspicious {
+        s = format!("{s} {}", word(lang, "check_first"));
+    }
+    format!("{s}.")
+}
+
 fn explain_message(
     verdict: Verdict,
     links: &[LinkAnalysis],
     message_findings: &[Finding],
     never_ask: &[String],
     notes: &[String],
+    facts: &Facts,
     policy: &Policy,
 ) -> String {
     let mut parts: Vec<String> = Vec::new();
     let n_links = links.len();
     parts.push(match verdict {
-        Verdict::Dangerous => "Dangerous: do not open the link, reply or enter anything.".to_owned(),
-        Verdict::Suspicious => {
-            "Suspicious: do not open the link or reply until you have checked with your security team."
-                .to_owned()
-        }
+        Verdict::Dangerous | Verdict::Suspicious => headline(verdict, links, facts),
         Verdict::Safe => {
             let mut owners: Vec<&str> = links
                 .iter()
@@ -467,7 +548,17 @@ fn explain_message(
     if verdict >= Verdict::Suspicious {
         parts.extend(message_findings.iter().map(|f| f.explanation.clone()));
     }
-    parts.extend(never_ask.iter().cloned());
+    // A promise a finding already quotes is not repeated.
+    parts.extend(
+        never_ask
+            .iter()
+            .filter(|p| {
+                !message_findings
+                    .iter()
+                    .any(|f| f.explanation.contains(p.as_str()))
+            })
+            .cloned(),
+    );
     parts.extend(notes.iter().cloned());
     parts.join("\n")
 }

@@ -17,6 +17,8 @@ pub mod extract;
 pub mod host;
 pub mod invariants;
 pub mod json;
+pub mod lure;
+pub mod phone;
 pub mod policy;
 pub mod report;
 pub mod rules;

@@ -9,7 +9,7 @@
 //!   or a directory) replace these locations, for tests and IT trials.
 //! - **Who wins**: a key set by a higher layer replaces the lower one's, so a
 //!   key set by a managed file cannot be changed by the user. Brands, trusted
-//!   hosts, combo keywords and indicators are added up: a user can add their
+//!   hosts, combo keywords, lure words and indicators are added up: a user can add their
 //!   own, never remove the organisation's. With a managed layer present, the
 //!   user's `[detection] severity` and `disabled` (which could only weaken
 //!   protection) are ignored, and that is said.
@@ -610,6 +610,8 @@ fn merge(
     let mut brands: Vec<(BrandSection, Source)> = Vec::new();
     let mut lists: BTreeMap<&'static str, Vec<(String, Source)>> = BTreeMap::new();
     let mut maps: BTreeMap<&'static str, BTreeMap<String, (String, Source)>> = BTreeMap::new();
+    // `[detection] lure_words`: added up per language, like the lists.
+    let mut lure_words: BTreeMap<String, Vec<(String, Source)>> = BTreeMap::new();
 
     // The highest layer that sets `detection.user_additions` decides.
     let user_additions = layers
@@ -752,15 +754,15 @@ fn merge(
             source
         );
         take!(
-            "organization.help_url",
-            out.organization.help_url,
-            organization.help_url,
-            source
-        );
-        take!(
             "organization.help_phone",
             out.organization.help_phone,
             organization.help_phone,
+            source
+        );
+        take!(
+            "organization.help_url",
+            out.organization.help_url,
+            organization.help_url,
             source
         );
         take!(
@@ -839,6 +841,14 @@ fn merge(
                 }
             }
         }
+        for (lang, words) in detection.lure_words.take().unwrap_or_default() {
+            let list = lure_words.entry(lang).or_default();
+            for w in words {
+                if !list.iter().any(|(x, _)| *x == w) {
+                    list.push((w, source.clone()));
+                }
+            }
+        }
         let weakening: [(&'static str, Option<BTreeMap<String, String>>); 2] = [
             ("detection.severity", detection.severity.take()),
             ("detection.disabled", detection.disabled.take()),
@@ -902,6 +912,20 @@ fn merge(
             "indicators.blocked" => out.indicators.blocked = values,
             _ => out.indicators.training = values,
         }
+    }
+    if !lure_words.is_empty() {
+        let mut merged = BTreeMap::new();
+        for (lang, list) in lure_words {
+            for (w, source) in &list {
+                settings.push(Setting {
+                    key: format!("detection.lure_words.{lang}"),
+                    value: toml_value(w),
+                    source: source.clone(),
+                });
+            }
+            merged.insert(lang, list.into_iter().map(|(w, _)| w).collect());
+        }
+        out.detection.lure_words = Some(merged);
     }
     for (key, map) in maps {
         for (k, (v, source)) in &map {

@@ -150,10 +150,11 @@ pub struct OrganizationSection {
     pub sign_in: Option<Vec<String>>,
     /// How to reach the security team ("Slack #security, ext. 4444").
     pub help_contact: Option<String>,
+    /// The help desk's published phone number, given in the callback
+    /// explanation ("+1 555 0100").
+    pub help_phone: Option<String>,
     /// The security team's page (https).
     pub help_url: Option<String>,
-    /// The help desk's phone number, for "I already typed my password".
-    pub help_phone: Option<String>,
     /// When the help desk answers ("Mon–Fri 8:00–18:00; 24/7 for incidents").
     pub help_hours: Option<String>,
     /// Logo for the policy card (a path or https URL).
@@ -214,6 +215,9 @@ pub struct DetectionSection {
     /// training domains (default true). Set to false in the managed policy,
     /// the user's additions are ignored.
     pub user_additions: Option<bool>,
+    /// Extra lure words per language (`{ es = ["portal de nómina"] }`):
+    /// they count as a lure story in the message rules.
+    pub lure_words: Option<BTreeMap<String, Vec<String>>>,
 }
 
 /// `[indicators]`
@@ -303,10 +307,10 @@ pub struct Organization {
     pub sign_in: Vec<String>,
     /// How to reach the security team.
     pub help_contact: Option<String>,
+    /// The help desk's published phone number.
+    pub help_phone: Option<String>,
     /// The security team's page.
     pub help_url: Option<String>,
-    /// The help desk's phone number.
-    pub help_phone: Option<String>,
     /// When the help desk answers.
     pub help_hours: Option<String>,
     /// Logo for the policy card.
@@ -435,6 +439,11 @@ pub struct Policy {
     /// The trusted hosts the user added in their own policy (ASCII): shown
     /// as the user's, never as the organisation's.
     pub user_trusted: HashSet<String>,
+    /// `[detection] lure_words`: language → words, trimmed.
+    pub lure_words: BTreeMap<String, Vec<String>>,
+    /// One automaton over every lure word's folded form
+    /// ([`crate::lure::fold`]), and the word each pattern stands for.
+    lure_matcher: Option<(AhoCorasick, Vec<String>)>,
     /// One automaton over every brand keyword's comparison form.
     keyword_matcher: Option<AhoCorasick>,
     /// For each automaton pattern: (brand index, keyword index).
@@ -488,8 +497,8 @@ impl Policy {
             never_ask: org.never_ask.unwrap_or_default(),
             sign_in: org.sign_in.unwrap_or_default(),
             help_contact: org.help_contact,
-            help_url: org.help_url,
             help_phone: org.help_phone,
+            help_url: org.help_url,
             help_hours: org.help_hours,
             logo: org.logo,
             color: org.color,
@@ -629,6 +638,42 @@ impl Policy {
             };
             severity.insert(rule, s);
         }
+        let mut lure_words = BTreeMap::new();
+        for (lang, words) in det.lure_words.unwrap_or_default() {
+            if !crate::lure::FILES.iter().any(|(code, _)| *code == lang) {
+                return Err(invalid(format!(
+                    "lure_words: unknown language \"{lang}\"; use one of {}",
+                    crate::lure::language_codes()
+                )));
+            }
+            let words: Vec<String> = words
+                .iter()
+                .map(|w| w.trim().to_owned())
+                .filter(|w| !w.is_empty())
+                .collect();
+            lure_words.insert(lang, words);
+        }
+        let lure_matcher = {
+            let mut folded = Vec::new();
+            let mut words = Vec::new();
+            for w in lure_words.values().flatten() {
+                let f = crate::lure::fold_pattern(w);
+                if !f.is_empty() {
+                    folded.push(f);
+                    words.push(w.clone());
+                }
+            }
+            if folded.is_empty() {
+                None
+            } else {
+                let ac = AhoCorasick::new(&folded).map_err(|e| {
+                    invalid(format!(
+                        "the lure words cannot be compiled ({e}); shorten or remove unusual words"
+                    ))
+                })?;
+                Some((ac, words))
+            }
+        };
         let domains =
             |list: Option<Vec<String>>, what: &str| -> Result<HashSet<String>, PolicyError> {
                 list.unwrap_or_default()
@@ -655,6 +700,8 @@ impl Policy {
             desktop: file.desktop,
             trusted_hosts,
             user_trusted: HashSet::new(),
+            lure_words,
+            lure_matcher,
             keyword_matcher,
             keyword_owner,
             domain_owner,
@@ -676,10 +723,26 @@ impl Policy {
             desktop: DesktopSection::default(),
             trusted_hosts: Vec::new(),
             user_trusted: HashSet::new(),
+            lure_words: BTreeMap::new(),
+            lure_matcher: None,
             keyword_matcher: None,
             keyword_owner: Vec::new(),
             domain_owner: HashMap::new(),
         }
+    }
+
+    /// The first `[detection] lure_words` entry (as written) that occurs as
+    /// whole words in `folded` (text folded by [`crate::lure::fold`]).
+    /// Linear in the text, however many words the policy lists.
+    pub fn lure_word_in(&self, folded: &str) -> Option<&str> {
+        let (ac, words) = self.lure_matcher.as_ref()?;
+        ac.find_overlapping_iter(folded)
+            .find(|m| {
+                let w = words.get(m.pattern().as_usize()).map_or("", String::as_str);
+                crate::lure::is_whole_word(folded, m.range(), w)
+            })
+            .and_then(|m| words.get(m.pattern().as_usize()))
+            .map(String::as_str)
     }
 
     /// Every occurrence of every brand keyword in a folded label (overlapping).

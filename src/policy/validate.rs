@@ -47,6 +47,7 @@ enum Kind {
     Table(&'static [Field]),
     TableList(&'static [Field]),
     StrMap,
+    StrListMap,
 }
 
 type Field = (&'static str, Kind);
@@ -56,8 +57,8 @@ const ORGANIZATION: &[Field] = &[
     ("never_ask", Kind::StrList),
     ("sign_in", Kind::StrList),
     ("help_contact", Kind::Str),
-    ("help_url", Kind::Str),
     ("help_phone", Kind::Str),
+    ("help_url", Kind::Str),
     ("help_hours", Kind::Str),
     ("logo", Kind::Str),
     ("color", Kind::Str),
@@ -76,6 +77,7 @@ const DETECTION: &[Field] = &[
     ("severity", Kind::StrMap),
     ("disabled", Kind::StrMap),
     ("user_additions", Kind::Bool),
+    ("lure_words", Kind::StrListMap),
 ];
 const INDICATORS: &[Field] = &[("blocked", Kind::StrList), ("training", Kind::StrList)];
 const SMTP: &[Field] = &[
@@ -121,6 +123,7 @@ fn describe(kind: Kind) -> &'static str {
         Kind::Table(_) => "a table (a [section])",
         Kind::TableList(_) => "a list of tables ([[section]] entries)",
         Kind::StrMap => "a table of strings, e.g. { rule-id = \"text\" }",
+        Kind::StrListMap => "a table of string lists, e.g. { es = [\"nómina\"] }",
     }
 }
 
@@ -248,6 +251,37 @@ impl Checker<'_> {
                             self.maps.entry(path).or_default().push((key_at, v_at));
                         }
                         _ => self.problem(v.span(), format!("values of `{key}` must be strings")),
+                    }
+                }
+            }
+            (Kind::StrListMap, DeValue::Table(t)) => {
+                for (k, v) in t.iter() {
+                    let key_at = At {
+                        text: k.get_ref().to_string(),
+                        span: k.span(),
+                    };
+                    match v.get_ref() {
+                        DeValue::Array(items) => {
+                            for item in items.iter() {
+                                match item.get_ref() {
+                                    DeValue::String(s) => {
+                                        let v_at = At {
+                                            text: s.to_string(),
+                                            span: item.span(),
+                                        };
+                                        self.maps
+                                            .entry(path)
+                                            .or_default()
+                                            .push((key_at.clone(), v_at));
+                                    }
+                                    _ => self.problem(
+                                        item.span(),
+                                        format!("`{key}` must be {}", describe(kind)),
+                                    ),
+                                }
+                            }
+                        }
+                        _ => self.problem(v.span(), format!("`{key}` must be {}", describe(kind))),
                     }
                 }
             }
@@ -495,7 +529,42 @@ impl Checker<'_> {
                 }
             }
         }
+        // Lure words: a known language, a word of three letters or more.
+        for (lang, value) in self
+            .maps
+            .get("detection.lure_words")
+            .cloned()
+            .unwrap_or_default()
+        {
+            if !crate::lure::FILES
+                .iter()
+                .any(|(code, _)| *code == lang.text)
+            {
+                self.problem(
+                    lang.span,
+                    format!(
+                        "[detection] lure_words: unknown language `{}`; use one of {}",
+                        lang.text,
+                        crate::lure::language_codes()
+                    ),
+                );
+            } else if value.text.trim().chars().count() < 3 {
+                self.problem(value.span, format!("lure word \"{}\" is shorter than 3 letters and would match almost anything: use a longer word or phrase", value.text));
+            }
+        }
         // Organisation extras.
+        for at in take(&mut self, "organization.help_phone") {
+            let digits = at.text.chars().filter(char::is_ascii_digit).count();
+            let ok = (3..=20).contains(&digits)
+                && at.text.chars().count() <= 60
+                && at.text.chars().all(|c| !c.is_control());
+            if !ok {
+                self.problem(
+                    at.span,
+                    format!("help_phone \"{}\" must be a phone number people can dial, e.g. \"+1 555 0100\" (3 to 20 digits, at most 60 characters)", at.text),
+                );
+            }
+        }
         for at in take(&mut self, "organization.color") {
             let ok = at.text.len() == 7
                 && at.text.starts_with('#')
@@ -518,22 +587,6 @@ impl Checker<'_> {
         for at in take(&mut self, "organization.logo") {
             if let Err(m) = super::check_logo(&at.text) {
                 self.problem(at.span, format!("logo {m}"));
-            }
-        }
-        for at in take(&mut self, "organization.help_phone") {
-            let digits = at.text.chars().filter(char::is_ascii_digit).count();
-            let ok = (3..=20).contains(&digits)
-                && at.text.chars().all(|c| {
-                    c.is_ascii_digit() || " +-().x/".contains(c) || c.is_ascii_alphabetic()
-                });
-            if !ok {
-                self.problem(
-                    at.span,
-                    format!(
-                        "help_phone \"{}\" must be a phone number people can dial, e.g. \"+1 555 0100\" or \"+1 555 0100 ext. 4444\"",
-                        at.text
-                    ),
-                );
             }
         }
         for at in take(&mut self, "organization.help_hours") {
@@ -679,8 +732,8 @@ fn leak_path(parent: &str, field: &str) -> &'static str {
         "organization.never_ask",
         "organization.sign_in",
         "organization.help_contact",
-        "organization.help_url",
         "organization.help_phone",
+        "organization.help_url",
         "organization.help_hours",
         "organization.logo",
         "organization.color",
@@ -697,6 +750,7 @@ fn leak_path(parent: &str, field: &str) -> &'static str {
         "detection.severity",
         "detection.disabled",
         "detection.user_additions",
+        "detection.lure_words",
         "indicators",
         "indicators.blocked",
         "indicators.training",
@@ -844,6 +898,23 @@ url = "http://hooks.acme.com/x"
 
 [extra]
 "#;
+
+    #[test]
+    fn lure_words_and_help_phone_are_checked() {
+        expect![[r#"
+            p.toml:2:14: help_phone "call the desk" must be a phone number people can dial, e.g. "+1 555 0100" (3 to 20 digits, at most 60 characters)
+            p.toml:4:16: [detection] lure_words: unknown language `xx`; use one of en, es, de, fr, pt, it, nl, ja
+            p.toml:4:39: lure word "no" is shorter than 3 letters and would match almost anything: use a longer word or phrase
+            p.toml:4:51: `lure_words` must be a table of string lists, e.g. { es = ["nómina"] }"#]].assert_eq(&run(
+            "[organization]\nhelp_phone = \"call the desk\"\n[detection]\nlure_words = { xx = [\"nómina\"], es = [\"no\"], en = \"PeopleHub\" }\n",
+        ));
+        assert_eq!(
+            run(
+                "[organization]\nhelp_phone = \"+1 555 0100\"\n[detection]\nlure_words = { es = [\"portal del empleado\"], ja = [\"給与ポータル\"] }\n"
+            ),
+            ""
+        );
+    }
 
     #[test]
     fn every_problem_is_reported_with_its_position() {

@@ -16,9 +16,13 @@ pub mod blocked_indicator;
 pub mod brand_combo;
 pub mod brand_in_subdomain;
 pub mod brand_other_suffix;
+pub mod callback_lure;
+pub mod code_request;
+pub mod consumer_lure;
 pub mod deceptive_url;
 pub mod display_mismatch;
 pub mod hidden_destination;
+pub mod hidden_link_lure;
 pub mod homoglyph;
 pub mod hosting;
 pub mod idn_spoof;
@@ -26,6 +30,7 @@ pub mod message_lure;
 pub mod nested_destination;
 pub mod overlong_host;
 pub mod own_domain;
+pub mod push_approval;
 pub mod typosquat;
 pub mod words;
 
@@ -114,6 +119,22 @@ pub struct LinkRule {
     pub check: fn(&Subject<'_>, &Policy, &mut Vec<Finding>),
 }
 
+/// The whole message with what every message rule asks about, computed once.
+#[derive(Debug, Clone, Copy)]
+pub struct MessageSubject<'a> {
+    /// The normalised text with its links blanked out (rules read the
+    /// words, not the links: "teamviewer.com" is not a request to install).
+    pub text: &'a str,
+    /// Who it claims to be, what it asks, the pressure ([`crate::lure`]).
+    pub facts: &'a crate::lure::Facts,
+    /// How many links it has.
+    pub links: usize,
+    /// Some link is not the organisation's own.
+    pub risky_link: bool,
+    /// The link shortener a link (not the organisation's own) is on.
+    pub shortener: Option<&'static str>,
+}
+
 /// A rule that looks at the whole message.
 pub struct MessageRule {
     /// Stable id (kebab-case).
@@ -122,9 +143,8 @@ pub struct MessageRule {
     pub detects: &'static str,
     /// Severity of its findings.
     pub severity: &'static str,
-    /// Findings for `text`; `risky_link` says whether any link is not the
-    /// organisation's own.
-    pub check: fn(&str, bool, &Policy) -> Vec<Finding>,
+    /// Findings for the message under `policy`.
+    pub check: fn(&MessageSubject<'_>, &Policy) -> Vec<Finding>,
 }
 
 /// One link as relation rules see it: the link and what the link rules
@@ -180,7 +200,42 @@ pub const LINK_RULES: &[LinkRule] = &[
 ];
 
 /// Every message rule.
-pub const MESSAGE_RULES: &[MessageRule] = &[message_lure::RULE];
+pub const MESSAGE_RULES: &[MessageRule] = &[
+    code_request::RULE,
+    push_approval::RULE,
+    callback_lure::RULE,
+    consumer_lure::RULE,
+    hidden_link_lure::RULE,
+    message_lure::RULE,
+];
+
+/// The finding of a message rule whose request a `never_ask` promise may
+/// cover: `dangerous`, quoting the promise, when it does; else `suspicious`.
+pub(crate) fn promised_finding(
+    rule: &'static str,
+    lang: usize,
+    promise: Option<&str>,
+    explanation: String,
+    policy: &Policy,
+) -> Finding {
+    match promise {
+        Some(p) => Finding {
+            rule,
+            severity: Severity::Dangerous,
+            brand: None,
+            explanation: format!(
+                "{explanation} {}",
+                crate::lure::promise_sentence(lang, policy, p)
+            ),
+        },
+        None => Finding {
+            rule,
+            severity: Severity::Suspicious,
+            brand: None,
+            explanation,
+        },
+    }
+}
 
 /// "Twilio's", "Barclays'".
 pub(crate) fn possessive(name: &str) -> String {
@@ -240,6 +295,18 @@ pub(crate) mod testing {
                     .map_or("-", |b| b.name.as_str());
                 format!("{} {}: {}", f.severity, brand, f.explanation)
             })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// Analyse `text` and render the findings of message rule `id` as
+    /// `severity explanation` lines (for snapshot tests).
+    pub fn run_message(id: &str, policy: &Policy, text: &str) -> String {
+        crate::analyze(text, policy)
+            .message_findings
+            .iter()
+            .filter(|f| f.rule == id)
+            .map(|f| format!("{} {}", f.severity, f.explanation))
             .collect::<Vec<_>>()
             .join("\n")
     }

@@ -100,15 +100,51 @@ fn incident_message_explanation_word_for_word() {
 
 #[test]
 fn a_code_request_without_a_link_is_flagged() {
+    // Twilio's promise covers codes: asking for one is dangerous, and the
+    // advice fits a message without a link.
     let a = analyze(
         "This is the Twilio helpdesk. Please reply with the 6-digit code we just sent you.",
         &twilio(),
     );
-    assert_eq!(a.verdict, Verdict::Suspicious);
+    assert_eq!(a.verdict, Verdict::Dangerous);
     assert!(a.links.is_empty());
+    expect![[r#"
+        Dangerous: do not reply.
+        The message asks you to send, read out or forward a one-time code or password. A real sign-in never needs someone else to have your code: whoever gets it can sign in as you. Twilio has promised: “Twilio will never ask for your password or 2FA code anywhere other than the twilio.com portal.”
+        The message claims to come from IT, the helpdesk or the security team."#]]
+    .assert_eq(&a.explanation);
+}
+
+#[test]
+fn a_callback_without_a_link_is_flagged_and_says_whom_to_call() {
+    let a = analyze(
+        "Twilio IT: suspicious sign-in on your account. Call the service desk now on +1 (628) 555-0199 and approve the push we send.",
+        &twilio(),
+    );
+    assert_eq!(a.verdict, Verdict::Dangerous);
+    expect![[r#"
+        Dangerous: do not reply, do not call the number, do not approve.
+        The message asks you to approve a sign-in prompt (a push, or a number to type in your authenticator). Approving a prompt you did not start lets the sender into your account. Twilio has promised: “Twilio will never ask for your password or 2FA code anywhere other than the twilio.com portal.”
+        The message asks you to call a number about an IT or help-desk problem. Real IT will not ask you to call a number from a text. Call the help desk on the number your organisation published (on the intranet or your badge), not the one in the message.
+        The message says your password or account needs attention and claims to come from IT, the helpdesk or the security team."#]]
+    .assert_eq(&a.explanation);
+}
+
+#[test]
+fn webotp_for_an_owned_domain_is_not_a_lure() {
+    let a = analyze(
+        "Your Twilio verification code is 493021. Do not share it.\n\n@twilio.com #493021",
+        &twilio(),
+    );
     assert!(
-        a.explanation
-            .contains("asks for a password or one-time code")
+        a.verdict <= Verdict::Unknown || a.verdict == Verdict::Safe,
+        "{}",
+        a.verdict
+    );
+    assert!(
+        a.message_findings
+            .iter()
+            .all(|f| f.severity < secondlook::rules::Severity::Suspicious)
     );
 }
 

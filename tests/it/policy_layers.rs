@@ -1177,3 +1177,63 @@ fn check_with_a_policy_file_that_is_a_pipe_or_too_big_fails_at_once_saying_why()
         assert!(String::from_utf8_lossy(&out.stderr).contains(says));
     }
 }
+
+#[test]
+fn lure_words_add_up_per_language_and_help_phone_is_a_setting() {
+    let s = Setup::new();
+    let m = write(
+        &s.root,
+        "etc/policy.toml",
+        &format!(
+            "{}\n[detection]\nlure_words = {{ es = [\"portal del empleado\"] }}\n",
+            managed().replace(
+                "[organization]\n",
+                "[organization]\nhelp_phone = \"+1 415 555 0100\"\n"
+            )
+        ),
+    );
+    let u = write(
+        &s.root,
+        "user/policy.toml",
+        "[detection]\nlure_words = { es = [\"nómina nueva\"], en = [\"PeopleHub\"] }\n",
+    );
+    let e = load(&s.locations(&[&m], &[&u]));
+    assert!(e.problems.is_empty(), "{:?}", e.problems);
+    assert_eq!(
+        e.policy.lure_words.get("es").map(Vec::len),
+        Some(2),
+        "{:?}",
+        e.policy.lure_words
+    );
+    assert_eq!(
+        e.policy.lure_words.get("en").map(Vec::as_slice),
+        Some(&["PeopleHub".to_owned()][..])
+    );
+    assert_eq!(
+        e.policy.organization.help_phone.as_deref(),
+        Some("+1 415 555 0100")
+    );
+    assert!(e.is_locked("organization.help_phone"));
+    // A policy word is a lure story: with a link that is not the company's own, suspicious.
+    let a = analyze(
+        "Accede hoy al portal del empleado: https://example.org/x",
+        &e.policy,
+    );
+    assert_eq!(a.verdict, Verdict::Suspicious);
+    assert!(
+        a.explanation.contains("portal del empleado"),
+        "{}",
+        a.explanation
+    );
+    // The callback explanation names the published number.
+    let a = analyze(
+        "Twilio IT: your account is locked. Call us now on 0800 123 4567.",
+        &e.policy,
+    );
+    assert!(
+        a.explanation
+            .contains("the number your organisation published: +1 415 555 0100."),
+        "{}",
+        a.explanation
+    );
+}

@@ -1,0 +1,1111 @@
+//! What a message asks for: the lure analysis the message rules read.
+//!
+//! A text is folded once (lower case, accents removed, digit runs read as
+//! `0`, punctuation as spaces, clause breaks kept) and one Aho-Corasick pass
+//! over the vocabulary of every language finds:
+//!
+//! - who it **claims** to be ([`Claim`]: IT, the help desk, security, HR,
+//!   payroll, an executive, a bank, a carrier, an identity provider, a
+//!   courier, a government office);
+//! - what it **asks** ([`Request`]: a code, a push approval, a call, a link,
+//!   a QR scan, an install, another chat, a sign-in, a "reply YES"), each a
+//!   phrase or a verb with its object in the same clause, and not turned
+//!   around by a negation in that clause ("do **not** share this code");
+//! - the **pressure** ([`Pressure`]: a deadline, a lock-out, pay, a
+//!   schedule or HR change) and the consumer **stories** ([`Story`]);
+//! - whether it is a genuine one-time-code notice (a code, and a warning
+//!   not to share it) and the phone numbers in it ([`crate::phone`]).
+//!
+//! The vocabulary is data, one file per language (`assets/lures/*.toml`,
+//! compiled in), each with the explanation wording in that language and
+//! reviewed examples that the tests run. The policy adds words per
+//! language (`[detection] lure_words`). Everything here is linear in the
+//! text and does no I/O.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use serde::Deserialize;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::policy::Policy;
+
+/// The vocabulary files, in the order languages are preferred on a tie.
+pub const FILES: &[(&str, &str)] = &[
+    ("en", include_str!("../assets/lures/en.toml")),
+    ("es", include_str!("../assets/lures/es.toml")),
+    ("de", include_str!("../assets/lures/de.toml")),
+    ("fr", include_str!("../assets/lures/fr.toml")),
+    ("pt", include_str!("../assets/lures/pt.toml")),
+    ("it", include_str!("../assets/lures/it.toml")),
+    ("nl", include_str!("../assets/lures/nl.toml")),
+    ("ja", include_str!("../assets/lures/ja.toml")),
+];
+
+/// The language codes there is a vocabulary for ("en, es, …").
+pub fn language_codes() -> String {
+    FILES
+        .iter()
+        .map(|(code, _)| *code)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Who a message claims to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Claim {
+    /// IT, the system administrator, tech support.
+    It,
+    /// The help desk or service desk.
+    Helpdesk,
+    /// The security or fraud team.
+    Security,
+    /// Human resources.
+    Hr,
+    /// Payroll, salary, benefits.
+    Payroll,
+    /// The CEO, a manager.
+    Executive,
+    /// A bank or payment service.
+    Bank,
+    /// A mobile carrier.
+    Carrier,
+    /// An identity provider or MFA app (Okta, Duo, Microsoft).
+    Idp,
+    /// A courier or postal service.
+    Delivery,
+    /// A tax office, toll operator or other authority.
+    Government,
+}
+
+impl Claim {
+    const ALL: &[(&str, Claim)] = &[
+        ("it", Claim::It),
+        ("helpdesk", Claim::Helpdesk),
+        ("security", Claim::Security),
+        ("hr", Claim::Hr),
+        ("payroll", Claim::Payroll),
+        ("executive", Claim::Executive),
+        ("bank", Claim::Bank),
+        ("carrier", Claim::Carrier),
+        ("idp", Claim::Idp),
+        ("delivery", Claim::Delivery),
+        ("government", Claim::Government),
+    ];
+
+    /// Someone inside the organisation or its sign-in (whose requests a
+    /// `never_ask` promise is about).
+    pub fn is_internal(self) -> bool {
+        matches!(
+            self,
+            Claim::It
+                | Claim::Helpdesk
+                | Claim::Security
+                | Claim::Hr
+                | Claim::Payroll
+                | Claim::Executive
+                | Claim::Idp
+        )
+    }
+
+    /// The wording key naming what the story is about.
+    pub fn wording_key(self) -> &'static str {
+        match self {
+            Claim::It | Claim::Helpdesk => "claim_it",
+            Claim::Security => "claim_security",
+            Claim::Hr | Claim::Executive => "claim_hr",
+            Claim::Payroll => "claim_payroll",
+            Claim::Bank => "claim_bank",
+            Claim::Carrier => "claim_carrier",
+            Claim::Idp => "claim_idp",
+            Claim::Delivery | Claim::Government => "claim_other",
+        }
+    }
+}
+
+/// What a message asks the reader to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Request {
+    /// Send, read out or forward a one-time code or password.
+    Code,
+    /// Approve a push or a number-matching prompt.
+    Push,
+    /// Call a number.
+    Call,
+    /// Open a link, sign in somewhere.
+    Link,
+    /// Scan a QR code.
+    Qr,
+    /// Install an app or a remote-access tool.
+    Install,
+    /// Move to another chat app or number.
+    Chat,
+    /// Verify, update or unlock an account.
+    Credentials,
+    /// Reply YES, Y, 1.
+    Reply,
+}
+
+impl Request {
+    const ALL: &[(&str, Request)] = &[
+        ("code", Request::Code),
+        ("push", Request::Push),
+        ("call", Request::Call),
+        ("link", Request::Link),
+        ("qr", Request::Qr),
+        ("install", Request::Install),
+        ("chat", Request::Chat),
+        ("credentials", Request::Credentials),
+        ("reply", Request::Reply),
+    ];
+}
+
+/// The pressure a message puts on the reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Pressure {
+    /// Today, within 24 hours, final notice.
+    Deadline,
+    /// Locked, suspended, expired.
+    Lockout,
+    /// Salary, a refund, an unpaid bill.
+    Pay,
+    /// A schedule, shift or HR change.
+    Schedule,
+}
+
+impl Pressure {
+    const ALL: &[(&str, Pressure)] = &[
+        ("deadline", Pressure::Deadline),
+        ("lockout", Pressure::Lockout),
+        ("pay", Pressure::Pay),
+        ("schedule", Pressure::Schedule),
+    ];
+}
+
+/// A consumer scam story.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Story {
+    /// A parcel that could not be delivered, a customs fee.
+    Parcel,
+    /// An unpaid toll or fine.
+    Toll,
+    /// A blocked card or bank account.
+    Card,
+    /// A prize, refund, gift card or loan.
+    Prize,
+    /// "Reply YES".
+    Reply,
+    /// A new or personal number, a job offer, a secret favour: the opening
+    /// of "Hi Mum", CEO and job scams that move to another chat.
+    Contact,
+}
+
+impl Story {
+    const ALL: &[(&str, Story)] = &[
+        ("parcel", Story::Parcel),
+        ("toll", Story::Toll),
+        ("card", Story::Card),
+        ("prize", Story::Prize),
+        ("reply", Story::Reply),
+        ("contact", Story::Contact),
+    ];
+
+    /// The wording key describing the story.
+    pub fn wording_key(self) -> &'static str {
+        match self {
+            Story::Parcel => "story_parcel",
+            Story::Toll => "story_toll",
+            Story::Card => "story_card",
+            Story::Prize => "story_prize",
+            Story::Reply => "story_reply",
+            Story::Contact => "story_contact",
+        }
+    }
+}
+
+/// One cue as written in a vocabulary file: a list of phrases, or a table
+/// with `phrases` and/or `words` that count only `near` one another (in the
+/// same clause, within a few words, either order).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum CueSpec {
+    /// Phrases only.
+    List(Vec<String>),
+    /// Phrases and word pairs.
+    Table {
+        /// Phrases that count on their own.
+        #[serde(default)]
+        phrases: Vec<String>,
+        /// Words that count near one of `near`.
+        #[serde(default, alias = "verbs")]
+        words: Vec<String>,
+        /// The other half of the pair.
+        #[serde(default, alias = "objects")]
+        near: Vec<String>,
+    },
+}
+
+/// A reviewed example: the rule that must flag it, or "" for none.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    /// The message.
+    pub text: String,
+    /// The rule id that must find it suspicious or dangerous; "" when the
+    /// message must not be flagged at all.
+    pub rule: String,
+}
+
+/// The one-time-code notice vocabulary.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OtpWords {
+    /// "your code is", "is your verification code".
+    #[serde(default)]
+    pub notice: Vec<String>,
+    /// "do not share", "we will never ask".
+    #[serde(default)]
+    pub warning: Vec<String>,
+}
+
+/// One vocabulary file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vocabulary {
+    /// ISO 639-1 code (`en`).
+    pub language: String,
+    /// The language's name in English.
+    pub name: String,
+    /// Function words for recognising the language.
+    #[serde(default)]
+    pub common: Vec<String>,
+    /// Words that turn a request in the same clause around.
+    #[serde(default)]
+    pub negation: Vec<String>,
+    /// Innocent phrases blanked before matching ("promo code").
+    #[serde(default)]
+    pub innocent: Vec<String>,
+    /// Claim name → cue.
+    #[serde(default)]
+    pub claims: BTreeMap<String, CueSpec>,
+    /// Request name → cue.
+    #[serde(default)]
+    pub requests: BTreeMap<String, CueSpec>,
+    /// Pressure name → cue.
+    #[serde(default)]
+    pub pressure: BTreeMap<String, CueSpec>,
+    /// Story name → cue.
+    #[serde(default)]
+    pub stories: BTreeMap<String, CueSpec>,
+    /// Request name (`code`, `push`, `call`) → words that, in a `never_ask`
+    /// promise, say the promise covers that request.
+    #[serde(default)]
+    pub promise: BTreeMap<String, Vec<String>>,
+    /// One-time-code notices.
+    #[serde(default)]
+    pub otp: OtpWords,
+    /// Explanation wording, key → text.
+    #[serde(default)]
+    pub wording: BTreeMap<String, String>,
+    /// Reviewed examples.
+    #[serde(default)]
+    pub example: Vec<Example>,
+}
+
+/// Every vocabulary that parsed (a broken file is reported by the tests;
+/// at run time it is left out rather than stopping the analysis).
+pub static VOCABULARIES: LazyLock<Vec<Vocabulary>> = LazyLock::new(|| {
+    FILES
+        .iter()
+        .filter_map(|(_, text)| toml::from_str::<Vocabulary>(text).ok())
+        .collect()
+});
+
+/// What a pattern in the automaton stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Common,
+    Negation,
+    Claim(Claim),
+    Phrase(Request),
+    Verb(Request),
+    Object(Request),
+    Pressure(Pressure),
+    PressureWord(Pressure),
+    PressureNear(Pressure),
+    Story(Story),
+    StoryWord(Story),
+    StoryNear(Story),
+    OtpNotice,
+    OtpWarning,
+}
+
+struct Pattern {
+    role: Role,
+    lang: usize,
+    /// Its vote for its language: 1 / the number of languages listing it.
+    weight: f32,
+    /// Latin-script patterns match whole words only.
+    bounded: bool,
+}
+
+struct Compiled {
+    /// Requests with objects in some vocabulary; the others' verbs count alone.
+    paired: Vec<Request>,
+    innocent: Option<AhoCorasick>,
+    innocent_bounded: Vec<bool>,
+    matcher: Option<AhoCorasick>,
+    patterns: Vec<Pattern>,
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF66..=0xFF9F)
+}
+
+/// Words of a text in the form they are compared in.
+#[derive(Debug, Clone, Default)]
+pub struct Folded {
+    /// Lower case, no accents, digit runs as `0`, one space between words,
+    /// ` | ` between clauses (at commas, colons and sentence ends).
+    pub text: String,
+    /// Byte offsets of the clause breaks (`|`) in `text`.
+    breaks: Vec<usize>,
+    /// The breaks that end a sentence (`.`, `!`, `?`, a new line).
+    sentences: Vec<usize>,
+}
+
+impl Folded {
+    /// The clause (between commas) `at` is in.
+    fn clause(&self, at: usize) -> usize {
+        self.breaks.partition_point(|b| *b < at)
+    }
+
+    /// The sentence `at` is in.
+    fn sentence(&self, at: usize) -> usize {
+        self.sentences.partition_point(|b| *b < at)
+    }
+}
+
+/// Fold `text` (see [`Folded`]). Linear in the text.
+pub fn fold(text: &str) -> Folded {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut breaks = Vec::new();
+    let mut sentences = Vec::new();
+    let mut space = true;
+    let mut digits = false;
+    let mut chars = text
+        .nfkd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() || c.is_numeric() {
+            if !digits {
+                out.push('0');
+                digits = true;
+                space = false;
+            }
+            continue;
+        }
+        // "2.99", "1,480.00": one number.
+        if digits && matches!(c, '.' | ',') && chars.peek().is_some_and(|n| n.is_ascii_digit()) {
+            continue;
+        }
+        if c.is_alphabetic() || c == '&' {
+            digits = false;
+            out.extend(c.to_lowercase());
+            space = false;
+            continue;
+        }
+        digits = false;
+        let sentence = matches!(
+            c,
+            '.' | '!' | '?' | ';' | '\n' | '\r' | '。' | '！' | '？' | '…'
+        );
+        let clause = sentence || matches!(c, ':' | ',' | '、' | '：' | '，');
+        if clause {
+            if !out.ends_with("| ") {
+                if !space {
+                    out.push(' ');
+                }
+                breaks.push(out.len());
+                out.push_str("| ");
+            }
+            if sentence
+                && sentences.last() != breaks.last()
+                && let Some(b) = breaks.last()
+            {
+                sentences.push(*b);
+            }
+            space = true;
+        } else if !space {
+            // Apostrophes too: "don't" is compared as "don t", "d'appeler"
+            // as "d appeler", "CFO's" as "cfo s".
+            out.push(' ');
+            space = true;
+        }
+    }
+    Folded {
+        text: out,
+        breaks,
+        sentences,
+    }
+}
+
+/// A pattern in folded form (no clause marks, trimmed).
+pub fn fold_pattern(p: &str) -> String {
+    fold(p).text.replace("| ", "").trim().to_owned()
+}
+
+static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
+    let mut innocent = Vec::new();
+    let mut texts: Vec<String> = Vec::new();
+    let mut patterns: Vec<Pattern> = Vec::new();
+    let mut add = |texts: &mut Vec<String>, p: &str, role: Role, lang: usize| {
+        let f = fold_pattern(p);
+        if f.is_empty() {
+            return;
+        }
+        patterns.push(Pattern {
+            role,
+            lang,
+            weight: 1.0,
+            bounded: !f.chars().any(is_cjk),
+        });
+        texts.push(f);
+    };
+    for (li, v) in VOCABULARIES.iter().enumerate() {
+        innocent.extend(v.innocent.iter().map(|p| fold_pattern(p)));
+        for w in &v.common {
+            add(&mut texts, w, Role::Common, li);
+        }
+        for w in &v.negation {
+            add(&mut texts, w, Role::Negation, li);
+        }
+        for w in &v.otp.notice {
+            add(&mut texts, w, Role::OtpNotice, li);
+        }
+        for w in &v.otp.warning {
+            add(&mut texts, w, Role::OtpWarning, li);
+        }
+        for (name, spec) in &v.claims {
+            let Some(c) = lookup(Claim::ALL, name) else {
+                continue;
+            };
+            for p in spec_all(spec) {
+                add(&mut texts, p, Role::Claim(c), li);
+            }
+        }
+        for (name, spec) in &v.requests {
+            let Some(r) = lookup(Request::ALL, name) else {
+                continue;
+            };
+            let (phrases, words, near) = spec_parts(spec);
+            for p in phrases {
+                add(&mut texts, p, Role::Phrase(r), li);
+            }
+            for p in words {
+                add(&mut texts, p, Role::Verb(r), li);
+            }
+            for p in near {
+                add(&mut texts, p, Role::Object(r), li);
+            }
+        }
+        for (name, spec) in &v.pressure {
+            let Some(r) = lookup(Pressure::ALL, name) else {
+                continue;
+            };
+            let (phrases, words, near) = spec_parts(spec);
+            for p in phrases {
+                add(&mut texts, p, Role::Pressure(r), li);
+            }
+            for p in words {
+                add(&mut texts, p, Role::PressureWord(r), li);
+            }
+            for p in near {
+                add(&mut texts, p, Role::PressureNear(r), li);
+            }
+        }
+        for (name, spec) in &v.stories {
+            let Some(r) = lookup(Story::ALL, name) else {
+                continue;
+            };
+            let (phrases, words, near) = spec_parts(spec);
+            for p in phrases {
+                add(&mut texts, p, Role::Story(r), li);
+            }
+            for p in words {
+                add(&mut texts, p, Role::StoryWord(r), li);
+            }
+            for p in near {
+                add(&mut texts, p, Role::StoryNear(r), li);
+            }
+        }
+    }
+    innocent.retain(|p| !p.is_empty());
+    // A common word several languages share says less about each.
+    // Every match is a vote for its language: 1 shared among the
+    // languages that list the same words.
+    let mut shared: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (p, t) in patterns.iter().zip(&texts) {
+        let langs = shared.entry(t.as_str()).or_default();
+        if !langs.contains(&p.lang) {
+            langs.push(p.lang);
+        }
+    }
+    let weights: Vec<f32> = texts
+        .iter()
+        .map(|t| 1.0 / shared.get(t.as_str()).map_or(1, Vec::len).max(1) as f32)
+        .collect();
+    for (p, w) in patterns.iter_mut().zip(weights) {
+        p.weight = w;
+    }
+    let mut paired = Vec::new();
+    for p in &patterns {
+        if let Role::Object(r) = p.role {
+            push_unique(&mut paired, r);
+        }
+    }
+    let innocent_bounded = innocent.iter().map(|p| !p.chars().any(is_cjk)).collect();
+    Compiled {
+        paired,
+        innocent: AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&innocent)
+            .ok(),
+        innocent_bounded,
+        matcher: AhoCorasick::new(&texts).ok(),
+        patterns,
+    }
+});
+
+fn lookup<T: Copy>(table: &[(&str, T)], name: &str) -> Option<T> {
+    table.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+}
+
+fn spec_parts(spec: &CueSpec) -> (&[String], &[String], &[String]) {
+    match spec {
+        CueSpec::List(l) => (l, &[], &[]),
+        CueSpec::Table {
+            phrases,
+            words,
+            near,
+        } => (phrases, words, near),
+    }
+}
+
+fn spec_all(spec: &CueSpec) -> impl Iterator<Item = &String> {
+    let (a, b, c) = spec_parts(spec);
+    a.iter().chain(b).chain(c)
+}
+
+/// The match is a whole word: a space, the text's edge or a CJK character
+/// on each side ("teamviewerをインストール" has a word "teamviewer").
+fn bounded_at(text: &str, r: &Range<usize>) -> bool {
+    let ok = |c: Option<char>| c.is_none_or(|c| c == ' ' || is_cjk(c));
+    let before = text.get(..r.start).and_then(|s| s.chars().next_back());
+    let after = text.get(r.end..).and_then(|s| s.chars().next());
+    ok(before) && ok(after)
+}
+
+/// What the message says, in the terms the message rules use.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    /// Index into [`VOCABULARIES`] of the message's language (English when unsure).
+    pub lang: usize,
+    /// Who it claims to be.
+    pub claims: Vec<Claim>,
+    /// What it asks (not negated).
+    pub requests: Vec<Request>,
+    /// The pressure it puts on the reader.
+    pub pressure: Vec<Pressure>,
+    /// Consumer scam stories.
+    pub stories: Vec<Story>,
+    /// Phone numbers, as written.
+    pub phones: Vec<String>,
+    /// It reads like a real one-time-code notice: a code and a warning not
+    /// to share it.
+    pub otp_notice: bool,
+    /// A word from the policy's `[detection] lure_words`.
+    pub policy_word: Option<String>,
+}
+
+fn push_unique<T: PartialEq>(v: &mut Vec<T>, t: T) {
+    if !v.contains(&t) {
+        v.push(t);
+    }
+}
+
+/// Matches of one kind, sorted by start.
+#[derive(Default)]
+struct Spans(Vec<Range<usize>>);
+
+impl Spans {
+    /// A span of `self` in the same clause as `r`, after it within
+    /// `after` bytes or before it within `before` bytes.
+    fn near(&self, f: &Folded, r: &Range<usize>, after: usize, before: usize) -> bool {
+        let clause = f.sentence(r.start);
+        let i = self.0.partition_point(|s| s.start < r.end);
+        if let Some(s) = self.0.get(i)
+            && s.start - r.end <= after
+            && f.sentence(s.start) == clause
+        {
+            return true;
+        }
+        // The closest span ending at or before r.start.
+        let j = self.0.partition_point(|s| s.start < r.start);
+        self.0.get(..j).is_some_and(|prefix| {
+            prefix.iter().rev().take(4).any(|s| {
+                s.end <= r.start && r.start - s.end <= before && f.sentence(s.start) == clause
+            })
+        })
+    }
+}
+
+/// Read `text` (the message with its links blanked) under `policy`.
+pub fn facts(text: &str, policy: &Policy) -> Facts {
+    let mut f = fold(text);
+    let compiled = &*COMPILED;
+    // Blank innocent phrases ("promo code") so they match nothing.
+    if let Some(ac) = &compiled.innocent {
+        let hits: Vec<Range<usize>> = ac
+            .find_iter(&f.text)
+            .filter(|m| {
+                !compiled
+                    .innocent_bounded
+                    .get(m.pattern().as_usize())
+                    .copied()
+                    .unwrap_or(true)
+                    || bounded_at(&f.text, &m.range())
+            })
+            .map(|m| m.range())
+            .collect();
+        if !hits.is_empty() {
+            let mut bytes = std::mem::take(&mut f.text).into_bytes();
+            for r in hits {
+                if let Some(b) = bytes.get_mut(r) {
+                    b.fill(b' ');
+                }
+            }
+            f.text = String::from_utf8_lossy(&bytes).into_owned();
+        }
+    }
+    let n_langs = VOCABULARIES.len();
+    let mut common = vec![0f32; n_langs];
+    let mut negations: Vec<(Range<usize>, usize)> = Vec::new();
+    let mut phrases: Vec<(Request, Range<usize>)> = Vec::new();
+    let mut verbs: Vec<(Request, Range<usize>)> = Vec::new();
+    let mut objects: BTreeMap<Request, Spans> = BTreeMap::new();
+    let mut pw: Vec<(Pressure, Range<usize>)> = Vec::new();
+    let mut pn: BTreeMap<Pressure, Spans> = BTreeMap::new();
+    let mut sw: Vec<(Story, Range<usize>)> = Vec::new();
+    let mut sn: BTreeMap<Story, Spans> = BTreeMap::new();
+    let mut out = Facts::default();
+    let mut otp_notice = false;
+    let mut otp_warning = false;
+    if let Some(ac) = &compiled.matcher {
+        for m in ac.find_overlapping_iter(&f.text) {
+            let Some(p) = compiled.patterns.get(m.pattern().as_usize()) else {
+                continue;
+            };
+            let r = m.range();
+            if p.bounded && !bounded_at(&f.text, &r) {
+                continue;
+            }
+            if let Some(c) = common.get_mut(p.lang) {
+                *c += p.weight;
+            }
+            match p.role {
+                Role::Common => {}
+                Role::Negation => negations.push((r, p.lang)),
+                Role::Claim(c) => push_unique(&mut out.claims, c),
+                Role::Phrase(q) => phrases.push((q, r)),
+                Role::Verb(q) => verbs.push((q, r)),
+                Role::Object(q) => objects.entry(q).or_default().0.push(r),
+                Role::Pressure(q) => push_unique(&mut out.pressure, q),
+                Role::PressureWord(q) => pw.push((q, r)),
+                Role::PressureNear(q) => pn.entry(q).or_default().0.push(r),
+                Role::Story(s) => push_unique(&mut out.stories, s),
+                Role::StoryWord(s) => sw.push((s, r)),
+                Role::StoryNear(s) => sn.entry(s).or_default().0.push(r),
+                Role::OtpNotice => otp_notice = true,
+                Role::OtpWarning => otp_warning = true,
+            }
+        }
+    }
+    for spans in objects
+        .values_mut()
+        .chain(pn.values_mut())
+        .chain(sn.values_mut())
+    {
+        spans.0.sort_by_key(|r| r.start);
+    }
+    out.lang = language(text, &common);
+    // A negation counts in the message's language (or English, which
+    // other languages borrow): Portuguese "no" means "in the".
+    let lang = out.lang;
+    // A negation turns a request around when it comes just before the verb
+    // ("do not share", "no lo compartas") or, in the languages that put it
+    // after the verb ("geben Sie den Code nicht weiter", "deel hem niet",
+    // "ne le communiquez pas"), later in the same clause; not "if you did
+    // not ask for this, call us" (another clause).
+    let after_verb: Vec<usize> = ["de", "nl", "fr"]
+        .iter()
+        .filter_map(|c| VOCABULARIES.iter().position(|v| v.language == *c))
+        .collect();
+    // Negations that count, sorted by start; for each clause, where its last
+    // after-verb negation starts. Each test is then a binary search, so a
+    // text of a million "not send code" stays linear-ish.
+    let mut counted: Vec<(Range<usize>, usize)> = negations
+        .into_iter()
+        .filter(|(_, l)| *l == lang || *l == 0)
+        .collect();
+    counted.sort_by_key(|(n, _)| n.start);
+    let mut last_after: BTreeMap<usize, usize> = BTreeMap::new();
+    for (n, l) in &counted {
+        if after_verb.contains(l) {
+            let e = last_after.entry(f.clause(n.start)).or_insert(n.start);
+            *e = (*e).max(n.start);
+        }
+    }
+    let negated = |v: &Range<usize>| {
+        let clause = f.clause(v.start);
+        if last_after.get(&clause).is_some_and(|s| *s >= v.end) {
+            return true;
+        }
+        let from = counted.partition_point(|(n, _)| n.start + 80 < v.start);
+        let to = counted.partition_point(|(n, _)| n.start < v.start);
+        counted.get(from..to).is_some_and(|near| {
+            near.iter().rev().take(16).any(|(n, _)| {
+                n.end <= v.start && v.start - n.end <= 20 && f.clause(n.start) == clause
+            })
+        })
+    };
+    for (q, r) in &phrases {
+        if !negated(r) {
+            push_unique(&mut out.requests, *q);
+        }
+    }
+    for (q, r) in &verbs {
+        if out.requests.contains(q) || negated(r) {
+            continue;
+        }
+        if !compiled.paired.contains(q) || objects.get(q).is_some_and(|o| o.near(&f, r, 40, 30)) {
+            push_unique(&mut out.requests, *q);
+        }
+    }
+    for (q, r) in &pw {
+        if !out.pressure.contains(q) && pn.get(q).is_some_and(|o| o.near(&f, r, 60, 60)) {
+            push_unique(&mut out.pressure, *q);
+        }
+    }
+    for (s, r) in &sw {
+        if !out.stories.contains(s) && sn.get(s).is_some_and(|o| o.near(&f, r, 60, 60)) {
+            push_unique(&mut out.stories, *s);
+        }
+    }
+    // "IT" written in capitals is the IT department, unless the whole
+    // text shouts.
+    if !out.claims.contains(&Claim::It) && says_it_in_capitals(text) {
+        out.claims.push(Claim::It);
+    }
+    // A locked account or card at a bank is the blocked-card story.
+    if out.pressure.contains(&Pressure::Lockout)
+        && out.claims.contains(&Claim::Bank)
+        && !out.stories.contains(&Story::Card)
+    {
+        out.stories.push(Story::Card);
+    }
+    out.claims.sort();
+    out.requests.sort();
+    out.pressure.sort();
+    out.stories.sort();
+    out.phones = crate::phone::find(text, 20);
+    out.otp_notice = otp_notice && otp_warning && has_code(text);
+    out.policy_word = policy.lure_word_in(&f.text).map(str::to_owned);
+    out
+}
+
+/// The match `r` of the word `word` in folded text is a whole word (always
+/// for CJK words, which have no spaces).
+pub fn is_whole_word(folded: &str, r: Range<usize>, word: &str) -> bool {
+    word.chars().any(is_cjk) || bounded_at(folded, &r)
+}
+
+fn contains_bounded(hay: &str, needle: &str) -> bool {
+    let cjk = needle.chars().any(is_cjk);
+    hay.match_indices(needle)
+        .any(|(i, m)| cjk || bounded_at(hay, &(i..i + m.len())))
+}
+
+/// "IT" (or TI, ICT, EDV, DSI) in capitals, in a text that is mostly not
+/// capitals.
+fn says_it_in_capitals(text: &str) -> bool {
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let upper = text.chars().filter(|c| c.is_uppercase()).count();
+    if letters == 0 || upper * 2 > letters {
+        return false;
+    }
+    let b = text.as_bytes();
+    ["IT", "TI", "ICT", "EDV", "DSI"].iter().any(|w| {
+        text.match_indices(w).any(|(i, _)| {
+            let before = i == 0 || b.get(i - 1).is_none_or(|c| !c.is_ascii_alphanumeric());
+            let after = b.get(i + w.len()).is_none_or(|c| !c.is_ascii_alphabetic());
+            before && after
+        })
+    })
+}
+
+/// A one-time code: a run of 4 to 8 digits (optionally after `G-`).
+fn has_code(text: &str) -> bool {
+    let mut run = 0;
+    let mut found = false;
+    let mut prev_ok = true;
+    for c in text.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_digit() {
+            run += 1;
+        } else {
+            if prev_ok && (4..=8).contains(&run) && !c.is_ascii_alphanumeric() {
+                found = true;
+            }
+            prev_ok = !c.is_ascii_alphanumeric();
+            run = 0;
+        }
+    }
+    found
+}
+
+fn language(text: &str, common: &[f32]) -> usize {
+    let kana = text
+        .chars()
+        .filter(|c| matches!(*c as u32, 0x3040..=0x30FF))
+        .count();
+    if kana >= 2
+        && let Some(i) = VOCABULARIES.iter().position(|v| v.language == "ja")
+    {
+        return i;
+    }
+    let mut best = 0;
+    let mut best_n = 0.0;
+    for (i, n) in common.iter().enumerate() {
+        if *n > best_n {
+            best = i;
+            best_n = *n;
+        }
+    }
+    best
+}
+
+/// The explanation text `key` in language `lang`, English when that
+/// language has none.
+pub fn word(lang: usize, key: &str) -> &'static str {
+    VOCABULARIES
+        .get(lang)
+        .and_then(|v| v.wording.get(key))
+        .or_else(|| VOCABULARIES.first().and_then(|v| v.wording.get(key)))
+        .map_or("", String::as_str)
+}
+
+/// The policy promise (`never_ask`) that covers `request`, if any: the
+/// first promise naming a word of that kind in any language's `promise`
+/// list (`code`, `push`, `call`).
+pub fn promise_covering<'p>(policy: &'p Policy, request: &str) -> Option<&'p str> {
+    policy
+        .organization
+        .never_ask
+        .iter()
+        .find(|promise| {
+            let folded = fold(promise).text;
+            VOCABULARIES
+                .iter()
+                .filter_map(|v| v.promise.get(request))
+                .flatten()
+                .any(|w| {
+                    let w = fold_pattern(w);
+                    !w.is_empty() && contains_bounded(&folded, &w)
+                })
+        })
+        .map(String::as_str)
+}
+
+/// "a, b and c" in language `lang`.
+pub fn join_and(lang: usize, items: &[&str]) -> String {
+    match items.split_last() {
+        None => String::new(),
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} {} {last}", rest.join(", "), word(lang, "and")),
+    }
+}
+
+/// The sentence quoting the organisation's promise.
+pub fn promise_sentence(lang: usize, policy: &Policy, promise: &str) -> String {
+    if policy.organization.name.is_empty() {
+        return word(lang, "promise_generic").replace("{promise}", promise);
+    }
+    word(lang, "promise")
+        .replace("{org}", &policy.organization.name)
+        .replace("{promise}", promise)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::twilio;
+
+    #[test]
+    fn every_file_parses_has_every_wording_key_and_known_names() {
+        let mut errors = Vec::new();
+        let mut english: Option<Vocabulary> = None;
+        for (code, text) in FILES {
+            let v: Vocabulary = match toml::from_str(text) {
+                Ok(v) => v,
+                Err(e) => {
+                    errors.push(format!("{code}: {e}"));
+                    continue;
+                }
+            };
+            assert_eq!(&v.language, code);
+            for name in v.claims.keys() {
+                assert!(lookup(Claim::ALL, name).is_some(), "{code}: claim {name}");
+            }
+            for name in v.requests.keys() {
+                assert!(
+                    lookup(Request::ALL, name).is_some(),
+                    "{code}: request {name}"
+                );
+            }
+            for name in v.pressure.keys() {
+                assert!(
+                    lookup(Pressure::ALL, name).is_some(),
+                    "{code}: pressure {name}"
+                );
+            }
+            for name in v.stories.keys() {
+                assert!(lookup(Story::ALL, name).is_some(), "{code}: story {name}");
+            }
+            for name in v.promise.keys() {
+                assert!(
+                    ["code", "push", "call"].contains(&name.as_str()),
+                    "{code}: promise {name}"
+                );
+            }
+            assert!(
+                v.example.len() >= 6,
+                "{code}: at least six reviewed examples"
+            );
+            if let Some(en) = &english {
+                for key in en.wording.keys() {
+                    assert!(
+                        v.wording.contains_key(key),
+                        "{code}: wording `{key}` missing"
+                    );
+                }
+                for key in v.wording.keys() {
+                    assert!(
+                        en.wording.contains_key(key),
+                        "{code}: unknown wording `{key}`"
+                    );
+                }
+            } else {
+                english = Some(v);
+            }
+        }
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(VOCABULARIES.len(), FILES.len());
+    }
+
+    #[test]
+    fn reviewed_examples_of_every_language() {
+        let p = twilio();
+        let mut wrong = Vec::new();
+        for v in VOCABULARIES.iter() {
+            for ex in &v.example {
+                let a = crate::analyze(&ex.text, &p);
+                let flagged = a.verdict >= crate::Verdict::Suspicious;
+                let ok = if ex.rule.is_empty() {
+                    !flagged
+                } else {
+                    a.message_findings.iter().any(|f| {
+                        f.rule == ex.rule && f.severity >= crate::rules::Severity::Suspicious
+                    })
+                };
+                if !ok {
+                    let rules: Vec<String> = a
+                        .message_findings
+                        .iter()
+                        .map(|f| format!("{} {}", f.rule, f.severity))
+                        .collect();
+                    wrong.push(format!(
+                        "[{}] {:?}: want {:?}, got {} {:?}",
+                        v.language, ex.text, ex.rule, a.verdict, rules
+                    ));
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    #[test]
+    fn examples_are_read_in_their_own_language() {
+        for (i, v) in VOCABULARIES.iter().enumerate() {
+            for ex in v.example.iter().filter(|e| !e.rule.is_empty()) {
+                assert_eq!(
+                    facts(&ex.text, &twilio()).lang,
+                    i,
+                    "{}: {:?}",
+                    v.language,
+                    ex.text
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn many_requests_and_negations_stay_fast() {
+        // Quadratic pairing would take minutes here; the binary searches
+        // take well under a second.
+        let text = "do not send me the code, never approve the push ".repeat(20_000);
+        let start = std::time::Instant::now();
+        let f = facts(&text, &twilio());
+        assert!(f.requests.is_empty(), "{:?}", f.requests);
+        assert!(start.elapsed() < std::time::Duration::from_secs(30));
+    }
+
+    #[test]
+    fn folding() {
+        assert_eq!(
+            fold("Réinitialisez VOTRE mot-de-passe: 24h!").text,
+            "reinitialisez votre mot de passe | 0h | "
+        );
+        assert_eq!(fold("Don’t share 123-456").text, "don t share 0 0");
+    }
+
+    #[test]
+    fn negation_turns_a_request_around_in_its_clause_only() {
+        let p = twilio();
+        assert!(
+            facts("Do not share this code with anyone.", &p)
+                .requests
+                .is_empty()
+        );
+        let f = facts("Do not worry. Just send me the code you received.", &p);
+        assert_eq!(f.requests, vec![Request::Code]);
+    }
+
+    #[test]
+    fn real_code_notice() {
+        let p = twilio();
+        assert!(facts("Your code is 123456. Do not share it.", &p).otp_notice);
+        assert!(!facts("Send me the code. Do not share it.", &p).otp_notice);
+    }
+
+    #[test]
+    fn promises_cover_by_their_words() {
+        let p = twilio();
+        assert!(promise_covering(&p, "code").is_some());
+        assert!(promise_covering(&p, "push").is_some(), "2FA");
+        assert!(promise_covering(&p, "call").is_none());
+    }
+}

@@ -1,0 +1,153 @@
+//! `callback-lure`: a number to call (or another chat to move to) with an
+//! IT, payroll, bank or security story.
+//!
+//! ## What it flags
+//! A phone number and a request to call it (or to continue on WhatsApp,
+//! Telegram or a "new number"), together with a claim to be IT, the help
+//! desk, security, HR, payroll, an executive, a bank, a carrier or an
+//! identity provider, or with lock-out, pay or deadline pressure; with or
+//! without a link. → `suspicious`; `dangerous` when the story claims to come
+//! from inside the organisation and the policy's `never_ask` promises it
+//! never asks people to call (quoted). The explanation gives the help
+//! desk's published number (`organization.help_phone`, else `help_contact`).
+//!
+//! ## Why it matters
+//! Help-desk vishing: "call the service desk at +1 …" puts the victim on the
+//! phone with the attacker, who then asks for the code or the push (FBI PSA
+//! I-051424, CISA AA23-320A). No link means no link rule can see it.
+//!
+//! ## Example (flagged)
+//! "Your payroll account is locked. Call the payroll team at +1 (415)
+//! 555-0132 today."
+//!
+//! ## Not flagged
+//! "Can you call me back at 555 0199 8877? It's about the slides", a real
+//! code notice ("If this wasn't you, call the number on your card").
+
+use super::{Finding, MessageRule, MessageSubject, promised_finding};
+use crate::lure::{Claim, Pressure, Request, Story, promise_covering, word};
+use crate::policy::Policy;
+
+/// The registry entry.
+pub const RULE: MessageRule = MessageRule {
+    id: "callback-lure",
+    detects: "a phone number to call (or another chat) with an IT, payroll, bank or security story",
+    severity: "suspicious; dangerous when the story is internal and never_ask covers calls",
+    check,
+};
+
+fn check(m: &MessageSubject<'_>, policy: &Policy) -> Vec<Finding> {
+    let f = m.facts;
+    // The organisation's own published number is not a lure.
+    let published: Vec<String> = [
+        policy.organization.help_phone.as_deref(),
+        policy.organization.help_contact.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .flat_map(|c| crate::phone::find(c, 5))
+    .map(|p| digits(&p))
+    .collect();
+    let unknown_number = f
+        .phones
+        .iter()
+        .any(|p| !published.iter().any(|q| same_number(q, &digits(p))));
+    let calls = f.requests.contains(&Request::Call) && unknown_number;
+    let chat = f.requests.contains(&Request::Chat);
+    if !(calls || chat) || f.otp_notice {
+        return Vec::new();
+    }
+    let story = f.claims.iter().find(|c| **c != Claim::Delivery).copied();
+    let pressure = f
+        .pressure
+        .iter()
+        .any(|p| matches!(p, Pressure::Lockout | Pressure::Pay | Pressure::Deadline));
+    let contact = f.stories.contains(&Story::Contact);
+    if story.is_none() && !pressure && !contact && f.policy_word.is_none() {
+        return Vec::new();
+    }
+    let lang = f.lang;
+    let mut explanation = if calls {
+        let about = word(lang, story.map_or("claim_other", Claim::wording_key));
+        let mut s = word(lang, "callback").replace("{claim}", about);
+        let contact = policy
+            .organization
+            .help_phone
+            .as_deref()
+            .or(policy.organization.help_contact.as_deref())
+            .filter(|c| !c.trim().is_empty());
+        s.push(' ');
+        match contact {
+            Some(c) => s.push_str(&word(lang, "callback_help").replace("{contact}", c.trim())),
+            None => s.push_str(word(lang, "callback_no_help")),
+        }
+        s
+    } else {
+        word(lang, "chat").to_owned()
+    };
+    if calls && chat {
+        explanation = format!("{explanation} {}", word(lang, "chat"));
+    }
+    let internal = story.is_some_and(Claim::is_internal);
+    let promise = promise_covering(policy, "call").filter(|_| internal);
+    vec![promised_finding(
+        RULE.id,
+        lang,
+        promise,
+        explanation,
+        policy,
+    )]
+}
+
+fn digits(s: &str) -> String {
+    s.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// The same number, with or without its country code or trunk zero
+/// ("+49 711 4093 2200" and "0711 4093 2200").
+fn same_number(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let short = short.trim_start_matches('0');
+    short.len() >= 7 && long.ends_with(short)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Policy;
+    use crate::rules::testing::{builtin, run_message, twilio};
+    use expect_test::expect;
+
+    #[test]
+    fn callbacks() {
+        expect![[r#"suspicious The message asks you to call a number about your pay. Real IT will not ask you to call a number from a text. Call the help desk on the number your organisation published (on the intranet or your badge), not the one in the message."#]]
+            .assert_eq(&run_message("callback-lure", &twilio(), "Your payroll account is locked. Call the payroll team at +1 (415) 555-0132 today to keep your direct deposit."));
+        let p = Policy::from_toml(
+            r#"
+[organization]
+name = "Acme"
+never_ask = ["Acme IT will never ask you to call a number sent by text."]
+help_phone = "+1 555 0100 (ext. 4444)"
+"#,
+            "test",
+        )
+        .unwrap();
+        expect![[r#"dangerous The message asks you to call a number about an IT or help-desk problem. Real IT will not ask you to call a number from a text. Call the help desk on the number your organisation published: +1 555 0100 (ext. 4444). Acme has promised: “Acme IT will never ask you to call a number sent by text.”"#]]
+            .assert_eq(&run_message("callback-lure", &p, "IT Service Desk: your VPN access expires tonight. Call us on 0800 123 4567 to keep it."));
+        expect![[r#"suspicious Le message vous demande d'appeler un numéro au sujet de votre compte bancaire ou de votre carte. Le vrai service informatique ne vous demandera pas d'appeler un numéro reçu par SMS. Appelez le support au numéro publié par votre organisation (sur l'intranet ou votre badge), pas celui du message."#]]
+            .assert_eq(&run_message("callback-lure", &builtin(), "Votre carte bancaire a été bloquée. Appelez immédiatement le 01 23 45 67 89."));
+        expect![[r#"suspicious The message asks you to move the conversation to another app or number, away from the channels your organisation uses."#]]
+            .assert_eq(&run_message("callback-lure", &builtin(), "This is your CEO. I'm in a meeting, text me on WhatsApp right away, I need a quick favour."));
+    }
+
+    #[test]
+    fn not_flagged() {
+        for text in [
+            "Can you call me back at 555 0199 8877? It's about the slides.",
+            "Call me when you get home",
+            "Your code is 381920. Do not share it. If you did not ask for it, call us on 0800 123 4567.",
+            "Dentist reminder: your appointment is on Tuesday. To reschedule call 020 7946 0018.",
+        ] {
+            assert_eq!(run_message("callback-lure", &twilio(), text), "", "{text}");
+        }
+    }
+}

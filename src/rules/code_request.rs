@@ -1,0 +1,83 @@
+//! `code-request`: the message asks for a one-time code or a password.
+//!
+//! ## What it flags
+//! "Read me the code you just got", "reply with the 6-digit code", "send us
+//! your password": a verb of giving (send, reply, read out, forward, tell)
+//! with a code or password as its object, in any of the vocabulary
+//! languages ([`crate::lure`]), and not turned around by a negation in the
+//! same clause. → `suspicious`; `dangerous` when the policy's `never_ask`
+//! promises that the organisation never asks for codes or passwords (the
+//! explanation quotes the promise).
+//!
+//! ## Why it matters
+//! Since 2022 the same crews ask for the code itself: whoever has the code
+//! signs in as you (CISA AA23-320A; the 0ktapus texts).
+//!
+//! ## Example (flagged)
+//! "This is the helpdesk. Please reply with the code we just sent you."
+//!
+//! ## Not flagged
+//! "Your code is 123456. Do not share it." (a real code notice warns
+//! against sharing), "Use promo code SPRING20", "what's the door code?".
+
+use super::{Finding, MessageRule, MessageSubject, promised_finding};
+use crate::lure::{Request, promise_covering, word};
+use crate::policy::Policy;
+
+/// The registry entry.
+pub const RULE: MessageRule = MessageRule {
+    id: "code-request",
+    detects: "a message that asks you to send, read out or forward a one-time code or password",
+    severity: "suspicious; dangerous when the policy's never_ask promises the organisation never asks for codes",
+    check,
+};
+
+fn check(m: &MessageSubject<'_>, policy: &Policy) -> Vec<Finding> {
+    let f = m.facts;
+    if !f.requests.contains(&Request::Code) {
+        return Vec::new();
+    }
+    let explanation = word(f.lang, "code_request").to_owned();
+    vec![promised_finding(
+        RULE.id,
+        f.lang,
+        promise_covering(policy, "code"),
+        explanation,
+        policy,
+    )]
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Policy;
+    use crate::rules::testing::{run_message, twilio};
+    use expect_test::expect;
+
+    fn run(text: &str) -> String {
+        run_message("code-request", &twilio(), text)
+    }
+
+    #[test]
+    fn code_requests() {
+        expect![[r#"dangerous The message asks you to send, read out or forward a one-time code or password. A real sign-in never needs someone else to have your code: whoever gets it can sign in as you. Twilio has promised: “Twilio will never ask for your password or 2FA code anywhere other than the twilio.com portal.”"#]]
+            .assert_eq(&run("Hi, this is the service desk. Read me the 6-digit code you just got so I can verify your account."));
+        expect![[r#"suspicious The message asks you to send, read out or forward a one-time code or password. A real sign-in never needs someone else to have your code: whoever gets it can sign in as you."#]]
+            .assert_eq(&run_message("code-request", &Policy::from_toml("", "empty").unwrap(), "Please reply with the code we just sent you."));
+        expect![[r#"dangerous El mensaje le pide que envíe, lea en voz alta o reenvíe un código de un solo uso o una contraseña. Quien tenga el código puede iniciar sesión en su nombre. Twilio ha prometido: “Twilio will never ask for your password or 2FA code anywhere other than the twilio.com portal.”"#]]
+            .assert_eq(&run("Hola, soy de soporte técnico. Por favor, envíame el código que te acaba de llegar por SMS."));
+    }
+
+    #[test]
+    fn not_flagged() {
+        for text in [
+            "Your verification code is 123456. Do not share it with anyone.",
+            "Your Okta Verify code is 482913. Do not share this code.",
+            "Use promo code SPRING20 for 20% off",
+            "What's the door code for the office again?",
+            "Never share your code. Twilio staff will never ask you to send it.",
+            "Tu código de verificación es 739201. No lo compartas con nadie.",
+        ] {
+            assert_eq!(run(text), "", "{text}");
+        }
+    }
+}

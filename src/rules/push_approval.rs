@@ -1,0 +1,72 @@
+//! `push-approval`: the message asks you to approve a sign-in prompt.
+//!
+//! ## What it flags
+//! "I'm sending a push, please hit Approve", "tap Yes on the notification",
+//! "type the number 42 in your authenticator" (number matching), in any of
+//! the vocabulary languages, not negated. → `suspicious`; `dangerous` when
+//! the policy's `never_ask` promise covers MFA or push approvals (quoted).
+//!
+//! ## Why it matters
+//! MFA fatigue: the attacker already has the password and needs one tap
+//! (Uber 2022, Cisco 2022; CISA AA23-320A).
+//!
+//! ## Example (flagged)
+//! "IT here, I'm sending a push to your phone now, please hit Approve."
+//!
+//! ## Not flagged
+//! "Your Duo push was approved at 09:12", "Did you try to sign in? If not,
+//! deny the request".
+
+use super::{Finding, MessageRule, MessageSubject, promised_finding};
+use crate::lure::{Request, promise_covering, word};
+use crate::policy::Policy;
+
+/// The registry entry.
+pub const RULE: MessageRule = MessageRule {
+    id: "push-approval",
+    detects: "a message that asks you to approve a sign-in prompt (push, number matching)",
+    severity: "suspicious; dangerous when the policy's never_ask covers MFA prompts",
+    check,
+};
+
+fn check(m: &MessageSubject<'_>, policy: &Policy) -> Vec<Finding> {
+    let f = m.facts;
+    if !f.requests.contains(&Request::Push) {
+        return Vec::new();
+    }
+    vec![promised_finding(
+        RULE.id,
+        f.lang,
+        promise_covering(policy, "push"),
+        word(f.lang, "push_approval").to_owned(),
+        policy,
+    )]
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{builtin, run_message, twilio};
+    use expect_test::expect;
+
+    #[test]
+    fn push_requests() {
+        expect![[r#"dangerous The message asks you to approve a sign-in prompt (a push, or a number to type in your authenticator). Approving a prompt you did not start lets the sender into your account. Twilio has promised: “Twilio will never ask for your password or 2FA code anywhere other than the twilio.com portal.”"#]]
+            .assert_eq(&run_message("push-approval", &twilio(), "IT here, I'm sending a push to your phone now, please hit Approve."));
+        expect![[r#"suspicious The message asks you to approve a sign-in prompt (a push, or a number to type in your authenticator). Approving a prompt you did not start lets the sender into your account."#]]
+            .assert_eq(&run_message("push-approval", &builtin(), "Please approve the Duo push we sent"));
+        expect![[r#"suspicious Die Nachricht fordert Sie auf, eine Anmeldeanfrage zu bestätigen (eine Push-Nachricht oder eine Zahl in Ihrer Authenticator-App). Wer eine Anfrage bestätigt, die er nicht selbst ausgelöst hat, lässt den Absender in sein Konto."#]]
+            .assert_eq(&run_message("push-approval", &builtin(), "Hallo, hier ist die IT-Abteilung. Bitte bestätigen Sie gleich die Push-Benachrichtigung auf Ihrem Handy."));
+    }
+
+    #[test]
+    fn not_flagged() {
+        for text in [
+            "Your Duo push was approved at 09:12.",
+            "Did you try to sign in? If not, deny the request and tell IT.",
+            "Never approve a push you did not start.",
+            "Can you approve my expense report when you get a chance?",
+        ] {
+            assert_eq!(run_message("push-approval", &twilio(), text), "", "{text}");
+        }
+    }
+}
