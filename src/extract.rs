@@ -283,6 +283,7 @@ pub fn find_links(input: &str, norm: &Normalized, max: usize) -> (Vec<Link>, boo
             }
             let outer = links.len();
             let mut inner: Vec<Link> = glued_prefix_link(input, &link, outer).into_iter().collect();
+            inner.extend(joined_break_link(input, &link, outer));
             inner.extend(nested_links(&link, outer, 1));
             links.push(link);
             for n in inner {
@@ -363,12 +364,21 @@ fn build_read(
     let cut = symbol_cut(text)?;
     let short_span = span.start..span.start + cut;
     let shorter = norm.text.get(short_span.clone())?;
+    // The symbol sat inside the name (a dot and more name follow): the
+    // shorter reading is what a person reads, but not the address written.
+    let inside = text.get(cut..).and_then(|t| t.find('.')).is_some_and(|d| {
+        text.get(cut..cut + d)
+            .is_some_and(|run| run.chars().all(|c| !c.is_ascii_alphanumeric()))
+    });
     match build(input, norm, short_span, shorter, kind) {
-        Some(l)
+        Some(mut l)
             if l.host
                 .as_ref()
                 .is_some_and(|h| h.suffix_known && h.registrable.is_some()) =>
         {
+            if inside {
+                l.hidden.push(EditKind::Symbol);
+            }
             Some(l)
         }
         _ => whole,
@@ -443,6 +453,55 @@ fn glued_prefix_link(input: &str, link: &Link, index: usize) -> Option<Link> {
     Some(alt)
 }
 
+/// A web link whose name goes on after a tab or line break
+/// (`https://twilio.com⇥.evil.ws/`): a phone ends the link there, but a
+/// browser given the whole address drops the break (WHATWG) and opens
+/// `twilio.com.evil.ws`. That reading is judged too, as a link inside this
+/// one ([`Link::via`]), when it names another real site.
+fn joined_break_link(input: &str, link: &Link, index: usize) -> Option<Link> {
+    if link.kind != Kind::Web || !link.url.contains("//") {
+        return None;
+    }
+    let after_scheme = link.url.split_once("//").map_or("", |(_, r)| r);
+    if after_scheme.contains(['/', '?', '#']) {
+        return None;
+    }
+    let rest = input.get(link.span.end..)?;
+    // A dot or hyphen the link's end trimmed off may come before the break.
+    let lead = rest
+        .get(..1)
+        .filter(|c| *c == "." || *c == "-")
+        .unwrap_or("");
+    let rest = rest.get(lead.len()..)?;
+    let gap = rest.len() - rest.trim_start_matches(['\t', '\r', '\n']).len();
+    if gap == 0 || gap > 4 {
+        return None;
+    }
+    let more = rest.get(gap..)?;
+    if !more.starts_with(|c: char| c.is_alphanumeric() || c == '.' || c == '-') {
+        return None;
+    }
+    let end = more.find(char::is_whitespace).unwrap_or(more.len());
+    let continuation = trim_trailing(more.get(..end)?);
+    let url = format!("{}{lead}{continuation}", link.url);
+    let parsed = url::Url::parse(&url).ok()?;
+    let facts = HostFacts::from_url_host(&parsed.host()?);
+    if !facts.suffix_known
+        || facts.registrable.is_none()
+        || link.host.as_ref().is_some_and(|h| h.ascii == facts.ascii)
+    {
+        return None;
+    }
+    let mut alt = link.clone();
+    alt.written_host = written_host(&url).to_owned();
+    alt.host = Some(facts);
+    alt.parsed = Some(parsed);
+    alt.url = url;
+    alt.via = Some(index);
+    alt.hidden.push(EditKind::LineBreak);
+    Some(alt)
+}
+
 /// The links written inside a web link's address: query and fragment
 /// values that are URLs (`?next=https://…`, `?url=`, `?q=`, `?u=`), also
 /// percent-encoded again; a URL inside the path (`/v3/__https://…__`,
@@ -512,6 +571,26 @@ fn nested_links(outer: &Link, index: usize, depth: usize) -> Vec<Link> {
             urls.push(format!("https://{rest}"));
         } else if let Some(rest) = p.strip_prefix("/amp/").or_else(|| p.strip_prefix("/c/")) {
             urls.push(format!("http://{rest}"));
+        }
+    }
+    // `https://https://evil.example`: the parser takes "https" for the
+    // host; the address people see follows the second `//`.
+    if let Some(rest) = u.path().strip_prefix("//")
+        && u.host_str().is_some_and(|h| matches!(h, "https" | "http"))
+    {
+        urls.push(format!("https://{rest}"));
+    }
+    // Bing's click tracking: `u=a1` + base64url of the address.
+    if u.host_str().is_some_and(|h| h.ends_with("bing.com")) && u.path().starts_with("/ck/") {
+        use base64::Engine as _;
+        for (k, v) in u.query_pairs() {
+            if k == "u"
+                && let Some(b64) = v.strip_prefix("a1")
+                && let Ok(bytes) = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .decode(b64.trim_end_matches('='))
+            {
+                urls.push(String::from_utf8_lossy(&bytes).into_owned());
+            }
         }
     }
     let path = percent_decode_lossy(u.path());

@@ -372,7 +372,8 @@ fn glued(text: &str, start: usize, end: usize) -> bool {
         c.is_alphanumeric() || c == '-' || unicode_normalization::char::is_combining_mark(c)
     };
     let dot = |c: char| matches!(c, '.' | '\u{3002}' | '\u{FF0E}' | '\u{FF61}');
-    let skip = |c: char| is_invisible(c) || is_symbol_char(c);
+    let skip =
+        |c: char| is_invisible(c) || is_symbol_char(c) || ('\u{1F3FB}'..='\u{1F3FF}').contains(&c);
     let mut back = text
         .get(..start)
         .unwrap_or("")

@@ -79,10 +79,12 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
             }
             out.push(finding(Severity::Suspicious, s));
         }
-        let path = if u.path().len() > 1 {
-            percent_decode(u.path()).to_lowercase()
-        } else {
-            String::new()
+        // The page address: path and query (`/?twilio.com`).
+        let path = match (u.path().len() > 1, u.query()) {
+            (true, Some(q)) => percent_decode(&format!("{}?{q}", u.path())).to_lowercase(),
+            (true, None) => percent_decode(u.path()).to_lowercase(),
+            (false, Some(q)) => percent_decode(&format!("/?{q}")).to_lowercase(),
+            (false, None) => String::new(),
         };
         let bytes = path.as_bytes();
         let in_path = policy
@@ -90,8 +92,9 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
             .iter()
             .flat_map(|b| b.domains.iter())
             .find(|d| {
-                path.match_indices(d.as_str())
-                    .any(|(i, _)| i > 0 && matches!(bytes.get(i - 1), Some(b'/' | b'@')))
+                path.match_indices(d.as_str()).any(|(i, _)| {
+                    i > 0 && matches!(bytes.get(i - 1), Some(b'/' | b'@' | b'?' | b'='))
+                })
             });
         if let (Some(d), Some(h)) = (in_path, host) {
             if subject.owner.is_none() {
@@ -122,16 +125,14 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
     let mut bidi = false;
     let mut invisible = false;
     let mut dots = false;
+    let mut glued_symbol = false;
     for k in &link.hidden {
         match k {
             EditKind::Bidi(_) => bidi = true,
             EditKind::Invisible(_) => invisible = true,
             EditKind::LookalikeDot => dots = true,
-            EditKind::Refanged
-            | EditKind::Symbol
-            | EditKind::SoftBreak
-            | EditKind::Entity
-            | EditKind::LineBreak => {}
+            EditKind::Symbol => glued_symbol = true,
+            EditKind::Refanged | EditKind::SoftBreak | EditKind::Entity | EditKind::LineBreak => {}
         }
     }
     let what = if link.kind == Kind::Email {
@@ -149,6 +150,15 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
         out.push(finding(
             Severity::Suspicious,
             format!("The {what} contains invisible characters that can hide its real spelling."),
+        ));
+    }
+    if glued_symbol {
+        out.push(finding(
+            Severity::Suspicious,
+            format!(
+                "A symbol is glued inside this {what} as written (“{}”): a browser may open another site than the one it seems to name.",
+                link.text
+            ),
         ));
     }
     if dots {

@@ -42,6 +42,12 @@ static MARKDOWN: LazyLock<Option<Regex>> =
 static SLACK: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"<([a-zA-Z][a-zA-Z0-9+.\-]*:[^|<>\s]+)\|([^<>\n]+)>").ok());
 
+/// Plain-text renderings of a mail link: `shown <https://target>`, and
+/// Markdown reference definitions `[shown]: https://target`.
+static TEXT_THEN_TARGET: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?m)(?:^|\s)\[?([^\s<>\[\]]+?)\]?(?::)?[ \t]+<?((?:https?|ftp)://[^\s<>]+)>?").ok()
+});
+
 /// HTML anchors: `<a … href="target" …>shown</a>`.
 static ANCHOR: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r#"(?is)<a\s[^>]*?href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>'"]+))[^>]*>(.+?)</a\s*>"#)
@@ -76,6 +82,20 @@ fn check(text: &str, links: &[RelationLink<'_>], policy: &Policy) -> RelationFin
             }
         }
     }
+    if let Some(re) = TEXT_THEN_TARGET.as_ref() {
+        for c in re.captures_iter(text) {
+            let (Some(whole), Some(shown), Some(target)) = (c.get(0), c.get(1), c.get(2)) else {
+                continue;
+            };
+            let w = whole.as_str();
+            // Only the two explicit forms: `shown <url>` and `[shown]: url`.
+            let angle = w.contains('<') && w.trim_end().ends_with('>');
+            let reference = w.trim_start().starts_with('[') && w.contains("]:");
+            if angle || reference {
+                pairs.push((shown.range(), target.range()));
+            }
+        }
+    }
     let within = |l: &RelationLink<'_>, r: &std::ops::Range<usize>| {
         l.link.via.is_none()
             && l.link.normalized_span.start >= r.start
@@ -90,7 +110,19 @@ fn check(text: &str, links: &[RelationLink<'_>], policy: &Policy) -> RelationFin
     let mut out = Vec::new();
     for (shown_range, target_range) in pairs {
         // A script or data address behind a shown link runs code instead.
-        let target_text = text.get(target_range.clone()).unwrap_or("").trim_start();
+        // Browsers drop tabs and line breaks, also written as references.
+        let target_text: String = text
+            .get(target_range.clone())
+            .unwrap_or("")
+            .replace("&#x09;", "")
+            .replace("&#9;", "")
+            .replace("&#x0a;", "")
+            .replace("&#10;", "")
+            .replace("&#x0d;", "")
+            .replace("&#13;", "")
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
         let scheme = target_text
             .split_once(':')
             .map(|(s, _)| s.to_ascii_lowercase())
@@ -226,6 +258,8 @@ mod tests {
             "[twilio.com](https://evil.example/login \"Twilio\")",
             "<a href=\"https://evil.example/\"><b>twilio.com</b></a>",
             "[https://twilio.okta.com](https://twilio-okta.net/login)",
+            "twilio.okta.com <https://evil.example/login>",
+            "[twilio.okta.com]: https://evil.example/",
         ] {
             let r = render(text);
             assert!(
@@ -238,6 +272,9 @@ mod tests {
             twilio.com dangerous: The link shows twilio.com but runs a “javascript:” address instead of opening a site. Twilio signs in only at https://twilio.okta.com.
         "#]]
         .assert_eq(&render("<a href=\"javascript:steal()\">twilio.com</a>"));
+        assert!(
+            render("<a href=\"jav&#x09;ascript:alert(1)\">twilio.com</a>").starts_with("dangerous")
+        );
     }
 
     #[test]
@@ -248,7 +285,12 @@ mod tests {
 
     #[test]
     fn patterns_compile() {
-        assert!(super::MARKDOWN.is_some() && super::ANCHOR.is_some() && super::SLACK.is_some());
+        assert!(
+            super::MARKDOWN.is_some()
+                && super::ANCHOR.is_some()
+                && super::SLACK.is_some()
+                && super::TEXT_THEN_TARGET.is_some()
+        );
     }
 
     #[test]

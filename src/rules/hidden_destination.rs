@@ -41,6 +41,32 @@ fn check(subject: &Subject<'_>, _policy: &Policy, out: &mut Vec<Finding>) {
     let Some((kind, service)) = subject.hosting else {
         return;
     };
+    // A brand's name in the page address on a service anyone publishes
+    // under (`storage.googleapis.com/twilio-okta/…`, a Google Form).
+    if kind == HostingKind::FreeHosting {
+        let page = link
+            .parsed
+            .as_ref()
+            .map(|u| format!("{}?{}", u.path(), u.query().unwrap_or("")).to_lowercase())
+            .unwrap_or_default();
+        let named = _policy.brands.iter().enumerate().find_map(|(bi, b)| {
+            b.keywords
+                .iter()
+                .find(|k| k.text.chars().count() >= 4 && page.contains(k.text.as_str()))
+                .map(|k| (bi, k.text.clone()))
+        });
+        if let Some((bi, name)) = named {
+            out.push(Finding {
+                rule: RULE.id,
+                severity: Severity::Suspicious,
+                brand: Some(bi),
+                explanation: format!(
+                    "Anyone can publish pages under {service}, so “{name}” in the page address proves nothing about who made it."
+                ),
+            });
+            return;
+        }
+    }
     // The provider's own site (`no-ip.com`, `bit.ly/`) hides nothing.
     let path = link.parsed.as_ref().map_or("", |u| u.path());
     if host.ascii == service && (kind != HostingKind::Shortener || path.len() <= 1) {
@@ -89,6 +115,16 @@ mod tests {
             .assert_eq(&run(&RULE, &p, "https://secure-login-4411.web.app"));
         expect!["suspicious -: duckdns.org is a free dynamic-DNS service, often used for short-lived attack sites."]
             .assert_eq(&run(&RULE, &p, "http://okta-sso.duckdns.org/"));
+        expect!["suspicious Twilio: Anyone can publish pages under storage.googleapis.com, so “twilio” in the page address proves nothing about who made it."].assert_eq(&run(
+            &RULE,
+            &p,
+            "https://storage.googleapis.com/twilio-okta/login.html",
+        ));
+        expect!["suspicious Twilio: Anyone can publish pages under docs.google.com, so “twilio” in the page address proves nothing about who made it."].assert_eq(&run(
+            &RULE,
+            &p,
+            "https://docs.google.com/forms/d/e/twilio-sso/viewform",
+        ));
     }
 
     #[test]

@@ -35,6 +35,18 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
     if subject.blocked.is_some() || host.ascii.len() > crate::host::MAX_HOST_LEN {
         return;
     }
+    // A joiner (ZWJ/ZWNJ) inside the name makes browsers refuse it or open
+    // another site; a symbol glued inside it was cut off to read it: the
+    // address as written is not the owned one.
+    if link.hidden.iter().any(|k| {
+        matches!(
+            k,
+            crate::text::EditKind::Invisible('\u{200C}' | '\u{200D}')
+                | crate::text::EditKind::Symbol
+        )
+    }) {
+        return;
+    }
     let what = match link.kind {
         Kind::Email => "This address is at",
         Kind::Web => "This link goes to",

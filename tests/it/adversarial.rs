@@ -20,6 +20,8 @@ fn decode(line: &str) -> String {
     }
     out.push_str(rest);
     out.replace("\\n", "\n")
+        .replace("\\t", "\t")
+        .replace("\\r", "\r")
 }
 
 #[test]
