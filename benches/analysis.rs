@@ -1,6 +1,7 @@
 //! Speed goals (one core): a typical SMS in under 100 µs; a 1 MB clipboard
 //! text in under 50 ms; a 1 MB worst case in under 100 ms; the bulk path
-//! (`check --lines`) at 200k domains/s or more. Results and the command are recorded in docs/benchmarks.md.
+//! (`check --lines`) at 200k domains/s or more; a single host of up to 1 MiB
+//! (many labels, glued names) under 100 ms. Results and the command are recorded in docs/benchmarks.md.
 //!
 //! ```sh
 //! cargo bench --bench analysis
@@ -74,6 +75,27 @@ fn benches(c: &mut Criterion) {
             ("worst_case", worst_case(size)),
             ("clipboard", clipboard_text(size)),
         ] {
+            g.throughput(Throughput::Bytes(text.len() as u64));
+            g.bench_with_input(criterion::BenchmarkId::new(name, size), &text, |b, text| {
+                b.iter(|| analyze(black_box(text), &policy))
+            });
+        }
+    }
+    g.finish();
+
+    // Long hosts (issue #17 §2): one host of many labels, a brand name
+    // glued to itself, and labels mixed with invisible characters and
+    // symbols, each at four sizes up to 1 MiB. Flat bytes/s = linear.
+    let mut g = c.benchmark_group("long_hosts");
+    g.sample_size(10).measurement_time(Duration::from_secs(5));
+    for size in [128 << 10, 256 << 10, 512 << 10, 1 << 20] {
+        let labels = format!("https://{}com", "a.".repeat(size / 2));
+        let glued = "brand-okta.com".repeat(size / 14);
+        let mixed = format!(
+            "https://{}.com",
+            "tw\u{200B}ilio-okta\u{2122}.".repeat(size / 20)
+        );
+        for (name, text) in [("labels", labels), ("glued", glued), ("mixed", mixed)] {
             g.throughput(Throughput::Bytes(text.len() as u64));
             g.bench_with_input(criterion::BenchmarkId::new(name, size), &text, |b, text| {
                 b.iter(|| analyze(black_box(text), &policy))
