@@ -97,6 +97,11 @@ pub struct BrandSection {
     /// Names attackers borrow; default: derived from `domains`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keywords: Option<Vec<String>>,
+    /// The brand's other names: abbreviations staff use, the ticker, former
+    /// and product names (`["NWH", "Northwind"]`). Treated like the name in
+    /// combinations (`nwh-sso.com`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aliases: Option<Vec<String>>,
     /// Extension: the brand's real sign-in pages, named in explanations.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sign_in: Vec<String>,
@@ -276,6 +281,48 @@ pub struct Keyword {
     pub text: String,
     /// [`comparison_form`] of `text`.
     pub folded: String,
+    /// Where the name comes from; decides how freely it matches.
+    pub origin: Origin,
+    /// The name as the policy wrote it, for explanations (`NWH`, `M&S`).
+    pub shown: String,
+    /// The name is an everyday word or made only of them (`orange`,
+    /// `office`, `live`): combinations count only with lure words, as for
+    /// `widely_used` brands.
+    pub generic: bool,
+    /// The distinctive part of the name is one or two characters at its
+    /// start or end, next to an everyday word (`i`+`cloud`, `t-`+`mobile`):
+    /// that side must start or end a word in the label (`myicloud`, not
+    /// `magicloud`). `(start, end)` flags.
+    pub bounded: (bool, bool),
+}
+
+/// Where a brand keyword comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// `keywords`, or the label of the main domain by default.
+    Name,
+    /// The label of another owned domain (a corporate domain).
+    Domain,
+    /// `aliases`: what staff call the company.
+    Alias,
+    /// Derived: the initials of a multi-word name (only beside a lure word).
+    Initials,
+    /// Derived: a distinctive word of a multi-word name, or the name
+    /// written whole (only beside a lure word).
+    NameWord,
+}
+
+impl Keyword {
+    /// One or two characters (`hp`, `x`, `3m`): matches only as a whole
+    /// word or beside a lure word, never inside another word.
+    pub fn is_short(&self) -> bool {
+        self.text.chars().count() <= 2
+    }
+
+    /// Derived names count only beside a lure word.
+    pub fn needs_lure(&self) -> bool {
+        matches!(self.origin, Origin::Initials | Origin::NameWord)
+    }
 }
 
 /// A brand, checked and ready for the rules.
@@ -343,6 +390,9 @@ pub struct Policy {
     keyword_owner: Vec<(usize, usize)>,
     /// Every listed domain and trusted host → its owner.
     domain_owner: HashMap<String, Owner>,
+    /// Owned domains that are themselves public suffixes (the PSL lists them
+    /// because customers get sub-names): only the exact domain is owned.
+    exact_only: HashSet<String>,
 }
 
 /// A keyword found inside a label.
@@ -398,6 +448,7 @@ impl Policy {
             check_sign_in(url).map_err(|m| invalid(format!("[organization] sign_in: {m}")))?;
         }
         let mut brands = Vec::with_capacity(file.brand.len());
+        let mut exact_only = HashSet::new();
         for section in file.brand {
             let name = section.name.trim().to_owned();
             if name.is_empty() {
@@ -413,37 +464,23 @@ impl Policy {
             }
             let mut domains = Vec::with_capacity(section.domains.len());
             for d in &section.domains {
-                domains.push(
-                    normalize_domain(d)
-                        .map_err(|m| invalid(format!("brand \"{name}\" domains: {m}")))?,
-                );
+                let (d, exact) = normalize_owned_domain(d)
+                    .map_err(|m| invalid(format!("brand \"{name}\" domains: {m}")))?;
+                if exact {
+                    exact_only.insert(d.clone());
+                }
+                domains.push(d);
             }
             for url in &section.sign_in {
                 check_sign_in(url)
                     .map_err(|m| invalid(format!("brand \"{name}\" sign_in: {m}")))?;
             }
-            let keyword_texts = match section.keywords {
-                Some(k) => k
-                    .iter()
-                    .map(|k| k.trim().to_lowercase())
-                    .filter(|k| !k.is_empty())
-                    .collect(),
-                None => default_keywords(&domains),
-            };
-            let mut keywords: Vec<Keyword> = Vec::new();
-            for text in keyword_texts {
-                if text.chars().count() < 3 {
-                    return Err(invalid(format!(
-                        "brand \"{name}\" keyword \"{text}\" is shorter than 3 letters and would match almost anything: use a longer name"
-                    )));
-                }
-                if keywords.iter().all(|k| k.text != text) {
-                    keywords.push(Keyword {
-                        folded: comparison_form(&text),
-                        text,
-                    });
-                }
-            }
+            let keywords = crate::rules::names::brand_keywords(
+                &name,
+                &domains,
+                section.keywords.as_deref(),
+                section.aliases.as_deref().unwrap_or_default(),
+            );
             brands.push(Brand {
                 name,
                 domains_hyphenated: domains.iter().map(|d| d.replace('.', "-")).collect(),
@@ -458,6 +495,11 @@ impl Policy {
         let mut keyword_owner = Vec::new();
         for (bi, brand) in brands.iter().enumerate() {
             for (ki, kw) in brand.keywords.iter().enumerate() {
+                // Short names are matched by whole words (rules::names), never
+                // as substrings.
+                if kw.is_short() {
+                    continue;
+                }
                 patterns.push(kw.folded.clone());
                 keyword_owner.push((bi, ki));
             }
@@ -526,6 +568,7 @@ impl Policy {
             keyword_matcher,
             keyword_owner,
             domain_owner,
+            exact_only,
         })
     }
 
@@ -546,6 +589,7 @@ impl Policy {
             keyword_matcher: None,
             keyword_owner: Vec::new(),
             domain_owner: HashMap::new(),
+            exact_only: HashSet::new(),
         }
     }
 
@@ -577,6 +621,7 @@ impl Policy {
     pub fn owner_of(&self, host: &crate::host::HostFacts) -> Option<Owner> {
         // The most specific listed domain decides (`twilio.okta.com` before `okta.com`).
         let (listed, brand) = crate::host::suffixes(&host.ascii)
+            .filter(|s| *s == host.ascii || !self.exact_only.contains(*s))
             .find_map(|s| self.domain_owner.get(s).map(|b| (s, *b)))?;
         if listed == host.ascii {
             return Some(brand);
@@ -590,7 +635,15 @@ impl Policy {
     /// on `googleusercontent.com`). Brand-imitation rules leave such hosts alone:
     /// they are the brand's own infrastructure, not a lookalike of it.
     pub fn listed(&self, host: &crate::host::HostFacts) -> bool {
-        crate::host::suffixes(&host.ascii).any(|s| self.domain_owner.contains_key(s))
+        crate::host::suffixes(&host.ascii).any(|s| {
+            self.domain_owner.contains_key(s) && (s == host.ascii || !self.exact_only.contains(s))
+        })
+    }
+
+    /// The owned domains that are public suffixes: only they themselves are
+    /// owned, not the names under them (those are customers').
+    pub fn exact_only_domains(&self) -> impl Iterator<Item = &str> {
+        self.exact_only.iter().map(String::as_str)
     }
 
     /// The blocked indicator `host` is equal to or under, if any.
@@ -671,6 +724,30 @@ pub(crate) fn normalize_domain(raw: &str) -> Result<String, String> {
     Ok(ascii)
 }
 
+/// Check and normalise a brand's `domains` entry. A domain the Public
+/// Suffix List's private section lists (the company gives its customers
+/// sub-names under it) is accepted: the second value is then `true`, only
+/// the exact domain is owned and `policy check` warns. A suffix anyone can
+/// register under (`com`, `co.uk`) is refused.
+pub(crate) fn normalize_owned_domain(raw: &str) -> Result<(String, bool), String> {
+    match normalize_domain(raw) {
+        Ok(d) => Ok((d, false)),
+        Err(e) => {
+            let trimmed = raw.trim().trim_end_matches('.');
+            let Ok(ascii) = idna::domain_to_ascii(trimmed) else {
+                return Err(e);
+            };
+            let private = ascii.contains('.')
+                && psl::suffix(ascii.as_bytes()).is_some_and(|s| {
+                    s.is_known()
+                        && s.typ() == Some(psl::Type::Private)
+                        && s.as_bytes() == ascii.as_bytes()
+                });
+            if private { Ok((ascii, true)) } else { Err(e) }
+        }
+    }
+}
+
 fn check_sign_in(url: &str) -> Result<(), String> {
     match url::Url::parse(url) {
         Ok(u) if u.scheme() == "https" && u.host_str().is_some() => Ok(()),
@@ -686,7 +763,7 @@ fn check_sign_in(url: &str) -> Result<(), String> {
 /// Keywords when a brand lists none: for each domain, the name left of its
 /// public suffix; for a tenant on a shared platform (`twilio.okta.com`), the
 /// tenant name rather than the platform's.
-fn default_keywords(domains: &[String]) -> Vec<String> {
+pub(crate) fn default_keywords(domains: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     for d in domains {
         let Some(reg) =

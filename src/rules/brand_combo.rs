@@ -25,10 +25,11 @@
 //! `pineapple.com`, `purchase.com`. Keywords shorter than five letters (`okta`,
 //! `ups`) must stand as a word of their own too (`okta-login`, not `boktal`).
 
+use super::names;
 use super::words::{identity_word_in, is_made_of_words};
 use super::{Finding, LinkRule, Severity, Subject, possessive};
 use crate::host::HostFacts;
-use crate::policy::{Brand, KeywordHit, Policy};
+use crate::policy::{Brand, Keyword, KeywordHit, Origin, Policy};
 
 /// The registry entry.
 pub const RULE: LinkRule = LinkRule {
@@ -48,7 +49,20 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
         return;
     }
     let folded = host.label_folded.as_str();
-    let mut best: Option<(Severity, usize, KeywordHit)> = None;
+    // An identity provider's own name (okta, duo) is itself a sign-in word.
+    let org_word = |s: &str| {
+        policy
+            .combo_keywords
+            .iter()
+            .find(|w| s.contains(w.as_str()))
+            .map(String::as_str)
+    };
+    let lure_in = |s: &str| -> Option<String> {
+        identity_word_in(s)
+            .map(str::to_owned)
+            .or_else(|| org_word(s).map(str::to_owned))
+    };
+    let mut best: Option<(Severity, usize, KeywordHit, Option<String>)> = None;
     for hit in policy.keyword_hits(folded) {
         let Some(brand) = policy.brands.get(hit.brand) else {
             continue;
@@ -61,22 +75,58 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
         }
         let left = folded.get(..hit.start).unwrap_or("");
         let right = folded.get(hit.end..).unwrap_or("");
-        if brand.widely_used && !rest_is_words(left, right) {
+        // A name with a digit found only after folding is a real word
+        // (`autho` in `authorize` is not `auth0`): the fold must explain the
+        // difference, and a letter written where the name has a digit does not.
+        if kw.text.bytes().any(|b| b.is_ascii_digit()) && !host.label.contains(kw.text.as_str()) {
             continue;
         }
-        if kw.text.chars().count() < MIN_FREE_KEYWORD && !token_is_word(left, right) {
+        // Everyday names: the brand's own name (`orange`, `apple`) must stand
+        // as a word; another owned domain's everyday label (`office`, `live`)
+        // and household names count only among known words.
+        let own_everyday = kw.generic && kw.origin == Origin::Name && !brand.widely_used;
+        let everyday = brand.widely_used || kw.generic;
+        if everyday && !own_everyday && !rest_is_words(left, right) {
             continue;
         }
-        // An identity provider's own name (okta, duo) is itself a sign-in word.
-        let org_word = |s: &str| policy.combo_keywords.iter().any(|w| s.contains(w.as_str()));
-        let severity = if identity_word_in(left).is_some()
-            || identity_word_in(right).is_some()
-            || identity_word_in(&kw.folded).is_some()
-            || org_word(left)
-            || org_word(right)
+        // The brand's own everyday name may also start the label
+        // (`applefind`), never end it inside another word (`pineapple`).
+        let starts_label = own_everyday && left.is_empty() && kw.text.chars().count() >= 5;
+        if (own_everyday || kw.text.chars().count() < MIN_FREE_KEYWORD)
+            && !token_is_word(left, right)
+            && !starts_label
         {
+            continue;
+        }
+        // The short distinctive side of `icloud` / `t-mobile` starts a word.
+        if (kw.bounded.0 && !starts_word(left)) || (kw.bounded.1 && !ends_word(right)) {
+            continue;
+        }
+        let lure = lure_in(left).or_else(|| lure_in(right)).or_else(|| {
+            // An identity provider's name is its own lure; an everyday one
+            // (`office`) is not.
+            (!kw.generic)
+                .then(|| identity_word_in(&kw.folded).map(str::to_owned))
+                .flatten()
+        });
+        // Derived names (initials, words of the name) count only beside a lure word.
+        if kw.needs_lure() && !(lure.is_some() && token_is_word(left, right)) {
+            continue;
+        }
+        // Another owned domain's everyday label (`live`, `office`) counts
+        // only with a sign-in word (`live-login`; not `livehelpnow`).
+        if kw.generic
+            && kw.origin != Origin::Name
+            && !brand.widely_used
+            && !lure.as_deref().is_some_and(|w| {
+                names::is_sign_in_or_it(w) && names::describe_lure(w) != "an IT word"
+            })
+        {
+            continue;
+        }
+        let severity = if lure.is_some() {
             Severity::Dangerous
-        } else if brand.widely_used {
+        } else if everyday && !own_everyday {
             // Household names with filler words are mostly the brand's own or
             // fan sites (microsoftstore.com, zoominfo.com): worth a mention only.
             Severity::Info
@@ -84,29 +134,110 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
             Severity::Suspicious
         };
         let len = hit.end - hit.start;
-        let better = best
-            .as_ref()
-            .is_none_or(|(s, l, _)| (severity, len) > (*s, *l));
+        let rank = |k: &Keyword| u8::from(!k.needs_lure());
+        let better = best.as_ref().is_none_or(|(s, l, h, _)| {
+            let old = brand_kw(policy, h).map_or(0, rank);
+            (severity, rank(kw), len) > (*s, old, *l)
+        });
         if better {
-            best = Some((severity, len, hit));
+            best = Some((severity, len, hit, lure));
         }
     }
-    let Some((severity, _, hit)) = best else {
+    if let Some((severity, _, hit, lure)) = best {
+        let (Some(brand), Some(kw)) = (policy.brands.get(hit.brand), brand_kw(policy, &hit)) else {
+            return;
+        };
+        out.push(Finding {
+            rule: RULE.id,
+            severity,
+            brand: Some(hit.brand),
+            explanation: explain(host, brand, kw, lure.as_deref()),
+        });
         return;
-    };
-    let Some(brand) = policy.brands.get(hit.brand) else {
+    }
+    if let Some(h) = names::short_name(policy, &host.label) {
+        let severity = if h.lure.is_some() {
+            Severity::Dangerous
+        } else if h.words {
+            Severity::Suspicious
+        } else {
+            return;
+        };
+        let (Some(brand), Some(kw)) = (
+            policy.brands.get(h.brand),
+            policy
+                .brands
+                .get(h.brand)
+                .and_then(|b| b.keywords.get(h.keyword)),
+        ) else {
+            return;
+        };
+        out.push(Finding {
+            rule: RULE.id,
+            severity,
+            brand: Some(h.brand),
+            explanation: explain_named(host, brand, kw, &kw.text, h.lure),
+        });
         return;
-    };
-    let keyword = brand
-        .keywords
-        .get(hit.keyword)
-        .map_or("", |k| k.text.as_str());
-    out.push(Finding {
-        rule: RULE.id,
-        severity,
-        brand: Some(hit.brand),
-        explanation: explain(host, brand, keyword),
-    });
+    }
+    if !host.non_ascii
+        && let Some(m) = names::misspelt_combination(policy, &host.label)
+    {
+        let Some(brand) = policy.brands.get(m.brand) else {
+            return;
+        };
+        let name = possessive(&brand.name);
+        let lures = m
+            .lures
+            .iter()
+            .map(|w| format!("“{w}”"))
+            .collect::<Vec<_>>()
+            .join(" and ");
+        let what = m
+            .lures
+            .first()
+            .map_or("a lure word", |w| names::describe_lure(w));
+        let is = if m.lures.len() > 1 { "are" } else { "is" };
+        let what = if m.lures.len() > 1 {
+            "sign-in or lure words".to_owned()
+        } else {
+            what.to_owned()
+        };
+        let edit = if m.edit == "split by a hyphen" {
+            format!("splits {name} name with a hyphen")
+        } else if m.edit == "with look-alike characters" {
+            format!("misspells {name} name with look-alike characters")
+        } else {
+            format!("misspells {name} name ({})", m.edit)
+        };
+        out.push(Finding {
+            rule: RULE.id,
+            severity: Severity::Dangerous,
+            brand: Some(m.brand),
+            explanation: format!(
+                "{} is not {name}: “{}” {edit}, and {lures} {is} {what}{}.",
+                host.display_registrable(),
+                m.core,
+                other_suffix(host, brand)
+            ),
+        });
+    }
+}
+
+fn brand_kw<'p>(policy: &'p Policy, hit: &KeywordHit) -> Option<&'p Keyword> {
+    policy.brands.get(hit.brand)?.keywords.get(hit.keyword)
+}
+
+/// The text left of a hit ends at a word boundary, or in known words.
+fn starts_word(left: &str) -> bool {
+    let l = left.rsplit(['-', '.']).next().unwrap_or("");
+    l.is_empty() || words(l)
+}
+
+/// The text right of a hit starts at a word boundary, or with known words.
+fn ends_word(right: &str) -> bool {
+    let r = right.split(['-', '.']).next().unwrap_or("");
+    r.is_empty() || words(r)
 }
 
 /// The whole rest of the label around the keyword is made of known words
@@ -114,9 +245,7 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
 fn rest_is_words(left: &str, right: &str) -> bool {
     let l = left.trim_matches('-');
     let r = right.trim_matches('-');
-    (l.is_empty() || is_made_of_words(l))
-        && (r.is_empty() || is_made_of_words(r))
-        && !(l.is_empty() && r.is_empty())
+    (l.is_empty() || words(l)) && (r.is_empty() || words(r)) && !(l.is_empty() && r.is_empty())
 }
 
 /// Within its hyphen-separated part, the keyword stands alone or is glued
@@ -124,11 +253,22 @@ fn rest_is_words(left: &str, right: &str) -> bool {
 fn token_is_word(left: &str, right: &str) -> bool {
     let l = left.rsplit('-').next().unwrap_or("");
     let r = right.split('-').next().unwrap_or("");
-    (l.is_empty() || is_made_of_words(l)) && (r.is_empty() || is_made_of_words(r))
+    (l.is_empty() || words(l)) && (r.is_empty() || words(r))
 }
 
-fn explain(host: &HostFacts, brand: &Brand, keyword: &str) -> String {
+/// Known words (lure, filler) and digits only, in comparison form.
+fn words(folded: &str) -> bool {
+    is_made_of_words(folded) || names::made_of_words(folded, true)
+}
+
+fn explain(host: &HostFacts, brand: &Brand, kw: &Keyword, lure: Option<&str>) -> String {
     let label = host.label.as_str();
+    let keyword = kw.text.as_str();
+    // Names other than the brand's own (aliases, initials, words of the
+    // name, other owned domains) say what they are and which word is the lure.
+    if kw.origin != Origin::Name {
+        return explain_named(host, brand, kw, keyword, lure);
+    }
     let name = possessive(&brand.name);
     let mut s = format!("{} is not {name}: ", host.display_registrable());
     match label.find(keyword) {
@@ -150,11 +290,61 @@ fn explain(host: &HostFacts, brand: &Brand, keyword: &str) -> String {
             possessive(&brand.name)
         )),
     }
-    if let (Some(suffix), Some(main)) = (host.suffix.as_deref(), brand.main_suffix())
-        && suffix != main
-    {
-        s.push_str(&format!(" and ends in .{suffix}"));
+    s.push_str(&other_suffix(host, brand));
+    s.push('.');
+    s
+}
+
+/// " and ends in .net" when the suffix is not the brand's main one.
+fn other_suffix(host: &HostFacts, brand: &Brand) -> String {
+    match (host.suffix.as_deref(), brand.main_suffix()) {
+        (Some(suffix), Some(main)) if suffix != main => format!(" and ends in .{suffix}"),
+        _ => String::new(),
     }
+}
+
+/// "nwh-sso.com is not Northwind Haulage's: “nwh” is what Northwind Haulage
+/// staff call the company, and “-sso” is a sign-in word."
+fn explain_named(
+    host: &HostFacts,
+    brand: &Brand,
+    kw: &Keyword,
+    written: &str,
+    lure: Option<&str>,
+) -> String {
+    let label = host.label.as_str();
+    let mut s = format!(
+        "{} is not {}: {}",
+        host.display_registrable(),
+        possessive(&brand.name),
+        names::introduce(brand, kw, written)
+    );
+    let rest = label.replacen(written, "\u{0}", 1);
+    let (before, after) = rest.split_once('\u{0}').unwrap_or(("", ""));
+    match lure {
+        Some(w) => {
+            let shown = if after.starts_with(&format!("-{w}")) {
+                format!("-{w}")
+            } else if before.ends_with(&format!("{w}-")) {
+                format!("{w}-")
+            } else {
+                w.to_owned()
+            };
+            s.push_str(&format!(", and “{shown}” is {}", names::describe_lure(w)));
+        }
+        None => {
+            let added = match (before.is_empty(), after.is_empty()) {
+                (false, false) => format!("“{before}” and “{after}”"),
+                (false, true) => format!("“{before}”"),
+                (true, false) => format!("“{after}”"),
+                (true, true) => String::new(),
+            };
+            if !added.is_empty() {
+                s.push_str(&format!("; the name adds {added} to it"));
+            }
+        }
+    }
+    s.push_str(&other_suffix(host, brand));
     s.push('.');
     s
 }

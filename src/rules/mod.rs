@@ -21,6 +21,7 @@ pub mod hidden_destination;
 pub mod homoglyph;
 pub mod hosting;
 pub mod message_lure;
+pub mod names;
 pub mod own_domain;
 pub mod typosquat;
 pub mod words;
