@@ -109,8 +109,10 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
                 .then(|| identity_word_in(&kw.folded).map(str::to_owned))
                 .flatten()
         });
-        // Derived names (initials, words of the name) count only beside a lure word.
-        if kw.needs_lure() && !(lure.is_some() && token_is_word(left, right)) {
+        // Derived names (initials, words of the name) count only beside a
+        // lure word, and never for household names.
+        if kw.needs_lure() && (brand.widely_used || !(lure.is_some() && token_is_word(left, right)))
+        {
             continue;
         }
         // Another owned domain's everyday label (`live`, `office`) counts
@@ -156,9 +158,10 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
         return;
     }
     if let Some(h) = names::short_name(policy, &host.label) {
+        let household = policy.brands.get(h.brand).is_some_and(|b| b.widely_used);
         let severity = if h.lure.is_some() {
             Severity::Dangerous
-        } else if h.words {
+        } else if h.words && !household {
             Severity::Suspicious
         } else {
             return;

@@ -4,9 +4,10 @@
 //!
 //! ## The names of a brand ([`brand_keywords`])
 //! - **Name**: `keywords`, or the label of the main domain (`twilio`).
-//! - **Domain**: the label of every other owned domain, also when
-//!   `keywords` is given (a corporate domain that differs from the public
-//!   one: `northwindhaulage.com` beside `nwhaul.com`).
+//! - **Domain**: the label of every other owned domain (a corporate domain
+//!   that differs from the public one: `northwindhaulage.com` beside
+//!   `nwhaul.com`). Nothing is derived when the brand lists `keywords`: IT
+//!   has chosen its names then.
 //! - **Alias**: `aliases` (`NWH`, `M&S`, `HP Enterprise`), written as a
 //!   domain would spell them (`nwh`; `ms` and `mands`; `hpenterprise` and
 //!   `hp-enterprise`). Treated like the name.
@@ -170,13 +171,18 @@ pub fn brand_keywords(
             }
         }
     }
-    for l in &labels {
-        push(l.clone(), l, Origin::Domain);
-    }
     for a in aliases {
         for form in spellings(a) {
             push(form, a, Origin::Alias);
         }
+    }
+    // With `keywords` written out, IT has chosen the names: nothing more is
+    // derived.
+    if keywords.is_some() {
+        return out;
+    }
+    for l in &labels {
+        push(l.clone(), l, Origin::Domain);
     }
     // Derived from a multi-word name: only beside a lure word.
     if words.len() >= 2 {
@@ -545,7 +551,13 @@ fn misspelt_core(
     }
     let folded = comparison_form(core);
     let plain = core.replace('-', "");
-    for (bi, brand) in policy.brands.iter().enumerate() {
+    // Household names are misspelt in too many real names (`barclaycard`).
+    for (bi, brand) in policy
+        .brands
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| !b.widely_used)
+    {
         for (ki, kw) in brand.keywords.iter().enumerate() {
             if core == kw.text || folded == kw.folded {
                 // The name itself (another step's) or look-alike characters.
@@ -740,9 +752,9 @@ mod tests {
         expect_test::expect![[r#"
             [
                 "northwindhaulage:Name",
-                "northwind:Domain",
                 "nwh:Alias",
                 "nwhaul:Alias",
+                "northwind:Domain",
                 "nh:Initials",
             ]
         "#]]
