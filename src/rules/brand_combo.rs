@@ -412,3 +412,102 @@ mod tests {
             .assert_eq(&run(&RULE, &p, "twilio-okta.com"));
     }
 }
+
+#[cfg(test)]
+mod name_tests {
+    //! The matching steps of `rules::names` as this rule explains them.
+    use super::*;
+    use crate::rules::testing::run;
+    use expect_test::expect;
+
+    const NORTHWIND: &str = "[organization]\nname = \"Northwind Haulage\"\nsign_in = [\"https://northwind.okta.com\"]\n\n[[brand]]\nname = \"Northwind Haulage\"\ndomains = [\"northwindhaulage.com\", \"northwind.okta.com\"]\naliases = [\"NWH\", \"nwhaul\"]\n";
+    const SHORT: &str = "[[brand]]\nname = \"HP\"\ndomains = [\"hp.com\"]\n\n[[brand]]\nname = \"X\"\ndomains = [\"x.com\"]\n\n[[brand]]\nname = \"3M\"\ndomains = [\"3m.com\"]\n";
+
+    fn policy(toml: &str) -> Policy {
+        Policy::from_toml(toml, "test").unwrap()
+    }
+
+    #[test]
+    fn aliases_initials_and_glued_names() {
+        let p = policy(NORTHWIND);
+        expect!["dangerous Northwind Haulage: nwh-sso.com is not Northwind Haulage's: “nwh” is what Northwind Haulage staff call the company, and “-sso” is a sign-in word."]
+            .assert_eq(&run(&RULE, &p, "nwh-sso.com"));
+        expect!["dangerous Northwind Haulage: nwhaul-okta.com is not Northwind Haulage's: “nwhaul” is what Northwind Haulage staff call the company, and “-okta” is the name of a sign-in service."]
+            .assert_eq(&run(&RULE, &p, "nwhaul-okta.com"));
+        expect!["dangerous Northwind Haulage: northwindsso.com is not Northwind Haulage's: “northwind” is Northwind Haulage's own domain name, and “sso” is a sign-in word."]
+            .assert_eq(&run(&RULE, &p, "northwindsso.com"));
+        expect!["dangerous Northwind Haulage: addoktanorthwind.com is not Northwind Haulage's: “northwind” is Northwind Haulage's own domain name, and “okta” is the name of a sign-in service."]
+            .assert_eq(&run(&RULE, &p, "addoktanorthwind.com"));
+        expect!["dangerous Northwind Haulage: nh-helpdesk.com is not Northwind Haulage's: “nh” is Northwind Haulage's initials, and “-helpdesk” is an IT word."]
+            .assert_eq(&run(&RULE, &p, "nh-helpdesk.com"));
+        // Initials need a lure word; nothing else matches them.
+        for not in [
+            "nh-news.com",
+            "nwh.com",
+            "nhs.co.uk",
+            "ownhome.com",
+            "northwind.okta.com",
+        ] {
+            assert_eq!(run(&RULE, &p, not), "", "{not}");
+        }
+    }
+
+    #[test]
+    fn misspelt_and_split_names_in_combinations() {
+        let p = policy(NORTHWIND);
+        expect!["dangerous Northwind Haulage: nortwhind-sso.com is not Northwind Haulage's: “nortwhind” misspells Northwind Haulage's name (“hw” swapped), and “sso” is a sign-in word."]
+            .assert_eq(&run(&RULE, &p, "nortwhind-sso.com"));
+        expect!["dangerous Northwind Haulage: north-wind-okta.net is not Northwind Haulage's: “north-wind” splits Northwind Haulage's name with a hyphen, and “okta” is the name of a sign-in service and ends in .net."]
+            .assert_eq(&run(&RULE, &p, "north-wind-okta.net"));
+        for not in ["cloud-login.com", "southwind-sso.com", "nortwhind.com"] {
+            assert_eq!(run(&RULE, &p, not), "", "{not}");
+        }
+    }
+
+    #[test]
+    fn short_names() {
+        let p = policy(SHORT);
+        expect!["dangerous HP: hp-okta.com is not HP's: “hp” is HP's name, and “-okta” is the name of a sign-in service."]
+            .assert_eq(&run(&RULE, &p, "hp-okta.com"));
+        expect!["dangerous X: x-helpdesk.net is not X's: “x” is X's name, and “-helpdesk” is an IT word and ends in .net."]
+            .assert_eq(&run(&RULE, &p, "x-helpdesk.net"));
+        expect!["dangerous 3M: 3mssologin.com is not 3M's: “3m” is 3M's name, and “sso” is a sign-in word."]
+            .assert_eq(&run(&RULE, &p, "3mssologin.com"));
+        for not in [
+            "boxer.com",
+            "php.net",
+            "xray.com",
+            "theme.co",
+            "hpx.com",
+            "3mx.com",
+        ] {
+            assert_eq!(run(&RULE, &p, not), "", "{not}");
+        }
+    }
+
+    #[test]
+    fn everyday_words_and_their_distinctive_part() {
+        let p = policy(
+            "[[brand]]\nname = \"iCloud\"\ndomains = [\"icloud.com\"]\n\n[[brand]]\nname = \"Orange\"\ndomains = [\"orange.com\"]\n\n[[brand]]\nname = \"Outlook\"\ndomains = [\"live.com\", \"outlook.com\"]\n",
+        );
+        expect!["dangerous iCloud: myicloud-login.com is not iCloud's: it adds “my” and “-login” to iCloud's name."]
+            .assert_eq(&run(&RULE, &p, "myicloud-login.com"));
+        expect!["dangerous Orange: orange-sso.fr is not Orange's: it adds “-sso” to Orange's name and ends in .fr."]
+            .assert_eq(&run(&RULE, &p, "orange-sso.fr"));
+        // The brand's own everyday name may start the label, never end inside a word.
+        expect!["suspicious Orange: orangefacture.com is not Orange's: it adds “facture” to Orange's name."]
+            .assert_eq(&run(&RULE, &p, "orangefacture.com"));
+        expect!["dangerous Outlook: live-login.com is not Outlook's: “live” is Outlook's own domain name, and “-login” is a sign-in word."]
+            .assert_eq(&run(&RULE, &p, "live-login.com"));
+        for not in [
+            "magicloud.com",
+            "pineapple.com",
+            "agentorange.com",
+            "livehelpnow.net",
+            "live24.gr",
+            "wikicloud.org",
+        ] {
+            assert_eq!(run(&RULE, &p, not), "", "{not}");
+        }
+    }
+}

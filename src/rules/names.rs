@@ -444,7 +444,8 @@ pub fn short_name(policy: &Policy, label: &str) -> Option<ShortHit> {
                 } else {
                     None
                 };
-                if let Some(h) = hit
+                // Derived short names (initials) need the lure word.
+                if let Some(h) = hit.filter(|h| h.lure.is_some() || !kw.needs_lure())
                     && best.is_none_or(|b| h.rank() > b.rank())
                 {
                     best = Some(h);
