@@ -15,7 +15,7 @@
 //! keywords = ["twilio"]   # optional
 //! ```
 //!
-//! Extensions (optional): `[[brand]] sign_in`, `widely_used`, `country_sites`.
+//! Extensions (optional): `[[brand]] aliases`, `sign_in`, `widely_used`, `country_sites`.
 //! [`PolicyFile`] is the file as written; [`Policy`] is the checked, compiled
 //! form every rule reads. With no file, [`Policy::builtin`] protects widely
 //! impersonated brands (`assets/default-policy.toml`).
@@ -836,6 +836,46 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("must be an https:// address"), "{err}");
+    }
+
+    #[test]
+    fn an_owned_public_suffix_is_owned_exactly_with_a_warning() {
+        let text = "[[brand]]\nname = \"Cloudflare\"\ndomains = [\"cloudflare.com\", \"cloudflare.net\"]\n";
+        let p = Policy::from_toml(text, "p.toml").unwrap();
+        let owner = |h: &str| p.owner_of(&crate::host::HostFacts::domain(h));
+        assert_eq!(owner("cloudflare.net"), Some(Owner::Brand(0)));
+        assert_eq!(owner("customer.cloudflare.net"), None, "a customer's name");
+        assert!(!p.listed(&crate::host::HostFacts::domain("customer.cloudflare.net")));
+        assert_eq!(owner("www.cloudflare.com"), Some(Owner::Brand(0)));
+        let (problems, warnings) = validate::check_with_warnings(text, "p.toml");
+        assert!(problems.is_empty(), "{problems:?}");
+        expect_test::expect![[r#"
+            [
+                "p.toml:3:30: warning: \"cloudflare.net\" is on the Public Suffix List (its sub-names belong to your customers): only cloudflare.net itself is owned and safe, not the names under it",
+            ]
+        "#]]
+        .assert_debug_eq(&warnings.iter().map(ToString::to_string).collect::<Vec<_>>());
+        // A suffix anyone can register under is still refused.
+        assert!(
+            Policy::from_toml("[[brand]]\nname = \"X\"\ndomains = [\"co.uk\"]\n", "p").is_err()
+        );
+    }
+
+    #[test]
+    fn short_names_load_in_check_and_compile_alike() {
+        for name in ["hp", "bt", "ge", "3m", "ea", "x"] {
+            let text = format!("[[brand]]\nname = \"{name}\"\ndomains = [\"{name}.com\"]\n");
+            assert!(validate::check(&text, "p").is_empty(), "{name}");
+            let p = Policy::from_toml(&text, "p").unwrap();
+            assert!(p.brands[0].keywords[0].is_short(), "{name}");
+            let text = format!(
+                "[[brand]]\nname = \"A\"\ndomains = [\"a.com\"]\nkeywords = [\"{name}\"]\naliases = [\"{name}\"]\n"
+            );
+            assert!(validate::check(&text, "p").is_empty(), "{name}");
+            assert!(Policy::from_toml(&text, "p").is_ok(), "{name}");
+        }
+        let text = "[[brand]]\nname = \"A\"\ndomains = [\"a.com\"]\naliases = [\"&\"]\n";
+        assert_eq!(validate::check(text, "p").len(), 1);
     }
 
     #[test]

@@ -378,7 +378,14 @@ impl ShortHit {
 /// to known words that make up the rest of that word (`hpssologin`,
 /// `oktassobt`, `myhp`).
 pub fn short_name(policy: &Policy, label: &str) -> Option<ShortHit> {
-    if label.len() > MAX_LABEL || !label.is_ascii() {
+    if label.len() > MAX_LABEL
+        || !label.is_ascii()
+        || !policy.brands.iter().any(|b| {
+            b.keywords
+                .iter()
+                .any(|k| k.is_short() && label.contains(k.text.as_str()))
+        })
+    {
         return None;
     }
     let tokens: Vec<&str> = label.split('-').filter(|t| !t.is_empty()).collect();
@@ -475,7 +482,7 @@ pub struct Misspelt {
 /// at most [`MAX_PEEL`]); what is left is one typing mistake from a brand's
 /// name, or the name split by hyphens.
 pub fn misspelt_combination(policy: &Policy, label: &str) -> Option<Misspelt> {
-    if label.len() > MAX_LABEL || !label.is_ascii() {
+    if label.len() > MAX_LABEL || !label.is_ascii() || !half_of_a_name(policy, label) {
         return None;
     }
     let mut core = label;
@@ -520,6 +527,22 @@ pub fn misspelt_combination(policy: &Policy, label: &str) -> Option<Misspelt> {
         }
     }
     None
+}
+
+/// One edit leaves one half of a name intact: a label that contains
+/// neither half of any name (as written, or folded) cannot hold a misspelt
+/// one. A cheap test before the peeling.
+fn half_of_a_name(policy: &Policy, label: &str) -> bool {
+    let folded = comparison_form(label);
+    policy.brands.iter().flat_map(|b| &b.keywords).any(|k| {
+        let halves = |s: &str, hay: &str| {
+            let n = s.len();
+            n >= 2
+                && s.is_char_boundary(n / 2)
+                && (hay.contains(&s[..n / 2]) || hay.contains(&s[n / 2..]))
+        };
+        halves(&k.text, label) || halves(&k.folded, &folded)
+    })
 }
 
 /// For two-letter names, a misspelling counts only with a hyphen-separated
