@@ -15,7 +15,7 @@
 //! keywords = ["twilio"]   # optional
 //! ```
 //!
-//! Extensions (optional): `[[brand]] sign_in`, `widely_used`, `country_sites`.
+//! Extensions (optional): `[[brand]] aliases`, `sign_in`, `widely_used`, `country_sites`.
 //! [`PolicyFile`] is the file as written; [`Policy`] is the checked, compiled
 //! form every rule reads. With no file, [`Policy::builtin`] protects widely
 //! impersonated brands (`assets/default-policy.toml`).
@@ -174,6 +174,11 @@ pub struct BrandSection {
     /// Names attackers borrow; default: derived from `domains`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keywords: Option<Vec<String>>,
+    /// The brand's other names: abbreviations staff use, the ticker, former
+    /// and product names (`["NWH", "Northwind"]`). Treated like the name in
+    /// combinations (`nwh-sso.com`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aliases: Option<Vec<String>>,
     /// Extension: the brand's real sign-in pages, named in explanations.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sign_in: Vec<String>,
@@ -373,6 +378,48 @@ pub struct Keyword {
     pub text: String,
     /// [`comparison_form`] of `text`.
     pub folded: String,
+    /// Where the name comes from; decides how freely it matches.
+    pub origin: Origin,
+    /// The name as the policy wrote it, for explanations (`NWH`, `M&S`).
+    pub shown: String,
+    /// The name is an everyday word or made only of them (`orange`,
+    /// `office`, `live`): combinations count only with lure words, as for
+    /// `widely_used` brands.
+    pub generic: bool,
+    /// The distinctive part of the name is one or two characters at its
+    /// start or end, next to an everyday word (`i`+`cloud`, `t-`+`mobile`):
+    /// that side must start or end a word in the label (`myicloud`, not
+    /// `magicloud`). `(start, end)` flags.
+    pub bounded: (bool, bool),
+}
+
+/// Where a brand keyword comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// `keywords`, or the label of the main domain by default.
+    Name,
+    /// The label of another owned domain (a corporate domain).
+    Domain,
+    /// `aliases`: what staff call the company.
+    Alias,
+    /// Derived: the initials of a multi-word name (only beside a lure word).
+    Initials,
+    /// Derived: a distinctive word of a multi-word name, or the name
+    /// written whole (only beside a lure word).
+    NameWord,
+}
+
+impl Keyword {
+    /// One or two characters (`hp`, `x`, `3m`): matches only as a whole
+    /// word or beside a lure word, never inside another word.
+    pub fn is_short(&self) -> bool {
+        self.text.chars().count() <= 2
+    }
+
+    /// Derived names count only beside a lure word.
+    pub fn needs_lure(&self) -> bool {
+        matches!(self.origin, Origin::Initials | Origin::NameWord)
+    }
 }
 
 /// A brand, checked and ready for the rules.
@@ -450,6 +497,9 @@ pub struct Policy {
     keyword_owner: Vec<(usize, usize)>,
     /// Every listed domain and trusted host → its owner.
     domain_owner: HashMap<String, Owner>,
+    /// Owned domains that are themselves public suffixes (the PSL lists them
+    /// because customers get sub-names): only the exact domain is owned.
+    exact_only: HashSet<String>,
 }
 
 /// A keyword found inside a label.
@@ -507,6 +557,7 @@ impl Policy {
             check_sign_in(url).map_err(|m| invalid(format!("[organization] sign_in: {m}")))?;
         }
         let mut brands: Vec<Brand> = Vec::with_capacity(file.brand.len());
+        let mut exact_only = HashSet::new();
         for section in file.brand {
             let name = section
                 .name
@@ -526,11 +577,14 @@ impl Policy {
             }
             let mut domains = Vec::with_capacity(section.domains.len());
             for d in &section.domains {
-                let ascii = normalize_domain(d)
+                let (ascii, exact) = normalize_owned_domain(d)
                     .map_err(|m| invalid(format!("brand \"{name}\" domains: {m}")))?;
                 let keywords = section.keywords.as_deref().unwrap_or_default();
                 if let Some(m) = open_host_problem(&ascii, Some((&name, keywords))) {
                     return Err(invalid(format!("brand \"{name}\" domains: {m}")));
+                }
+                if exact {
+                    exact_only.insert(ascii.clone());
                 }
                 domains.push(ascii);
             }
@@ -538,28 +592,12 @@ impl Policy {
                 check_sign_in(url)
                     .map_err(|m| invalid(format!("brand \"{name}\" sign_in: {m}")))?;
             }
-            let keyword_texts = match section.keywords {
-                Some(k) => k
-                    .iter()
-                    .map(|k| k.trim().to_lowercase())
-                    .filter(|k| !k.is_empty())
-                    .collect(),
-                None => default_keywords(&domains),
-            };
-            let mut keywords: Vec<Keyword> = Vec::new();
-            for text in keyword_texts {
-                if text.chars().count() < 3 {
-                    return Err(invalid(format!(
-                        "brand \"{name}\" keyword \"{text}\" is shorter than 3 letters and would match almost anything: use a longer name"
-                    )));
-                }
-                if keywords.iter().all(|k| k.text != text) {
-                    keywords.push(Keyword {
-                        folded: comparison_form(&text),
-                        text,
-                    });
-                }
-            }
+            let keywords = crate::rules::names::brand_keywords(
+                &name,
+                &domains,
+                section.keywords.as_deref(),
+                section.aliases.as_deref().unwrap_or_default(),
+            );
             // One brand per name: a second entry spelled with other spaces
             // or case adds to the first, never becomes a second brand.
             if let Some(same) = brands
@@ -595,6 +633,11 @@ impl Policy {
         let mut keyword_owner = Vec::new();
         for (bi, brand) in brands.iter().enumerate() {
             for (ki, kw) in brand.keywords.iter().enumerate() {
+                // Short names are matched by whole words (rules::names), never
+                // as substrings.
+                if kw.is_short() {
+                    continue;
+                }
                 patterns.push(kw.folded.clone());
                 keyword_owner.push((bi, ki));
             }
@@ -705,6 +748,7 @@ impl Policy {
             keyword_matcher,
             keyword_owner,
             domain_owner,
+            exact_only,
         })
     }
 
@@ -728,6 +772,7 @@ impl Policy {
             keyword_matcher: None,
             keyword_owner: Vec::new(),
             domain_owner: HashMap::new(),
+            exact_only: HashSet::new(),
         }
     }
 
@@ -773,6 +818,7 @@ impl Policy {
     pub fn owner_of(&self, host: &crate::host::HostFacts) -> Option<Owner> {
         // The most specific listed domain decides (`twilio.okta.com` before `okta.com`).
         let (listed, brand) = crate::host::suffixes(&host.ascii)
+            .filter(|s| *s == host.ascii || !self.exact_only.contains(*s))
             .find_map(|s| self.domain_owner.get(s).map(|b| (s, *b)))?;
         if listed == host.ascii {
             return Some(brand);
@@ -807,7 +853,15 @@ impl Policy {
     /// on `googleusercontent.com`). Brand-imitation rules leave such hosts alone:
     /// they are the brand's own infrastructure, not a lookalike of it.
     pub fn listed(&self, host: &crate::host::HostFacts) -> bool {
-        crate::host::suffixes(&host.ascii).any(|s| self.domain_owner.contains_key(s))
+        crate::host::suffixes(&host.ascii).any(|s| {
+            self.domain_owner.contains_key(s) && (s == host.ascii || !self.exact_only.contains(s))
+        })
+    }
+
+    /// The owned domains that are public suffixes: only they themselves are
+    /// owned, not the names under them (those are customers').
+    pub fn exact_only_domains(&self) -> impl Iterator<Item = &str> {
+        self.exact_only.iter().map(String::as_str)
     }
 
     /// The blocked indicator `host` is equal to or under, if any.
@@ -964,43 +1018,69 @@ pub fn open_host_problem(ascii: &str, brand: Option<(&str, &[String])>) -> Optio
             "anyone can publish under {root}; list the exact link or leave it out (a link shortener hides where its links go)"
         ));
     }
+    // The platform's own brand may list its root (Okta lists `okta.com`,
+    // a company whose customers get sub-names lists its private suffix,
+    // owned exactly: issue #13); nobody else may.
+    let platform_name: String = ascii
+        .split('.')
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| *c != '-')
+        .collect();
+    let own_brand = brand.is_some_and(|(name, keywords)| {
+        let plain: String = name
+            .to_lowercase()
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect();
+        std::iter::once(plain)
+            .chain(keywords.iter().map(|k| k.trim().to_lowercase()))
+            .any(|k| k == platform_name || (k.len() >= 4 && platform_name.starts_with(k.as_str())))
+    });
+    let private_suffix = psl::suffix(ascii.as_bytes())
+        .is_some_and(|s| s.typ() == Some(psl::Type::Private) && s.as_bytes() == ascii.as_bytes());
+    if private_suffix && !own_brand {
+        return Some(format!(
+            "{} (an exact site such as \"example.{ascii}\" is fine)",
+            refuse(ascii)
+        ));
+    }
     if let Some((_, root)) = hosting::classify(ascii)
         && root == ascii
     {
         return Some(refuse(root));
     }
-    let private_suffix = psl::suffix(ascii.as_bytes())
-        .is_some_and(|s| s.typ() == Some(psl::Type::Private) && s.as_bytes() == ascii.as_bytes());
-    if private_suffix {
-        return Some(refuse(ascii));
-    }
-    if hosting::identity_platform(ascii) == Some(ascii) {
-        let platform_name: String = ascii
-            .split('.')
-            .next()
-            .unwrap_or_default()
-            .chars()
-            .filter(|c| *c != '-')
-            .collect();
-        let own_brand = brand.is_some_and(|(name, keywords)| {
-            let plain: String = name
-                .to_lowercase()
-                .chars()
-                .filter(|c| c.is_alphanumeric())
-                .collect();
-            std::iter::once(plain)
-                .chain(keywords.iter().map(|k| k.trim().to_lowercase()))
-                .any(|k| {
-                    k == platform_name || (k.len() >= 4 && platform_name.starts_with(k.as_str()))
-                })
-        });
-        if !own_brand {
-            return Some(format!(
-                "anyone can get a sign-in page under {ascii} (each customer gets a name such as \"example.{ascii}\"); list your exact tenant or leave it out"
-            ));
-        }
+    if hosting::identity_platform(ascii) == Some(ascii) && !own_brand {
+        return Some(format!(
+            "anyone can get a sign-in page under {ascii} (each customer gets a name such as \"example.{ascii}\"); list your exact tenant or leave it out"
+        ));
     }
     None
+}
+
+/// Check and normalise a brand's `domains` entry. A domain the Public
+/// Suffix List's private section lists (the company gives its customers
+/// sub-names under it) is accepted: the second value is then `true`, only
+/// the exact domain is owned and `policy check` warns. A suffix anyone can
+/// register under (`com`, `co.uk`) is refused.
+pub(crate) fn normalize_owned_domain(raw: &str) -> Result<(String, bool), String> {
+    match normalize_domain(raw) {
+        Ok(d) => Ok((d, false)),
+        Err(e) => {
+            let trimmed = raw.trim().trim_end_matches('.');
+            let Ok(ascii) = idna::domain_to_ascii(trimmed) else {
+                return Err(e);
+            };
+            let private = ascii.contains('.')
+                && psl::suffix(ascii.as_bytes()).is_some_and(|s| {
+                    s.is_known()
+                        && s.typ() == Some(psl::Type::Private)
+                        && s.as_bytes() == ascii.as_bytes()
+                });
+            if private { Ok((ascii, true)) } else { Err(e) }
+        }
+    }
 }
 
 fn check_sign_in(url: &str) -> Result<(), String> {
@@ -1018,7 +1098,7 @@ fn check_sign_in(url: &str) -> Result<(), String> {
 /// Keywords when a brand lists none: for each domain, the name left of its
 /// public suffix; for a tenant on a shared platform (`twilio.okta.com`), the
 /// tenant name rather than the platform's.
-fn default_keywords(domains: &[String]) -> Vec<String> {
+pub(crate) fn default_keywords(domains: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     for d in domains {
         let Some(reg) =
@@ -1091,6 +1171,46 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("must be an https:// address"), "{err}");
+    }
+
+    #[test]
+    fn an_owned_public_suffix_is_owned_exactly_with_a_warning() {
+        let text = "[[brand]]\nname = \"Cloudflare\"\ndomains = [\"cloudflare.com\", \"cloudflare.net\"]\n";
+        let p = Policy::from_toml(text, "p.toml").unwrap();
+        let owner = |h: &str| p.owner_of(&crate::host::HostFacts::domain(h));
+        assert_eq!(owner("cloudflare.net"), Some(Owner::Brand(0)));
+        assert_eq!(owner("customer.cloudflare.net"), None, "a customer's name");
+        assert!(!p.listed(&crate::host::HostFacts::domain("customer.cloudflare.net")));
+        assert_eq!(owner("www.cloudflare.com"), Some(Owner::Brand(0)));
+        let (problems, warnings) = validate::check_with_warnings(text, "p.toml");
+        assert!(problems.is_empty(), "{problems:?}");
+        expect_test::expect![[r#"
+            [
+                "p.toml:3:30: warning: \"cloudflare.net\" is on the Public Suffix List (its sub-names belong to your customers): only cloudflare.net itself is owned and safe, not the names under it",
+            ]
+        "#]]
+        .assert_debug_eq(&warnings.iter().map(ToString::to_string).collect::<Vec<_>>());
+        // A suffix anyone can register under is still refused.
+        assert!(
+            Policy::from_toml("[[brand]]\nname = \"X\"\ndomains = [\"co.uk\"]\n", "p").is_err()
+        );
+    }
+
+    #[test]
+    fn short_names_load_in_check_and_compile_alike() {
+        for name in ["hp", "bt", "ge", "3m", "ea", "x"] {
+            let text = format!("[[brand]]\nname = \"{name}\"\ndomains = [\"{name}.com\"]\n");
+            assert!(validate::check(&text, "p").is_empty(), "{name}");
+            let p = Policy::from_toml(&text, "p").unwrap();
+            assert!(p.brands[0].keywords[0].is_short(), "{name}");
+            let text = format!(
+                "[[brand]]\nname = \"A\"\ndomains = [\"a.com\"]\nkeywords = [\"{name}\"]\naliases = [\"{name}\"]\n"
+            );
+            assert!(validate::check(&text, "p").is_empty(), "{name}");
+            assert!(Policy::from_toml(&text, "p").is_ok(), "{name}");
+        }
+        let text = "[[brand]]\nname = \"A\"\ndomains = [\"a.com\"]\naliases = [\"&\"]\n";
+        assert_eq!(validate::check(text, "p").len(), 1);
     }
 
     #[test]

@@ -67,6 +67,7 @@ const BRAND: &[Field] = &[
     ("name", Kind::Str),
     ("domains", Kind::StrList),
     ("keywords", Kind::StrList),
+    ("aliases", Kind::StrList),
     ("sign_in", Kind::StrList),
     ("widely_used", Kind::Bool),
     ("country_sites", Kind::Bool),
@@ -138,6 +139,8 @@ struct Checker<'t> {
     text: &'t str,
     file: String,
     problems: Vec<Problem>,
+    /// Accepted, but worth saying (`policy check` prints them).
+    warnings: Vec<Problem>,
     /// Strings by dotted path (`brand.domains`, `organization.sign_in`),
     /// for the checks that need the whole file.
     strings: HashMap<&'static str, Vec<At>>,
@@ -150,6 +153,16 @@ struct Checker<'t> {
 }
 
 impl Checker<'_> {
+    fn warn(&mut self, span: Range<usize>, message: String) {
+        let (line, column) = line_column(self.text, span.start);
+        self.warnings.push(Problem {
+            file: self.file.clone(),
+            line,
+            column,
+            message: format!("warning: {message}"),
+        });
+    }
+
     fn problem(&mut self, span: Range<usize>, message: String) {
         let (line, column) = line_column(self.text, span.start);
         self.problems.push(Problem {
@@ -390,7 +403,7 @@ impl Checker<'_> {
         }
     }
 
-    fn finish(mut self) -> Vec<Problem> {
+    fn finish(mut self) -> (Vec<Problem>, Vec<Problem>) {
         let take = |c: &mut Self, p: &str| c.strings.get(p).cloned().unwrap_or_default();
         // Brand names: no duplicates.
         let names = self.brand_names.clone();
@@ -410,8 +423,8 @@ impl Checker<'_> {
         // Domains: valid, not a public suffix, owned by one brand only.
         let mut owned: Vec<(String, usize, At)> = Vec::new();
         for (brand, at) in self.brand_domains.clone() {
-            match super::normalize_domain(&at.text) {
-                Ok(d) => {
+            match super::normalize_owned_domain(&at.text) {
+                Ok((d, exact)) => {
                     let name = self
                         .brand_names
                         .get(brand)
@@ -420,6 +433,8 @@ impl Checker<'_> {
                     let keywords = self.brand_keywords.get(brand).cloned().unwrap_or_default();
                     if let Some(m) = super::open_host_problem(&d, Some((&name, &keywords))) {
                         self.problem(at.span.clone(), m);
+                    } else if exact {
+                        self.warn(at.span.clone(), format!("\"{}\" is on the Public Suffix List (its sub-names belong to your customers): only {d} itself is owned and safe, not the names under it", at.text));
                     }
                     if let Some((_, other, first)) = owned.iter().find(|(o, _, _)| *o == d)
                         && *other != brand
@@ -466,9 +481,12 @@ impl Checker<'_> {
                 }
             }
         }
-        for at in take(&mut self, "brand.keywords") {
-            if at.text.trim().chars().count() < 3 {
-                self.problem(at.span, format!("keyword \"{}\" is shorter than 3 letters and would match almost anything: use a longer name", at.text));
+        for path in ["brand.keywords", "brand.aliases"] {
+            for at in take(&mut self, path) {
+                if !at.text.chars().any(char::is_alphanumeric) {
+                    let what = path.trim_start_matches("brand.");
+                    self.problem(at.span, format!("{what} entry \"{}\" has no letters or digits: write the name as people write it, e.g. \"NWH\"", at.text));
+                }
             }
         }
         for at in take(&mut self, "detection.combo_keywords") {
@@ -719,7 +737,7 @@ impl Checker<'_> {
             }
         }
         self.problems.sort_by_key(|p| (p.line, p.column));
-        self.problems
+        (self.problems, self.warnings)
     }
 }
 
@@ -741,6 +759,7 @@ fn leak_path(parent: &str, field: &str) -> &'static str {
         "brand.name",
         "brand.domains",
         "brand.keywords",
+        "brand.aliases",
         "brand.sign_in",
         "brand.widely_used",
         "brand.country_sites",
@@ -816,11 +835,19 @@ pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
 
 /// Every problem in `text` (a policy file named `file`); empty when it is valid.
 pub fn check(text: &str, file: &str) -> Vec<Problem> {
+    check_with_warnings(text, file).0
+}
+
+/// Every problem, and the warnings about what is accepted but limited (an
+/// owned domain on the Public Suffix List: only it, not its sub-names, is
+/// owned). Warnings start with "warning: ".
+pub fn check_with_warnings(text: &str, file: &str) -> (Vec<Problem>, Vec<Problem>) {
     let (root, errors) = DeTable::parse_recoverable(text);
     let mut c = Checker {
         text,
         file: file.to_owned(),
         problems: Vec::new(),
+        warnings: Vec::new(),
         strings: HashMap::new(),
         maps: HashMap::new(),
         brand_names: Vec::new(),
@@ -925,7 +952,6 @@ url = "http://hooks.acme.com/x"
             p.toml:4:9: color "red" must be written like "#1f6feb"
             p.toml:8:24: "com" is not a domain: write a full name such as "example.com"
             p.toml:8:31: "https://acme.org" is a URL, not a domain: write only the host name, e.g. "example.com"
-            p.toml:9:13: keyword "ac" is shorter than 3 letters and would match almost anything: use a longer name
             p.toml:12:8: brand "acme" is listed twice (first on line 7): merge the two entries
             p.toml:13:12: "acme.com" is already listed by another brand (line 8): a domain belongs to one brand
             p.toml:16:14: [detection] severity: unknown rule `typosquatt`; did you mean `typosquat`?

@@ -25,10 +25,11 @@
 //! `pineapple.com`, `purchase.com`. Keywords shorter than five letters (`okta`,
 //! `ups`) must stand as a word of their own too (`okta-login`, not `boktal`).
 
+use super::names;
 use super::words::{identity_word_in, is_made_of_words};
 use super::{Finding, LinkRule, Severity, Subject, possessive};
 use crate::host::HostFacts;
-use crate::policy::{Brand, KeywordHit, Policy};
+use crate::policy::{Brand, Keyword, KeywordHit, Origin, Policy};
 
 /// The registry entry.
 pub const RULE: LinkRule = LinkRule {
@@ -48,7 +49,20 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
         return;
     }
     let folded = host.label_folded.as_str();
-    let mut best: Option<(Severity, usize, KeywordHit)> = None;
+    // An identity provider's own name (okta, duo) is itself a sign-in word.
+    let org_word = |s: &str| {
+        policy
+            .combo_keywords
+            .iter()
+            .find(|w| s.contains(w.as_str()))
+            .map(String::as_str)
+    };
+    let lure_in = |s: &str| -> Option<String> {
+        identity_word_in(s)
+            .map(str::to_owned)
+            .or_else(|| org_word(s).map(str::to_owned))
+    };
+    let mut best: Option<(Severity, usize, KeywordHit, Option<String>)> = None;
     for hit in policy.keyword_hits(folded) {
         let Some(brand) = policy.brands.get(hit.brand) else {
             continue;
@@ -61,22 +75,60 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
         }
         let left = folded.get(..hit.start).unwrap_or("");
         let right = folded.get(hit.end..).unwrap_or("");
-        if brand.widely_used && !rest_is_words(left, right) {
+        // A name with a digit found only after folding is a real word
+        // (`autho` in `authorize` is not `auth0`): the fold must explain the
+        // difference, and a letter written where the name has a digit does not.
+        if kw.text.bytes().any(|b| b.is_ascii_digit()) && !host.label.contains(kw.text.as_str()) {
             continue;
         }
-        if kw.text.chars().count() < MIN_FREE_KEYWORD && !token_is_word(left, right) {
+        // Everyday names: the brand's own name (`orange`, `apple`) must stand
+        // as a word; another owned domain's everyday label (`office`, `live`)
+        // and household names count only among known words.
+        let own_everyday = kw.generic && kw.origin == Origin::Name && !brand.widely_used;
+        let everyday = brand.widely_used || kw.generic;
+        if everyday && !own_everyday && !rest_is_words(left, right) {
             continue;
         }
-        // An identity provider's own name (okta, duo) is itself a sign-in word.
-        let org_word = |s: &str| policy.combo_keywords.iter().any(|w| s.contains(w.as_str()));
-        let severity = if identity_word_in(left).is_some()
-            || identity_word_in(right).is_some()
-            || identity_word_in(&kw.folded).is_some()
-            || org_word(left)
-            || org_word(right)
+        // The brand's own everyday name may also start the label
+        // (`applefind`), never end it inside another word (`pineapple`).
+        let starts_label = own_everyday && left.is_empty() && kw.text.chars().count() >= 5;
+        if (own_everyday || kw.text.chars().count() < MIN_FREE_KEYWORD)
+            && !token_is_word(left, right)
+            && !starts_label
         {
+            continue;
+        }
+        // The short distinctive side of `icloud` / `t-mobile` starts a word.
+        if (kw.bounded.0 && !starts_word(left)) || (kw.bounded.1 && !ends_word(right)) {
+            continue;
+        }
+        let lure = lure_in(left).or_else(|| lure_in(right)).or_else(|| {
+            // An identity provider's name is its own lure; an everyday one
+            // (`office`) is not.
+            (!kw.generic)
+                .then(|| identity_word_in(&kw.folded).map(str::to_owned))
+                .flatten()
+        });
+        // Derived names (initials, words of the name) count only beside a
+        // lure word, and never for household names.
+        if kw.needs_lure() && (brand.widely_used || !(lure.is_some() && token_is_word(left, right)))
+        {
+            continue;
+        }
+        // Another owned domain's everyday label (`live`, `office`) counts
+        // only with a sign-in word (`live-login`; not `livehelpnow`).
+        if kw.generic
+            && kw.origin != Origin::Name
+            && !brand.widely_used
+            && !lure.as_deref().is_some_and(|w| {
+                names::is_sign_in_or_it(w) && names::describe_lure(w) != "an IT word"
+            })
+        {
+            continue;
+        }
+        let severity = if lure.is_some() {
             Severity::Dangerous
-        } else if brand.widely_used {
+        } else if everyday && !own_everyday {
             // Household names with filler words are mostly the brand's own or
             // fan sites (microsoftstore.com, zoominfo.com): worth a mention only.
             Severity::Info
@@ -84,29 +136,111 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
             Severity::Suspicious
         };
         let len = hit.end - hit.start;
-        let better = best
-            .as_ref()
-            .is_none_or(|(s, l, _)| (severity, len) > (*s, *l));
+        let rank = |k: &Keyword| u8::from(!k.needs_lure());
+        let better = best.as_ref().is_none_or(|(s, l, h, _)| {
+            let old = brand_kw(policy, h).map_or(0, rank);
+            (severity, rank(kw), len) > (*s, old, *l)
+        });
         if better {
-            best = Some((severity, len, hit));
+            best = Some((severity, len, hit, lure));
         }
     }
-    let Some((severity, _, hit)) = best else {
+    if let Some((severity, _, hit, lure)) = best {
+        let (Some(brand), Some(kw)) = (policy.brands.get(hit.brand), brand_kw(policy, &hit)) else {
+            return;
+        };
+        out.push(Finding {
+            rule: RULE.id,
+            severity,
+            brand: Some(hit.brand),
+            explanation: explain(host, brand, kw, lure.as_deref()),
+        });
         return;
-    };
-    let Some(brand) = policy.brands.get(hit.brand) else {
+    }
+    if let Some(h) = names::short_name(policy, &host.label) {
+        let household = policy.brands.get(h.brand).is_some_and(|b| b.widely_used);
+        let severity = if h.lure.is_some() {
+            Severity::Dangerous
+        } else if h.words && !household {
+            Severity::Suspicious
+        } else {
+            return;
+        };
+        let (Some(brand), Some(kw)) = (
+            policy.brands.get(h.brand),
+            policy
+                .brands
+                .get(h.brand)
+                .and_then(|b| b.keywords.get(h.keyword)),
+        ) else {
+            return;
+        };
+        out.push(Finding {
+            rule: RULE.id,
+            severity,
+            brand: Some(h.brand),
+            explanation: explain_named(host, brand, kw, &kw.text, h.lure),
+        });
         return;
-    };
-    let keyword = brand
-        .keywords
-        .get(hit.keyword)
-        .map_or("", |k| k.text.as_str());
-    out.push(Finding {
-        rule: RULE.id,
-        severity,
-        brand: Some(hit.brand),
-        explanation: explain(host, brand, keyword),
-    });
+    }
+    if !host.non_ascii
+        && let Some(m) = names::misspelt_combination(policy, &host.label)
+    {
+        let Some(brand) = policy.brands.get(m.brand) else {
+            return;
+        };
+        let name = possessive(&brand.name);
+        let lures = m
+            .lures
+            .iter()
+            .map(|w| format!("“{w}”"))
+            .collect::<Vec<_>>()
+            .join(" and ");
+        let what = m
+            .lures
+            .first()
+            .map_or("a lure word", |w| names::describe_lure(w));
+        let is = if m.lures.len() > 1 { "are" } else { "is" };
+        let what = if m.lures.len() > 1 {
+            "sign-in or lure words".to_owned()
+        } else {
+            what.to_owned()
+        };
+        let edit = if m.edit == "split by a hyphen" {
+            format!("splits {name} name with a hyphen")
+        } else if m.edit == "with look-alike characters" {
+            format!("misspells {name} name with look-alike characters")
+        } else {
+            format!("misspells {name} name ({})", m.edit)
+        };
+        out.push(Finding {
+            rule: RULE.id,
+            severity: Severity::Dangerous,
+            brand: Some(m.brand),
+            explanation: format!(
+                "{} is not {name}: “{}” {edit}, and {lures} {is} {what}{}.",
+                host.display_registrable(),
+                m.core,
+                other_suffix(host, brand)
+            ),
+        });
+    }
+}
+
+fn brand_kw<'p>(policy: &'p Policy, hit: &KeywordHit) -> Option<&'p Keyword> {
+    policy.brands.get(hit.brand)?.keywords.get(hit.keyword)
+}
+
+/// The text left of a hit ends at a word boundary, or in known words.
+fn starts_word(left: &str) -> bool {
+    let l = left.rsplit(['-', '.']).next().unwrap_or("");
+    l.is_empty() || words(l)
+}
+
+/// The text right of a hit starts at a word boundary, or with known words.
+fn ends_word(right: &str) -> bool {
+    let r = right.split(['-', '.']).next().unwrap_or("");
+    r.is_empty() || words(r)
 }
 
 /// The whole rest of the label around the keyword is made of known words
@@ -114,9 +248,7 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
 fn rest_is_words(left: &str, right: &str) -> bool {
     let l = left.trim_matches('-');
     let r = right.trim_matches('-');
-    (l.is_empty() || is_made_of_words(l))
-        && (r.is_empty() || is_made_of_words(r))
-        && !(l.is_empty() && r.is_empty())
+    (l.is_empty() || words(l)) && (r.is_empty() || words(r)) && !(l.is_empty() && r.is_empty())
 }
 
 /// Within its hyphen-separated part, the keyword stands alone or is glued
@@ -124,11 +256,22 @@ fn rest_is_words(left: &str, right: &str) -> bool {
 fn token_is_word(left: &str, right: &str) -> bool {
     let l = left.rsplit('-').next().unwrap_or("");
     let r = right.split('-').next().unwrap_or("");
-    (l.is_empty() || is_made_of_words(l)) && (r.is_empty() || is_made_of_words(r))
+    (l.is_empty() || words(l)) && (r.is_empty() || words(r))
 }
 
-fn explain(host: &HostFacts, brand: &Brand, keyword: &str) -> String {
+/// Known words (lure, filler) and digits only, in comparison form.
+fn words(folded: &str) -> bool {
+    is_made_of_words(folded) || names::made_of_words(folded, true)
+}
+
+fn explain(host: &HostFacts, brand: &Brand, kw: &Keyword, lure: Option<&str>) -> String {
     let label = host.label.as_str();
+    let keyword = kw.text.as_str();
+    // Names other than the brand's own (aliases, initials, words of the
+    // name, other owned domains) say what they are and which word is the lure.
+    if kw.origin != Origin::Name {
+        return explain_named(host, brand, kw, keyword, lure);
+    }
     let name = possessive(&brand.name);
     let mut s = format!("{} is not {name}: ", host.display_registrable());
     match label.find(keyword) {
@@ -150,11 +293,61 @@ fn explain(host: &HostFacts, brand: &Brand, keyword: &str) -> String {
             possessive(&brand.name)
         )),
     }
-    if let (Some(suffix), Some(main)) = (host.suffix.as_deref(), brand.main_suffix())
-        && suffix != main
-    {
-        s.push_str(&format!(" and ends in .{suffix}"));
+    s.push_str(&other_suffix(host, brand));
+    s.push('.');
+    s
+}
+
+/// " and ends in .net" when the suffix is not the brand's main one.
+fn other_suffix(host: &HostFacts, brand: &Brand) -> String {
+    match (host.suffix.as_deref(), brand.main_suffix()) {
+        (Some(suffix), Some(main)) if suffix != main => format!(" and ends in .{suffix}"),
+        _ => String::new(),
     }
+}
+
+/// "nwh-sso.com is not Northwind Haulage's: “nwh” is what Northwind Haulage
+/// staff call the company, and “-sso” is a sign-in word."
+fn explain_named(
+    host: &HostFacts,
+    brand: &Brand,
+    kw: &Keyword,
+    written: &str,
+    lure: Option<&str>,
+) -> String {
+    let label = host.label.as_str();
+    let mut s = format!(
+        "{} is not {}: {}",
+        host.display_registrable(),
+        possessive(&brand.name),
+        names::introduce(brand, kw, written)
+    );
+    let rest = label.replacen(written, "\u{0}", 1);
+    let (before, after) = rest.split_once('\u{0}').unwrap_or(("", ""));
+    match lure {
+        Some(w) => {
+            let shown = if after.starts_with(&format!("-{w}")) {
+                format!("-{w}")
+            } else if before.ends_with(&format!("{w}-")) {
+                format!("{w}-")
+            } else {
+                w.to_owned()
+            };
+            s.push_str(&format!(", and “{shown}” is {}", names::describe_lure(w)));
+        }
+        None => {
+            let added = match (before.is_empty(), after.is_empty()) {
+                (false, false) => format!("“{before}” and “{after}”"),
+                (false, true) => format!("“{before}”"),
+                (true, false) => format!("“{after}”"),
+                (true, true) => String::new(),
+            };
+            if !added.is_empty() {
+                s.push_str(&format!("; the name adds {added} to it"));
+            }
+        }
+    }
+    s.push_str(&other_suffix(host, brand));
     s.push('.');
     s
 }
@@ -217,5 +410,104 @@ mod tests {
             .assert_eq(&run(&RULE, &p, "apple-id-verify.com"));
         expect!["dangerous Okta: twilio-okta.com is not Okta's: it adds “twilio-” to Okta's name."]
             .assert_eq(&run(&RULE, &p, "twilio-okta.com"));
+    }
+}
+
+#[cfg(test)]
+mod name_tests {
+    //! The matching steps of `rules::names` as this rule explains them.
+    use super::*;
+    use crate::rules::testing::run;
+    use expect_test::expect;
+
+    const NORTHWIND: &str = "[organization]\nname = \"Northwind Haulage\"\nsign_in = [\"https://northwind.okta.com\"]\n\n[[brand]]\nname = \"Northwind Haulage\"\ndomains = [\"northwindhaulage.com\", \"northwind.okta.com\"]\naliases = [\"NWH\", \"nwhaul\"]\n";
+    const SHORT: &str = "[[brand]]\nname = \"HP\"\ndomains = [\"hp.com\"]\n\n[[brand]]\nname = \"X\"\ndomains = [\"x.com\"]\n\n[[brand]]\nname = \"3M\"\ndomains = [\"3m.com\"]\n";
+
+    fn policy(toml: &str) -> Policy {
+        Policy::from_toml(toml, "test").unwrap()
+    }
+
+    #[test]
+    fn aliases_initials_and_glued_names() {
+        let p = policy(NORTHWIND);
+        expect!["dangerous Northwind Haulage: nwh-sso.com is not Northwind Haulage's: “nwh” is what Northwind Haulage staff call the company, and “-sso” is a sign-in word."]
+            .assert_eq(&run(&RULE, &p, "nwh-sso.com"));
+        expect!["dangerous Northwind Haulage: nwhaul-okta.com is not Northwind Haulage's: “nwhaul” is what Northwind Haulage staff call the company, and “-okta” is the name of a sign-in service."]
+            .assert_eq(&run(&RULE, &p, "nwhaul-okta.com"));
+        expect!["dangerous Northwind Haulage: northwindsso.com is not Northwind Haulage's: “northwind” is Northwind Haulage's own domain name, and “sso” is a sign-in word."]
+            .assert_eq(&run(&RULE, &p, "northwindsso.com"));
+        expect!["dangerous Northwind Haulage: addoktanorthwind.com is not Northwind Haulage's: “northwind” is Northwind Haulage's own domain name, and “okta” is the name of a sign-in service."]
+            .assert_eq(&run(&RULE, &p, "addoktanorthwind.com"));
+        expect!["dangerous Northwind Haulage: nh-helpdesk.com is not Northwind Haulage's: “nh” is Northwind Haulage's initials, and “-helpdesk” is an IT word."]
+            .assert_eq(&run(&RULE, &p, "nh-helpdesk.com"));
+        // Initials need a lure word; nothing else matches them.
+        for not in [
+            "nh-news.com",
+            "nwh.com",
+            "nhs.co.uk",
+            "ownhome.com",
+            "northwind.okta.com",
+        ] {
+            assert_eq!(run(&RULE, &p, not), "", "{not}");
+        }
+    }
+
+    #[test]
+    fn misspelt_and_split_names_in_combinations() {
+        let p = policy(NORTHWIND);
+        expect!["dangerous Northwind Haulage: nortwhind-sso.com is not Northwind Haulage's: “nortwhind” misspells Northwind Haulage's name (“hw” swapped), and “sso” is a sign-in word."]
+            .assert_eq(&run(&RULE, &p, "nortwhind-sso.com"));
+        expect!["dangerous Northwind Haulage: north-wind-okta.net is not Northwind Haulage's: “north-wind” splits Northwind Haulage's name with a hyphen, and “okta” is the name of a sign-in service and ends in .net."]
+            .assert_eq(&run(&RULE, &p, "north-wind-okta.net"));
+        for not in ["cloud-login.com", "southwind-sso.com", "nortwhind.com"] {
+            assert_eq!(run(&RULE, &p, not), "", "{not}");
+        }
+    }
+
+    #[test]
+    fn short_names() {
+        let p = policy(SHORT);
+        expect!["dangerous HP: hp-okta.com is not HP's: “hp” is HP's name, and “-okta” is the name of a sign-in service."]
+            .assert_eq(&run(&RULE, &p, "hp-okta.com"));
+        expect!["dangerous X: x-helpdesk.net is not X's: “x” is X's name, and “-helpdesk” is an IT word and ends in .net."]
+            .assert_eq(&run(&RULE, &p, "x-helpdesk.net"));
+        expect!["dangerous 3M: 3mssologin.com is not 3M's: “3m” is 3M's name, and “sso” is a sign-in word."]
+            .assert_eq(&run(&RULE, &p, "3mssologin.com"));
+        for not in [
+            "boxer.com",
+            "php.net",
+            "xray.com",
+            "theme.co",
+            "hpx.com",
+            "3mx.com",
+        ] {
+            assert_eq!(run(&RULE, &p, not), "", "{not}");
+        }
+    }
+
+    #[test]
+    fn everyday_words_and_their_distinctive_part() {
+        let p = policy(
+            "[[brand]]\nname = \"iCloud\"\ndomains = [\"icloud.com\"]\n\n[[brand]]\nname = \"Orange\"\ndomains = [\"orange.com\"]\n\n[[brand]]\nname = \"Outlook\"\ndomains = [\"live.com\", \"outlook.com\"]\n",
+        );
+        expect!["dangerous iCloud: myicloud-login.com is not iCloud's: it adds “my” and “-login” to iCloud's name."]
+            .assert_eq(&run(&RULE, &p, "myicloud-login.com"));
+        expect!["dangerous Orange: orange-sso.fr is not Orange's: it adds “-sso” to Orange's name and ends in .fr."]
+            .assert_eq(&run(&RULE, &p, "orange-sso.fr"));
+        // The brand's own everyday name may start the label, never end inside a word.
+        expect!["suspicious Orange: orangefacture.com is not Orange's: it adds “facture” to Orange's name."]
+            .assert_eq(&run(&RULE, &p, "orangefacture.com"));
+        expect!["dangerous Outlook: live-login.com is not Outlook's: “live” is Outlook's own domain name, and “-login” is a sign-in word."]
+            .assert_eq(&run(&RULE, &p, "live-login.com"));
+        for not in [
+            "magicloud.com",
+            "pineapple.com",
+            "agentorange.com",
+            "livehelpnow.net",
+            "live24.gr",
+            "wikicloud.org",
+        ] {
+            assert_eq!(run(&RULE, &p, not), "", "{not}");
+        }
     }
 }

@@ -93,6 +93,8 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
         }) else {
             continue;
         };
+        // Short and derived names count only with a lure word in the host.
+        let lure_needed = kw.is_short() || kw.needs_lure();
         if let Some(platform) = identity_platform(registrable) {
             // Anyone can open an account on the platform under any name:
             // only the tenant the policy lists is the brand's.
@@ -125,6 +127,9 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
             return;
         }
         let lure = identity_word_in(&comparison_form(&host.unicode.replace(&kw.text, "")));
+        if lure_needed && lure.is_none() {
+            continue;
+        }
         out.push(Finding {
             rule: RULE.id,
             severity: if lure.is_some() {
@@ -148,7 +153,8 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
     let joined = format!("{last_sub}{}", host.label);
     for (bi, brand) in policy.brands.iter().enumerate() {
         let split = brand.keywords.iter().any(|kw| {
-            kw.text.chars().count() >= 4
+            !kw.needs_lure()
+                && kw.text.chars().count() >= 4
                 && joined.contains(kw.text.as_str())
                 && !last_sub.contains(kw.text.as_str())
                 && !host.label.contains(kw.text.as_str())

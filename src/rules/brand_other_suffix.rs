@@ -43,12 +43,13 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
         return;
     }
     let label = host.label.as_str();
-    let Some((bi, brand)) = policy
-        .brands
-        .iter()
-        .enumerate()
-        .find(|(_, b)| b.keywords.iter().any(|k| k.text == label))
-    else {
+    let Some((bi, brand)) = policy.brands.iter().enumerate().find(|(_, b)| {
+        b.keywords.iter().any(|k| {
+            k.text == label
+                && (k.origin == crate::policy::Origin::Name
+                    || k.origin == crate::policy::Origin::Domain && !k.generic)
+        })
+    }) else {
         return;
     };
     let name = possessive(&brand.name);

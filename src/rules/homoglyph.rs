@@ -46,10 +46,13 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
     let label = host.label.as_str();
     let folded = host.label_folded.as_str();
     for (bi, brand) in policy.brands.iter().enumerate() {
-        for kw in &brand.keywords {
+        for kw in brand.keywords.iter().filter(|k| !k.needs_lure()) {
             // Three-letter names (`dpd`, `bpd`) collide by chance.
+            // Three-letter names and shorter: only under the brand's own suffix.
             let same_look = folded == kw.folded
-                && (host.non_ascii || kw.text.chars().count() >= 4)
+                && (host.non_ascii
+                    || kw.text.chars().count() >= 4
+                    || super::names::under_own_suffix(host, brand, kw))
                 && label != kw.text
                 && !super::typosquat::is_transposition(label, &kw.text);
             let accented_near = host.non_ascii

@@ -27,6 +27,7 @@ pub mod homoglyph;
 pub mod hosting;
 pub mod idn_spoof;
 pub mod message_lure;
+pub mod names;
 pub mod nested_destination;
 pub mod overlong_host;
 pub mod own_domain;

@@ -25,7 +25,7 @@ pub const IDENTITY: &[&str] = &[
     "citrix", "workday", "remote", "employee", "staff", "payroll", "benefits", "corp", "internal",
     "intranet", "session", "sessions", "device", "update", "activate", "unlock", "recovery",
     "recover", "confirm", "wallet", "billing", "invoice", "payment", "refund", "alert", "webmail",
-    "mail", "office", "outlook", "teams", "token",
+    "mail", "office", "outlook", "teams", "token", "ticket", "tickets",
     // Consumer lure words (parcel, bank and prize smishing).
     "delivery", "track", "tracking", "parcel", "package", "shipping", "claim", "notice",
     "notification", "customer", "service", "services", "payments", "pay", "rewards", "prize",

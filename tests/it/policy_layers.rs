@@ -464,8 +464,8 @@ fn tick() {
 fn a_broken_or_odd_user_layer_is_dropped_alone_and_the_managed_policy_stays() {
     for (what, user) in [
         (
-            "a two-letter brand",
-            "[[brand]]\nname = \"BP\"\ndomains = [\"bp.com\"]\n",
+            "a public suffix as an owned domain",
+            "[[brand]]\nname = \"Mine\"\ndomains = [\"co.uk\"]\n",
         ),
         (
             "a type error",
@@ -509,15 +509,14 @@ fn a_broken_or_odd_user_layer_is_dropped_alone_and_the_managed_policy_stays() {
     write(
         &s.root,
         "user/policy.toml",
-        "[[brand]]\nname = \"BP\"\ndomains = [\"bp.com\"]\n",
+        "[[brand]]\nname = \"My Bank\"\ndomains = [\"co.uk\"]\n",
     );
     let e = w.poll().expect("the change is noticed");
     assert_managed_in_force(&e);
     assert!(
         e.problems
             .iter()
-            .any(|p| p.contains("\"bp\" is shorter than 3 letters")
-                && p.contains("last valid version")),
+            .any(|p| p.contains("co.uk") && p.contains("last valid version")),
         "{:?}",
         e.problems
     );

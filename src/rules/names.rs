@@ -1,0 +1,887 @@
+//! How companies are really named: the names a brand is known by and the
+//! matching steps that find them in a domain name. Used by `brand-combo`,
+//! `typosquat` and `brand-other-suffix`.
+//!
+//! ## The names of a brand ([`brand_keywords`])
+//! - **Name**: `keywords`, or the label of the main domain (`twilio`).
+//! - **Domain**: the label of every other owned domain (a corporate domain
+//!   that differs from the public one: `northwindhaulage.com` beside
+//!   `nwhaul.com`). Nothing is derived when the brand lists `keywords`: IT
+//!   has chosen its names then.
+//! - **Alias**: `aliases` (`NWH`, `M&S`, `HP Enterprise`), written as a
+//!   domain would spell them (`nwh`; `ms` and `mands`; `hpenterprise` and
+//!   `hp-enterprise`). Treated like the name.
+//! - Derived, and matched **only beside a lure word**: the initials of a
+//!   multi-word name (`Northwind Haulage` → `nh`), its distinctive
+//!   first word (`northwind`, when it is not an everyday word) and the name
+//!   written whole.
+//!
+//! ## Which part of a name is distinctive ([`classify`])
+//! A name that is one everyday word (`orange`, `office`, `live`, `signal`)
+//! counts in combinations only with lure words, like a `widely_used` brand.
+//! A name made of one or two characters and an everyday word (`i`+`cloud`,
+//! `t-`+`mobile`, `mz`+`static`) must start (or end) a word of the label
+//! on the short side: `myicloud-login`, not `magicloud`; `t-mobile-pay`,
+//! not `smart-mobile`.
+//!
+//! ## Matching steps (each tested below with what it flags and what not)
+//! 1. [`short_name`]: a name of one or two characters (`hp`, `x`, `3m`)
+//!    matches only as a whole hyphen-separated word (`bt-okta`), or glued to a
+//!    lure word that makes up the rest of that word (`hpsso`), never
+//!    inside another word (`chpx`, `boxer`).
+//! 2. [`misspelt_combination`]: lure words are peeled off the ends of the
+//!    label, and what is left is one typing mistake from a name, or the name
+//!    split by a hyphen (`nortwhind-sso`, `north-wind-okta`).
+//!
+//! Every step is linear in the label's length: lure words are peeled at
+//! most [`MAX_PEEL`] times, each a comparison of the label's ends against a
+//! fixed vocabulary, and labels longer than [`MAX_LABEL`] are not segmented
+//! (DNS allows 63 characters per label).
+
+use crate::host::comparison_form;
+use crate::policy::{Brand, Keyword, Origin, Policy};
+
+use super::words::{GENERIC, IDENTITY};
+
+/// Labels longer than this are not segmented (DNS allows 63 per label).
+pub const MAX_LABEL: usize = 63;
+/// Lure words peeled off the ends of a label at most.
+pub const MAX_PEEL: usize = 4;
+
+/// Everyday English words that brands are named after or that appear in
+/// their domains (`cloud`, `mobile`, `live`, `site`, `assets`, `orange`):
+/// a name that is one of them is not distinctive on its own. Common nouns,
+/// adjectives and verbs of domain names, curated by hand.
+#[rustfmt::skip]
+pub const EVERYDAY: &[&str] = &[
+    "able", "access", "act", "action", "active", "age", "air", "all", "alpha", "amber", "angel",
+    "apple", "arch", "area", "arena", "arrow", "art", "assets", "atlas", "auto", "baby", "back",
+    "band", "bank", "bar", "base", "bay", "beach", "bear", "beauty", "bed", "bee", "bell", "best",
+    "big", "bike", "bird", "black", "blade", "blog", "bloom", "blue", "board", "boat", "body",
+    "bold", "bolt", "bond", "book", "booking", "books", "boost", "box", "brain", "brand", "brave",
+    "bridge", "bright", "broad", "brown", "buy", "cake", "call", "camp", "capital", "car", "card",
+    "care", "cart", "case", "cash", "cast", "castle", "cat", "central", "chain", "chance",
+    "channel", "chase", "chat", "check", "chef", "chip", "circle", "city", "class", "clean",
+    "clear", "click", "clock", "cloud", "club", "coast", "code", "coin", "cold", "color", "comfort",
+    "common", "connect", "content", "cook", "cool", "copper", "core", "corner", "country", "craft",
+    "crown", "cube", "cup", "cure", "daily", "dash", "data", "dawn", "day", "deal", "deals",
+    "deep", "delta", "design", "diamond", "digital", "direct", "dog", "door", "dot", "dream",
+    "drive", "drop", "eagle", "earth", "east", "easy", "echo", "edge", "electric", "element",
+    "elite", "energy", "engine", "epic", "event", "express", "eye", "face", "fact", "fair",
+    "faith", "falcon", "family", "fan", "farm", "fast", "field", "file", "film", "find", "fire",
+    "first", "fish", "fit", "fix", "flash", "fleet", "flex", "flow", "flower", "fly", "focus",
+    "food", "force", "forest", "form", "fortune", "forum", "fox", "frame", "free", "fresh",
+    "friend", "front", "fuel", "fun", "fund", "future", "game", "games", "garden", "gate",
+    "gear", "gem", "general", "giant", "glass", "global", "glory", "go", "gold", "golden", "good",
+    "grand", "graph", "green", "grid", "ground", "group", "grow", "guard", "guide", "hand",
+    "happy", "harbor", "hawk", "head", "health", "heart", "hero", "high", "hill", "home",
+    "honey", "hope", "horizon", "host", "hot", "house", "hub", "ice", "idea", "image", "impact",
+    "indeed", "info", "ink", "insight", "iron", "island", "jet", "job", "jobs", "joy", "key",
+    "kid", "kids", "king", "kit", "lab", "labs", "lake", "land", "laser", "leaf", "league",
+    "legend", "level", "life", "light", "line", "link", "lion", "list", "little", "live", "local",
+    "lock", "logic", "long", "loop", "love", "lucky", "magic", "mail", "main", "maker", "map",
+    "mark", "market", "marks", "master", "match", "media", "metro", "mind", "mint", "mobile",
+    "mode", "money", "moon", "motion", "motor", "mountain", "move", "movie", "music", "nation",
+    "native", "nature", "net", "network", "networks", "new", "news", "next", "night", "noble",
+    "north", "note", "nova", "oak", "ocean", "office", "one", "online", "open", "optimum",
+    "orange", "orbit", "origin", "outlook", "page", "palm", "panda", "paper", "park", "part",
+    "party", "pass", "path", "peak", "pearl", "people", "pet", "phone", "photo", "pilot", "pine",
+    "pink", "pixel", "pizza", "place", "plan", "planet", "plant", "play", "plaza", "plus",
+    "pocket", "point", "polar", "pop", "port", "post", "power", "press", "pride", "prime",
+    "print", "pro", "pulse", "pure", "quest", "quick", "rain", "rapid", "ray", "ready", "real",
+    "red", "resorts", "rest", "rich", "ride", "ring", "riot", "rise", "river", "road", "rock",
+    "rocket", "room", "root", "rose", "royal", "run", "safe", "sage", "sail", "sales", "salt",
+    "sand", "save", "scale", "school", "science", "score", "screen", "sea", "search", "seed",
+    "sense", "shape", "share", "shell", "shield", "ship", "shop", "show", "sign", "signal",
+    "silver", "simple", "site", "sites", "sky", "slack", "smart", "snap", "snow", "social", "soft",
+    "solar", "solid", "sound", "source", "south", "space", "spark", "speed", "sphere", "spirit",
+    "sport", "sports", "spot", "spring", "square", "stack", "star", "start", "state", "static",
+    "station", "steel", "step", "stone", "store", "storm", "story", "stream", "street", "strong",
+    "studio", "style", "summit", "sun", "super", "sure", "swift", "system", "systems", "table",
+    "talk", "target", "task", "taste", "team", "tech", "ten", "test", "text", "thing", "think",
+    "tide", "tiger", "time", "today", "tool", "tools", "top", "total", "touch", "tour", "tower",
+    "town", "track", "trade", "trail", "train", "travel", "tree", "trend", "tribe", "trip",
+    "true", "trust", "tube", "turbo", "union", "unit", "united", "unity", "up", "urban", "value",
+    "vault", "venture", "view", "villa", "vision", "vista", "voice", "wall", "watch", "water",
+    "wave", "way", "wealth", "web", "west", "white", "wide", "wild", "win", "wind", "window",
+    "windows", "wing", "wire", "wise", "wolf", "wood", "word", "work", "works", "world", "yard",
+    "yellow", "young", "zen", "zero", "zone", "aerospace", "internet", "enterprise", "holdings",
+    "international", "group", "bank", "banking", "technologies", "solutions", "services",
+];
+
+/// Lure words that make a derived or short name a sign-in lure: the
+/// sign-in, IT and identity-provider words of [`IDENTITY`] plus the
+/// generic filler words (`my`, `online`).
+fn vocabulary() -> impl Iterator<Item = &'static str> {
+    IDENTITY.iter().chain(GENERIC.iter()).copied()
+}
+
+/// The brand's names, each with where it comes from. `keywords` and
+/// `aliases` as the policy wrote them.
+pub fn brand_keywords(
+    name: &str,
+    domains: &[String],
+    keywords: Option<&[String]>,
+    aliases: &[String],
+) -> Vec<Keyword> {
+    let mut out: Vec<Keyword> = Vec::new();
+    let mut push = |text: String, shown: &str, origin: Origin| {
+        let text = text.trim().to_lowercase();
+        if text.is_empty()
+            || !text.chars().any(|c| c.is_alphanumeric())
+            || out.iter().any(|k| k.text == text)
+        {
+            return;
+        }
+        let folded = comparison_form(&text);
+        let (generic, bounded) = classify(&text);
+        out.push(Keyword {
+            text,
+            folded,
+            origin,
+            shown: shown.trim().to_owned(),
+            generic,
+            bounded,
+        });
+    };
+    let labels = crate::policy::default_keywords(domains);
+    let words = name_words(name);
+    match keywords {
+        Some(list) => {
+            for k in list {
+                push(k.clone(), k, Origin::Name);
+            }
+        }
+        None => {
+            // The main domain's label is the brand's name when it spells the
+            // name (`twilio`, `bankofamerica`); otherwise it is an owned
+            // domain's label like the others (`live` for Outlook).
+            if let Some(first) = labels.first() {
+                let plain: String = first.chars().filter(|c| *c != '-').collect();
+                let with_and = name_words(&name.replace('&', " and ")).concat();
+                let origin = if plain == words.concat()
+                    || plain == with_and
+                    || words.len() <= 1 && !is_everyday(first)
+                {
+                    Origin::Name
+                } else {
+                    Origin::Domain
+                };
+                push(first.clone(), first, origin);
+            }
+        }
+    }
+    for a in aliases {
+        for form in spellings(a) {
+            push(form, a, Origin::Alias);
+        }
+    }
+    // With `keywords` written out, IT has chosen the names: nothing more is
+    // derived.
+    if keywords.is_some() {
+        return out;
+    }
+    for l in &labels {
+        push(l.clone(), l, Origin::Domain);
+    }
+    // Derived from a multi-word name: only beside a lure word.
+    if words.len() >= 2 {
+        push(words.concat(), name, Origin::NameWord);
+        if name.contains('&') {
+            push(
+                name_words(&name.replace('&', " and ")).concat(),
+                name,
+                Origin::NameWord,
+            );
+        }
+        // With and without the small words (`ba` and `boa` for Bank of America).
+        let initials: String = words
+            .iter()
+            .filter(|w| !matches!(w.as_str(), "of" | "and" | "the" | "by" | "de"))
+            .filter_map(|w| w.chars().next())
+            .collect();
+        let all_initials: String = words.iter().filter_map(|w| w.chars().next()).collect();
+        for i in [initials, all_initials] {
+            if i.chars().count() >= 2 {
+                push(i, name, Origin::Initials);
+            }
+        }
+        // The first word, when it is distinctive (`northwind`, `goldman`;
+        // not `bank` of Bank of America).
+        if let Some(w) = words.first()
+            && w.chars().count() >= 4
+            && !is_everyday(w)
+        {
+            push(w.clone(), name, Origin::NameWord);
+        }
+    } else if let Some(w) = words.first() {
+        // A one-word name that differs from the domain (`Openreach`).
+        push(w.clone(), name, Origin::NameWord);
+    }
+    out
+}
+
+/// How a name is written in a domain: `M&S` → `ms`, `mands`; `HP
+/// Enterprise` → `hpenterprise`, `hp-enterprise`.
+fn spellings(alias: &str) -> Vec<String> {
+    let lower = alias.trim().to_lowercase();
+    let mut out = Vec::new();
+    let keep = |s: &str, sep: &str| -> String {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
+    out.push(keep(&lower, ""));
+    if lower.contains('&') {
+        out.push(keep(&lower.replace('&', " and "), ""));
+    }
+    let hyphened = keep(&lower, "-");
+    if hyphened.contains('-') && lower.contains(' ') {
+        out.push(hyphened);
+    }
+    out.retain(|s| !s.is_empty());
+    out
+}
+
+/// The words of a brand's name, lower case (`Marks & Spencer` → `marks`,
+/// `spencer`); a trailing `.com` of a name like `Booking.com` is dropped.
+fn name_words(name: &str) -> Vec<String> {
+    let lower = name.to_lowercase();
+    let lower = lower
+        .strip_suffix(".com")
+        .or_else(|| lower.strip_suffix(".net"))
+        .unwrap_or(&lower);
+    lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `word` is an everyday word (see [`EVERYDAY`]).
+pub fn is_everyday(word: &str) -> bool {
+    EVERYDAY.contains(&word)
+}
+
+/// Whether a name is generic (one everyday word) and which of its sides
+/// must start or end a word in the label (a distinctive part of one or two
+/// characters next to an everyday word: `icloud`, `t-mobile`).
+pub fn classify(text: &str) -> (bool, (bool, bool)) {
+    if is_everyday(text) {
+        return (true, (false, false));
+    }
+    let plain: String = text.chars().filter(|c| *c != '-').collect();
+    let n = plain.len();
+    if !plain.is_ascii() || n < 3 {
+        return (false, (false, false));
+    }
+    let short_then_word = (1..=2).any(|k| plain.get(k..).is_some_and(is_everyday));
+    let word_then_short = (1..=2).any(|k| n > k && plain.get(..n - k).is_some_and(is_everyday));
+    (false, (short_then_word, word_then_short))
+}
+
+/// The vocabulary as listed and in comparison form, computed once.
+static VOCABULARY: std::sync::LazyLock<Vec<(&'static str, String)>> =
+    std::sync::LazyLock::new(|| vocabulary().map(|w| (w, comparison_form(w))).collect());
+
+/// The word as written (`folded` false) or in comparison form.
+fn form<'a>(entry: &'a (&'static str, String), folded: bool) -> &'a str {
+    if folded { entry.1.as_str() } else { entry.0 }
+}
+
+/// The lure word (as listed) that makes up the whole of `piece` (as
+/// written), if any.
+fn lure_word(piece: &str) -> Option<&'static str> {
+    VOCABULARY.iter().find(|e| e.0 == piece).map(|e| e.0)
+}
+
+/// `piece` is made only of vocabulary words and digits (`ssologin`,
+/// `2fa`, `my-account24`); `folded`: `piece` is in comparison form.
+///
+/// Linear in the length: one pass over the positions, and at each position
+/// a comparison with every vocabulary word (a fixed list); pieces longer
+/// than [`MAX_LABEL`] are refused without being looked at.
+pub fn made_of_words(piece: &str, folded: bool) -> bool {
+    let bytes = piece.as_bytes();
+    let n = bytes.len();
+    if n == 0 || n > MAX_LABEL {
+        return false;
+    }
+    // reachable[i]: piece[..i] is made of words; fixed size, no allocation.
+    let mut reachable = [false; MAX_LABEL + 1];
+    reachable[0] = true;
+    for i in 0..n {
+        if !reachable[i] {
+            continue;
+        }
+        let rest = &bytes[i..];
+        if matches!(rest.first(), Some(b'-' | b'0'..=b'9')) {
+            reachable[i + 1] = true;
+        }
+        for e in VOCABULARY.iter() {
+            let w = form(e, folded).as_bytes();
+            if rest.starts_with(w) {
+                reachable[i + w.len()] = true;
+            }
+        }
+    }
+    reachable[n]
+}
+
+/// A lure word at the very start or end of `piece` (longest first), with
+/// the rest of the piece; `folded`: `piece` is in comparison form.
+fn lure_at_end(piece: &str, folded: bool) -> Option<(&'static str, &str, bool)> {
+    let mut best: Option<(&'static str, &str, bool)> = None;
+    for e in VOCABULARY.iter().filter(|e| e.0.len() >= 2) {
+        let w = e.0;
+        let f = form(e, folded);
+        if piece.len() <= f.len() {
+            continue;
+        }
+        let found = if let Some(rest) = piece.strip_suffix(f) {
+            Some((w, rest, false))
+        } else {
+            piece.strip_prefix(f).map(|rest| (w, rest, true))
+        };
+        if let Some(hit) = found
+            && best.is_none_or(|b| w.len() > b.0.len())
+        {
+            best = Some(hit);
+        }
+    }
+    best
+}
+
+/// A short name found in a label: the keyword, the lure word beside it (if
+/// any) and whether the rest of the label is made of known words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShortHit {
+    /// Index into [`Policy::brands`].
+    pub brand: usize,
+    /// Index into that brand's keywords.
+    pub keyword: usize,
+    /// The sign-in, IT or lure word beside it.
+    pub lure: Option<&'static str>,
+    /// The rest of the label is made of known words (`hp-online`, `myhp`).
+    pub words: bool,
+}
+
+impl ShortHit {
+    fn rank(&self) -> u8 {
+        u8::from(self.lure.is_some()) * 2 + u8::from(self.words)
+    }
+}
+
+/// Step 1: a one- or two-character name as a whole hyphen-separated word of
+/// the label (as written, never after folding: `cc` is not `ee`), or glued
+/// to known words that make up the rest of that word (`hpssologin`,
+/// `oktassobt`, `myhp`).
+pub fn short_name(policy: &Policy, label: &str) -> Option<ShortHit> {
+    if label.len() > MAX_LABEL
+        || !label.is_ascii()
+        || !policy.brands.iter().any(|b| {
+            b.keywords
+                .iter()
+                .any(|k| k.is_short() && label.contains(k.text.as_str()))
+        })
+    {
+        return None;
+    }
+    let tokens: Vec<&str> = label.split('-').filter(|t| !t.is_empty()).collect();
+    let others_are_words = |skip: usize| {
+        tokens
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != skip)
+            .all(|(_, t)| made_of_words(t, false))
+    };
+    let lure_in = |t: &str| super::words::identity_word_in(&comparison_form(t));
+    let lure_elsewhere = |skip: usize| {
+        tokens
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != skip)
+            .find_map(|(_, t)| lure_in(t))
+    };
+    let mut best: Option<ShortHit> = None;
+    for (bi, brand) in policy.brands.iter().enumerate() {
+        for (ki, kw) in brand.keywords.iter().enumerate() {
+            if !kw.is_short() {
+                continue;
+            }
+            let k = kw.text.as_str();
+            for (ti, t) in tokens.iter().enumerate() {
+                let glued = if *t == k {
+                    None
+                } else if let Some(rest) = t.strip_prefix(k).filter(|r| made_of_words(r, false)) {
+                    Some(rest)
+                } else {
+                    t.strip_suffix(k).filter(|r| made_of_words(r, false))
+                };
+                let hit = if *t == k && tokens.len() >= 2 {
+                    Some(ShortHit {
+                        brand: bi,
+                        keyword: ki,
+                        lure: lure_elsewhere(ti),
+                        words: others_are_words(ti),
+                    })
+                } else if let Some(rest) = glued
+                    && let Some(w) = lure_in(rest).filter(|w| w.len() >= 3 && is_sign_in_or_it(w))
+                {
+                    // Glued, the rest must hold a sign-in or IT word of three
+                    // letters or more (`hpsso`; not `theme`, `mehrnews`, `payeer`).
+                    Some(ShortHit {
+                        brand: bi,
+                        keyword: ki,
+                        lure: Some(w),
+                        words: others_are_words(ti),
+                    })
+                } else if let Some(rest) = glued
+                    && let Some(w) = lure_word(rest)
+                {
+                    // ... or be exactly one known word (`hphr`, `myhp`, `hpcom`).
+                    Some(ShortHit {
+                        brand: bi,
+                        keyword: ki,
+                        lure: super::words::identity_word_in(&comparison_form(w))
+                            .filter(|l| is_sign_in_or_it(l)),
+                        words: others_are_words(ti),
+                    })
+                } else {
+                    None
+                };
+                // Derived short names (initials) need the lure word.
+                if let Some(h) = hit.filter(|h| h.lure.is_some() || !kw.needs_lure())
+                    && best.is_none_or(|b| h.rank() > b.rank())
+                {
+                    best = Some(h);
+                }
+            }
+        }
+    }
+    best
+}
+
+/// A misspelt name inside a combination.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Misspelt {
+    /// Index into [`Policy::brands`].
+    pub brand: usize,
+    /// Index into that brand's keywords.
+    pub keyword: usize,
+    /// The lure words peeled off, in label order.
+    pub lures: Vec<&'static str>,
+    /// What is left: the misspelt name as written.
+    pub core: String,
+    /// "“tw” swapped", "split by a hyphen".
+    pub edit: String,
+}
+
+/// Step 2: peel lure words off the ends of the label (hyphenated or glued,
+/// at most [`MAX_PEEL`]); what is left is one typing mistake from a brand's
+/// name, or the name split by hyphens.
+pub fn misspelt_combination(policy: &Policy, label: &str) -> Option<Misspelt> {
+    if label.len() > MAX_LABEL || !label.is_ascii() || !half_of_a_name(policy, label) {
+        return None;
+    }
+    let mut core = label;
+    let mut lures: Vec<(&'static str, bool, bool)> = Vec::new();
+    for _ in 0..MAX_PEEL {
+        let trimmed = core.trim_matches('-');
+        // A whole hyphen-separated lure word at either end, else one glued
+        // to an end; the rest is compared after every peel (`northwnid-okta`
+        // matches before `id` could be peeled).
+        let (first, last) = (
+            trimmed.split('-').next().unwrap_or(""),
+            trimmed.rsplit('-').next().unwrap_or(""),
+        );
+        let step = if trimmed.contains('-')
+            && let Some(w) = lure_word(last)
+        {
+            Some((
+                w,
+                trimmed.get(..trimmed.len() - last.len()).unwrap_or(""),
+                false,
+                true,
+            ))
+        } else if trimmed.contains('-')
+            && let Some(w) = lure_word(first)
+        {
+            Some((w, trimmed.get(first.len()..).unwrap_or(""), true, true))
+        } else {
+            lure_at_end(trimmed, false).map(|(w, r, f)| (w, r, f, false))
+        };
+        let Some((w, rest, front, hyphen)) = step else {
+            break;
+        };
+        if rest.trim_matches('-').len() < 2 {
+            break;
+        }
+        lures.push((w, front, hyphen));
+        core = rest;
+        if lures.iter().any(|(w, _, _)| IDENTITY.contains(w))
+            && let Some(found) = misspelt_core(policy, core.trim_matches('-'), &lures)
+        {
+            return Some(found);
+        }
+    }
+    None
+}
+
+/// One edit leaves one half of a name intact: a label that contains
+/// neither half of any name (as written, or folded) cannot hold a misspelt
+/// one. A cheap test before the peeling.
+fn half_of_a_name(policy: &Policy, label: &str) -> bool {
+    let folded = comparison_form(label);
+    policy.brands.iter().flat_map(|b| &b.keywords).any(|k| {
+        let halves = |s: &str, hay: &str| {
+            let n = s.len();
+            n >= 2
+                && s.is_char_boundary(n / 2)
+                && (hay.contains(&s[..n / 2]) || hay.contains(&s[n / 2..]))
+        };
+        halves(&k.text, label) || halves(&k.folded, &folded)
+    })
+}
+
+/// For two-letter names, a misspelling counts only with a hyphen-separated
+/// sign-in or IT word and the same length (`3k-okta`; not `duote`, `wepay`).
+fn label_has_hyphen_lure(lures: &[(&'static str, bool, bool)], _core: &str) -> bool {
+    lures
+        .iter()
+        .any(|(w, _, hyphen)| *hyphen && is_sign_in_or_it(w) && w.len() >= 3)
+}
+
+/// A lure word of two letters glued to a misspelt name counts only beside a
+/// long name (`doit`, `hrapply` are words, not `duo` and `apple` misspelt).
+fn lures_fit(lures: &[(&'static str, bool, bool)], core: &str) -> bool {
+    core.chars().count() >= 6
+        || lures
+            .iter()
+            .any(|(w, _, hyphen)| *hyphen || w.len() >= 3 && IDENTITY.contains(w))
+}
+
+/// The brand name `core` misspells (one edit, look-alike characters with
+/// one edit and the first letter kept, or split by hyphens).
+fn misspelt_core(
+    policy: &Policy,
+    core: &str,
+    lures: &[(&'static str, bool, bool)],
+) -> Option<Misspelt> {
+    // An everyday word beside a lure word is not a misspelt name (`cloud-login`).
+    if is_everyday(core) || made_of_words(core, false) {
+        return None;
+    }
+    let folded = comparison_form(core);
+    let plain = core.replace('-', "");
+    // Household names are misspelt in too many real names (`barclaycard`).
+    for (bi, brand) in policy
+        .brands
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| !b.widely_used)
+    {
+        for (ki, kw) in brand.keywords.iter().enumerate() {
+            if core == kw.text || folded == kw.folded {
+                // The name itself (another step's) or look-alike characters.
+                continue;
+            }
+            let edit = if core.contains('-') && plain == kw.text {
+                Some("split by a hyphen".to_owned())
+            } else if super::typosquat::near(core, &kw.text)
+                && (kw.text.chars().count() >= 3 || label_has_hyphen_lure(lures, core))
+                && lures_fit(lures, core)
+            {
+                Some(super::typosquat::describe_edit(core, &kw.text))
+            } else if kw.folded.chars().count() >= 4
+                && super::typosquat::near(&folded, &kw.folded)
+                && core.chars().next() == kw.text.chars().next()
+            {
+                Some("with look-alike characters".to_owned())
+            } else {
+                None
+            };
+            if let Some(edit) = edit {
+                let mut words: Vec<&'static str> = lures
+                    .iter()
+                    .filter(|(_, f, _)| *f)
+                    .map(|(w, _, _)| *w)
+                    .collect();
+                words.extend(
+                    lures
+                        .iter()
+                        .rev()
+                        .filter(|(_, f, _)| !*f)
+                        .map(|(w, _, _)| *w),
+                );
+                return Some(Misspelt {
+                    brand: bi,
+                    keyword: ki,
+                    lures: words,
+                    core: core.to_owned(),
+                    edit,
+                });
+            }
+        }
+    }
+    None
+}
+
+/// The host's suffix is one the brand owns this name under (`ibn.com` for
+/// a brand that owns `ibm.com`): short names are compared there only.
+pub fn under_own_suffix(host: &crate::host::HostFacts, brand: &Brand, kw: &Keyword) -> bool {
+    let Some(suffix) = host.suffix.as_deref() else {
+        return false;
+    };
+    brand.domains.iter().any(|d| {
+        d.strip_suffix(suffix)
+            .and_then(|l| l.strip_suffix('.'))
+            .is_some_and(|l| l == kw.text)
+    })
+}
+
+/// How a name found in a label is introduced in an explanation: "“nwh” is
+/// what Northwind Haulage staff call the company".
+pub fn introduce(brand: &Brand, kw: &Keyword, written: &str) -> String {
+    let name = &brand.name;
+    let possessive = super::possessive(name);
+    match kw.origin {
+        Origin::Alias => format!("“{written}” is what {name} staff call the company"),
+        Origin::Initials => format!("“{written}” is {possessive} initials"),
+        Origin::NameWord if kw.text.chars().count() < name.chars().count() => {
+            format!("“{written}” is part of {possessive} name")
+        }
+        Origin::NameWord => format!("“{written}” is {possessive} name"),
+        Origin::Domain => format!("“{written}” is {possessive} own domain name"),
+        Origin::Name if kw.generic => {
+            format!("“{written}” is {possessive} name (and an everyday word)")
+        }
+        Origin::Name => format!("“{written}” is {possessive} name"),
+    }
+}
+
+/// A sign-in, identity-provider or IT word (not a consumer lure such as `pay`).
+pub fn is_sign_in_or_it(word: &str) -> bool {
+    describe_lure(word) != "a lure word"
+}
+
+/// "a sign-in word", "the name of a sign-in service", "an IT word".
+pub fn describe_lure(word: &str) -> &'static str {
+    const IDP: &[&str] = &[
+        "okta",
+        "oktalogin",
+        "onelogin",
+        "duo",
+        "adfs",
+        "citrix",
+        "workday",
+        "outlook",
+        "office",
+        "teams",
+    ];
+    const SIGN_IN: &[&str] = &[
+        "sso",
+        "login",
+        "logon",
+        "signin",
+        "signon",
+        "auth",
+        "mfa",
+        "2fa",
+        "otp",
+        "password",
+        "passwd",
+        "id",
+        "uid",
+        "identity",
+        "access",
+        "session",
+        "sessions",
+        "token",
+        "verify",
+        "verification",
+        "account",
+        "accounts",
+        "secure",
+        "security",
+        "unlock",
+        "reset",
+        "recovery",
+        "recover",
+        "confirm",
+        "activate",
+    ];
+    const IT: &[&str] = &[
+        "vpn",
+        "helpdesk",
+        "servicedesk",
+        "help",
+        "desk",
+        "support",
+        "it",
+        "hr",
+        "cms",
+        "portal",
+        "admin",
+        "remote",
+        "employee",
+        "staff",
+        "payroll",
+        "benefits",
+        "corp",
+        "internal",
+        "intranet",
+        "device",
+        "update",
+        "webmail",
+        "mail",
+        "schedule",
+        "ticket",
+        "tickets",
+    ];
+    if IDP.contains(&word) {
+        "the name of a sign-in service"
+    } else if SIGN_IN.contains(&word) {
+        "a sign-in word"
+    } else if IT.contains(&word) {
+        "an IT word"
+    } else {
+        "a lure word"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy(toml: &str) -> Policy {
+        Policy::from_toml(toml, "test").unwrap()
+    }
+
+    const NORTHWIND: &str = "[organization]\nname = \"Northwind Haulage\"\nsign_in = [\"https://northwind.okta.com\"]\n\n[[brand]]\nname = \"Northwind Haulage\"\ndomains = [\"northwindhaulage.com\", \"northwind.okta.com\"]\naliases = [\"NWH\", \"nwhaul\"]\n";
+    const SHORT: &str = "[[brand]]\nname = \"HP\"\ndomains = [\"hp.com\"]\n\n[[brand]]\nname = \"X\"\ndomains = [\"x.com\"]\n\n[[brand]]\nname = \"3M\"\ndomains = [\"3m.com\"]\n";
+
+    fn names(p: &Policy) -> Vec<String> {
+        p.brands[0]
+            .keywords
+            .iter()
+            .map(|k| format!("{}:{:?}", k.text, k.origin))
+            .collect()
+    }
+
+    #[test]
+    fn names_of_a_brand() {
+        let p = policy(NORTHWIND);
+        expect_test::expect![[r#"
+            [
+                "northwindhaulage:Name",
+                "nwh:Alias",
+                "nwhaul:Alias",
+                "northwind:Domain",
+                "nh:Initials",
+            ]
+        "#]]
+        .assert_debug_eq(&names(&p));
+        let p = policy(
+            "[[brand]]\nname = \"Marks & Spencer\"\ndomains = [\"marksandspencer.com\"]\naliases = [\"M&S\", \"HP Enterprise\"]\n",
+        );
+        expect_test::expect![[r#"
+            [
+                "marksandspencer:Name",
+                "ms:Alias",
+                "mands:Alias",
+                "hpenterprise:Alias",
+                "hp-enterprise:Alias",
+                "marksspencer:NameWord",
+            ]
+        "#]]
+        .assert_debug_eq(&names(&p));
+    }
+
+    #[test]
+    fn distinctive_part() {
+        assert_eq!(classify("orange"), (true, (false, false)));
+        assert_eq!(classify("icloud"), (false, (true, false)));
+        assert_eq!(classify("t-mobile"), (false, (true, false)));
+        assert_eq!(classify("mzstatic"), (false, (true, false)));
+        assert_eq!(classify("twilio"), (false, (false, false)));
+        assert_eq!(classify("hotmail"), (false, (false, false)));
+    }
+
+    #[test]
+    fn short_names_match_only_as_words() {
+        let p = policy(SHORT);
+        let hit = |l: &str| {
+            short_name(&p, l)
+                .map(|h| format!("{} {:?} {}", p.brands[h.brand].name, h.lure, h.words))
+        };
+        assert_eq!(hit("bt-okta"), None);
+        assert_eq!(hit("hp-okta").as_deref(), Some("HP Some(\"okta\") true"));
+        assert_eq!(
+            hit("x-helpdesk").as_deref(),
+            Some("X Some(\"helpdesk\") true")
+        );
+        assert_eq!(hit("hpsso").as_deref(), Some("HP Some(\"sso\") true"));
+        assert_eq!(hit("3m-login").as_deref(), Some("3M Some(\"login\") true"));
+        assert_eq!(hit("hpssologin").as_deref(), Some("HP Some(\"sso\") true"));
+        assert_eq!(hit("oktassobt"), None, "not a brand here");
+        assert_eq!(hit("oktassohp").as_deref(), Some("HP Some(\"sso\") true"));
+        assert_eq!(hit("x-ray").as_deref(), Some("X None false"));
+        assert_eq!(hit("myhp").as_deref(), Some("HP None true"));
+        assert_eq!(hit("hphr").as_deref(), Some("HP Some(\"hr\") true"));
+        for not in [
+            "boxer",
+            "chpx",
+            "hpx",
+            "xray",
+            "x",
+            "hp",
+            "php-login",
+            "xhp",
+            "ccbill",
+            "theme",
+            "100hp",
+        ] {
+            assert_eq!(hit(not), None, "{not}");
+        }
+    }
+
+    #[test]
+    fn misspelt_names_inside_combinations() {
+        let p = policy(NORTHWIND);
+        let hit = |l: &str| {
+            misspelt_combination(&p, l).map(|m| format!("{} {:?} {}", m.core, m.lures, m.edit))
+        };
+        expect_test::expect![[r#"Some("nortwhind [\"sso\"] “hw” swapped")"#]]
+            .assert_eq(&format!("{:?}", hit("nortwhind-sso")));
+        expect_test::expect![[r#"Some("northwnid [\"okta\"] “in” swapped")"#]]
+            .assert_eq(&format!("{:?}", hit("northwnid-okta")));
+        expect_test::expect![[r#"Some("north-wind [\"okta\", \"login\"] split by a hyphen")"#]]
+            .assert_eq(&format!("{:?}", hit("okta-north-wind-login")));
+        expect_test::expect![[r#"Some("nortwind [\"sso\"] a missing “h”")"#]]
+            .assert_eq(&format!("{:?}", hit("nortwindsso")));
+        for not in [
+            "northwind-sso",
+            "nortwhind",
+            "southwind-sso",
+            "northwind",
+            "sso-login",
+        ] {
+            assert_eq!(hit(not), None, "{not}");
+        }
+    }
+
+    #[test]
+    fn peeling_is_bounded() {
+        let p = policy(NORTHWIND);
+        let long = "sso-".repeat(60) + "nortwhind";
+        assert_eq!(misspelt_combination(&p, &long), None, "over MAX_LABEL");
+        let glued = "sso".repeat(20) + "nortwhind";
+        assert_eq!(
+            misspelt_combination(&p, &glued),
+            None,
+            "more than MAX_PEEL lure words"
+        );
+    }
+}
