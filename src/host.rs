@@ -91,7 +91,13 @@ impl HostFacts {
     pub fn domain(ascii: &str) -> HostFacts {
         let trailing_dot = ascii.ends_with('.');
         let ascii = ascii.trim_end_matches('.').to_ascii_lowercase();
-        let unicode = to_unicode(&ascii);
+        // A name longer than DNS allows is shown as written: decoding every
+        // label of a 1 MiB host is work nobody needs (and not linear).
+        let unicode = if ascii.len() > MAX_HOST_LEN {
+            ascii.clone()
+        } else {
+            to_unicode(&ascii)
+        };
         let (registrable, suffix, suffix_known, suffix_private) = if ascii.len() > MAX_HOST_LEN {
             (None, None, false, false)
         } else {

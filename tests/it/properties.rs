@@ -236,6 +236,8 @@ proptest! {
         let p = twilio();
         let r = secondlook::invariants::all(&text, &p);
         prop_assert!(r.is_ok(), "{:?}: {:?}", text, r.err());
+        let a = analyze(&text, &p);
+        prop_assert_eq!(secondlook::invariants::destinations(&text, &a), Ok(()), "{:?}", text);
     }
 
     /// On fully random text only the first half holds (see docs/security.md,
