@@ -963,7 +963,9 @@ pub fn check_logo(logo: &str) -> Result<(), String> {
         logo_bytes(logo).map(|_| ())
     } else if logo.contains("://") {
         Err("must be a file path or a data:image/png;base64, URI: Second Look does not download logos".into())
-    } else if !Path::new(logo).is_absolute() || !logo.to_ascii_lowercase().ends_with(".png") {
+    } else if !(logo.starts_with('/') || Path::new(logo).is_absolute())
+        || !logo.to_ascii_lowercase().ends_with(".png")
+    {
         Err("must be the absolute path of a PNG file, e.g. \"/etc/secondlook/logo.png\"".into())
     } else {
         Ok(())
