@@ -130,9 +130,14 @@ fn differences(written: &str, keyword: &str) -> String {
 /// "Latin and Cyrillic" when the registrable name mixes Latin with a script
 /// other than the East Asian ones it is commonly written with.
 fn mixed_scripts(host: &HostFacts) -> Option<String> {
+    mixed_scripts_in(&host.label)
+}
+
+/// [`mixed_scripts`] for any one label (also `idn-spoof`'s check of
+/// sub-names): beyond what Chromium's "highly restrictive" level allows.
+pub(crate) fn mixed_scripts_in(label: &str) -> Option<String> {
     use unicode_script::UnicodeScript;
-    let mut scripts: Vec<Script> = host
-        .label
+    let mut scripts: Vec<Script> = label
         .chars()
         .map(|c| c.script())
         .filter(|s| !matches!(s, Script::Common | Script::Inherited | Script::Unknown))

@@ -29,7 +29,6 @@ use unicode_normalization::char::is_combining_mark;
 use unicode_script::{Script, UnicodeScript};
 
 use super::{Finding, LinkRule, Severity, Subject};
-use crate::host::script_names;
 use crate::policy::Policy;
 
 /// The registry entry.
@@ -82,44 +81,12 @@ fn check(subject: &Subject<'_>, _policy: &Policy, out: &mut Vec<Finding>) {
         }
     }
     for label in host.subdomain.split('.') {
-        if let Some(mix) = mixed(label) {
+        if let Some(mix) = super::homoglyph::mixed_scripts_in(label) {
             out.push(finding(format!(
                 "mixes {mix} letters in one part of its name (“{label}”), a trick to look like another name."
             )));
             return;
         }
-    }
-}
-
-/// "Latin and Cyrillic" for a label mixing scripts beyond what Chromium's
-/// "highly restrictive" level allows (Latin with Han, kana or Hangul is
-/// fine).
-fn mixed(label: &str) -> Option<String> {
-    let mut scripts: Vec<Script> = label
-        .chars()
-        .map(|c| c.script())
-        .filter(|s| !matches!(s, Script::Common | Script::Inherited | Script::Unknown))
-        .collect();
-    scripts.sort_by_key(|s| s.full_name());
-    scripts.dedup();
-    let east_asian = [
-        Script::Han,
-        Script::Hiragana,
-        Script::Katakana,
-        Script::Hangul,
-        Script::Bopomofo,
-    ];
-    if scripts.len() < 2
-        || scripts
-            .iter()
-            .all(|s| *s == Script::Latin || east_asian.contains(s))
-    {
-        return None;
-    }
-    let names = script_names(&scripts);
-    match names.split_last() {
-        Some((last, rest)) if !rest.is_empty() => Some(format!("{} and {last}", rest.join(", "))),
-        _ => None,
     }
 }
 
