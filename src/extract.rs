@@ -678,32 +678,23 @@ fn bare_domain(value: &str) -> bool {
 }
 
 /// Percent-decode, keeping invalid UTF-8 as replacement characters.
-fn percent_decode_lossy(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b == b'%'
-            && let Some(hex) = s.get(i + 1..i + 3)
-            && let Ok(v) = u8::from_str_radix(hex, 16)
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+pub(crate) fn percent_decode_lossy(s: &str) -> String {
+    decode_escapes(s, b'%', false)
 }
 
 /// Proofpoint URL Defense v2: `-XX` is a hex byte, `_` a slash.
 fn proofpoint_v2_decode(s: &str) -> String {
-    let mut out = Vec::with_capacity(s.len());
+    decode_escapes(s, b'-', true)
+}
+
+/// `escape` + two hex digits is that byte; with `underscore_slash`, `_` is
+/// `/`. Invalid UTF-8 comes out as replacement characters.
+fn decode_escapes(s: &str, escape: u8, underscore_slash: bool) -> String {
     let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
-        if b == b'-'
+        if b == escape
             && let Some(hex) = s.get(i + 1..i + 3)
             && let Ok(v) = u8::from_str_radix(hex, 16)
         {
@@ -711,7 +702,11 @@ fn proofpoint_v2_decode(s: &str) -> String {
             i += 3;
             continue;
         }
-        out.push(if b == b'_' { b'/' } else { b });
+        out.push(if underscore_slash && b == b'_' {
+            b'/'
+        } else {
+            b
+        });
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()

@@ -50,7 +50,7 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
     let host = link.host.as_ref();
     let shown = host.map_or("an unreadable address", |h| h.display());
     if let Some(u) = &link.parsed {
-        let user = percent_decode(u.username());
+        let user = crate::extract::percent_decode_lossy(u.username());
         if !user.is_empty() || u.password().is_some() {
             let looks_like_domain = user.contains('.');
             out.push(finding(
@@ -81,9 +81,13 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
         }
         // The page address: path and query (`/?twilio.com`).
         let path = match (u.path().len() > 1, u.query()) {
-            (true, Some(q)) => percent_decode(&format!("{}?{q}", u.path())).to_lowercase(),
-            (true, None) => percent_decode(u.path()).to_lowercase(),
-            (false, Some(q)) => percent_decode(&format!("/?{q}")).to_lowercase(),
+            (true, Some(q)) => {
+                crate::extract::percent_decode_lossy(&format!("{}?{q}", u.path())).to_lowercase()
+            }
+            (true, None) => crate::extract::percent_decode_lossy(u.path()).to_lowercase(),
+            (false, Some(q)) => {
+                crate::extract::percent_decode_lossy(&format!("/?{q}")).to_lowercase()
+            }
             (false, None) => String::new(),
         };
         let bytes = path.as_bytes();
@@ -167,28 +171,6 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
             format!("The {what} uses dots from another writing system instead of normal dots."),
         ));
     }
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b == b'%' {
-            let hex = bytes
-                .get(i + 1..i + 3)
-                .and_then(|h| std::str::from_utf8(h).ok())
-                .and_then(|h| u8::from_str_radix(h, 16).ok());
-            if let Some(v) = hex {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
