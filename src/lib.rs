@@ -8,21 +8,20 @@
 
 #![deny(missing_docs)]
 
-pub mod analysis;
 #[cfg(feature = "gui")]
 pub mod app;
 pub mod cli;
 pub mod desktop;
-pub mod extract;
-pub mod host;
+pub mod engine;
 pub mod invariants;
-pub mod json;
-pub mod lure;
-pub mod phone;
 pub mod policy;
 pub mod report;
-pub mod rules;
-pub mod text;
+pub mod wire;
+
+// The engine's modules at the crate root, where the rest of the code (and
+// the tests, benchmarks and fuzz targets) name them.
+pub use engine::{analysis, extract, host, lure, phone, rules, text};
+pub use wire::json;
 
 pub use analysis::{Analysis, LinkAnalysis, MAX_LINKS, MAX_TEXT_BYTES, Verdict, analyze};
 pub use policy::{Policy, PolicyError};

@@ -17,6 +17,7 @@ mod properties;
 mod report;
 #[cfg(all(feature = "gui", target_os = "linux"))]
 mod session;
+mod tidy;
 mod tls;
 #[cfg(all(feature = "gui", target_os = "linux"))]
 mod tray;

@@ -268,7 +268,7 @@ pub(crate) mod testing {
     use super::*;
     use crate::text::normalize;
 
-    pub const TWILIO_POLICY: &str = include_str!("../../tests/data/twilio.toml");
+    pub const TWILIO_POLICY: &str = include_str!("../../../tests/data/twilio.toml");
 
     pub fn twilio() -> Policy {
         Policy::from_toml(TWILIO_POLICY, "twilio test policy").unwrap()

@@ -34,14 +34,14 @@ use crate::policy::Policy;
 
 /// The vocabulary files, in the order languages are preferred on a tie.
 pub const FILES: &[(&str, &str)] = &[
-    ("en", include_str!("../assets/lures/en.toml")),
-    ("es", include_str!("../assets/lures/es.toml")),
-    ("de", include_str!("../assets/lures/de.toml")),
-    ("fr", include_str!("../assets/lures/fr.toml")),
-    ("pt", include_str!("../assets/lures/pt.toml")),
-    ("it", include_str!("../assets/lures/it.toml")),
-    ("nl", include_str!("../assets/lures/nl.toml")),
-    ("ja", include_str!("../assets/lures/ja.toml")),
+    ("en", include_str!("../../assets/lures/en.toml")),
+    ("es", include_str!("../../assets/lures/es.toml")),
+    ("de", include_str!("../../assets/lures/de.toml")),
+    ("fr", include_str!("../../assets/lures/fr.toml")),
+    ("pt", include_str!("../../assets/lures/pt.toml")),
+    ("it", include_str!("../../assets/lures/it.toml")),
+    ("nl", include_str!("../../assets/lures/nl.toml")),
+    ("ja", include_str!("../../assets/lures/ja.toml")),
 ];
 
 /// The language codes there is a vocabulary for ("en, es, …").

@@ -1,0 +1,15 @@
+//! The pure analysis core: normalising text, reading hosts, finding links,
+//! the message analysis, the detection rules and the verdict.
+//!
+//! Nothing under `src/engine/` touches the file system, the environment,
+//! threads, the network, the GUI, reports or the desktop: it takes text and
+//! a compiled [`crate::Policy`] and returns an [`analysis::Analysis`]. A
+//! tidy test (`tests/it/tidy.rs`) enforces the boundary.
+
+pub mod analysis;
+pub mod extract;
+pub mod host;
+pub mod lure;
+pub mod phone;
+pub mod rules;
+pub mod text;
