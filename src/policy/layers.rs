@@ -33,6 +33,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
+use super::platform::{Converted, Kind};
 use super::{BrandSection, Policy, PolicyFile, brand_key, parse_file, read_policy_text};
 
 /// Where a layer comes from.
@@ -50,6 +51,23 @@ impl Source {
     /// Values from this source cannot be changed by the user.
     pub fn is_managed(&self) -> bool {
         matches!(self, Source::Managed(_))
+    }
+
+    /// How IT deployed it: a file, Group Policy (a registry key), a
+    /// configuration profile (managed preferences).
+    pub fn kind(&self) -> super::platform::Kind {
+        match self {
+            Source::Builtin => super::platform::Kind::File,
+            Source::User(p) | Source::Managed(p) => super::platform::Kind::of(p),
+        }
+    }
+
+    /// What the window and `policy show` say about a value from this
+    /// source: "Set by your organisation" (with "(Group Policy)" or
+    /// "(configuration profile)" when it came that way); `None` when the
+    /// user may change it.
+    pub fn locked_label(&self) -> Option<&'static str> {
+        self.is_managed().then(|| self.kind().locked_label())
     }
 }
 
@@ -88,7 +106,8 @@ impl Locations {
         let dirs = directories::ProjectDirs::from("", "", "SecondLook");
         let managed = match std::env::var_os(MANAGED_ENV) {
             Some(p) => expand(Path::new(&p)),
-            None => expand(&default_managed_dir()),
+            // Group Policy and configuration profiles after the files: they win.
+            None => [expand(&default_managed_dir()), platform_managed()].concat(),
         };
         let user = match std::env::var_os(USER_ENV) {
             Some(p) => expand(Path::new(&p)),
@@ -97,6 +116,7 @@ impl Locations {
                 .map(|d| d.config_dir().join("policy.toml"))
                 .filter(|p| p.exists())
                 .into_iter()
+                .chain(platform_user())
                 .collect(),
         };
         let data_dir = std::env::var_os(DATA_ENV)
@@ -138,6 +158,29 @@ pub fn install_managed(from: &Path, to: &Path) -> std::io::Result<()> {
         f.sync_all()?;
     }
     std::fs::rename(&tmp, to)
+}
+
+/// The managed layers IT deployed with the platform's tools, present on
+/// this machine: `HKLM\SOFTWARE\Policies\SecondLook` on Windows; the
+/// managed preferences of a configuration profile on macOS.
+fn platform_managed() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if cfg!(windows) && matches!(super::registry::read(super::registry::Hive::Machine), Ok(Some(_)) | Err(_)) {
+        out.push(PathBuf::from(super::registry::MACHINE_KEY));
+    }
+    if cfg!(target_os = "macos") {
+        out.extend(super::managed_prefs::present());
+    }
+    out
+}
+
+/// `HKCU\SOFTWARE\Policies\SecondLook` on Windows, when it holds anything.
+fn platform_user() -> Vec<PathBuf> {
+    if cfg!(windows) && matches!(super::registry::read(super::registry::Hive::User), Ok(Some(_)) | Err(_)) {
+        vec![PathBuf::from(super::registry::USER_KEY)]
+    } else {
+        Vec::new()
+    }
 }
 
 fn default_managed_dir() -> PathBuf {
@@ -332,8 +375,20 @@ fn read_layer(source: Source, locations: &Locations, problems: &mut Vec<String>)
         "Your own policy"
     };
     let previous = last_valid(locations, &source);
-    let failure = match read_policy_text(&path) {
-        Ok(text) => match check_layer(&text, &path, &source, previous.as_ref()) {
+    let read = match read_layer_text(&path) {
+        Ok(Some(read)) => Ok(read),
+        // A platform layer with nothing set: no layer, quietly.
+        Ok(None) => return None,
+        Err(why) => Err(why),
+    };
+    let failure = match read {
+        Ok((text, converted)) => match check_layer(
+            &text,
+            &path,
+            &source,
+            previous.as_ref(),
+            converted.as_ref(),
+        ) {
             Ok(file) => {
                 // An empty file never replaces the last valid copy.
                 if !text.trim().is_empty()
@@ -348,7 +403,7 @@ fn read_layer(source: Source, locations: &Locations, problems: &mut Vec<String>)
             }
             Err(why) => format!("{loud} {} {why}", path.display()),
         },
-        Err(e) => format!("{loud} {} cannot be read: {e}", path.display()),
+        Err(why) => format!("{loud} {} {why}", path.display()),
     };
     match previous {
         Some(file) => {
@@ -413,6 +468,25 @@ fn read_unlisted_dir(dir: &Path, locations: &Locations, problems: &mut Vec<Strin
     out
 }
 
+/// A layer's TOML text: a file's, or a platform layer's converted to TOML
+/// (with where each line was set). `Ok(None)`: a platform layer with
+/// nothing set. `Err` says why it cannot be read, after the layer's name.
+fn read_layer_text(path: &Path) -> Result<Option<(String, Option<Converted>)>, String> {
+    let converted = match Kind::of(path) {
+        Kind::File => {
+            return read_policy_text(path)
+                .map(|text| Some((text, None)))
+                .map_err(|e| format!("cannot be read: {e}"));
+        }
+        Kind::Registry => match super::registry::Hive::of(&path.to_string_lossy()) {
+            Some(hive) => super::registry::read_converted(hive)?,
+            None => None,
+        },
+        Kind::ManagedPreferences => super::managed_prefs::read_converted(path)?,
+    };
+    Ok(converted.map(|c| (c.text.clone(), Some(c))))
+}
+
 /// A layer's text, checked on its own: it parses, it compiles alone (so one
 /// layer's fault can never stop the others combining), and, for a managed
 /// file, it is not suspiciously empty compared with its last valid version.
@@ -422,12 +496,23 @@ fn check_layer(
     path: &Path,
     source: &Source,
     previous: Option<&PolicyFile>,
+    converted: Option<&Converted>,
 ) -> Result<PolicyFile, String> {
     let name = path.display().to_string();
-    if source.is_managed() && text.is_empty() {
+    if source.is_managed() && text.is_empty() && converted.is_none() {
         return Err("is empty (0 bytes), as a failed copy or a full disk leaves a file. To remove your organisation's policy, delete the file; to keep it without brands, write `brand = []` in it.".into());
     }
-    let file = parse_file(text, &name).map_err(|e| format!("has problems:\n{e}"))?;
+    let file = parse_file(text, &name).map_err(|e| match (converted, &e) {
+        (Some(c), super::PolicyError::Problems { problems }) => format!(
+            "has problems:\n{}",
+            problems
+                .iter()
+                .map(|p| c.relocate(p))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+        _ => format!("has problems:\n{e}"),
+    })?;
     Policy::compile(file.clone(), &name).map_err(|e| format!("has problems:\n{e}"))?;
     if let (true, Some(before)) = (source.is_managed(), previous) {
         let table: toml::Table = toml::from_str(text).unwrap_or_default();
@@ -664,6 +749,7 @@ fn merge(
             indicators,
             report,
             desktop,
+            events,
         } = f;
         if is_user && !user_additions {
             let had = !brand.is_empty()
@@ -812,6 +898,12 @@ fn merge(
             source
         );
         take!("desktop.notify", out.desktop.notify, desktop.notify, source);
+        take!(
+            "events.system_log",
+            out.events.system_log,
+            events.system_log,
+            source
+        );
         take!(
             "detection.user_additions",
             out.detection.user_additions,
@@ -964,9 +1056,14 @@ impl Fingerprint {
                 .iter()
                 .chain(&locations.user)
                 .map(|p| {
-                    let meta = std::fs::metadata(p)
-                        .ok()
-                        .map(|m| (m.len(), m.modified().ok()));
+                    let meta = match Kind::of(p) {
+                        // A registry key has no size or time for its whole
+                        // tree: a hash of what it holds stands for both.
+                        Kind::Registry => registry_stamp(p),
+                        _ => std::fs::metadata(p)
+                            .ok()
+                            .map(|m| (m.len(), m.modified().ok())),
+                    };
                     (p.clone(), meta)
                 })
                 .collect(),
@@ -974,10 +1071,29 @@ impl Fingerprint {
     }
 }
 
+fn registry_stamp(path: &Path) -> Option<FileStamp> {
+    use std::hash::{Hash, Hasher};
+    let hive = super::registry::Hive::of(&path.to_string_lossy())?;
+    let tree = super::registry::read(hive).ok()??;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    format!("{tree:?}").hash(&mut h);
+    Some((h.finish(), None))
+}
+
 impl Effective {
     /// "Set by your organisation": the key's value comes from a managed file.
     pub fn is_locked(&self, key: &str) -> bool {
         self.settings.iter().any(|s| s.key == key && s.locked())
+    }
+
+    /// How the window labels a locked key: "Set by your organisation",
+    /// "Set by your organisation (Group Policy)" or "… (configuration
+    /// profile)"; `None` when the key is not locked.
+    pub fn locked_label(&self, key: &str) -> Option<&'static str> {
+        self.settings
+            .iter()
+            .filter(|s| s.key == key)
+            .find_map(|s| s.source.locked_label())
     }
 }
 

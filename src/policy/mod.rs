@@ -29,6 +29,9 @@ use serde::{Deserialize, Serialize};
 use crate::host::comparison_form;
 
 pub mod layers;
+pub mod managed_prefs;
+pub mod platform;
+pub mod registry;
 pub mod validate;
 use crate::rules::hosting;
 pub use validate::Problem;
@@ -49,6 +52,16 @@ pub const MAX_POLICY_BYTES: u64 = 1 << 20;
 /// link or a loop, a pipe or device, a huge or binary file) is an error that
 /// says what is there instead; nothing blocks (a pipe is never opened).
 pub fn read_policy_text(path: &Path) -> std::io::Result<String> {
+    String::from_utf8(read_policy_bytes(path)?).map_err(|_| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "it is not UTF-8 text; save the policy as UTF-8",
+        )
+    })
+}
+
+/// [`read_policy_text`] without the UTF-8 check (a binary property list).
+pub fn read_policy_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::{Error, ErrorKind, Read as _};
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
@@ -96,12 +109,7 @@ pub fn read_policy_text(path: &Path) -> std::io::Result<String> {
     if bytes.len() as u64 > MAX_POLICY_BYTES {
         return Err(too_big());
     }
-    String::from_utf8(bytes).map_err(|_| {
-        Error::new(
-            ErrorKind::InvalidData,
-            "it is not UTF-8 text; save the policy as UTF-8",
-        )
-    })
+    Ok(bytes)
 }
 
 /// The name two brands are the same brand by: spaces collapsed and trimmed,
@@ -136,6 +144,30 @@ pub struct PolicyFile {
     /// Desktop app settings; a value set by the managed policy is locked.
     #[serde(default)]
     pub desktop: DesktopSection,
+    /// Events for the security team's log collection.
+    #[serde(default, skip_serializing_if = "EventsSection::is_empty")]
+    pub events: EventsSection,
+}
+
+/// `[events]`: what Second Look writes to the system log for the security
+/// team (verdicts, reports, policy problems; never the text).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct EventsSection {
+    /// Write events to the system log (journald or syslog, the Windows
+    /// Event Log, the unified log); default true.
+    pub system_log: Option<bool>,
+}
+
+impl EventsSection {
+    fn is_empty(&self) -> bool {
+        self.system_log.is_none()
+    }
+
+    /// Whether events go to the system log (default true).
+    pub fn system_log(&self) -> bool {
+        self.system_log.unwrap_or(true)
+    }
 }
 
 /// `[organization]`
@@ -481,6 +513,8 @@ pub struct Policy {
     pub report: ReportSection,
     /// `[desktop]`, checked.
     pub desktop: DesktopSection,
+    /// `[events]`.
+    pub events: EventsSection,
     /// `[detection] trusted_hosts`, ASCII.
     pub trusted_hosts: Vec<String>,
     /// The trusted hosts the user added in their own policy (ASCII): shown
@@ -741,6 +775,7 @@ impl Policy {
             training: domains(file.indicators.training, "training")?,
             report: file.report,
             desktop: file.desktop,
+            events: file.events,
             trusted_hosts,
             user_trusted: HashSet::new(),
             lure_words,
@@ -765,6 +800,7 @@ impl Policy {
             training: HashSet::new(),
             report: ReportSection::default(),
             desktop: DesktopSection::default(),
+            events: EventsSection::default(),
             trusted_hosts: Vec::new(),
             user_trusted: HashSet::new(),
             lure_words: BTreeMap::new(),

@@ -106,6 +106,7 @@ const DESKTOP: &[Field] = &[
     ("start_at_login", Kind::Bool),
     ("notify", Kind::Str),
 ];
+const EVENTS: &[Field] = &[("system_log", Kind::Bool)];
 const TOP: &[Field] = &[
     ("organization", Kind::Table(ORGANIZATION)),
     ("brand", Kind::TableList(BRAND)),
@@ -113,7 +114,81 @@ const TOP: &[Field] = &[
     ("indicators", Kind::Table(INDICATORS)),
     ("report", Kind::Table(REPORT)),
     ("desktop", Kind::Table(DESKTOP)),
+    ("events", Kind::Table(EVENTS)),
 ];
+
+/// The shape of a key's value, for the readers of other formats (the
+/// Windows registry, macOS managed preferences) and the ADMX templates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// A string.
+    Str,
+    /// `true` or `false`.
+    Bool,
+    /// A whole number.
+    Int,
+    /// A list of strings.
+    StrList,
+    /// A table of keys (a `[section]`).
+    Table,
+    /// A list of tables (`[[section]]` entries).
+    TableList,
+    /// A table of strings (`{ rule-id = "text" }`).
+    StrMap,
+    /// A table of string lists (`{ es = ["nómina"] }`).
+    StrListMap,
+}
+
+fn shape(kind: Kind) -> Shape {
+    match kind {
+        Kind::Str => Shape::Str,
+        Kind::Bool => Shape::Bool,
+        Kind::Int => Shape::Int,
+        Kind::StrList => Shape::StrList,
+        Kind::Table(_) => Shape::Table,
+        Kind::TableList(_) => Shape::TableList,
+        Kind::StrMap => Shape::StrMap,
+        Kind::StrListMap => Shape::StrListMap,
+    }
+}
+
+/// The shape of the key at `path` (`["indicators", "blocked"]`; an entry of
+/// a list of tables is named by the list: `["brand", "domains"]`), or
+/// `None` for a key the schema does not know.
+pub fn shape_of(path: &[&str]) -> Option<Shape> {
+    let mut fields = TOP;
+    let mut found = None;
+    for name in path {
+        let (_, kind) = fields.iter().find(|(f, _)| f == name)?;
+        found = Some(shape(*kind));
+        fields = match kind {
+            Kind::Table(f) | Kind::TableList(f) => f,
+            _ => &[],
+        };
+    }
+    found
+}
+
+/// Every key of the schema, as a dotted path with its shape, in schema
+/// order; a table or list of tables comes before its fields.
+pub fn keys() -> Vec<(String, Shape)> {
+    fn walk(fields: &[Field], prefix: &str, out: &mut Vec<(String, Shape)>) {
+        for (name, kind) in fields {
+            let path = if prefix.is_empty() {
+                (*name).to_owned()
+            } else {
+                format!("{prefix}.{name}")
+            };
+            out.push((path.clone(), shape(*kind)));
+            if let Kind::Table(f) | Kind::TableList(f) = kind {
+                walk(f, &path, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(TOP, "", &mut out);
+    out
+}
 
 fn describe(kind: Kind) -> &'static str {
     match kind {
@@ -792,6 +867,8 @@ fn leak_path(parent: &str, field: &str) -> &'static str {
         "desktop.watch_clipboard",
         "desktop.start_at_login",
         "desktop.notify",
+        "events",
+        "events.system_log",
     ];
     PATHS
         .iter()
@@ -966,7 +1043,7 @@ url = "http://hooks.acme.com/x"
             p.toml:28:7: tls = "none" sends reports unencrypted and is allowed only to a loopback address (localhost, 127.0.0.1, ::1): use "starttls" or "tls"
             p.toml:29:16: "smtp password" must name an environment variable, like "SECONDLOOK_SMTP_PASSWORD" (capital letters, digits, _)
             p.toml:31:7: webhook url "http://hooks.acme.com/x" must be https:// (http:// only to a loopback address)
-            p.toml:33:2: unknown key `extra` at the top level; known keys: organization, brand, detection, indicators, report, desktop."##]].assert_eq(&run(BAD));
+            p.toml:33:2: unknown key `extra` at the top level; known keys: organization, brand, detection, indicators, report, desktop, events."##]].assert_eq(&run(BAD));
     }
 
     #[test]
