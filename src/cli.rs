@@ -370,6 +370,7 @@ fn report(args: &ReportArgs) -> ExitCode {
         Ok(e) => e,
         Err(e) => return fail(format!("the report was NOT saved: {e}")),
     };
+    crate::events::report(&entry.report, &policy, "cli");
     let id = entry.report.id.clone();
     println!("\nSaved as report {id} in {}.", outbox.dir().display());
     if no_channel {
@@ -651,7 +652,7 @@ fn policy_show(json: bool) -> ExitCode {
             let lock = s
                 .source
                 .locked_label()
-                .map(|l| format!(", {}", l.to_lowercase()))
+                .map(|l| format!(", {}", l.replacen("Set", "set", 1)))
                 .unwrap_or_default();
             r = writeln!(out, "{} = {}    # {}{lock}", s.key, s.value, s.source);
         }

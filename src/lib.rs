@@ -13,6 +13,7 @@ pub mod app;
 pub mod cli;
 pub mod desktop;
 pub mod engine;
+pub mod events;
 pub mod invariants;
 pub mod policy;
 pub mod report;
