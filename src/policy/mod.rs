@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::host::comparison_form;
 
+pub mod admx;
 pub mod layers;
 pub mod managed_prefs;
 pub mod platform;

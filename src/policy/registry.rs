@@ -312,6 +312,11 @@ impl Conv {
                 }
             },
             Value::Sz(s) => toml::Value::String(s.clone()),
+            // A multi-line text box (the ADMX's JSON policies) writes its
+            // lines as a REG_MULTI_SZ: one JSON text.
+            Value::MultiSz(v) if structured && shape != Some(Shape::StrList) => {
+                return self.value(&Value::Sz(v.join("\n")), shape, at);
+            }
             Value::MultiSz(v) => {
                 toml::Value::Array(v.iter().cloned().map(toml::Value::String).collect())
             }
