@@ -6,8 +6,14 @@
 fn main() -> std::io::Result<()> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("packaging/windows");
     std::fs::create_dir_all(dir.join("en-US"))?;
-    std::fs::write(dir.join("SecondLook.admx"), secondlook::policy::admx::admx())?;
-    std::fs::write(dir.join("en-US/SecondLook.adml"), secondlook::policy::admx::adml())?;
+    std::fs::write(
+        dir.join("SecondLook.admx"),
+        secondlook::policy::admx::admx(),
+    )?;
+    std::fs::write(
+        dir.join("en-US/SecondLook.adml"),
+        secondlook::policy::admx::adml(),
+    )?;
     println!(
         "wrote {} policies to packaging/windows/SecondLook.admx and en-US/SecondLook.adml",
         secondlook::policy::admx::entries().len()

@@ -94,11 +94,12 @@ impl Event {
             if l.verdict < crate::Verdict::Suspicious {
                 continue;
             }
-            if let Some(d) = l.link.host.as_ref().and_then(|h| {
-                h.registrable
-                    .clone()
-                    .or_else(|| Some(h.ascii.clone()))
-            }) {
+            if let Some(d) = l
+                .link
+                .host
+                .as_ref()
+                .and_then(|h| h.registrable.clone().or_else(|| Some(h.ascii.clone())))
+            {
                 domains.insert(d);
             }
             for f in &l.findings {
@@ -147,7 +148,12 @@ impl Event {
             .as_array()
             .into_iter()
             .flatten()
-            .chain(report.analysis["message_findings"].as_array().into_iter().flatten())
+            .chain(
+                report.analysis["message_findings"]
+                    .as_array()
+                    .into_iter()
+                    .flatten(),
+            )
             .flat_map(|l| {
                 l["findings"]
                     .as_array()
@@ -367,8 +373,16 @@ fn send_datagram(_path: &std::path::Path, _bytes: &[u8]) -> std::io::Result<()> 
 
 #[cfg(all(unix, not(target_os = "macos")))]
 fn system_write(event: &Event) -> std::io::Result<()> {
-    send_datagram(std::path::Path::new(JOURNAL_SOCKET), &event.journal_datagram())
-        .or_else(|_| send_datagram(std::path::Path::new(SYSLOG_SOCKET), event.syslog_line().as_bytes()))
+    send_datagram(
+        std::path::Path::new(JOURNAL_SOCKET),
+        &event.journal_datagram(),
+    )
+    .or_else(|_| {
+        send_datagram(
+            std::path::Path::new(SYSLOG_SOCKET),
+            event.syslog_line().as_bytes(),
+        )
+    })
 }
 
 /// The unified log, through `logger` (syslog(3) goes to the unified log
@@ -514,25 +528,28 @@ mod tests {
             ),
             "test",
         )
-        .unwrap()
+        .unwrap_or_else(|e| panic!("{e}"))
     }
 
     fn listener(name: &str) -> (tempfile::TempDir, std::path::PathBuf, UnixDatagram) {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let path = dir.path().join(name);
-        let sock = UnixDatagram::bind(&path).unwrap();
-        sock.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
+        let sock = UnixDatagram::bind(&path).unwrap_or_else(|e| panic!("{e}"));
+        sock.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+            .unwrap_or_else(|e| panic!("{e}"));
         (dir, path, sock)
     }
 
     fn receive(sock: &UnixDatagram) -> String {
         let mut buf = vec![0u8; 65536];
-        let n = sock.recv(&mut buf).unwrap();
-        String::from_utf8(buf[..n].to_vec()).unwrap()
+        let n = sock.recv(&mut buf).unwrap_or_else(|e| panic!("{e}"));
+        String::from_utf8(buf[..n].to_vec()).unwrap_or_else(|e| panic!("{e}"))
     }
 
     fn assert_no_text(got: &str) {
-        for secret in ["48151623", "alice", "SECRET9", "/reset", "https://", "ticket", "expired"] {
+        for secret in [
+            "48151623", "alice", "SECRET9", "/reset", "https://", "ticket", "expired",
+        ] {
             assert!(!got.contains(secret), "the event carries {secret:?}: {got}");
         }
     }
@@ -557,16 +574,33 @@ mod tests {
         assert_eq!(fields["SECONDLOOK_BRAND"], "Twilio");
         assert_eq!(fields["SECONDLOOK_DOMAIN"], "twilio-okta.net");
         assert!(fields["SECONDLOOK_RULES"].split(',').count() >= 1, "{got}");
-        assert_eq!(fields["SECONDLOOK_POLICY_FINGERPRINT"], crate::report::policy_fingerprint(&p));
-        assert!(fields["MESSAGE"].contains("dangerous link (clipboard): twilio-okta.net imitating Twilio"), "{got}");
+        assert_eq!(
+            fields["SECONDLOOK_POLICY_FINGERPRINT"],
+            crate::report::policy_fingerprint(&p)
+        );
+        assert!(
+            fields["MESSAGE"]
+                .contains("dangerous link (clipboard): twilio-okta.net imitating Twilio"),
+            "{got}"
+        );
         assert_no_text(&got);
         // The same verdict again (the paste box re-checked): written once.
         verdict(&a, &p, "clipboard");
         sock.set_nonblocking(true).unwrap();
-        assert!(sock.recv(&mut [0u8; 16]).is_err(), "a repeated verdict was written twice");
+        assert!(
+            sock.recv(&mut [0u8; 16]).is_err(),
+            "a repeated verdict was written twice"
+        );
         // A safe message: nothing.
-        verdict(&crate::analysis::analyze("see https://www.twilio.com/docs", &p), &p, "window");
-        assert!(sock.recv(&mut [0u8; 16]).is_err(), "a safe verdict was written");
+        verdict(
+            &crate::analysis::analyze("see https://www.twilio.com/docs", &p),
+            &p,
+            "window",
+        );
+        assert!(
+            sock.recv(&mut [0u8; 16]).is_err(),
+            "a safe verdict was written"
+        );
         set_test_sink(Sink::Off);
     }
 
@@ -576,8 +610,14 @@ mod tests {
         let (_d, path, sock) = listener("log");
         let p = policy();
         let a = crate::analysis::analyze(SMS, &p);
-        let r = crate::report::Report::new(SMS, Some("sent by +1 555 0199, Alice's phone"), crate::report::Kind::Phishing, &a, &p)
-            .mark_urgent(vec![crate::report::Entered::Password]);
+        let r = crate::report::Report::new(
+            SMS,
+            Some("sent by +1 555 0199, Alice's phone"),
+            crate::report::Kind::Phishing,
+            &a,
+            &p,
+        )
+        .mark_urgent(vec![crate::report::Entered::Password]);
         set_test_sink(Sink::Syslog(path));
         report(&r, &p, "window");
         let got = receive(&sock);
@@ -610,9 +650,16 @@ mod tests {
         )
         .unwrap();
         set_test_sink(Sink::Journal(path));
-        verdict(&crate::analysis::analyze("log in at twilio-okta.net", &p), &p, "window");
+        verdict(
+            &crate::analysis::analyze("log in at twilio-okta.net", &p),
+            &p,
+            "window",
+        );
         sock.set_nonblocking(true).unwrap();
-        assert!(sock.recv(&mut [0u8; 16]).is_err(), "written although events.system_log = false");
+        assert!(
+            sock.recv(&mut [0u8; 16]).is_err(),
+            "written although events.system_log = false"
+        );
         set_test_sink(Sink::Off);
     }
 
@@ -632,11 +679,18 @@ mod tests {
         let got = receive(&sock);
         assert!(got.contains("SECONDLOOK_EVENT=policy_problem\n"), "{got}");
         assert!(got.contains("PRIORITY=4\n"), "{got}");
-        assert!(got.contains("SECONDLOOK_PROBLEM=Your organisation's policy"), "{got}");
+        assert!(
+            got.contains("SECONDLOOK_PROBLEM=Your organisation's policy"),
+            "{got}"
+        );
         // Nobody listening: the caller is not told, nothing blocks.
         set_test_sink(Sink::Journal(dir.path().join("nobody.sock")));
         policy_problems(&e);
-        assert!(Sink::Journal(dir.path().join("nobody.sock")).write(&Event::policy_problems(&e)[0]).is_err());
+        assert!(
+            Sink::Journal(dir.path().join("nobody.sock"))
+                .write(&Event::policy_problems(&e)[0])
+                .is_err()
+        );
         set_test_sink(Sink::Off);
     }
 }

@@ -1125,9 +1125,12 @@ fn settings_screen(app: &mut App, ui: &mut egui::Ui) {
     ui.label(RichText::new("Settings").heading());
     let s = app.settings;
     // "Set by your organisation" (and how: Group Policy, a profile) per key.
-    let [watch_note, login_note, notify_note] =
-        ["desktop.watch_clipboard", "desktop.start_at_login", "desktop.notify"]
-            .map(|k| app.model.effective.locked_label(k));
+    let [watch_note, login_note, notify_note] = [
+        "desktop.watch_clipboard",
+        "desktop.start_at_login",
+        "desktop.notify",
+    ]
+    .map(|k| app.model.effective.locked_label(k));
     let locked_note = |ui: &mut egui::Ui, label: Option<&str>| {
         if let Some(label) = label {
             ui.label(RichText::new(label).small().weak());

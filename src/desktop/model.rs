@@ -664,7 +664,11 @@ mod tests {
         m.set_input(text);
         let got = events();
         assert_eq!(got.len(), 1, "{got:?}");
-        assert!(got[0].contains("SECONDLOOK_ORIGIN=window\n") && got[0].contains("SECONDLOOK_DOMAIN=twilio-okta.com\n"), "{got:?}");
+        assert!(
+            got[0].contains("SECONDLOOK_ORIGIN=window\n")
+                && got[0].contains("SECONDLOOK_DOMAIN=twilio-okta.com\n"),
+            "{got:?}"
+        );
         let a = analyze("copied: twilio-okta.net", &m.policy);
         m.show_checked("copied: twilio-okta.net".into(), a, Source::Clipboard);
         m.set_input(text);
@@ -674,8 +678,16 @@ mod tests {
         let got = events();
         crate::events::set_test_sink(crate::events::Sink::Off);
         assert_eq!(got.len(), 3, "{got:?}");
-        assert!(got[0].contains("SECONDLOOK_ORIGIN=clipboard\n") && got[0].contains("SECONDLOOK_DOMAIN=twilio-okta.net\n"), "{got:?}");
-        assert!(got[2].contains("SECONDLOOK_EVENT=report\n") && got[2].contains("SECONDLOOK_REPORT_ID="), "{got:?}");
+        assert!(
+            got[0].contains("SECONDLOOK_ORIGIN=clipboard\n")
+                && got[0].contains("SECONDLOOK_DOMAIN=twilio-okta.net\n"),
+            "{got:?}"
+        );
+        assert!(
+            got[2].contains("SECONDLOOK_EVENT=report\n")
+                && got[2].contains("SECONDLOOK_REPORT_ID="),
+            "{got:?}"
+        );
         for e in &got {
             for secret in ["90210", "bob", "/s?u", "https://", "copied:"] {
                 assert!(!e.contains(secret), "{secret:?} in {e}");

@@ -49,7 +49,12 @@ fn explanations() -> Vec<(String, String, String)> {
         return out;
     };
     for line in table.lines().filter(|l| l.starts_with("| `")) {
-        let cells: Vec<&str> = line.trim().trim_matches('|').split('|').map(str::trim).collect();
+        let cells: Vec<&str> = line
+            .trim()
+            .trim_matches('|')
+            .split('|')
+            .map(str::trim)
+            .collect();
         let [keys, kind, meaning] = cells[..] else {
             continue;
         };
@@ -62,7 +67,11 @@ fn explanations() -> Vec<(String, String, String)> {
         let Some(first) = names.first() else { continue };
         let parent = first.rsplit_once('.').map_or("", |(p, _)| p).to_owned();
         for (i, n) in names.iter().enumerate() {
-            let full = if i == 0 { n.clone() } else { format!("{parent}.{n}") };
+            let full = if i == 0 {
+                n.clone()
+            } else {
+                format!("{parent}.{n}")
+            };
             let plain = |s: &str| s.replace('`', "").trim().to_owned();
             out.push((full, plain(kind), plain(meaning)));
         }
@@ -93,7 +102,11 @@ pub fn entries() -> Vec<Entry> {
             Some((s, n)) => (s.to_owned(), n.to_owned()),
             None => (String::new(), key.clone()),
         };
-        let sub = section.split('.').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("\\");
+        let sub = section
+            .split('.')
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("\\");
         let parent_key = if sub.is_empty() {
             POLICY_KEY.to_owned()
         } else {
@@ -192,7 +205,9 @@ fn categories() -> Vec<(String, String, String)> {
         .into_iter()
         .filter(|(_, s)| *s == Shape::Table)
         .map(|(k, _)| {
-            let parent = k.rsplit_once('.').map_or("SecondLook".to_owned(), |(p, _)| id_of(p));
+            let parent = k
+                .rsplit_once('.')
+                .map_or("SecondLook".to_owned(), |(p, _)| id_of(p));
             (id_of(&k), k, parent)
         })
         .collect()
@@ -250,7 +265,10 @@ pub fn admx() -> String {
                 x.push_str("      <enabledValue>\n        <decimal value=\"1\" />\n      </enabledValue>\n      <disabledValue>\n        <decimal value=\"0\" />\n      </disabledValue>\n");
                 None
             }
-            Shape::Str => Some(format!("<text id=\"{}\" valueName=\"{v}\" maxLength=\"4096\" />", e.id)),
+            Shape::Str => Some(format!(
+                "<text id=\"{}\" valueName=\"{v}\" maxLength=\"4096\" />",
+                e.id
+            )),
             Shape::Int => Some(format!(
                 "<decimal id=\"{}\" valueName=\"{v}\" minValue=\"1\" maxValue=\"65535\" />",
                 e.id
@@ -271,7 +289,9 @@ pub fn admx() -> String {
             )),
         };
         if let Some(el) = element {
-            x.push_str(&format!("      <elements>\n        {el}\n      </elements>\n"));
+            x.push_str(&format!(
+                "      <elements>\n        {el}\n      </elements>\n"
+            ));
         }
         x.push_str("    </policy>\n");
     }
@@ -298,8 +318,14 @@ pub fn adml() -> String {
         let label = esc(&e.key);
         let p = match e.shape {
             Shape::Bool | Shape::Table => continue,
-            Shape::Str => format!("<textBox refId=\"{}\"><label>{label}</label></textBox>", e.id),
-            Shape::Int => format!("<decimalTextBox refId=\"{}\">{label}</decimalTextBox>", e.id),
+            Shape::Str => format!(
+                "<textBox refId=\"{}\"><label>{label}</label></textBox>",
+                e.id
+            ),
+            Shape::Int => format!(
+                "<decimalTextBox refId=\"{}\">{label}</decimalTextBox>",
+                e.id
+            ),
             Shape::StrList | Shape::StrMap => {
                 format!("<listBox refId=\"{}\">{label}</listBox>", e.id)
             }
@@ -323,7 +349,10 @@ pub fn adml() -> String {
         "  <resources>\n    <stringTable>\n",
     ));
     for (id, text) in strings {
-        x.push_str(&format!("      <string id=\"{id}\">{}</string>\n", esc(&text)));
+        x.push_str(&format!(
+            "      <string id=\"{id}\">{}</string>\n",
+            esc(&text)
+        ));
     }
     x.push_str("    </stringTable>\n    <presentationTable>\n");
     for p in presentations {
@@ -358,22 +387,32 @@ mod tests {
             if shape == Shape::Table {
                 continue;
             }
-            let covered = e.iter().any(|p| p.key == key || key.starts_with(&format!("{}.", p.key)));
+            let covered = e
+                .iter()
+                .any(|p| p.key == key || key.starts_with(&format!("{}.", p.key)));
             assert!(covered, "{key} is not in the ADMX");
         }
         for p in &e {
             assert!(
-                !p.explain.starts_with('\n') && !p.explain.starts_with("Enter") && !p.explain.starts_with("Click"),
+                !p.explain.starts_with('\n')
+                    && !p.explain.starts_with("Enter")
+                    && !p.explain.starts_with("Click"),
                 "docs/policy.md has no row for {}",
                 p.key
             );
         }
         let blocked = e.iter().find(|p| p.key == "indicators.blocked").unwrap();
-        assert_eq!(blocked.registry_key, r"Software\Policies\SecondLook\indicators\blocked");
+        assert_eq!(
+            blocked.registry_key,
+            r"Software\Policies\SecondLook\indicators\blocked"
+        );
         let notify = e.iter().find(|p| p.key == "desktop.notify").unwrap();
         assert_eq!(notify.registry_key, r"Software\Policies\SecondLook\desktop");
         assert_eq!(notify.value_name.as_deref(), Some("notify"));
-        assert!(e.iter().any(|p| p.key == "events.system_log" && p.shape == Shape::Bool));
+        assert!(
+            e.iter()
+                .any(|p| p.key == "events.system_log" && p.shape == Shape::Bool)
+        );
     }
 
     /// Parse with a real XML parser: well-formed, and every name the
@@ -387,7 +426,11 @@ mod tests {
         use crate::policy::registry::{Key, Value, convert};
         fn at<'k>(root: &'k mut Key, path: &str) -> &'k mut Key {
             let mut k = root;
-            for part in path.trim_start_matches(POLICY_KEY).split('\\').filter(|p| !p.is_empty()) {
+            for part in path
+                .trim_start_matches(POLICY_KEY)
+                .split('\\')
+                .filter(|p| !p.is_empty())
+            {
                 let i = match k.keys.iter().position(|(n, _)| n == part) {
                     Some(i) => i,
                     None => {
@@ -408,16 +451,26 @@ mod tests {
                 Shape::Int => (Value::Dword(25), e.value_name.clone()),
                 Shape::StrList => (Value::Sz("x".into()), Some("1".into())),
                 Shape::StrMap => (Value::Sz("x".into()), Some("typosquat".into())),
-                Shape::StrListMap => (Value::MultiSz(vec!["{\"en\":".into(), "[\"x\"]}".into()]), e.value_name.clone()),
-                Shape::TableList => (Value::MultiSz(vec!["[{\"name\": \"x\"}]".into()]), e.value_name.clone()),
+                Shape::StrListMap => (
+                    Value::MultiSz(vec!["{\"en\":".into(), "[\"x\"]}".into()]),
+                    e.value_name.clone(),
+                ),
+                Shape::TableList => (
+                    Value::MultiSz(vec!["[{\"name\": \"x\"}]".into()]),
+                    e.value_name.clone(),
+                ),
                 Shape::Table => continue,
             };
             key.values.push((name.unwrap_or_default(), value));
             let c = convert(&root, "HKLM").unwrap_or_else(|p| panic!("{}: {p:?}", e.key));
-            let table: toml::Table = toml::from_str(&c.text).unwrap_or_else(|err| panic!("{}: {err}", e.key));
+            let table: toml::Table =
+                toml::from_str(&c.text).unwrap_or_else(|err| panic!("{}: {err}", e.key));
             let mut v = toml::Value::Table(table);
             for part in e.key.split('.') {
-                v = v.get(part).cloned().unwrap_or_else(|| panic!("{} not read back from\n{}", e.key, c.text));
+                v = v
+                    .get(part)
+                    .cloned()
+                    .unwrap_or_else(|| panic!("{} not read back from\n{}", e.key, c.text));
             }
             let ok = match e.shape {
                 Shape::Bool => v == toml::Value::Boolean(true),
@@ -440,10 +493,13 @@ mod tests {
                     let attrs = e
                         .attributes()
                         .map(|a| {
-                            let a = a.unwrap_or_else(|err| panic!("bad attribute in <{name}>: {err}"));
+                            let a =
+                                a.unwrap_or_else(|err| panic!("bad attribute in <{name}>: {err}"));
                             (
                                 String::from_utf8_lossy(a.key.as_ref()).into_owned(),
-                                a.unescape_value().unwrap_or_else(|err| panic!("{err}")).into_owned(),
+                                a.unescape_value()
+                                    .unwrap_or_else(|err| panic!("{err}"))
+                                    .into_owned(),
                             )
                         })
                         .collect();
@@ -481,19 +537,43 @@ mod tests {
         let mut policies = BTreeSet::new();
         for (name, a) in &admx {
             for v in a.values() {
-                if let Some(id) = v.strip_prefix("$(string.").and_then(|s| s.strip_suffix(')')) {
-                    assert!(strings.contains(&id.to_owned()), "$(string.{id}) is not in the ADML");
+                if let Some(id) = v
+                    .strip_prefix("$(string.")
+                    .and_then(|s| s.strip_suffix(')'))
+                {
+                    assert!(
+                        strings.contains(&id.to_owned()),
+                        "$(string.{id}) is not in the ADML"
+                    );
                 }
-                if let Some(id) = v.strip_prefix("$(presentation.").and_then(|s| s.strip_suffix(')')) {
-                    assert!(presentations.contains_key(&id.to_owned()), "$(presentation.{id}) is not in the ADML");
+                if let Some(id) = v
+                    .strip_prefix("$(presentation.")
+                    .and_then(|s| s.strip_suffix(')'))
+                {
+                    assert!(
+                        presentations.contains_key(&id.to_owned()),
+                        "$(presentation.{id}) is not in the ADML"
+                    );
                 }
             }
             if name == "parentCategory" {
-                assert!(categories.contains(&a["ref"]), "unknown category {}", a["ref"]);
+                assert!(
+                    categories.contains(&a["ref"]),
+                    "unknown category {}",
+                    a["ref"]
+                );
             }
             if name == "policy" {
-                assert!(policies.insert(a["name"].clone()), "policy {} twice", a["name"]);
-                assert!(a["key"].starts_with(POLICY_KEY), "{} writes outside {POLICY_KEY}", a["name"]);
+                assert!(
+                    policies.insert(a["name"].clone()),
+                    "policy {} twice",
+                    a["name"]
+                );
+                assert!(
+                    a["key"].starts_with(POLICY_KEY),
+                    "{} writes outside {POLICY_KEY}",
+                    a["name"]
+                );
                 assert_eq!(a["class"], "Both");
             }
         }
@@ -505,11 +585,18 @@ mod tests {
             .collect();
         for (n, a) in &adml {
             if let Some(r) = a.get("refId") {
-                assert!(elements.contains(r), "<{n} refId=\"{r}\"> has no element in the ADMX");
+                assert!(
+                    elements.contains(r),
+                    "<{n} refId=\"{r}\"> has no element in the ADMX"
+                );
             }
         }
         assert_eq!(policies.len(), entries().len());
-        let ids: Vec<&String> = adml.iter().filter(|(n, _)| n == "string").map(|(_, a)| &a["id"]).collect();
+        let ids: Vec<&String> = adml
+            .iter()
+            .filter(|(n, _)| n == "string")
+            .map(|(_, a)| &a["id"])
+            .collect();
         assert_eq!(ids.len(), strings.len(), "a string id is defined twice");
     }
 }

@@ -165,7 +165,12 @@ pub fn install_managed(from: &Path, to: &Path) -> std::io::Result<()> {
 /// managed preferences of a configuration profile on macOS.
 fn platform_managed() -> Vec<PathBuf> {
     let mut out = Vec::new();
-    if cfg!(windows) && matches!(super::registry::read(super::registry::Hive::Machine), Ok(Some(_)) | Err(_)) {
+    if cfg!(windows)
+        && matches!(
+            super::registry::read(super::registry::Hive::Machine),
+            Ok(Some(_)) | Err(_)
+        )
+    {
         out.push(PathBuf::from(super::registry::MACHINE_KEY));
     }
     if cfg!(target_os = "macos") {
@@ -176,7 +181,12 @@ fn platform_managed() -> Vec<PathBuf> {
 
 /// `HKCU\SOFTWARE\Policies\SecondLook` on Windows, when it holds anything.
 fn platform_user() -> Vec<PathBuf> {
-    if cfg!(windows) && matches!(super::registry::read(super::registry::Hive::User), Ok(Some(_)) | Err(_)) {
+    if cfg!(windows)
+        && matches!(
+            super::registry::read(super::registry::Hive::User),
+            Ok(Some(_)) | Err(_)
+        )
+    {
         vec![PathBuf::from(super::registry::USER_KEY)]
     } else {
         Vec::new()
@@ -382,27 +392,23 @@ fn read_layer(source: Source, locations: &Locations, problems: &mut Vec<String>)
         Err(why) => Err(why),
     };
     let failure = match read {
-        Ok((text, converted)) => match check_layer(
-            &text,
-            &path,
-            &source,
-            previous.as_ref(),
-            converted.as_ref(),
-        ) {
-            Ok(file) => {
-                // An empty file never replaces the last valid copy.
-                if !text.trim().is_empty()
-                    && let Err(e) = remember(locations, &source, &text)
-                {
-                    problems.push(format!(
-                        "could not keep a copy of {} as the last valid version: {e}",
-                        path.display()
-                    ));
+        Ok((text, converted)) => {
+            match check_layer(&text, &path, &source, previous.as_ref(), converted.as_ref()) {
+                Ok(file) => {
+                    // An empty file never replaces the last valid copy.
+                    if !text.trim().is_empty()
+                        && let Err(e) = remember(locations, &source, &text)
+                    {
+                        problems.push(format!(
+                            "could not keep a copy of {} as the last valid version: {e}",
+                            path.display()
+                        ));
+                    }
+                    return Some(Layer { source, file });
                 }
-                return Some(Layer { source, file });
+                Err(why) => format!("{loud} {} {why}", path.display()),
             }
-            Err(why) => format!("{loud} {} {why}", path.display()),
-        },
+        }
         Err(why) => format!("{loud} {} {why}", path.display()),
     };
     match previous {

@@ -43,8 +43,9 @@ pub fn present() -> Vec<PathBuf> {
 /// nothing. `Err` says what is wrong, after the file's name.
 pub fn read_converted(path: &Path) -> Result<Option<Converted>, String> {
     let bytes = super::read_policy_bytes(path).map_err(|e| format!("cannot be read: {e}"))?;
-    let value = plist::Value::from_reader(std::io::Cursor::new(bytes))
-        .map_err(|e| format!("is not a valid property list ({e}); reinstall the configuration profile"))?;
+    let value = plist::Value::from_reader(std::io::Cursor::new(bytes)).map_err(|e| {
+        format!("is not a valid property list ({e}); reinstall the configuration profile")
+    })?;
     convert(&value, &path.display().to_string())
         .map_err(|p| format!("has problems:\n{}", p.join("\n")))
 }
@@ -155,9 +156,12 @@ mod tests {
 
     #[test]
     fn a_managed_preferences_plist_is_the_same_policy_as_its_toml() {
-        let c = convert(&parse(FIXTURE), "/Library/Managed Preferences/com.example.secondlook.plist")
-            .unwrap()
-            .unwrap();
+        let c = convert(
+            &parse(FIXTURE),
+            "/Library/Managed Preferences/com.example.secondlook.plist",
+        )
+        .unwrap()
+        .unwrap();
         let file = crate::policy::parse_file(&c.text, "converted").unwrap();
         let policy = crate::policy::Policy::compile(file, "converted").unwrap();
         assert_eq!(policy.organization.name, "Twilio");
@@ -180,18 +184,24 @@ mod tests {
 </dict></plist>"#;
         let problems = convert(&parse(xml), "P").unwrap_err();
         assert_eq!(problems.len(), 1, "{problems:?}");
-        assert!(problems[0].starts_with("P: logo: is <data>"), "{problems:?}");
+        assert!(
+            problems[0].starts_with("P: logo: is <data>"),
+            "{problems:?}"
+        );
         let xml = xml.replace("<key>logo</key><data>AAAA</data>", "");
         let c = convert(&parse(&xml), "P").unwrap().unwrap();
         let problems = crate::policy::validate::check(&c.text, "P");
         let msgs: Vec<String> = problems.iter().map(|p| c.relocate(p)).collect();
         assert_eq!(msgs.len(), 2, "{msgs:?}");
         assert!(
-            msgs.iter().any(|m| m.starts_with("P: indicators.blocked: ") && m.contains("\"co.uk\" is a public suffix")),
+            msgs.iter().any(|m| m.starts_with("P: indicators.blocked: ")
+                && m.contains("\"co.uk\" is a public suffix")),
             "{msgs:?}"
         );
         assert!(
-            msgs.iter().any(|m| m.starts_with("P: organization.nme: unknown key `nme` in [organization]; did you mean `name`?")),
+            msgs.iter().any(|m| m.starts_with(
+                "P: organization.nme: unknown key `nme` in [organization]; did you mean `name`?"
+            )),
             "{msgs:?}"
         );
     }
@@ -230,27 +240,51 @@ mod tests {
         );
         // The user's own value where the profile sets nothing.
         assert_eq!(e.policy.desktop.notify.as_deref(), Some("suspicious"));
-        assert!(e.policy.blocked.contains("mine.example") && e.policy.blocked.contains("twilio-okta.net"));
+        assert!(
+            e.policy.blocked.contains("mine.example")
+                && e.policy.blocked.contains("twilio-okta.net")
+        );
         assert!(e.layers.contains(&Source::Managed(plist.clone())));
 
         // A broken profile: reported at the key, the last valid one stays.
-        std::fs::write(&plist, FIXTURE.replace("<string>twilio.com</string>", "<string>co.uk</string>")).unwrap();
+        std::fs::write(
+            &plist,
+            FIXTURE.replace("<string>twilio.com</string>", "<string>co.uk</string>"),
+        )
+        .unwrap();
         let e = load(&locations);
         assert_eq!(e.policy.organization.name, "Twilio");
         assert!(e.policy.blocked.contains("twilio-okta.net"));
         let all = e.problems.join("\n");
-        assert!(all.contains(&format!("{}: brand.domains: \"co.uk\" is a public suffix", plist.display())), "{all}");
-        assert!(all.contains("Protection continues with the last valid version"), "{all}");
+        assert!(
+            all.contains(&format!(
+                "{}: brand.domains: \"co.uk\" is a public suffix",
+                plist.display()
+            )),
+            "{all}"
+        );
+        assert!(
+            all.contains("Protection continues with the last valid version"),
+            "{all}"
+        );
         // Not a property list at all: the same.
         std::fs::write(&plist, "not a plist").unwrap();
         let e = load(&locations);
         assert_eq!(e.policy.organization.name, "Twilio");
-        assert!(e.problems.join("\n").contains("is not a valid property list"), "{:?}", e.problems);
+        assert!(
+            e.problems
+                .join("\n")
+                .contains("is not a valid property list"),
+            "{:?}",
+            e.problems
+        );
     }
 
     #[test]
     fn the_sample_profile_carries_a_valid_policy() {
-        let profile = parse(include_str!("../../packaging/macos/SecondLook.mobileconfig"));
+        let profile = parse(include_str!(
+            "../../packaging/macos/SecondLook.mobileconfig"
+        ));
         let settings = profile
             .as_dictionary()
             .and_then(|d| d.get("PayloadContent"))

@@ -223,7 +223,10 @@ mod tests {
         let mut places = Places::new();
         places.insert(p(&[]), "ROOT".into());
         places.insert(p(&["brand", "2"]), r"ROOT\brand\2".into());
-        places.insert(p(&["brand", "2", "domains"]), r"ROOT\brand\2\domains".into());
+        places.insert(
+            p(&["brand", "2", "domains"]),
+            r"ROOT\brand\2\domains".into(),
+        );
         let c = Converted::from_table(&table, &places);
         expect_test::expect![[r#"
             [[brand]]
@@ -243,7 +246,8 @@ mod tests {
         assert_eq!(problems.len(), 1, "{problems:?}");
         let msg = c.relocate(&problems[0]);
         assert!(
-            msg.starts_with(r"ROOT\brand\2\domains: ") && msg.contains("\"co.uk\" is a public suffix"),
+            msg.starts_with(r"ROOT\brand\2\domains: ")
+                && msg.contains("\"co.uk\" is a public suffix"),
             "{msg}"
         );
     }
@@ -253,6 +257,9 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(r#"{"a": [1, "x", true, null]}"#).unwrap();
         assert!(json_to_toml(&v).unwrap_err().contains("null"));
         let v: serde_json::Value = serde_json::from_str(r#"{"a": [1, "x", 2.5]}"#).unwrap();
-        assert_eq!(json_to_toml(&v).unwrap().to_string(), r#"{ a = [1, "x", 2.5] }"#);
+        assert_eq!(
+            json_to_toml(&v).unwrap().to_string(),
+            r#"{ a = [1, "x", 2.5] }"#
+        );
     }
 }

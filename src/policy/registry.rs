@@ -451,7 +451,13 @@ mod tests {
                         &[("Name", sz("Twilio"))],
                         vec![(
                             "never_ask",
-                            key(&[("2", sz("IT will never text you a link.")), ("1", sz("We never ask for your code."))], vec![]),
+                            key(
+                                &[
+                                    ("2", sz("IT will never text you a link.")),
+                                    ("1", sz("We never ask for your code.")),
+                                ],
+                                vec![],
+                            ),
                         )],
                     ),
                 ),
@@ -463,14 +469,23 @@ mod tests {
                             "1",
                             key(
                                 &[("name", sz("Twilio"))],
-                                vec![("domains", key(&[("1", sz("twilio.com")), ("2", sz("twilio.okta.com"))], vec![]))],
+                                vec![(
+                                    "domains",
+                                    key(
+                                        &[("1", sz("twilio.com")), ("2", sz("twilio.okta.com"))],
+                                        vec![],
+                                    ),
+                                )],
                             ),
                         )],
                     ),
                 ),
                 (
                     "indicators",
-                    key(&[("training", sz(r#"["twilio-training.example"]"#))], vec![("blocked", key(&[("1", sz("twilio-okta.net"))], vec![]))]),
+                    key(
+                        &[("training", sz(r#"["twilio-training.example"]"#))],
+                        vec![("blocked", key(&[("1", sz("twilio-okta.net"))], vec![]))],
+                    ),
                 ),
                 (
                     "detection",
@@ -478,18 +493,50 @@ mod tests {
                         &[("user_additions", Value::Dword(0))],
                         vec![
                             ("severity", key(&[("typosquat", sz("dangerous"))], vec![])),
-                            ("lure_words", key(&[("es", Value::MultiSz(vec!["portal del empleado".into()]))], vec![("en", key(&[("1", sz("PeopleHub"))], vec![]))])),
+                            (
+                                "lure_words",
+                                key(
+                                    &[("es", Value::MultiSz(vec!["portal del empleado".into()]))],
+                                    vec![("en", key(&[("1", sz("PeopleHub"))], vec![]))],
+                                ),
+                            ),
                         ],
                     ),
                 ),
                 (
                     "report",
                     key(
-                        &[("email", sz("phishing@twilio.example")), ("webhook", sz(r#"[{"url": "https://hooks.twilio.example/x", "format": "slack"}]"#))],
-                        vec![("smtp", key(&[("host", sz("smtp.twilio.example")), ("port", Value::Dword(587))], vec![]))],
+                        &[
+                            ("email", sz("phishing@twilio.example")),
+                            (
+                                "webhook",
+                                sz(
+                                    r#"[{"url": "https://hooks.twilio.example/x", "format": "slack"}]"#,
+                                ),
+                            ),
+                        ],
+                        vec![(
+                            "smtp",
+                            key(
+                                &[
+                                    ("host", sz("smtp.twilio.example")),
+                                    ("port", Value::Dword(587)),
+                                ],
+                                vec![],
+                            ),
+                        )],
                     ),
                 ),
-                ("desktop", key(&[("watch_clipboard", Value::Dword(1)), ("notify", sz("dangerous"))], vec![])),
+                (
+                    "desktop",
+                    key(
+                        &[
+                            ("watch_clipboard", Value::Dword(1)),
+                            ("notify", sz("dangerous")),
+                        ],
+                        vec![],
+                    ),
+                ),
                 ("events", key(&[("system_log", Value::Dword(0))], vec![])),
             ],
         )
@@ -530,7 +577,8 @@ mod tests {
             url = "https://hooks.twilio.example/x"
         "#]]
         .assert_eq(&c.text);
-        let file = crate::policy::parse_file(&c.text, MACHINE_KEY).unwrap_or_else(|e| panic!("{e}"));
+        let file =
+            crate::policy::parse_file(&c.text, MACHINE_KEY).unwrap_or_else(|e| panic!("{e}"));
         let policy = crate::policy::Policy::compile(file, MACHINE_KEY).unwrap();
         let a = crate::analysis::analyze("log in at twilio-okta.net", &policy);
         assert_eq!(a.verdict, crate::Verdict::Dangerous);
@@ -543,9 +591,21 @@ mod tests {
         let tree = key(
             &[],
             vec![
-                ("organization", key(&[("nme", sz("Acme")), ("help_url", sz("http://x.example"))], vec![])),
-                ("indicators", key(&[], vec![("blocked", key(&[("1", sz("co.uk"))], vec![]))])),
-                ("desktop", key(&[("watch_clipboard", Value::Dword(7))], vec![])),
+                (
+                    "organization",
+                    key(
+                        &[("nme", sz("Acme")), ("help_url", sz("http://x.example"))],
+                        vec![],
+                    ),
+                ),
+                (
+                    "indicators",
+                    key(&[], vec![("blocked", key(&[("1", sz("co.uk"))], vec![]))]),
+                ),
+                (
+                    "desktop",
+                    key(&[("watch_clipboard", Value::Dword(7))], vec![]),
+                ),
             ],
         );
         let c = convert(&tree, MACHINE_KEY).unwrap();
@@ -568,9 +628,22 @@ mod tests {
     fn values_with_no_policy_form_are_refused_with_a_fix() {
         let tree = key(
             &[("brand", sz("[{\"name\": \"Acme\""))],
-            vec![
-                ("indicators", key(&[], vec![("blocked", key(&[("first", sz("x.example")), ("2", Value::Other("REG_BINARY".into()))], vec![]))])),
-            ],
+            vec![(
+                "indicators",
+                key(
+                    &[],
+                    vec![(
+                        "blocked",
+                        key(
+                            &[
+                                ("first", sz("x.example")),
+                                ("2", Value::Other("REG_BINARY".into())),
+                            ],
+                            vec![],
+                        ),
+                    )],
+                ),
+            )],
         );
         let all = convert(&tree, USER_KEY).unwrap_err().join("\n");
         for want in [
@@ -580,7 +653,10 @@ mod tests {
         ] {
             assert!(all.contains(want), "missing {want:?} in\n{all}");
         }
-        assert_eq!(Hive::of(r"hklm\software\policies\secondlook"), Some(Hive::Machine));
+        assert_eq!(
+            Hive::of(r"hklm\software\policies\secondlook"),
+            Some(Hive::Machine)
+        );
         assert_eq!(Hive::of(r"C:\ProgramData\SecondLook\policy.toml"), None);
         assert!(Key::default().is_empty());
     }
