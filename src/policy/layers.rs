@@ -1107,6 +1107,19 @@ impl Effective {
 pub fn check_files(paths: &[PathBuf]) -> Vec<String> {
     let mut out = Vec::new();
     for p in paths {
+        if Kind::of(p) == Kind::ManagedPreferences {
+            // A profile's settings as a plist: the same checks, named at the key.
+            match super::managed_prefs::read_converted(p) {
+                Ok(Some(c)) => out.extend(
+                    super::validate::check(&c.text, &p.display().to_string())
+                        .iter()
+                        .map(|problem| c.relocate(problem)),
+                ),
+                Ok(None) => {}
+                Err(why) => out.push(format!("{} {why}", p.display())),
+            }
+            continue;
+        }
         match read_policy_text(p) {
             Ok(text) => out.extend(
                 super::validate::check(&text, &p.display().to_string())

@@ -281,6 +281,35 @@ mod tests {
     }
 
     #[test]
+    fn policy_check_reads_a_plist() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("good.plist");
+        std::fs::write(&good, FIXTURE).unwrap();
+        assert_eq!(
+            crate::policy::layers::check_files(&[good]),
+            Vec::<String>::new()
+        );
+        let bad = dir.path().join("bad.plist");
+        std::fs::write(
+            &bad,
+            FIXTURE.replace(
+                "<key>name</key><string>Twilio</string>\n    <key>never_ask</key>",
+                "<key>nme</key><string>Twilio</string>\n    <key>never_ask</key>",
+            ),
+        )
+        .unwrap();
+        let problems = crate::policy::layers::check_files(std::slice::from_ref(&bad));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with(&format!(
+                "{}: organization.nme: unknown key `nme`",
+                bad.display()
+            )),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
     fn the_sample_profile_carries_a_valid_policy() {
         let profile = parse(include_str!(
             "../../packaging/macos/SecondLook.mobileconfig"
