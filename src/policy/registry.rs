@@ -351,7 +351,7 @@ pub fn read(hive: Hive) -> std::io::Result<Option<Key>> {
         Hive::Machine => (winreg::HKLM, r"SOFTWARE\Policies\SecondLook"),
         Hive::User => (winreg::HKCU, r"SOFTWARE\Policies\SecondLook"),
     };
-    let key = match winreg::RegKey::predef(root).open_subkey(path) {
+    let key = match root.open_subkey(path) {
         Ok(k) => k,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e),
