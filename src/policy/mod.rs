@@ -1021,6 +1021,7 @@ pub fn open_host_problem(ascii: &str, brand: Option<(&str, &[String])>) -> Optio
         ));
     }
     // The platform's own brand may list its root (Okta lists `okta.com`,
+    // Duo lists `duosecurity.com`: the name starts the platform's label,
     // a company whose customers get sub-names lists its private suffix,
     // owned exactly: issue #13); nobody else may.
     let platform_name: String = ascii
@@ -1038,7 +1039,7 @@ pub fn open_host_problem(ascii: &str, brand: Option<(&str, &[String])>) -> Optio
             .collect();
         std::iter::once(plain)
             .chain(keywords.iter().map(|k| k.trim().to_lowercase()))
-            .any(|k| k == platform_name || (k.len() >= 4 && platform_name.starts_with(k.as_str())))
+            .any(|k| k == platform_name || (k.len() >= 3 && platform_name.starts_with(k.as_str())))
     });
     let private_suffix = psl::suffix(ascii.as_bytes())
         .is_some_and(|s| s.typ() == Some(psl::Type::Private) && s.as_bytes() == ascii.as_bytes());
@@ -1221,5 +1222,28 @@ mod tests {
         let hits = p.keyword_hits(&comparison_form("oktalogin-tw1lio"));
         assert_eq!(hits.len(), 1);
         assert_eq!(p.brands[hits[0].brand].name, "Twilio");
+    }
+
+    #[test]
+    fn a_platform_s_own_brand_may_own_its_root_nobody_else() {
+        let none: &[String] = &[];
+        assert_eq!(open_host_problem("okta.com", Some(("Okta", none))), None);
+        assert_eq!(
+            open_host_problem("duosecurity.com", Some(("Duo", none))),
+            None,
+            "Duo's name starts the platform's label"
+        );
+        for (name, host) in [
+            ("Acme", "duosecurity.com"),
+            ("Du", "duosecurity.com"),
+            ("Twilio", "okta.com"),
+        ] {
+            let p = open_host_problem(host, Some((name, none)));
+            assert!(
+                p.as_deref()
+                    .is_some_and(|p| p.contains("list your exact tenant")),
+                "{name} owning {host}: {p:?}"
+            );
+        }
     }
 }
