@@ -1021,7 +1021,8 @@ pub fn open_host_problem(ascii: &str, brand: Option<(&str, &[String])>) -> Optio
         ));
     }
     // The platform's own brand may list its root (Okta lists `okta.com`,
-    // Duo lists `duosecurity.com`: the name starts the platform's label,
+    // Duo lists `duosecurity.com`: the name starts the platform's label;
+    // Salesforce lists `force.com`: the label ends the name,
     // a company whose customers get sub-names lists its private suffix,
     // owned exactly: issue #13); nobody else may.
     let platform_name: String = ascii
@@ -1039,7 +1040,11 @@ pub fn open_host_problem(ascii: &str, brand: Option<(&str, &[String])>) -> Optio
             .collect();
         std::iter::once(plain)
             .chain(keywords.iter().map(|k| k.trim().to_lowercase()))
-            .any(|k| k == platform_name || (k.len() >= 3 && platform_name.starts_with(k.as_str())))
+            .any(|k| {
+                k == platform_name
+                    || (k.len() >= 3 && platform_name.starts_with(k.as_str()))
+                    || (platform_name.len() >= 5 && k.ends_with(platform_name.as_str()))
+            })
     });
     let private_suffix = psl::suffix(ascii.as_bytes())
         .is_some_and(|s| s.typ() == Some(psl::Type::Private) && s.as_bytes() == ascii.as_bytes());
@@ -1233,9 +1238,15 @@ mod tests {
             None,
             "Duo's name starts the platform's label"
         );
+        assert_eq!(
+            open_host_problem("force.com", Some(("Salesforce", none))),
+            None,
+            "the platform's label ends Salesforce's name"
+        );
         for (name, host) in [
             ("Acme", "duosecurity.com"),
             ("Du", "duosecurity.com"),
+            ("Acmeforce", "salesforce.com"),
             ("Twilio", "okta.com"),
         ] {
             let p = open_host_problem(host, Some((name, none)));
