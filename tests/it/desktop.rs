@@ -32,6 +32,19 @@ fn tools_missing() -> Option<&'static str> {
     None
 }
 
+/// Xvfb with xdotool and xclip, or `None` after saying what is missing.
+fn x_server() -> Option<crate::session::Xvfb> {
+    let Some(x) = crate::session::xvfb() else {
+        crate::skip("needs Xvfb (.ci/run installs it)");
+        return None;
+    };
+    if let Some(tool) = tools_missing() {
+        crate::skip(&format!("needs {tool} (.ci/run installs it)"));
+        return None;
+    }
+    Some(x)
+}
+
 fn xdotool(display: &str, args: &[&str]) -> Option<String> {
     let out = Command::new("xdotool")
         .args(args)
@@ -120,12 +133,7 @@ fn box_holds(display: &str, expected: &str) {
 
 #[test]
 fn ctrl_v_and_shift_insert_paste_and_ctrl_c_copies_on_a_real_x_server() {
-    let Some(x) = crate::session::xvfb() else {
-        return crate::skip("needs Xvfb (.ci/run installs it)");
-    };
-    if let Some(tool) = tools_missing() {
-        return crate::skip(&format!("needs {tool} (.ci/run installs it)"));
-    }
+    let Some(x) = x_server() else { return };
     let dir = tempfile::tempdir().unwrap();
     let _app = start(&x.display, dir.path(), false);
     let win = wait_for("the window", Duration::from_secs(30), || {
@@ -172,12 +180,7 @@ fn ctrl_v_and_shift_insert_paste_and_ctrl_c_copies_on_a_real_x_server() {
 
 #[test]
 fn a_second_start_shows_the_running_copy_instead_of_watching_twice() {
-    let Some(x) = crate::session::xvfb() else {
-        return crate::skip("needs Xvfb (.ci/run installs it)");
-    };
-    if let Some(tool) = tools_missing() {
-        return crate::skip(&format!("needs {tool} (.ci/run installs it)"));
-    }
+    let Some(x) = x_server() else { return };
     let dir = tempfile::tempdir().unwrap();
     // The login copy: in the background, no tray on this desktop.
     let mut first = start(&x.display, dir.path(), true);

@@ -31,6 +31,14 @@ fn run(data: &Path, args: &[&str]) -> Output {
         .output()
 }
 
+/// `secondlook report --policy P --yes SMS`: confirmed, so saved and sent.
+fn send(data: &Path, p: &Path) -> Output {
+    run(
+        data,
+        &["report", "--policy", p.to_str().unwrap(), "--yes", SMS],
+    )
+}
+
 /// A `[report]` section with one webhook on loopback.
 fn webhook(port: u16) -> String {
     format!("[report]\n[[report.webhook]]\nurl = \"http://127.0.0.1:{port}/hook\"\n")
@@ -81,10 +89,7 @@ fn webhook_delivery_with_idempotency_key_token_and_thanks() {
             sink.port
         ),
     );
-    let out = run(
-        dir.path(),
-        &["report", "--policy", p.to_str().unwrap(), "--yes", SMS],
-    );
+    let out = send(dir.path(), &p);
     let text = stdout(&out);
     assert!(
         text.contains("Delivered: webhook http://127.0.0.1:"),
@@ -128,10 +133,7 @@ fn smtp_delivery_follows_the_mailbox_convention() {
             "[report]\nemail = \"phishing@twilio.com\"\n[report.smtp]\nhost = \"127.0.0.1\"\nport = {port}\ntls = \"none\"\n"
         ),
     );
-    let out = run(
-        dir.path(),
-        &["report", "--policy", p.to_str().unwrap(), "--yes", SMS],
-    );
+    let out = send(dir.path(), &p);
     assert!(
         stdout(&out).contains("Delivered: e-mail to phishing@twilio.com via 127.0.0.1"),
         "{}",
@@ -236,10 +238,7 @@ fn server_errors_keep_the_report_with_a_clear_status() {
     let sink = HttpReceiver::start();
     sink.answer(503);
     let p = policy(dir.path(), &webhook(sink.port));
-    let out = run(
-        dir.path(),
-        &["report", "--policy", p.to_str().unwrap(), "--yes", SMS],
-    );
+    let out = send(dir.path(), &p);
     assert!(
         stdout(&out).contains(
             "the webhook answered 503 Service Unavailable; the report is kept and will be retried"
@@ -259,10 +258,7 @@ fn server_errors_keep_the_report_with_a_clear_status() {
 fn without_a_channel_the_mail_program_is_used() {
     let dir = tempfile::tempdir().unwrap();
     let p = policy(dir.path(), "[report]\nemail = \"phishing@twilio.com\"\n");
-    let out = run(
-        dir.path(),
-        &["report", "--policy", p.to_str().unwrap(), "--yes", SMS],
-    );
+    let out = send(dir.path(), &p);
     let text = stdout(&out);
     assert!(text.contains("mailto:phishing@twilio.com?subject=Phishing%3A%20Second%20Look%20report%20%E2%80%93%20twilio-okta.net&body="), "{text}");
     assert_eq!(
@@ -391,10 +387,7 @@ fn unreachable_smtp_and_tls_failures_keep_the_report() {
             plain.port
         ),
     );
-    let out = run(
-        dir.path(),
-        &["report", "--policy", p.to_str().unwrap(), "--yes", SMS],
-    );
+    let out = send(dir.path(), &p);
     let text = stdout(&out);
     assert!(text.contains(&format!("Not yet delivered: e-mail to phishing@twilio.com via 127.0.0.1: the mail server 127.0.0.1:{closed} did not take the report")), "{text}");
     assert!(
@@ -448,10 +441,7 @@ fn tls_to_a_server_without_tls_fails_cleanly_and_keeps_the_report() {
                 "[report]\nemail = \"phishing@twilio.com\"\n[report.smtp]\nhost = \"localhost\"\nport = {port}\ntls = \"{tls}\"\n"
             ),
         );
-        let out = run(
-            dir.path(),
-            &["report", "--policy", p.to_str().unwrap(), "--yes", SMS],
-        );
+        let out = send(dir.path(), &p);
         let text = stdout(&out);
         assert_eq!(
             out.status.code(),
@@ -862,10 +852,7 @@ fn nowhere_to_send_is_saved_not_sent() {
         "{}",
         stdout(&out)
     );
-    let out = run(
-        dir.path(),
-        &["report", "--policy", p.to_str().unwrap(), "--yes", SMS],
-    );
+    let out = send(dir.path(), &p);
     assert!(
         stdout(&out).contains("Saved on this computer — not sent."),
         "{}",
