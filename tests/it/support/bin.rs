@@ -140,6 +140,16 @@ impl Bin {
         c
     }
 
+    /// Start it with `io()` for standard input, output and error.
+    fn start(&self, io: fn() -> Stdio) -> Child {
+        self.command()
+            .stdin(io())
+            .stdout(io())
+            .stderr(io())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{}: does not start: {e}", self.describe()))
+    }
+
     fn describe(&self) -> String {
         let args: Vec<_> = self.args.iter().map(|a| a.to_string_lossy()).collect();
         format!("secondlook {}", args.join(" "))
@@ -150,13 +160,7 @@ impl Bin {
     /// limit (it is killed then).
     pub fn output(self) -> Output {
         let what = self.describe();
-        let mut child = self
-            .command()
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("{what}: does not start: {e}"));
+        let mut child = self.start(Stdio::piped);
         let input = child.stdin.take().expect("piped stdin");
         let bytes = self.stdin.unwrap_or_default();
         let writer = std::thread::spawn(move || {
@@ -196,15 +200,7 @@ impl Bin {
     /// Start it and leave it running, its output discarded; it is killed
     /// when the [`Running`] is dropped. (No time limit: the test decides.)
     pub fn spawn(self) -> Running {
-        let what = self.describe();
-        let child = self
-            .command()
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("{what}: does not start: {e}"));
-        Running(child)
+        Running(self.start(Stdio::null))
     }
 }
 
