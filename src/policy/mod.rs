@@ -29,6 +29,8 @@ use serde::{Deserialize, Serialize};
 use crate::host::comparison_form;
 
 pub mod layers;
+pub mod merge;
+pub mod schema;
 pub mod validate;
 use crate::rules::hosting;
 pub use validate::Problem;
