@@ -13,8 +13,9 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use super::Tls;
 use super::schema::{self, Type};
-use crate::rules::{LINK_RULES, MESSAGE_RULES};
+use crate::engine::rule_ids::POLICY_RULE_IDS;
 
 /// One problem in a policy file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -432,18 +433,14 @@ impl Checker<'_> {
             }
         }
         // Rules named in [detection].
-        let ids: Vec<&str> = LINK_RULES
-            .iter()
-            .map(|r| r.id)
-            .chain(MESSAGE_RULES.iter().map(|r| r.id))
-            .collect();
+        let ids = POLICY_RULE_IDS;
         for (path, what) in [
             ("detection.severity", "severity"),
             ("detection.disabled", "disabled"),
         ] {
             for (rule, value) in self.maps.get(path).cloned().unwrap_or_default() {
                 if !ids.contains(&rule.text.as_str()) {
-                    let hint = did_you_mean(&rule.text, &ids)
+                    let hint = did_you_mean(&rule.text, ids)
                         .map(|s| format!("did you mean `{s}`?"))
                         .unwrap_or_else(|| "see `secondlook --help` for the rule ids.".to_owned());
                     self.problem(
@@ -597,12 +594,12 @@ impl Checker<'_> {
             }
             match &tls {
                 Some(t)
-                    if t.text == "none" && !host.as_ref().is_some_and(|h| is_loopback(&h.text)) =>
+                    if Tls::parse(&t.text) == Some(Tls::Plain)
+                        && !host.as_ref().is_some_and(|h| is_loopback(&h.text)) =>
                 {
                     self.problem(t.span.clone(), "tls = \"none\" sends reports unencrypted and is allowed only to a loopback address (localhost, 127.0.0.1, ::1): use \"starttls\" or \"tls\"".into());
                 }
-                Some(t) if t.text == "none" => {}
-                Some(t) if t.text != "starttls" && t.text != "tls" => {
+                Some(t) if Tls::parse(&t.text).is_none() => {
                     self.problem(
                         t.span.clone(),
                         format!(
@@ -632,12 +629,12 @@ impl Checker<'_> {
             }
         }
         for at in take(&mut self, "report.webhook.format") {
-            if !matches!(at.text.as_str(), "json" | "slack" | "teams" | "splunk") {
+            if super::WebhookFormat::parse(&at.text).is_none() {
                 self.problem(at.span, format!("webhook format \"{}\" must be \"json\", \"slack\", \"teams\" or \"splunk\"", at.text));
             }
         }
         for at in take(&mut self, "desktop.notify") {
-            if !matches!(at.text.as_str(), "dangerous" | "suspicious" | "off") {
+            if super::Notify::parse(&at.text).is_none() {
                 self.problem(
                     at.span,
                     format!(
@@ -738,10 +735,10 @@ mod tests {
     #[test]
     fn the_shipped_policies_have_no_problems() {
         for text in [
-            include_str!("../../packaging/policies/complete.toml"),
-            include_str!("../../packaging/policies/minimal.toml"),
-            include_str!("../../packaging/policies/twilio-like.toml"),
-            include_str!("../../assets/default-policy.toml"),
+            include_str!("../../../packaging/policies/complete.toml"),
+            include_str!("../../../packaging/policies/minimal.toml"),
+            include_str!("../../../packaging/policies/twilio-like.toml"),
+            include_str!("../../../assets/default-policy.toml"),
         ] {
             assert_eq!(run(text), "");
         }
@@ -891,6 +888,20 @@ user_additions = false
         expect![[r#"p.toml:5:8: brand "twilio" is listed twice (first on line 2): merge the two entries"#]].assert_eq(&run(
             "[[brand]]\nname = \"Twilio\"\ndomains = [\"twilio.com\"]\n[[brand]]\nname = \" twilio  \"\ndomains = [\"twilio-okta.com\"]\n",
         ));
+    }
+
+    #[test]
+    fn the_rule_ids_a_policy_may_name_are_the_registry_s() {
+        let registry: Vec<&str> = crate::rules::LINK_RULES
+            .iter()
+            .map(|r| r.id)
+            .chain(crate::rules::MESSAGE_RULES.iter().map(|r| r.id))
+            .collect();
+        assert_eq!(
+            POLICY_RULE_IDS,
+            registry.as_slice(),
+            "src/engine/rule_ids.rs lists the link and message rules of the registry, in order"
+        );
     }
 
     #[test]

@@ -33,7 +33,8 @@ use std::time::SystemTime;
 
 pub use super::merge::{Effective, Setting, Source};
 use super::merge::{Layer, merge};
-use super::{Policy, PolicyFile, parse_file, read_policy_text};
+use super::read_policy_text;
+use crate::policy::{Policy, PolicyFile, parse_file};
 
 /// The files each layer is read from.
 #[derive(Debug, Clone, Default)]
@@ -173,7 +174,7 @@ fn entry_exists(path: &Path) -> bool {
 pub fn load(locations: &Locations) -> Effective {
     let mut problems = Vec::new();
     let mut layers = Vec::new();
-    match parse_file(super::BUILTIN_POLICY, super::BUILTIN_SOURCE) {
+    match parse_file(crate::policy::BUILTIN_POLICY, crate::policy::BUILTIN_SOURCE) {
         Ok(file) => layers.push(Layer {
             source: Source::Builtin,
             file,
@@ -494,7 +495,7 @@ pub fn check_files(paths: &[PathBuf]) -> Vec<String> {
     for p in paths {
         match read_policy_text(p) {
             Ok(text) => out.extend(
-                super::validate::check(&text, &p.display().to_string())
+                crate::policy::validate::check(&text, &p.display().to_string())
                     .iter()
                     .map(ToString::to_string),
             ),

@@ -249,7 +249,7 @@ mod tests {
             assert_eq!(
                 serde_fields(table),
                 rows,
-                "the keys of [{table}]: the serde struct's fields and the schema's rows (KEYS in src/policy/schema.rs) must be the same, in the same order"
+                "the keys of [{table}]: the serde struct's fields and the schema's rows (KEYS in src/engine/policy/schema.rs) must be the same, in the same order"
             );
         }
     }
@@ -346,7 +346,7 @@ mod tests {
 
     #[test]
     fn the_complete_example_sets_every_key() {
-        let text = include_str!("../../packaging/policies/complete.toml");
+        let text = include_str!("../../../packaging/policies/complete.toml");
         let table: toml::Table = toml::from_str(text).unwrap();
         let mut set = Vec::new();
         paths_in(&table, "", &mut set);
@@ -369,7 +369,7 @@ mod tests {
     #[test]
     fn the_docs_show_the_complete_example_as_it_is() {
         let docs = std::fs::read_to_string(DOCS).unwrap();
-        let text = include_str!("../../packaging/policies/complete.toml");
+        let text = include_str!("../../../packaging/policies/complete.toml");
         assert!(
             docs.contains(&format!("```toml\n{text}```")),
             "docs/policy.md's \"Complete annotated example\" differs from packaging/policies/complete.toml"

@@ -1,13 +1,13 @@
 //! Combining the layers (built-in < user < managed) key by key, as the
 //! schema ([`super::schema::KEYS`]) says for each key, with each value's
-//! source. Pure: the layers are read by [`super::layers`].
+//! source. Reads no file: the layers are read by [`super::layers`].
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 
-use super::schema::{self, Merge};
-use super::{BrandSection, Policy, PolicyFile, brand_key};
+use crate::policy::schema::{self, Merge};
+use crate::policy::{BrandSection, Policy, PolicyFile, brand_key};
 
 /// Where a layer comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -196,7 +196,7 @@ pub(crate) fn merge(
             None => Ok(()),
         }
     };
-    let normal = |h: &str| super::normalize_domain(h).unwrap_or_else(|_| h.to_owned());
+    let normal = |h: &str| crate::policy::normalize_domain(h).unwrap_or_else(|_| h.to_owned());
 
     for layer in layers.iter_mut() {
         let source = layer.source.clone();
@@ -260,7 +260,7 @@ pub(crate) fn merge(
             }
             *brand = kept;
             user_trusted.extend(detection.trusted_hosts.take().unwrap_or_default());
-            let vet_trusted = |h: &str| match super::open_host_problem(&normal(h), None) {
+            let vet_trusted = |h: &str| match crate::policy::open_host_problem(&normal(h), None) {
                 Some(why) => Err(why),
                 None => vet(&normal(h)),
             };
