@@ -79,9 +79,11 @@ pub(crate) struct Layer {
 }
 
 impl Effective {
-    /// "Set by your organisation": the key's value comes from a managed file.
+    /// "Set by your organisation": the key is lockable (its schema row says
+    /// so: a single value, not a list a user may add to) and its value comes
+    /// from a managed file.
     pub fn is_locked(&self, key: &str) -> bool {
-        self.settings.iter().any(|s| s.key == key && s.locked())
+        schema::lockable(key) && self.settings.iter().any(|s| s.key == key && s.locked())
     }
 }
 
@@ -510,5 +512,60 @@ fn insert(table: &mut toml::Table, path: &str, value: toml::Value) {
                 insert(t, rest, value);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layer(source: Source, text: &str) -> Layer {
+        Layer {
+            source,
+            file: crate::policy::parse_file(text, "p.toml").unwrap(),
+        }
+    }
+
+    fn as_toml(file: &PolicyFile) -> toml::Value {
+        toml::Value::try_from(file).unwrap()
+    }
+
+    /// A layer merged alone comes out as it went in: no key is dropped
+    /// (the failure a key left out of a hand-written merge had).
+    #[test]
+    fn one_layer_keeps_every_key() {
+        let text = include_str!("../../packaging/policies/complete.toml");
+        let managed = Source::Managed(PathBuf::from("/etc/secondlook/policy.toml"));
+        let mut layers = vec![layer(managed, text)];
+        let before = as_toml(&layers[0].file);
+        let mut problems = Vec::new();
+        let (file, settings, _) = merge(&mut layers, true, &mut problems);
+        assert_eq!(problems, Vec::<String>::new());
+        assert_eq!(as_toml(&file), before);
+        assert!(settings.iter().all(Setting::locked));
+    }
+
+    /// Only lockable keys lock: a managed list the user may add to does not.
+    #[test]
+    fn only_lockable_keys_are_locked() {
+        let managed = Source::Managed(PathBuf::from("/etc/secondlook/policy.toml"));
+        let text = "[organization]\nname = \"Acme\"\n[detection]\ntrusted_hosts = [\"acme.service-now.com\"]\n";
+        let mut layers = vec![layer(managed, text)];
+        let (file, settings, _) = merge(&mut layers, true, &mut Vec::new());
+        let policy = Policy::compile(file, "merged").unwrap();
+        let e = Effective {
+            policy,
+            settings,
+            problems: Vec::new(),
+            layers: Vec::new(),
+        };
+        assert!(e.is_locked("organization.name"));
+        assert!(!e.is_locked("detection.trusted_hosts"));
+        assert!(
+            e.settings
+                .iter()
+                .any(|s| s.key == "detection.trusted_hosts" && s.locked()),
+            "the value is still shown as the organisation's"
+        );
     }
 }
