@@ -1,5 +1,5 @@
 //! Combining the layers (built-in < user < managed) key by key, as the
-//! schema ([`super::schema::KEYS`]) says for each key, with each value's
+//! schema ([`crate::policy::schema::KEYS`]) says for each key, with each value's
 //! source. Reads no file: the layers are read by [`super::layers`].
 
 use std::collections::BTreeMap;

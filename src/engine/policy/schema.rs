@@ -4,7 +4,7 @@
 //! sits, what type it is, how the layers (built-in < user < managed)
 //! combine it, whether a managed value locks it, and what it means. It
 //! drives the checking of files ([`super::validate`]), the merging of layers
-//! ([`super::merge`]), the lock keys ([`lockable`]) and the key table in
+//! ([`crate::config::merge`]), the lock keys ([`lockable`]) and the key table in
 //! `docs/policy.md` ([`markdown_table`]). Tests tie it to the serde structs
 //! in [`super`], to the docs and to `packaging/policies/complete.toml`.
 //!
