@@ -7,8 +7,6 @@
 //! The registry ([`LINK_RULES`], [`MESSAGE_RULES`]) is the single list that
 //! `--help`, the docs and the analysis all read.
 
-use std::fmt;
-
 use crate::extract::Link;
 use crate::policy::Policy;
 
@@ -24,7 +22,6 @@ pub mod display_mismatch;
 pub mod hidden_destination;
 pub mod hidden_link_lure;
 pub mod homoglyph;
-pub mod hosting;
 pub mod idn_spoof;
 pub mod message_lure;
 pub mod names;
@@ -35,36 +32,9 @@ pub mod push_approval;
 pub mod typosquat;
 pub mod words;
 
-/// How much a finding weighs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    /// The link is the organisation's own or a trusted host.
-    Safe,
-    /// Worth knowing; on its own it does not make a link risky.
-    Info,
-    /// Likely an attack; check before acting.
-    Suspicious,
-    /// An attack: do not open, do not reply.
-    Dangerous,
-}
-
-impl Severity {
-    /// The lower-case word used in JSON and text output.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Safe => "safe",
-            Severity::Info => "info",
-            Severity::Suspicious => "suspicious",
-            Severity::Dangerous => "dangerous",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+// Leaves the policy imports too (kept at their old paths).
+pub use crate::engine::hosting;
+pub use crate::engine::severity::Severity;
 
 /// One thing a rule found.
 #[derive(Debug, Clone, PartialEq, Eq)]
