@@ -183,8 +183,19 @@ fn login_name() -> Option<String> {
     None
 }
 
+/// The account's display name (`GetUserNameExW(NameDisplay)`: the full
+/// name Active Directory or the local account holds), when it has one
+/// other than the user name itself.
+#[cfg(windows)]
+fn full_name(user: &str) -> Option<String> {
+    whoami::realname()
+        .ok()
+        .map(|n| n.trim().to_owned())
+        .filter(|n| !n.is_empty() && !n.eq_ignore_ascii_case(user))
+}
+
 /// The full name is not looked up on this platform.
-#[cfg(not(unix))]
+#[cfg(not(any(unix, windows)))]
 fn full_name(_user: &str) -> Option<String> {
     None
 }
