@@ -475,6 +475,7 @@ fn outbox_list(json: bool) -> ExitCode {
                     format!("pending after {} attempt(s): {err}", c.attempts)
                 }
                 (State::Pending, None) => "pending".to_owned(),
+                (State::Sending, _) => "being sent (if that sender was stopped, the next one sends it again under the same id)".to_owned(),
             };
             println!("    {}: {detail}", c.target.describe());
         }

@@ -1058,6 +1058,7 @@ fn reports_screen(app: &mut App, ui: &mut egui::Ui) {
                     (State::Pending, None) => {
                         format!("Waiting to go to {}", target_words(&c.target))
                     }
+                    (State::Sending, _) => format!("Being sent to {}", target_words(&c.target)),
                 };
                 // The technical detail is for IT, on hover.
                 let detail = match &c.last_error {
