@@ -14,6 +14,7 @@ pub mod cli;
 pub mod desktop;
 pub mod engine;
 pub mod invariants;
+pub mod local_time;
 pub mod policy;
 pub mod report;
 pub mod wire;

@@ -1105,17 +1105,10 @@ pub fn delivery_problem(err: &str) -> &'static str {
     }
 }
 
-/// An RFC 3339 time from the outbox in this computer's time zone, like
-/// "Tue 1 Dec 2026, 21:40" (the text as stored when it cannot be read).
+/// An RFC 3339 time from the outbox in this computer's time zone and the
+/// user's format (see [`crate::local_time`]).
 pub fn local_time(rfc3339: &str) -> String {
-    rfc3339
-        .parse::<jiff::Timestamp>()
-        .map(|t| {
-            t.to_zoned(jiff::tz::TimeZone::system())
-                .strftime("%a %-d %b %Y, %H:%M")
-                .to_string()
-        })
-        .unwrap_or_else(|_| rfc3339.to_owned())
+    crate::local_time::local(rfc3339)
 }
 
 fn settings_screen(app: &mut App, ui: &mut egui::Ui) {

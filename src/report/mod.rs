@@ -412,7 +412,7 @@ impl Report {
         s.push_str(&format!(
             "Second Look report {}\nReported: {}\nVerdict: {}\n",
             self.id,
-            self.created,
+            crate::local_time::local_with_offset(&self.created),
             self.verdict.to_uppercase()
         ));
         match &self.reporter {
@@ -611,6 +611,15 @@ mod tests {
             "Phishing: Second Look report – twilio-okta.net"
         );
         assert_eq!(r.analysis["links"][0]["brand"], "Twilio");
+        // A person reads the text: the time is local, with its offset, not
+        // the stored RFC 3339 UTC form.
+        let body = r.readable();
+        assert!(!body.contains(&r.created), "{body}");
+        let reported = body.lines().find(|l| l.starts_with("Reported: ")).unwrap();
+        assert!(
+            reported.ends_with(')') && reported.contains("(UTC"),
+            "{reported}"
+        );
         let keys: Vec<String> = serde_json::to_value(&r)
             .unwrap()
             .as_object()

@@ -586,23 +586,40 @@ fn an_attempt_cut_short_by_kill_9_is_left_sending_and_resent_under_the_same_keys
     child.wait().unwrap();
     let left = outbox.load(&id).unwrap();
     assert_eq!(left.channels[1].state, State::Sending, "{left:?}");
-    assert_eq!(outbox.next_due(), Some(0), "an interrupted attempt is due now");
+    assert_eq!(
+        outbox.next_due(),
+        Some(0),
+        "an interrupted attempt is due now"
+    );
     let listed = stdout(&run(dir.path(), &["outbox", "list"]));
     assert!(listed.contains("being sent"), "{listed}");
     std::thread::sleep(Duration::from_millis(1200)); // the receiver took it
     sink.delay_ms.store(0, Ordering::SeqCst);
     // The next sender resends at once (whatever the backoff), under the same key.
     let out = run(dir.path(), &["outbox", "send"]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let done = outbox.load(&id).unwrap();
     assert!(done.delivered(), "{done:?}");
     assert_eq!(done.channels[1].interrupted, 1);
     assert_eq!(done.channels[0].interrupted, 0);
     let got = sink.got.lock().unwrap().clone();
-    assert_eq!(got.len(), 2, "the receiver got the cut-short attempt and the resend");
+    assert_eq!(
+        got.len(),
+        2,
+        "the receiver got the cut-short attempt and the resend"
+    );
     assert!(got.iter().all(|r| r.headers["idempotency-key"] == id));
     assert_eq!(got[0].body, got[1].body, "the same report both times");
-    assert_eq!(mails.lock().unwrap().len(), 1, "the delivered mail is not sent again");
+    assert_eq!(
+        mails.lock().unwrap().len(),
+        1,
+        "the delivered mail is not sent again"
+    );
     // The mail's Message-ID is the report id, the same on every retry (the
     // report as read back from the outbox).
     let server = secondlook::policy::SmtpSection {
@@ -620,10 +637,16 @@ fn an_attempt_cut_short_by_kill_9_is_left_sending_and_resent_under_the_same_keys
             .map(str::to_owned)
     };
     let first = message_id(&done.report);
-    assert_eq!(first, Some(format!("Message-ID: <{id}@secondlook.invalid>")));
+    assert_eq!(
+        first,
+        Some(format!("Message-ID: <{id}@secondlook.invalid>"))
+    );
     assert_eq!(message_id(&outbox.load(&id).unwrap().report), first);
     let sent = &mails.lock().unwrap()[0];
-    assert!(sent.contains(&format!("Message-ID: <{id}@secondlook.invalid>")), "{sent}");
+    assert!(
+        sent.contains(&format!("Message-ID: <{id}@secondlook.invalid>")),
+        "{sent}"
+    );
 }
 
 #[test]
