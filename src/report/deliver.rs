@@ -323,6 +323,12 @@ fn record(ch: &mut Channel, result: &Result<(), String>) {
     }
 }
 
+/// `address` is one the mail builder takes as a mailbox (`Reply-To`,
+/// `From`, `To`).
+pub fn mail_address_ok(address: &str) -> bool {
+    address.parse::<lettre::Address>().is_ok()
+}
+
 /// Send one report to one target.
 pub fn send(report: &Report, target: &Target) -> Result<(), String> {
     match target {

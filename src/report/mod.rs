@@ -117,7 +117,8 @@ pub enum ReporterEmailError {
 
 /// `address` (trimmed) is one a reply can go to: one `@`, something
 /// before it, a dotted domain after it, no spaces, and a mail address
-/// lettre accepts (it becomes the report mail's `Reply-To`).
+/// the mail builder accepts ([`deliver::mail_address_ok`]: it becomes the
+/// report mail's `Reply-To`).
 pub fn valid_email(address: &str) -> bool {
     let a = address.trim();
     a.rsplit_once('@').is_some_and(|(l, d)| {
@@ -126,7 +127,7 @@ pub fn valid_email(address: &str) -> bool {
             && !d.starts_with('.')
             && !d.ends_with('.')
             && !a.contains(char::is_whitespace)
-    }) && a.parse::<lettre::Address>().is_ok()
+    }) && deliver::mail_address_ok(a)
 }
 
 impl Reporter {
