@@ -521,7 +521,10 @@ impl Report {
             }
         }
         if let Some(e) = self.analysis.get("explanation").and_then(|v| v.as_str()) {
-            s.push_str(&format!("\nSecond Look said:\n{e}\n"));
+            s.push_str(&format!(
+                "\nSecond Look said:\n{}\n",
+                without_verdict_word(e, &self.verdict)
+            ));
         }
         s.push_str(&format!(
             "\nApp: secondlook {}; policy: {} ({})\nThe full report is attached as report.json and the message as message.txt.\n",
@@ -610,6 +613,25 @@ impl Report {
     }
 }
 
+/// `explanation` without its leading "Dangerous: " when that repeats the
+/// `Verdict:` line above it ("Dangerous: do not open…" → "Do not open…").
+fn without_verdict_word(explanation: &str, verdict: &str) -> String {
+    let rest = explanation
+        .get(..verdict.len())
+        .filter(|p| p.eq_ignore_ascii_case(verdict))
+        .and_then(|_| explanation.get(verdict.len()..))
+        .and_then(|r| r.strip_prefix(": "));
+    match rest {
+        Some(r) if !r.is_empty() => {
+            let mut c = r.chars();
+            c.next()
+                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                .unwrap_or_default()
+        }
+        _ => explanation.to_owned(),
+    }
+}
+
 /// A UUID (version 4 layout) derived from the report id and `what`, so the
 /// same report always gives the same STIX ids.
 fn stix_uuid(report_id: &str, what: &str) -> uuid::Uuid {
@@ -683,6 +705,13 @@ mod tests {
         // the stored RFC 3339 UTC form.
         let body = r.readable();
         assert!(!body.contains(&r.created), "{body}");
+        // The verdict's word once, not "DANGEROUS" and then "Dangerous:".
+        assert!(body.contains("Verdict: DANGEROUS\n"), "{body}");
+        assert!(
+            body.contains("Second Look said:\nDo not open the link"),
+            "{body}"
+        );
+        assert!(!body.contains("Dangerous:"), "{body}");
         let reported = body.lines().find(|l| l.starts_with("Reported: ")).unwrap();
         assert!(
             reported.ends_with(')') && reported.contains("(UTC"),
