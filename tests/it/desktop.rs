@@ -335,8 +335,23 @@ fn xdnd_drop(display: &str, target: u32, x: u16, y: u16, offers: &[(&str, &[u8])
         }
     }
     let accepted = accepted.unwrap_or(false);
-    // Let the target read the data it asked for before the drop.
-    std::thread::sleep(Duration::from_millis(500));
+    if accepted {
+        // One more position, after the data went out: its status comes
+        // back only once the target has handled everything sent before it
+        // (X keeps the order), so the data has been read when we drop.
+        send(
+            position,
+            [source, 0, (u32::from(x) << 16) | u32::from(y), 0, copy],
+        );
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            match conn.poll_for_event().unwrap() {
+                Some(Event::ClientMessage(m)) if m.type_ == status => break,
+                Some(_) => {}
+                None => std::thread::sleep(Duration::from_millis(20)),
+            }
+        }
+    }
     send(drop, [source, 0, 0, 0, 0]);
     let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline {
