@@ -462,19 +462,26 @@ fn outbox_list(json: bool) -> ExitCode {
         };
         println!(
             "{}  {}  {state}  {}",
-            e.report.created,
+            crate::local_time::local(&e.report.created),
             e.report.id,
             e.report.subject()
         );
         for c in &e.channels {
             let detail = match (&c.state, &c.last_error) {
                 (State::Delivered, _) => {
-                    format!("delivered {}", c.delivered_at.as_deref().unwrap_or(""))
+                    format!(
+                        "delivered {}",
+                        c.delivered_at
+                            .as_deref()
+                            .map(crate::local_time::local)
+                            .unwrap_or_default()
+                    )
                 }
                 (State::Pending, Some(err)) => {
                     format!("pending after {} attempt(s): {err}", c.attempts)
                 }
                 (State::Pending, None) => "pending".to_owned(),
+                (State::Sending, _) => "being sent (if that sender was stopped, the next one sends it again under the same id)".to_owned(),
             };
             println!("    {}: {detail}", c.target.describe());
         }

@@ -15,6 +15,7 @@ pub mod config;
 pub mod desktop;
 pub mod engine;
 pub mod invariants;
+pub mod local_time;
 pub mod report;
 pub mod wire;
 

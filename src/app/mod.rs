@@ -114,6 +114,12 @@ pub struct App {
     pub logo: Option<egui::ColorImage>,
     /// The logo as a texture, made on the first frame that shows it.
     pub logo_texture: Option<egui::TextureHandle>,
+    /// Settings' "Your e-mail address in reports" field.
+    pub reporter_email: String,
+    /// The address reports give now (confirmed, else the policy's pattern).
+    pub reporter_email_in_use: Option<String>,
+    /// What became of the address the user last entered, in words.
+    pub reporter_email_note: Option<String>,
 }
 
 impl App {
@@ -122,6 +128,14 @@ impl App {
         let (_tx, events) = std::sync::mpsc::channel();
         let settings = resolve(&UserSettings::default(), &model.effective);
         let shared_policy = Arc::new(Mutex::new(Arc::clone(&model.policy)));
+        let confirmed = model
+            .outbox
+            .as_ref()
+            .and_then(|o| o.dir().parent())
+            .and_then(crate::report::Reporter::confirmed_email);
+        let reporter_email_in_use = confirmed
+            .clone()
+            .or_else(|| crate::report::Reporter::detect(&model.policy).and_then(|r| r.email));
         App {
             model,
             settings,
@@ -145,6 +159,36 @@ impl App {
             focus_paste: true,
             logo: None,
             logo_texture: None,
+            reporter_email: confirmed.unwrap_or_default(),
+            reporter_email_in_use,
+            reporter_email_note: None,
+        }
+    }
+
+    /// Settings' "Use this address": the reporter's e-mail address,
+    /// validated and kept where `secondlook report --reporter-email` keeps
+    /// it (the data directory, beside the outbox), for every later report.
+    pub fn confirm_reporter_email(&mut self) {
+        let Some(dir) = self
+            .model
+            .outbox
+            .as_ref()
+            .and_then(|o| o.dir().parent())
+            .map(std::path::Path::to_owned)
+        else {
+            self.reporter_email_note =
+                Some("Not saved: Second Look has no folder to keep it in on this computer.".into());
+            return;
+        };
+        match crate::report::Reporter::confirm_email(&dir, &self.reporter_email) {
+            Ok(address) => {
+                self.reporter_email_note = Some(format!(
+                    "Saved. Your reports now give {address} as the address to reply to."
+                ));
+                self.reporter_email_in_use = Some(address.clone());
+                self.reporter_email = address;
+            }
+            Err(e) => self.reporter_email_note = Some(format!("Not saved: {e}.")),
         }
     }
 

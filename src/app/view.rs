@@ -1058,6 +1058,7 @@ fn reports_screen(app: &mut App, ui: &mut egui::Ui) {
                     (State::Pending, None) => {
                         format!("Waiting to go to {}", target_words(&c.target))
                     }
+                    (State::Sending, _) => format!("Being sent to {}", target_words(&c.target)),
                 };
                 // The technical detail is for IT, on hover.
                 let detail = match &c.last_error {
@@ -1104,17 +1105,46 @@ pub fn delivery_problem(err: &str) -> &'static str {
     }
 }
 
-/// An RFC 3339 time from the outbox in this computer's time zone, like
-/// "Tue 1 Dec 2026, 21:40" (the text as stored when it cannot be read).
+/// An RFC 3339 time from the outbox in this computer's time zone and the
+/// user's format (see [`crate::local_time`]).
 pub fn local_time(rfc3339: &str) -> String {
-    rfc3339
-        .parse::<jiff::Timestamp>()
-        .map(|t| {
-            t.to_zoned(jiff::tz::TimeZone::system())
-                .strftime("%a %-d %b %Y, %H:%M")
-                .to_string()
-        })
-        .unwrap_or_else(|_| rfc3339.to_owned())
+    crate::local_time::local(rfc3339)
+}
+
+/// The reporter's e-mail address, confirmed once (or left out by policy).
+fn reporter_email_setting(app: &mut App, ui: &mut egui::Ui) {
+    let label = ui.label(RichText::new("Your e-mail address in reports").strong());
+    if app.model.policy.report.include_identity == Some(false) {
+        ui.label("Your organisation's policy leaves your name and address out of reports.");
+        return;
+    }
+    ui.label(
+        RichText::new(
+            "Your security team replies to it if they have a question about a message you reported.",
+        )
+        .weak(),
+    );
+    ui.horizontal(|ui| {
+        let edit = ui
+            .add(
+                egui::TextEdit::singleline(&mut app.reporter_email)
+                    .hint_text("ada@example.com")
+                    .desired_width(260.0),
+            )
+            .labelled_by(label.id);
+        let entered = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if ui.button("Use this address").clicked() || entered {
+            app.confirm_reporter_email();
+        }
+    });
+    let in_use = match &app.reporter_email_in_use {
+        Some(a) => format!("Reports give: {a}"),
+        None => "Reports give no address yet: enter yours above.".to_owned(),
+    };
+    ui.label(RichText::new(in_use).small());
+    if let Some(n) = &app.reporter_email_note {
+        ui.label(RichText::new(n).italics());
+    }
 }
 
 fn settings_screen(app: &mut App, ui: &mut egui::Ui) {
@@ -1172,6 +1202,8 @@ fn settings_screen(app: &mut App, ui: &mut egui::Ui) {
         }
         locked_note(ui, s.notify.locked);
     });
+    ui.separator();
+    reporter_email_setting(app, ui);
     ui.separator();
     ui.label(RichText::new("Policy in effect").strong());
     let layers: Vec<String> = app

@@ -338,7 +338,7 @@ fn explain_link(
         ));
     } else if link.refanged() {
         parts.push(format!(
-            "It was written in a disarmed form (“{}”) and read as {}.",
+            "It is written so that it does not look like a link (“{}”); read normally, it is {}.",
             link.text, link.url
         ));
     } else if let Some(scheme) = &link.repaired_scheme {

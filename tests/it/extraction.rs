@@ -77,7 +77,7 @@ fn defanged_forms_are_refanged_and_said_so() {
     );
     let a = analyze(text, &twilio());
     assert!(a.links.iter().all(|l| l.link.refanged()));
-    assert!(a.links[0].explanation.starts_with("It was written in a disarmed form (“hxxps[:]//twilio-okta[.]net/a”) and read as https://twilio-okta.net/a."));
+    assert!(a.links[0].explanation.starts_with("It is written so that it does not look like a link (“hxxps[:]//twilio-okta[.]net/a”); read normally, it is https://twilio-okta.net/a."));
 }
 
 #[test]

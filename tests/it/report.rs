@@ -375,6 +375,112 @@ fn killed_mid_send_many_times_every_report_arrives_exactly_once_per_key() {
 }
 
 #[test]
+fn an_attempt_cut_short_by_kill_9_is_left_sending_and_resent_under_the_same_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let smtp_sink = SmtpReceiver::start();
+    let smtp_port = smtp_sink.port;
+    let sink = HttpReceiver::start();
+    // The webhook holds the request long enough to kill the sender after
+    // the report arrived but before the answer did.
+    sink.delay(Duration::from_millis(1500));
+    let outbox = Outbox::new(dir.path());
+    let smtp = Target::Smtp {
+        to: "phishing@twilio.com".into(),
+        server: secondlook::policy::SmtpSection {
+            host: "127.0.0.1".into(),
+            port: Some(smtp_port),
+            tls: Some(secondlook::policy::Tls::Plain),
+            username: None,
+            password_env: None,
+        },
+        from: None,
+    };
+    let id = queue(&outbox, SMS, vec![smtp, hook_target(sink.port)], false);
+    let mut child = Bin::new()
+        .args(["outbox", "send"])
+        .env("SECONDLOOK_DATA_DIR", dir.path())
+        .spawn();
+    // Written (and synced) before the webhook is tried: the mail is
+    // delivered, the webhook in "sending".
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let e = outbox.load(&id).unwrap();
+        if e.channels[1].state == State::Sending {
+            assert_eq!(e.channels[0].state, State::Delivered);
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "never sending: {e:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(500)); // the request is at the server
+    child.kill().unwrap(); // SIGKILL, before the answer
+    child.wait().unwrap();
+    let left = outbox.load(&id).unwrap();
+    assert_eq!(left.channels[1].state, State::Sending, "{left:?}");
+    assert_eq!(
+        outbox.next_due(),
+        Some(0),
+        "an interrupted attempt is due now"
+    );
+    let listed = stdout(&run(dir.path(), &["outbox", "list"]));
+    assert!(listed.contains("being sent"), "{listed}");
+    std::thread::sleep(Duration::from_millis(1200)); // the receiver took it
+    sink.delay(Duration::ZERO);
+    // The next sender resends at once (whatever the backoff), under the same key.
+    let out = run(dir.path(), &["outbox", "send"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let done = outbox.load(&id).unwrap();
+    assert!(done.delivered(), "{done:?}");
+    assert_eq!(done.channels[1].interrupted, 1);
+    assert_eq!(done.channels[0].interrupted, 0);
+    let got = sink.received();
+    assert_eq!(
+        got.len(),
+        2,
+        "the receiver got the cut-short attempt and the resend"
+    );
+    assert!(got.iter().all(|r| r.headers["idempotency-key"] == id));
+    assert_eq!(got[0].body, got[1].body, "the same report both times");
+    assert_eq!(
+        smtp_sink.mails().len(),
+        1,
+        "the delivered mail is not sent again"
+    );
+    // The mail's Message-ID is the report id, the same on every retry (the
+    // report as read back from the outbox).
+    let server = secondlook::policy::SmtpSection {
+        host: "127.0.0.1".into(),
+        port: None,
+        tls: None,
+        username: None,
+        password_env: None,
+    };
+    let message_id = |r: &secondlook::report::Report| {
+        let m = secondlook::report::deliver::mail(r, "phishing@twilio.com", &server, None).unwrap();
+        let text = String::from_utf8_lossy(&m.formatted()).into_owned();
+        text.lines()
+            .find(|l| l.starts_with("Message-ID:"))
+            .map(str::to_owned)
+    };
+    let first = message_id(&done.report);
+    assert_eq!(
+        first,
+        Some(format!("Message-ID: <{id}@secondlook.invalid>"))
+    );
+    assert_eq!(message_id(&outbox.load(&id).unwrap().report), first);
+    let sent = &smtp_sink.mails()[0];
+    assert!(
+        sent.contains(&format!("Message-ID: <{id}@secondlook.invalid>")),
+        "{sent}"
+    );
+}
+
+#[test]
 fn unreachable_smtp_and_tls_failures_keep_the_report() {
     let dir = tempfile::tempdir().unwrap();
     let closed = free_port();
