@@ -13,9 +13,11 @@ pub mod app;
 pub mod cli;
 pub mod desktop;
 pub mod engine;
+pub mod feed;
 pub mod invariants;
 pub mod policy;
 pub mod report;
+pub mod status;
 pub mod wire;
 
 // The engine's modules at the crate root, where the rest of the code (and

@@ -44,12 +44,14 @@ pub enum Source {
     User(PathBuf),
     /// A file written by IT.
     Managed(PathBuf),
+    /// IT's signed indicator feed (`[feed] url`), as last accepted.
+    Feed(String),
 }
 
 impl Source {
     /// Values from this source cannot be changed by the user.
     pub fn is_managed(&self) -> bool {
-        matches!(self, Source::Managed(_))
+        matches!(self, Source::Managed(_) | Source::Feed(_))
     }
 }
 
@@ -59,6 +61,7 @@ impl fmt::Display for Source {
             Source::Builtin => f.write_str("built-in default"),
             Source::User(p) => write!(f, "user: {}", p.display()),
             Source::Managed(p) => write!(f, "managed: {}", p.display()),
+            Source::Feed(url) => write!(f, "feed: {url}"),
         }
     }
 }
@@ -226,6 +229,8 @@ pub struct Effective {
     pub problems: Vec<String>,
     /// The layers in effect, lowest first.
     pub layers: Vec<Source>,
+    /// The indicator feed the managed policy names (`[feed]`), if any.
+    pub feed: Option<crate::feed::FeedConfig>,
 }
 
 #[derive(Clone)]
@@ -263,6 +268,17 @@ pub fn load(locations: &Locations) -> Effective {
             layers.push(l);
         }
     }
+    let feed = feed_config(&layers, &mut problems);
+    if let Some(config) = &feed {
+        let (file, feed_problems) = crate::feed::layer(locations.data_dir.as_deref(), config);
+        problems.extend(feed_problems);
+        if let Some(file) = file {
+            layers.push(Layer {
+                source: Source::Feed(config.url.clone()),
+                file,
+            });
+        }
+    }
     let all = layers.clone();
     let (file, settings, additions) = merge(&mut layers, managed_present, &mut problems);
     let mut used: Vec<Source> = all.iter().map(|l| l.source.clone()).collect();
@@ -273,18 +289,18 @@ pub fn load(locations: &Locations) -> Effective {
         }
         Err(e) => {
             // Each layer compiles on its own (checked when read), so this is
-            // not expected; if it happens, the user's layers go first: the
-            // organisation's policy stays in force.
+            // not expected; if it happens, the user's layers and the feed go
+            // first: the organisation's policy files stay in force.
             let mut without_user: Vec<Layer> = all
                 .into_iter()
-                .filter(|l| !matches!(l.source, Source::User(_)))
+                .filter(|l| !matches!(l.source, Source::User(_) | Source::Feed(_)))
                 .collect();
             used = without_user.iter().map(|l| l.source.clone()).collect();
             let (file, settings, _) = merge(&mut without_user, managed_present, &mut Vec::new());
             match Policy::compile(file, &describe(&used)) {
                 Ok(p) => {
                     problems.push(format!(
-                        "the layers do not combine ({e}); your own policy is left out, your organisation's policy stays in force"
+                        "the layers do not combine ({e}); your own policy and the indicator feed are left out, your organisation's policy stays in force"
                     ));
                     (p, settings)
                 }
@@ -309,6 +325,39 @@ pub fn load(locations: &Locations) -> Effective {
         settings,
         problems,
         layers: used,
+        feed,
+    }
+}
+
+/// The `[feed]` settings of the managed layers (a later file wins key by
+/// key). `None` without both `url` and `public_key`.
+fn feed_config(layers: &[Layer], problems: &mut Vec<String>) -> Option<crate::feed::FeedConfig> {
+    let mut f = super::FeedSection::default();
+    for l in layers.iter().filter(|l| l.source.is_managed()) {
+        let s = &l.file.feed;
+        f.url = s.url.clone().or(f.url);
+        f.signature_url = s.signature_url.clone().or(f.signature_url);
+        f.public_key = s.public_key.clone().or(f.public_key);
+        f.interval_minutes = s.interval_minutes.or(f.interval_minutes);
+    }
+    match (f.url, f.public_key) {
+        (Some(url), Some(public_key)) => Some(crate::feed::FeedConfig {
+            signature_url: f.signature_url.unwrap_or_else(|| format!("{url}.minisig")),
+            url,
+            public_key,
+            interval_minutes: f
+                .interval_minutes
+                .unwrap_or(crate::feed::DEFAULT_INTERVAL_MINUTES),
+        }),
+        (Some(url), None) => {
+            problems.push(format!("Your organisation's policy names the indicator feed {url} but no feed.public_key to check its signature: the feed is not fetched. Add feed.public_key (the RW… line of the feed's .pub file)."));
+            None
+        }
+        (None, Some(_)) => {
+            problems.push("Your organisation's policy sets feed.public_key but no feed.url: no feed is fetched.".into());
+            None
+        }
+        (None, None) => None,
     }
 }
 
@@ -324,7 +373,7 @@ fn empty_policy() -> Policy {
 fn read_layer(source: Source, locations: &Locations, problems: &mut Vec<String>) -> Option<Layer> {
     let path = match &source {
         Source::User(p) | Source::Managed(p) => p.clone(),
-        Source::Builtin => return None,
+        Source::Builtin | Source::Feed(_) => return None,
     };
     let loud = if source.is_managed() {
         "Your organisation's policy"
@@ -473,7 +522,7 @@ fn copy_path(locations: &Locations, source: &Source) -> Option<PathBuf> {
     let (kind, path) = match source {
         Source::User(p) => ("user", p),
         Source::Managed(p) => ("managed", p),
-        Source::Builtin => return None,
+        Source::Builtin | Source::Feed(_) => return None,
     };
     let name: String = path
         .display()
@@ -655,6 +704,7 @@ fn merge(
     for layer in layers.iter_mut() {
         let source = layer.source.clone();
         let is_user = matches!(source, Source::User(_));
+        let is_feed = matches!(source, Source::Feed(_));
         let f = &mut layer.file;
         // An exhaustive destructure: a new key that is not merged is a compile error.
         let PolicyFile {
@@ -664,7 +714,14 @@ fn merge(
             indicators,
             report,
             desktop,
+            feed,
         } = f;
+        if is_user && !feed.is_empty() {
+            problems.push(format!(
+                "[feed] in your own policy ({source}) is ignored: only your organisation's policy chooses the indicator feed"
+            ));
+            *feed = super::FeedSection::default();
+        }
         if is_user && !user_additions {
             let had = !brand.is_empty()
                 || detection
@@ -681,16 +738,41 @@ fn merge(
                 ));
             }
         }
-        // What a user layer adds as trusted: its trusted hosts, and the
-        // domains of its brands named like an existing brand.
+        // What a user layer or the feed adds as trusted: its trusted hosts,
+        // and the domains of its brands named like an existing brand. Both
+        // are vetted: neither may make a managed brand's lookalike safe.
         let mut user_trusted: Vec<String> = Vec::new();
-        if is_user {
+        if is_user || is_feed {
+            let whose = if is_feed {
+                "the indicator feed"
+            } else {
+                "your own policy"
+            };
             let mut kept = Vec::new();
             for mut b in brand.drain(..) {
                 let key = brand_key(&b.name);
-                let existing = managed_keys.contains(&key)
-                    || brands.iter().any(|(x, _)| brand_key(&x.name) == key);
-                if existing {
+                let existing = brands.iter().position(|(x, _)| brand_key(&x.name) == key);
+                if is_feed && let Some(x) = existing.and_then(|i| brands.get_mut(i)).map(|(x, _)| x)
+                {
+                    // The feed's names for a protected brand: more detection.
+                    let names = x.aliases.get_or_insert_with(Vec::new);
+                    for a in b
+                        .aliases
+                        .take()
+                        .into_iter()
+                        .chain(b.keywords.take())
+                        .flatten()
+                    {
+                        if !names.iter().any(|n| n.eq_ignore_ascii_case(&a)) {
+                            names.push(a);
+                        }
+                    }
+                    let owned: Vec<String> = x.domains.iter().map(|d| normal(d)).collect();
+                    user_trusted
+                        .extend(b.domains.drain(..).filter(|d| !owned.contains(&normal(d))));
+                    continue;
+                }
+                if existing.is_some() || managed_keys.contains(&key) {
                     problems.push(format!(
                         "your own policy ({source}) names a brand \"{}\" like one that is already protected: its domains are kept as sites you trust yourself, not as that brand's",
                         b.name.trim()
@@ -702,7 +784,7 @@ fn merge(
                     Ok(()) => true,
                     Err(why) => {
                         problems.push(format!(
-                            "{d} in your own brand \"{}\" ({source}) is left out: {why}. Links to it are checked as usual.",
+                            "{d} in the brand \"{}\" of {whose} ({source}) is left out: {why}. Links to it are checked as usual.",
                             b.name.trim()
                         ));
                         false
@@ -722,13 +804,32 @@ fn merge(
                 Ok(()) => true,
                 Err(why) => {
                     problems.push(format!(
-                        "{h}, trusted in your own policy ({source}), is left out: {why}. Links to it are checked as usual."
+                        "{h}, trusted in {whose} ({source}), is left out: {why}. Links to it are checked as usual."
                     ));
                     false
                 }
             });
             detection.trusted_hosts = Some(user_trusted);
         }
+        take!("feed.url", out.feed.url, feed.url, source);
+        take!(
+            "feed.signature_url",
+            out.feed.signature_url,
+            feed.signature_url,
+            source
+        );
+        take!(
+            "feed.public_key",
+            out.feed.public_key,
+            feed.public_key,
+            source
+        );
+        take!(
+            "feed.interval_minutes",
+            out.feed.interval_minutes,
+            feed.interval_minutes,
+            source
+        );
         take!(
             "organization.name",
             out.organization.name,
@@ -963,11 +1064,18 @@ impl Fingerprint {
                 .managed
                 .iter()
                 .chain(&locations.user)
+                .cloned()
+                .chain(
+                    locations
+                        .data_dir
+                        .iter()
+                        .flat_map(|d| crate::feed::Store::new(d).files()),
+                )
                 .map(|p| {
-                    let meta = std::fs::metadata(p)
+                    let meta = std::fs::metadata(&p)
                         .ok()
                         .map(|m| (m.len(), m.modified().ok()));
-                    (p.clone(), meta)
+                    (p, meta)
                 })
                 .collect(),
         )

@@ -106,6 +106,12 @@ const DESKTOP: &[Field] = &[
     ("start_at_login", Kind::Bool),
     ("notify", Kind::Str),
 ];
+const FEED: &[Field] = &[
+    ("url", Kind::Str),
+    ("signature_url", Kind::Str),
+    ("public_key", Kind::Str),
+    ("interval_minutes", Kind::Int),
+];
 const TOP: &[Field] = &[
     ("organization", Kind::Table(ORGANIZATION)),
     ("brand", Kind::TableList(BRAND)),
@@ -113,6 +119,7 @@ const TOP: &[Field] = &[
     ("indicators", Kind::Table(INDICATORS)),
     ("report", Kind::Table(REPORT)),
     ("desktop", Kind::Table(DESKTOP)),
+    ("feed", Kind::Table(FEED)),
 ];
 
 fn describe(kind: Kind) -> &'static str {
@@ -220,6 +227,18 @@ impl Checker<'_> {
             }
             (Kind::Bool, DeValue::Boolean(_)) => {}
             (Kind::Int, DeValue::Integer(i)) => {
+                if path == "feed.interval_minutes" {
+                    let ok = i
+                        .as_str()
+                        .parse::<u32>()
+                        .is_ok_and(|m| (1..=crate::feed::MAX_INTERVAL_MINUTES).contains(&m));
+                    if !ok {
+                        self.problem(
+                            span.clone(),
+                            "`interval_minutes` must be between 1 and 1440 (a day), e.g. 15".into(),
+                        );
+                    }
+                }
                 if path == "report.smtp.port" {
                     let ok = i
                         .as_str()
@@ -723,6 +742,21 @@ impl Checker<'_> {
                 );
             }
         }
+        for path in ["feed.url", "feed.signature_url"] {
+            for at in take(&mut self, path) {
+                let key = path.trim_start_matches("feed.");
+                if !url::Url::parse(&at.text)
+                    .is_ok_and(|u| u.scheme() == "https" && u.host_str().is_some())
+                {
+                    self.problem(at.span, format!("[feed] {key} \"{}\" must be an https:// address, e.g. \"https://it.example.com/secondlook/feed.toml\"", at.text));
+                }
+            }
+        }
+        for at in take(&mut self, "feed.public_key") {
+            if let Err(e) = crate::feed::public_key(&at.text) {
+                self.problem(at.span, e.to_string());
+            }
+        }
         for path in ["report.smtp.password_env", "report.webhook.token_env"] {
             for at in take(&mut self, path) {
                 let ok = !at.text.is_empty()
@@ -792,6 +826,11 @@ fn leak_path(parent: &str, field: &str) -> &'static str {
         "desktop.watch_clipboard",
         "desktop.start_at_login",
         "desktop.notify",
+        "feed",
+        "feed.url",
+        "feed.signature_url",
+        "feed.public_key",
+        "feed.interval_minutes",
     ];
     PATHS
         .iter()
