@@ -517,13 +517,21 @@ mod running_app {
         managed(d, port, &pk, "");
         publish(&published, sign(d, "v1.toml", V1, 1), "v1");
         // The interval, shortened for the test (feed.interval_minutes in real use).
-        const INTERVAL: u64 = 4;
-        let interval = Duration::from_secs(INTERVAL);
+        // FEED_TEST_INTERVAL_SECONDS=60 measures with a real one-minute
+        // interval (docs/deploying.md); 4 s by default.
+        let interval_secs: u64 = std::env::var("FEED_TEST_INTERVAL_SECONDS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(4);
+        let interval = Duration::from_secs(interval_secs);
         let jitter = interval / 5;
         let _app = Killed(
             bin(d)
                 .arg("--background")
-                .env("SECONDLOOK_FEED_INTERVAL_SECONDS", INTERVAL.to_string())
+                .env(
+                    "SECONDLOOK_FEED_INTERVAL_SECONDS",
+                    interval_secs.to_string(),
+                )
                 .env("DISPLAY", &x.display)
                 .env_remove("WAYLAND_DISPLAY")
                 .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
@@ -561,14 +569,15 @@ mod running_app {
         let v2 = sign(d, "v2.toml", V2, 2);
         publish(&published, v2.clone(), "v2");
         let published_at = Instant::now();
-        let flagged_at = copy_until_flagged(&x.display, &notifications, Duration::from_secs(30));
-        let took = flagged_at - published_at;
         let bound = interval + jitter + Duration::from_secs(1);
+        let flagged_at =
+            copy_until_flagged(&x.display, &notifications, bound + Duration::from_secs(10));
+        let took = flagged_at - published_at;
         {
             use std::io::Write as _;
             let _ = writeln!(
                 std::io::stderr().lock(),
-                "feed: published to flagged in the running app: {:.2} s (interval {INTERVAL} s, jitter up to {:.1} s)",
+                "feed: published to flagged in the running app: {:.2} s (interval {interval_secs} s, jitter up to {:.1} s)",
                 took.as_secs_f64(),
                 jitter.as_secs_f64()
             );
