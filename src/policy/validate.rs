@@ -1070,6 +1070,21 @@ user_additions = false
     }
 
     #[test]
+    fn feed_keys_are_checked() {
+        expect![[r#"
+            p.toml:2:7: [feed] url "http://it.example.com/feed.toml" must be an https:// address, e.g. "https://it.example.com/secondlook/feed.toml"
+            p.toml:3:17: [feed] signature_url "feed.minisig" must be an https:// address, e.g. "https://it.example.com/secondlook/feed.toml"
+            p.toml:4:14: feed.public_key is not a minisign public key (Invalid encoding in minisign data): give the second line of the .pub file `secondlook feed keygen` or `minisign -G` wrote (it starts with RW)
+            p.toml:5:20: `interval_minutes` must be between 1 and 1440 (a day), e.g. 15
+            p.toml:6:1: unknown key `sequence` in [feed]; known keys: url, signature_url, public_key, interval_minutes."#]].assert_eq(&run(
+            "[feed]\nurl = \"http://it.example.com/feed.toml\"\nsignature_url = \"feed.minisig\"\npublic_key = \"RWnope\"\ninterval_minutes = 0\nsequence = 3\n",
+        ));
+        expect![[""]].assert_eq(&run(
+            "[feed]\nurl = \"https://it.example.com/feed.toml\"\npublic_key = \"RWQjI9sDblRmkYeYIuzu0b16K3PC3QOalQeZWuk8WExPI38PsIY+rCFV\"\ninterval_minutes = 15\n",
+        ));
+    }
+
+    #[test]
     fn brand_names_differing_in_spaces_or_case_are_one_brand() {
         expect![[r#"p.toml:5:8: brand "twilio" is listed twice (first on line 2): merge the two entries"#]].assert_eq(&run(
             "[[brand]]\nname = \"Twilio\"\ndomains = [\"twilio.com\"]\n[[brand]]\nname = \" twilio  \"\ndomains = [\"twilio-okta.com\"]\n",

@@ -8,9 +8,9 @@
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use secondlook::policy::layers::{Locations, Source, load};
@@ -399,6 +399,8 @@ fn a_feed_only_adds_and_never_makes_a_lookalike_safe() {
 mod running_app {
     use super::*;
     use std::collections::HashMap;
+    use std::process::Child;
+    use std::time::Instant;
 
     /// A notification daemon on the private bus: what the app shows.
     #[derive(Default, Clone)]
