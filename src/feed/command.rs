@@ -191,8 +191,14 @@ fn sign(
         .unwrap_or_default();
     let comment = format!("timestamp:{now}\tsequence:{sequence}\tfile:{name}");
     let pk = minisign::PublicKey::from_secret_key(&sk).map_err(|e| e.to_string())?;
-    let sig = minisign::sign(Some(&pk), &sk, text.as_bytes(), Some(&comment), None)
-        .map_err(|e| format!("the feed could not be signed: {e}"))?;
+    let sig = minisign::sign(
+        Some(&pk),
+        &sk,
+        text.as_bytes(),
+        Some(&comment),
+        Some("signature from secondlook feed sign"),
+    )
+    .map_err(|e| format!("the feed could not be signed: {e}"))?;
     let sig_path = with_suffix(feed, ".minisig");
     super::write_atomic(&sig_path, sig.into_string().as_bytes())
         .map_err(|e| format!("{} cannot be written: {e}", sig_path.display()))?;

@@ -244,11 +244,21 @@ fn it_signs_verifies_and_a_one_shot_fetch_applies_the_feed_refusing_tampered_and
     );
 
     assert_eq!(verdict(d, LINK), "unknown");
+    let before = status(d)["policy"]["fingerprint"].clone();
     publish(&published, v2.clone(), "v2");
     let o = run(d, &["feed", "fetch"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("Feed updated"), "{}", stdout(&o));
     assert_eq!(verdict(d, LINK), "dangerous");
+    // The fleet check's fingerprint is the one every report carries, and
+    // it tells the feed's version apart.
+    let s = status(d);
+    assert_ne!(s["policy"]["fingerprint"], before);
+    let report: serde_json::Value =
+        serde_json::from_str(&stdout(&run(d, &["report", "--json", LINK]))).unwrap();
+    assert_eq!(report["policy"]["fingerprint"], s["policy"]["fingerprint"]);
+    assert_eq!(s["watcher"]["running"], false);
+    assert_eq!(s["outbox"]["pending"], 0);
     // Unchanged: If-None-Match gets a 304.
     let o = run(d, &["feed", "fetch"]);
     assert!(stdout(&o).contains("Feed unchanged"), "{}", stdout(&o));
