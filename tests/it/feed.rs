@@ -404,6 +404,121 @@ fn a_feed_only_adds_and_never_makes_a_lookalike_safe() {
     );
 }
 
+/// The formats are minisign's: a feed the `minisign` tool signed (its
+/// default trusted comment carries the time) is accepted, `feed sign`'s
+/// signature verifies with the tool, and a password-protected key made by
+/// `feed keygen` works in the tool.
+#[test]
+fn the_minisign_tool_and_feed_sign_are_interchangeable() {
+    if Command::new("minisign").arg("-v").output().is_err() {
+        crate::skip("needs the minisign tool (.ci/run installs it)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let feed = d.join("feed.toml");
+    std::fs::write(&feed, V2).unwrap();
+    let tool = |args: &[&str], stdin: &str| {
+        let mut c = Command::new("minisign")
+            .args(args)
+            .current_dir(d)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        c.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        c.wait_with_output().unwrap()
+    };
+    // The tool's key and signature, checked by `feed verify`.
+    let o = tool(&["-G", "-W", "-p", "tool.pub", "-s", "tool.key"], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = tool(&["-S", "-s", "tool.key", "-m", "feed.toml"], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(
+        d,
+        &[
+            "feed",
+            "verify",
+            "--public-key",
+            d.join("tool.pub").to_str().unwrap(),
+            feed.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("good signature, a valid feed (sequence 1"),
+        "{}",
+        stdout(&o)
+    );
+    // `feed keygen` with a password, `feed sign`, checked by the tool.
+    let o = bin(d)
+        .args([
+            "feed",
+            "keygen",
+            "--out",
+            d.join("ours").to_str().unwrap(),
+            "--password-env",
+            "SIGN_PW",
+        ])
+        .env("SIGN_PW", "correct horse")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = bin(d)
+        .args([
+            "feed",
+            "sign",
+            "--key",
+            d.join("ours.key").to_str().unwrap(),
+            "--password-env",
+            "SIGN_PW",
+            "--sequence",
+            "42",
+            feed.to_str().unwrap(),
+        ])
+        .env("SIGN_PW", "correct horse")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = tool(&["-V", "-p", "ours.pub", "-m", "feed.toml"], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("sequence:42"), "{}", stdout(&o));
+    // The tool signs with that key too (it asks for the password).
+    let o = tool(
+        &["-S", "-s", "ours.key", "-m", "feed.toml"],
+        "correct horse\n",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(
+        d,
+        &[
+            "feed",
+            "verify",
+            "--public-key",
+            d.join("ours.pub").to_str().unwrap(),
+            feed.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    // A wrong password is said, and nothing is signed.
+    let o = bin(d)
+        .args([
+            "feed",
+            "sign",
+            "--key",
+            d.join("ours.key").to_str().unwrap(),
+            "--password-env",
+            "SIGN_PW",
+            feed.to_str().unwrap(),
+        ])
+        .env("SIGN_PW", "wrong")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("cannot be used"), "{}", stderr(&o));
+}
+
 /// The running app (needs the GUI build, an X server and a session bus).
 #[cfg(all(feature = "gui", target_os = "linux"))]
 mod running_app {
