@@ -404,6 +404,73 @@ fn a_feed_only_adds_and_never_makes_a_lookalike_safe() {
     );
 }
 
+/// An HTTP CONNECT proxy on loopback: records each CONNECT target and
+/// tunnels the bytes.
+fn connect_proxy() -> (u16, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let s = seen.clone();
+    std::thread::spawn(move || {
+        for conn in listener.incoming().flatten() {
+            let s = s.clone();
+            std::thread::spawn(move || -> std::io::Result<()> {
+                let mut r = BufReader::new(conn.try_clone()?);
+                let mut line = String::new();
+                r.read_line(&mut line)?;
+                loop {
+                    let mut h = String::new();
+                    if r.read_line(&mut h)? == 0 || h.trim().is_empty() {
+                        break;
+                    }
+                }
+                let target = line.split_whitespace().nth(1).unwrap_or("").to_owned();
+                s.lock().unwrap().push(target.clone());
+                let upstream =
+                    std::net::TcpStream::connect(target.replace("localhost", "127.0.0.1"))?;
+                let mut client = conn;
+                client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")?;
+                let (mut up_r, mut cl_w) = (upstream.try_clone()?, client.try_clone()?);
+                let t = std::thread::spawn(move || std::io::copy(&mut up_r, &mut cl_w));
+                let mut up_w = upstream;
+                std::io::copy(&mut r, &mut up_w)?;
+                let _ = up_w.shutdown(std::net::Shutdown::Write);
+                let _ = t.join();
+                Ok(())
+            });
+        }
+    });
+    (port, seen)
+}
+
+/// `HTTPS_PROXY` is honoured: the feed goes through the proxy (CONNECT to
+/// the feed's host), still verified end to end with the test CA.
+#[test]
+fn the_feed_is_fetched_through_the_https_proxy() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (port, published) = https_server(d);
+    let (proxy_port, seen) = connect_proxy();
+    let pk = keygen(d);
+    managed(d, port, &pk, "");
+    publish(&published, sign(d, "v2.toml", V2, 2), "v2");
+    let o = bin(d)
+        .args(["feed", "fetch"])
+        .env("HTTPS_PROXY", format!("http://127.0.0.1:{proxy_port}"))
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(verdict(d, LINK), "dangerous");
+    let seen = seen.lock().unwrap();
+    assert_eq!(
+        *seen,
+        [format!("localhost:{port}"), format!("localhost:{port}")],
+        "the feed and its signature, both through the proxy"
+    );
+}
+
 /// The formats are minisign's: a feed the `minisign` tool signed (its
 /// default trusted comment carries the time) is accepted, `feed sign`'s
 /// signature verifies with the tool, and a password-protected key made by
