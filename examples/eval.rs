@@ -246,7 +246,10 @@ struct Company {
     held_out: bool,
 }
 
-fn load_companies(dir: &Path) -> Result<Vec<Company>, String> {
+/// The companies whose policy loads, and those the policy check refuses
+/// (with the reason): a refused policy is what IT would see, so it is
+/// reported, and its rows are counted as skipped rather than ending the run.
+fn load_companies(dir: &Path) -> Result<(Vec<Company>, Vec<(String, String)>), String> {
     let mut stems: Vec<String> = std::fs::read_dir(dir.join("companies"))
         .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
         .filter_map(|e| e.ok())
@@ -256,13 +259,20 @@ fn load_companies(dir: &Path) -> Result<Vec<Company>, String> {
     stems.sort();
     let dev = stems.len() * 2 / 3;
     let mut out = Vec::new();
+    let mut refused = Vec::new();
     for (i, stem) in stems.iter().enumerate() {
         for (suffix, sub) in [("", "companies"), ("+aliases", "companies_aliases")] {
             let path = dir.join(sub).join(format!("{stem}.toml"));
             if !path.exists() {
                 continue;
             }
-            let policy = Policy::from_path(&path).map_err(|e| e.to_string())?;
+            let policy = match Policy::from_path(&path) {
+                Ok(p) => p,
+                Err(e) => {
+                    refused.push((format!("{stem}{suffix}"), e.to_string()));
+                    continue;
+                }
+            };
             out.push(Company {
                 stem: format!("{stem}{suffix}"),
                 policy,
@@ -270,7 +280,7 @@ fn load_companies(dir: &Path) -> Result<Vec<Company>, String> {
             });
         }
     }
-    Ok(out)
+    Ok((out, refused))
 }
 
 /// The brand of `policy` that owns the domain named in a row's source
@@ -298,7 +308,11 @@ struct Tally {
 }
 
 fn multi_company(corpus: &Path, dir: &Path, show: usize) -> Result<(), String> {
-    let companies = load_companies(dir)?;
+    let (companies, refused) = load_companies(dir)?;
+    for (stem, why) in &refused {
+        println!("  policy refused: {stem}: {why}");
+    }
+    let mut skipped = 0usize;
     let rows = read(&dir.join("lookalikes.tsv"))?;
     let mut per_company: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut tallies: [Tally; 2] = [Tally::default(), Tally::default()];
@@ -310,6 +324,10 @@ fn multi_company(corpus: &Path, dir: &Path, show: usize) -> Result<(), String> {
         };
         let source = cols.get(3).copied().unwrap_or("");
         let Some(c) = companies.iter().find(|c| c.stem == *stem) else {
+            if refused.iter().any(|(r, _)| r == stem) {
+                skipped += 1;
+                continue;
+            }
             return Err(format!("lookalikes.tsv names an unknown company {stem}"));
         };
         let t = &mut tallies[usize::from(c.held_out)];
@@ -425,6 +443,12 @@ fn multi_company(corpus: &Path, dir: &Path, show: usize) -> Result<(), String> {
         top.len(),
         hard_rows.len()
     );
+    if !refused.is_empty() {
+        println!(
+            "  {} policies refused by the policy check (above); their {skipped} lookalike rows are skipped",
+            refused.len()
+        );
+    }
     println!(
         "  per company: lookalikes flagged; top lists flagged; benign_hard (+ benign_cross not owned by it) flagged"
     );

@@ -167,7 +167,7 @@ pub fn resolve(user: &UserSettings, effective: &Effective) -> Resolved {
         ),
         notify: pick(
             locked("desktop.notify"),
-            desk.notify.as_deref().and_then(NotifyLevel::parse),
+            desk.notify.and_then(|n| NotifyLevel::parse(n.as_str())),
             user.notify,
             NotifyLevel::Suspicious,
         ),

@@ -9,7 +9,11 @@
 pub mod analysis;
 pub mod extract;
 pub mod host;
+pub mod hosting;
 pub mod lure;
 pub mod phone;
+pub mod policy;
+pub mod rule_ids;
 pub mod rules;
+pub mod severity;
 pub mod text;

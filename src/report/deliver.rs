@@ -475,7 +475,7 @@ fn send_webhook(report: &Report, w: &WebhookSection) -> Result<(), String> {
         .http_status_as_error(false)
         .build()
         .into();
-    let body = webhook_body(report, w.format.as_deref()).to_string();
+    let body = webhook_body(report, w.format.map(crate::policy::WebhookFormat::as_str)).to_string();
     let mut req = agent
         .post(&w.url)
         .header("Content-Type", "application/json")
@@ -485,7 +485,7 @@ fn send_webhook(report: &Report, w: &WebhookSection) -> Result<(), String> {
             concat!("secondlook/", env!("CARGO_PKG_VERSION")),
         );
     if let Some(t) = token {
-        let scheme = if w.format.as_deref() == Some("splunk") {
+        let scheme = if w.format == Some(crate::policy::WebhookFormat::Splunk) {
             "Splunk"
         } else {
             "Bearer"
@@ -586,7 +586,7 @@ fn send_smtp(
     use lettre::{SmtpTransport, Transport};
 
     let message = mail(report, to, server, policy_from)?;
-    let tls = server.tls.as_deref().unwrap_or("starttls");
+    let tls = server.tls.map_or("starttls", crate::policy::Tls::as_str);
     let builder = match tls {
         "tls" => SmtpTransport::relay(&server.host),
         "none" => Ok(SmtpTransport::builder_dangerous(&server.host)),

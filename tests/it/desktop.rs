@@ -8,17 +8,10 @@
 //! Ctrl+C, `xclip -o`), not through the app's memory.
 
 use std::io::Write as _;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use crate::support::{Bin, Running, wait_for};
 
 fn tools_missing() -> Option<&'static str> {
     for tool in ["xdotool", "xclip"] {
@@ -37,6 +30,19 @@ fn tools_missing() -> Option<&'static str> {
         }
     }
     None
+}
+
+/// Xvfb with xdotool and xclip, or `None` after saying what is missing.
+fn x_server() -> Option<crate::session::Xvfb> {
+    let Some(x) = crate::session::xvfb() else {
+        crate::skip("needs Xvfb (.ci/run installs it)");
+        return None;
+    };
+    if let Some(tool) = tools_missing() {
+        crate::skip(&format!("needs {tool} (.ci/run installs it)"));
+        return None;
+    }
+    Some(x)
 }
 
 fn xdotool(display: &str, args: &[&str]) -> Option<String> {
@@ -83,38 +89,21 @@ fn clipboard(display: &str) -> Option<String> {
         .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-fn wait_for<T>(what: &str, timeout: Duration, mut f: impl FnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + timeout;
-    loop {
-        if let Some(v) = f() {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 /// `secondlook` (`--background` if asked) on `display` with no session bus
 /// (so no tray and no notifications: the plain GNOME case), everything it
 /// writes under `dir`.
-fn start(display: &str, dir: &std::path::Path, background: bool) -> Child {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_secondlook"));
+fn start(display: &str, dir: &std::path::Path, background: bool) -> Running {
+    let app = Bin::desktop(
+        display,
+        "unix:path=/nonexistent/bus",
+        &crate::data("twilio.toml"),
+        dir,
+    );
     if background {
-        c.arg("--background");
+        app.arg("--background").spawn()
+    } else {
+        app.spawn()
     }
-    c.env("DISPLAY", display)
-        .env_remove("WAYLAND_DISPLAY")
-        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
-        .env("SECONDLOOK_MANAGED_POLICY", crate::data("twilio.toml"))
-        .env("SECONDLOOK_USER_POLICY", dir.join("none.toml"))
-        .env("SECONDLOOK_DATA_DIR", dir.join("data"))
-        .env("SECONDLOOK_SETTINGS", dir.join("settings.toml"))
-        .env("SECONDLOOK_RUNTIME_DIR", dir.join("run"))
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the binary starts")
 }
 
 fn visible_window(display: &str) -> Option<String> {
@@ -144,14 +133,9 @@ fn box_holds(display: &str, expected: &str) {
 
 #[test]
 fn ctrl_v_and_shift_insert_paste_and_ctrl_c_copies_on_a_real_x_server() {
-    let Some(x) = crate::session::xvfb() else {
-        return crate::skip("needs Xvfb (.ci/run installs it)");
-    };
-    if let Some(tool) = tools_missing() {
-        return crate::skip(&format!("needs {tool} (.ci/run installs it)"));
-    }
+    let Some(x) = x_server() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let _app = Killed(start(&x.display, dir.path(), false));
+    let _app = start(&x.display, dir.path(), false);
     let win = wait_for("the window", Duration::from_secs(30), || {
         visible_window(&x.display)
     });
@@ -196,15 +180,10 @@ fn ctrl_v_and_shift_insert_paste_and_ctrl_c_copies_on_a_real_x_server() {
 
 #[test]
 fn a_second_start_shows_the_running_copy_instead_of_watching_twice() {
-    let Some(x) = crate::session::xvfb() else {
-        return crate::skip("needs Xvfb (.ci/run installs it)");
-    };
-    if let Some(tool) = tools_missing() {
-        return crate::skip(&format!("needs {tool} (.ci/run installs it)"));
-    }
+    let Some(x) = x_server() else { return };
     let dir = tempfile::tempdir().unwrap();
     // The login copy: in the background, no tray on this desktop.
-    let mut first = Killed(start(&x.display, dir.path(), true));
+    let mut first = start(&x.display, dir.path(), true);
     wait_for("the instance socket", Duration::from_secs(30), || {
         dir.path().join("run/instance.sock").exists().then_some(())
     });
@@ -239,7 +218,7 @@ fn a_second_start_shows_the_running_copy_instead_of_watching_twice() {
     let windows = xdotool(&x.display, &["search", "--name", "^Second Look$"]).unwrap_or_default();
     assert_eq!(windows.lines().count(), 1, "one window: {windows}");
     assert!(
-        first.0.try_wait().unwrap().is_none(),
+        first.try_wait().unwrap().is_none(),
         "the first copy still runs"
     );
 }

@@ -27,6 +27,19 @@ fn readme_lists_every_rule_as_the_registry_describes_it() {
     }
 }
 
+/// The README's table of rule examples is the registry's data.
+#[test]
+fn readme_shows_every_rule_s_examples_as_the_registry_holds_them() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for row in secondlook::rules::examples_table().lines() {
+        assert!(
+            readme.contains(row),
+            "README.md lacks or misstates: {row}\n(regenerate: cargo run -q --example rules_table)"
+        );
+    }
+}
+
 /// The README starts with exactly the two commands.
 #[test]
 fn readme_starts_with_the_two_commands() {

@@ -368,7 +368,9 @@ fn a_feed_only_adds_and_never_makes_a_lookalike_safe() {
         e.layers.last(),
         Some(&Source::Feed("https://localhost:443/feed.toml".into()))
     );
-    assert!(e.is_locked("indicators.blocked"));
+    assert!(e.settings.iter().any(|s| s.key == "indicators.blocked"
+        && s.source == Source::Feed("https://localhost:443/feed.toml".into())
+        && s.locked()));
     let check = |t: &str| secondlook::analyze(t, &e.policy).verdict;
     assert_eq!(check("qzx-campaign.net"), secondlook::Verdict::Dangerous);
     // The lookalike the feed tried to trust is still flagged; the tenant is safe.

@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::support::Bin;
+
 use secondlook::policy::layers::{Fingerprint, Locations, Source, load};
 use secondlook::{Verdict, analyze};
 
@@ -277,12 +279,9 @@ fn changes_are_noticed_and_reloaded() {
 }
 
 fn cli(args: &[&str], env: &[(&str, &Path)]) -> std::process::Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_secondlook"));
-    c.args(args);
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    c.output().unwrap()
+    env.iter()
+        .fold(Bin::new().args(args), |b, (k, v)| b.env(k, v))
+        .output()
 }
 
 #[test]
@@ -704,20 +703,20 @@ fn an_unreadable_managed_file_or_directory_is_loud_and_the_last_valid_version_st
         std::fs::create_dir_all(&data).unwrap();
         std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o777)).unwrap();
         let run = |args: &[&str]| {
-            let mut c = if root {
-                let mut c = Command::new("setpriv");
-                c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"]);
-                c.arg(env!("CARGO_BIN_EXE_secondlook"));
-                c
+            let b = if root {
+                Bin::new().via(
+                    "setpriv",
+                    &["--reuid=65534", "--regid=65534", "--clear-groups", "--"],
+                )
             } else {
-                Command::new(env!("CARGO_BIN_EXE_secondlook"))
+                Bin::new()
             };
-            c.args(args)
+            b.args(args)
                 .env("SECONDLOOK_MANAGED_POLICY", &etc)
                 .env("SECONDLOOK_USER_POLICY", s.root.join("user"))
                 .env("SECONDLOOK_DATA_DIR", &data)
-                .env("HOME", &data);
-            c.output().unwrap()
+                .env("HOME", &data)
+                .output()
         };
         let out = run(&["policy", "show", "--json"]);
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -15,12 +15,10 @@
 //! The text a person reads is not where the browser goes (URL-parsing
 //! confusion; Claroty/Snyk 2022).
 //!
-//! ## Example (flagged)
-//! `https://twilio.com@evil.example/` → dangerous.
-//!
-//! ## Not flagged
-//! `https://twilio.com/login`, `https://example.com/@user` (a profile path
-//! without a domain), ports.
+//! ## Examples
+//! What it flags and what it must not, each with the policy it is judged
+//! under, are data: [`RULE`]'s `examples`, which the registry test runs and
+//! the rule table (`cargo run -q --example rules_table`) prints.
 
 use super::{Finding, LinkRule, Severity, Subject};
 use crate::extract::Kind;
@@ -33,7 +31,34 @@ pub const RULE: LinkRule = LinkRule {
     id: "deceptive-url",
     detects: "a link written to hide where it goes: text before @, bare IP addresses, invisible or direction-changing characters, a domain only in the path",
     severity: "dangerous for @-tricks with a domain and direction changes, else suspicious",
+    examples: EXAMPLES,
     check,
+};
+
+/// What it flags and what it must not, each with the policy it is judged
+/// under: run by the registry test in `rules/mod.rs`, printed in the rule table.
+const EXAMPLES: super::Examples = {
+    use super::Example as E;
+    use super::Severity::{Dangerous, Suspicious};
+    super::Examples {
+        flagged: &[
+            E::twilio("https://twilio.com@evil.example/").at(Dangerous),
+            E::twilio("https://twilio.com%2F@evil.example/").at(Dangerous),
+            E::twilio("http://0x7f.1/").at(Suspicious),
+            E::twilio("http://3232235777/").at(Suspicious),
+            E::twilio("http://10.0.0.1:8080/login").at(Suspicious),
+            E::twilio("https://twilio\u{202E}moc.evil.example/").at(Dangerous),
+            E::twilio("https://exam\u{200B}ple.com/").at(Suspicious),
+            E::twilio("https://example\u{3002}com/").at(Suspicious),
+            E::twilio("https://evil.example/twilio.com/login").at(Suspicious),
+            E::twilio("https://example.com/@evil.net").at(Suspicious),
+        ],
+        not_flagged: &[
+            E::twilio("https://twilio.com/login"),
+            E::twilio("https://example.com/@user"), // a profile path without a domain
+            E::twilio("https://example.com:8443/x"), // ports
+        ],
+    }
 };
 
 fn finding(severity: Severity, explanation: String) -> Finding {
@@ -216,17 +241,5 @@ mod tests {
             .assert_eq(&run(&RULE, &p, "https://evil.example/twilio.com/login"));
         expect!["suspicious -: The “@evil.net” in this link looks like a web address but is only a page name on example.com."]
             .assert_eq(&run(&RULE, &p, "https://example.com/@evil.net"));
-    }
-
-    #[test]
-    fn not_flagged() {
-        let p = twilio();
-        for text in [
-            "https://twilio.com/login",
-            "https://example.com/@user",
-            "https://example.com:8443/x",
-        ] {
-            assert_eq!(run(&RULE, &p, text), "", "{text}");
-        }
     }
 }

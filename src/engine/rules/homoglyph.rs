@@ -16,12 +16,10 @@
 //! ## Why it matters
 //! A browser may show these exactly like the real name.
 //!
-//! ## Example (flagged)
-//! `tw1lio.com` → dangerous, Twilio.
-//!
-//! ## Not flagged
-//! `twilio.com`, `münchen.de` (one script, no brand), `пример.рф`
-//! (Cyrillic on a Cyrillic home suffix).
+//! ## Examples
+//! What it flags and what it must not, each with the policy it is judged
+//! under, are data: [`RULE`]'s `examples`, which the registry test runs and
+//! the rule table (`cargo run -q --example rules_table`) prints.
 
 use unicode_script::Script;
 
@@ -34,7 +32,34 @@ pub const RULE: LinkRule = LinkRule {
     id: "homoglyph",
     detects: "a name that looks like a brand's but uses other characters (tw1lio.com, tẁilio.com), mixed or look-alike scripts",
     severity: "dangerous when a brand is imitated, else suspicious",
+    examples: EXAMPLES,
     check,
+};
+
+/// What it flags and what it must not, each with the policy it is judged
+/// under: run by the registry test in `rules/mod.rs`, printed in the rule table.
+const EXAMPLES: super::Examples = {
+    use super::Example as E;
+    use super::Severity::{Dangerous, Suspicious};
+    super::Examples {
+        flagged: &[
+            E::twilio("tw1lio.com").at(Dangerous),
+            E::twilio("https://tẁilio.com").at(Dangerous),
+            E::twilio("https://xn--tilio-1v1b.com").at(Dangerous),
+            E::twilio("tw\u{0456}lio.com").at(Dangerous),
+            E::twilio("seŋdgṛid.com").at(Dangerous),
+            E::twilio("раураӏ.com").at(Suspicious), // a look-alike script, no brand in this policy
+            E::twilio("ex\u{0430}mple.com").at(Suspicious),
+            E::builtin("раураӏ.com").at(Dangerous),
+        ],
+        not_flagged: &[
+            E::twilio("twilio.com"),
+            E::twilio("münchen.de"),        // one script, no brand
+            E::twilio("https://пример.рф"), // Cyrillic on a Cyrillic home suffix
+            E::twilio("twilio.net"),
+            E::twilio("example.com"),
+        ],
+    }
 };
 
 fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
@@ -253,19 +278,5 @@ mod tests {
             .assert_eq(&run(&RULE, &p, "ex\u{0430}mple.com"));
         expect!["dangerous PayPal: раураӏ.com is not PayPal's: it imitates paypal.com with look-alike characters (“р” instead of “p”, “а” instead of “a”, “у” instead of “y”)."]
             .assert_eq(&run(&RULE, &builtin(), "раураӏ.com"));
-    }
-
-    #[test]
-    fn not_flagged() {
-        let p = twilio();
-        for text in [
-            "twilio.com",
-            "münchen.de",
-            "https://пример.рф",
-            "twilio.net",
-            "example.com",
-        ] {
-            assert_eq!(run(&RULE, &p, text), "", "{text}");
-        }
     }
 }

@@ -19,12 +19,10 @@
 //! Open redirects on trusted domains and mail-security rewriters make a
 //! link look like it goes to a known site while it ends elsewhere.
 //!
-//! ## Example (flagged)
-//! `https://www.twilio.com/login?next=https://twilio-okta.com/` → dangerous.
-//!
-//! ## Not flagged
-//! `https://www.twilio.com/login?next=https://www.twilio.com/console`
-//! (ends at an owned domain), `https://example.com/?q=hello`.
+//! ## Examples
+//! What it flags and what it must not, each with the policy it is judged
+//! under, are data: [`RULE`]'s `examples`, which the registry test runs and
+//! the rule table (`cargo run -q --example rules_table`) prints.
 
 use super::{Finding, RelationFindings, RelationLink, RelationRule, Severity, possessive};
 use crate::policy::Policy;
@@ -34,7 +32,32 @@ pub const RULE: RelationRule = RelationRule {
     id: "nested-destination",
     detects: "a link that carries another link in its address (redirectors, mail-security rewriters): it ends where the inner link goes",
     severity: "the inner link's (unknown at least when the outer one is owned)",
+    examples: EXAMPLES,
     check,
+};
+
+/// What it flags and what it must not, each with the policy it is judged
+/// under: run by the registry test in `rules/mod.rs`, printed in the rule table.
+const EXAMPLES: super::Examples = {
+    use super::Example as E;
+    use super::Severity::{Dangerous, Info};
+    super::Examples {
+        flagged: &[
+            E::twilio("https://www.twilio.com/login?next=https://twilio-okta.com/").at(Dangerous),
+            E::twilio("https://www.google.com/url?q=https%3A%2F%2Ftwilio-okta.com%2Flogin&sa=D").at(Dangerous),
+            E::twilio("https://eur01.safelinks.protection.outlook.com/?url=https%3A%2F%2Ftwilio-sso.com%2F&data=05").at(Dangerous),
+            E::twilio("https://urldefense.com/v3/__https://twilio-okta.net/login__;!!ABC$").at(Dangerous),
+            E::twilio("https://l.facebook.com/l.php?u=https%253A%252F%252Ftwilio-okta.com%252F&h=AT0").at(Dangerous),
+            E::twilio("https://urldefense.proofpoint.com/v2/url?u=https-3A__twilio-2Dokta.com_login&d=DwMF").at(Dangerous),
+            E::twilio("https://www.twilio.com/go#next=//twilio-okta.com/").at(Dangerous),
+            E::twilio("https://twilio.com/r?to=https://example.org/").at(Info), // an owned domain forwarding to an unknown site is not safe
+        ],
+        not_flagged: &[
+            E::twilio("https://www.twilio.com/login?next=https://www.twilio.com/console"), // ends at an owned domain
+            E::twilio("https://twilio.com/?q=hello%20world"),
+            E::twilio("https://example.com/?q=hello"),
+        ],
+    }
 };
 
 fn check(_text: &str, links: &[RelationLink<'_>], policy: &Policy) -> RelationFindings {
@@ -100,24 +123,6 @@ mod tests {
     fn an_owned_redirect_to_a_lookalike_is_dangerous() {
         expect!["dangerous dangerous: This link goes through twilio.com but ends at twilio-okta.com, which is not Twilio's but imitates it (see the link inside it). Twilio signs in only at https://twilio.okta.com."]
         .assert_eq(&outer("https://www.twilio.com/login?next=https://twilio-okta.com/"));
-    }
-
-    #[test]
-    fn wrapped_and_encoded_forms() {
-        for text in [
-            "https://www.google.com/url?q=https%3A%2F%2Ftwilio-okta.com%2Flogin&sa=D",
-            "https://eur01.safelinks.protection.outlook.com/?url=https%3A%2F%2Ftwilio-sso.com%2F&data=05",
-            "https://urldefense.com/v3/__https://twilio-okta.net/login__;!!ABC$",
-            "https://l.facebook.com/l.php?u=https%253A%252F%252Ftwilio-okta.com%252F&h=AT0",
-            "https://urldefense.proofpoint.com/v2/url?u=https-3A__twilio-2Dokta.com_login&d=DwMF",
-            "https://www.twilio.com/go#next=//twilio-okta.com/",
-        ] {
-            assert!(
-                outer(text).starts_with("dangerous dangerous"),
-                "{text}: {}",
-                outer(text)
-            );
-        }
     }
 
     #[test]

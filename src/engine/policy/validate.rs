@@ -2,7 +2,7 @@
 //! each with file, line, column, what is wrong and how to fix it.
 //!
 //! The file is parsed into toml's spanned tree (which survives syntax errors)
-//! and walked against the schema below, so one run reports all unknown keys
+//! and walked against the schema ([`super::schema::KEYS`]), so one run reports all unknown keys
 //! (with a "did you mean"), wrong types, bad domains, public suffixes,
 //! sign-in pages off the trusted hosts, duplicates and conflicts.
 
@@ -13,7 +13,9 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::rules::{LINK_RULES, MESSAGE_RULES};
+use super::Tls;
+use super::schema::{self, Type};
+use crate::engine::rule_ids::POLICY_RULE_IDS;
 
 /// One problem in a policy file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,100 +40,16 @@ impl fmt::Display for Problem {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
-enum Kind {
-    Str,
-    Bool,
-    Int,
-    StrList,
-    Table(&'static [Field]),
-    TableList(&'static [Field]),
-    StrMap,
-    StrListMap,
-}
-
-type Field = (&'static str, Kind);
-
-const ORGANIZATION: &[Field] = &[
-    ("name", Kind::Str),
-    ("never_ask", Kind::StrList),
-    ("sign_in", Kind::StrList),
-    ("help_contact", Kind::Str),
-    ("help_phone", Kind::Str),
-    ("help_url", Kind::Str),
-    ("help_hours", Kind::Str),
-    ("logo", Kind::Str),
-    ("color", Kind::Str),
-];
-const BRAND: &[Field] = &[
-    ("name", Kind::Str),
-    ("domains", Kind::StrList),
-    ("keywords", Kind::StrList),
-    ("aliases", Kind::StrList),
-    ("sign_in", Kind::StrList),
-    ("widely_used", Kind::Bool),
-    ("country_sites", Kind::Bool),
-];
-const DETECTION: &[Field] = &[
-    ("combo_keywords", Kind::StrList),
-    ("trusted_hosts", Kind::StrList),
-    ("severity", Kind::StrMap),
-    ("disabled", Kind::StrMap),
-    ("user_additions", Kind::Bool),
-    ("lure_words", Kind::StrListMap),
-];
-const INDICATORS: &[Field] = &[("blocked", Kind::StrList), ("training", Kind::StrList)];
-const SMTP: &[Field] = &[
-    ("host", Kind::Str),
-    ("port", Kind::Int),
-    ("tls", Kind::Str),
-    ("username", Kind::Str),
-    ("password_env", Kind::Str),
-];
-const WEBHOOK: &[Field] = &[
-    ("url", Kind::Str),
-    ("token_env", Kind::Str),
-    ("format", Kind::Str),
-];
-const REPORT: &[Field] = &[
-    ("email", Kind::Str),
-    ("smtp", Kind::Table(SMTP)),
-    ("webhook", Kind::TableList(WEBHOOK)),
-    ("from", Kind::Str),
-    ("reporter_email", Kind::Str),
-    ("include_identity", Kind::Bool),
-];
-const DESKTOP: &[Field] = &[
-    ("watch_clipboard", Kind::Bool),
-    ("start_at_login", Kind::Bool),
-    ("notify", Kind::Str),
-];
-const FEED: &[Field] = &[
-    ("url", Kind::Str),
-    ("signature_url", Kind::Str),
-    ("public_key", Kind::Str),
-    ("interval_minutes", Kind::Int),
-];
-const TOP: &[Field] = &[
-    ("organization", Kind::Table(ORGANIZATION)),
-    ("brand", Kind::TableList(BRAND)),
-    ("detection", Kind::Table(DETECTION)),
-    ("indicators", Kind::Table(INDICATORS)),
-    ("report", Kind::Table(REPORT)),
-    ("desktop", Kind::Table(DESKTOP)),
-    ("feed", Kind::Table(FEED)),
-];
-
-fn describe(kind: Kind) -> &'static str {
+fn describe(kind: Type) -> &'static str {
     match kind {
-        Kind::Str => "a string, e.g. \"text\"",
-        Kind::Bool => "true or false",
-        Kind::Int => "a whole number",
-        Kind::StrList => "a list of strings, e.g. [\"a\", \"b\"]",
-        Kind::Table(_) => "a table (a [section])",
-        Kind::TableList(_) => "a list of tables ([[section]] entries)",
-        Kind::StrMap => "a table of strings, e.g. { rule-id = \"text\" }",
-        Kind::StrListMap => "a table of string lists, e.g. { es = [\"nómina\"] }",
+        Type::Str => "a string, e.g. \"text\"",
+        Type::Bool => "true or false",
+        Type::Int => "a whole number",
+        Type::StrList => "a list of strings, e.g. [\"a\", \"b\"]",
+        Type::Table => "a table (a [section])",
+        Type::TableList => "a list of tables ([[section]] entries)",
+        Type::StrMap => "a table of strings, e.g. { rule-id = \"text\" }",
+        Type::StrListMap => "a table of string lists, e.g. { es = [\"nómina\"] }",
     }
 }
 
@@ -180,37 +98,34 @@ impl Checker<'_> {
         });
     }
 
-    fn walk_table(
-        &mut self,
-        table: &DeTable<'_>,
-        fields: &'static [Field],
-        section: &str,
-        path: &str,
-    ) {
+    /// Check the keys of the table at `path` (`""`: the top level) against
+    /// the schema's rows inside it.
+    fn walk_table(&mut self, table: &DeTable<'_>, path: &str) {
         for (key, value) in table.iter() {
             let name = key.get_ref().as_ref();
-            let Some((field, kind)) = fields.iter().find(|(f, _)| *f == name) else {
-                let known: Vec<&str> = fields.iter().map(|(f, _)| *f).collect();
+            let Some(row) = schema::children(path).find(|k| schema::name(k.path) == name) else {
+                let known: Vec<&str> = schema::children(path)
+                    .map(|k| schema::name(k.path))
+                    .collect();
                 let hint = did_you_mean(name, &known)
                     .map(|s| format!("did you mean `{s}`?"))
                     .unwrap_or_else(|| format!("known keys: {}.", known.join(", ")));
-                let place = if section.is_empty() {
+                let place = if path.is_empty() {
                     "at the top level".to_owned()
                 } else {
-                    format!("in [{section}]")
+                    format!("in [{path}]")
                 };
                 self.problem(key.span(), format!("unknown key `{name}` {place}; {hint}"));
                 continue;
             };
-            let sub_path: &'static str = leak_path(path, field);
-            self.walk_value(value, *kind, field, sub_path);
+            self.walk_value(value, row.ty, schema::name(row.path), row.path);
         }
     }
 
     fn walk_value(
         &mut self,
         value: &Spanned<DeValue<'_>>,
-        kind: Kind,
+        kind: Type,
         key: &str,
         path: &'static str,
     ) {
@@ -219,19 +134,19 @@ impl Checker<'_> {
             c.problem(span.clone(), format!("`{key}` must be {}", describe(kind)));
         };
         match (kind, value.get_ref()) {
-            (Kind::Str, DeValue::String(s)) => {
+            (Type::Str, DeValue::String(s)) => {
                 self.strings.entry(path).or_default().push(At {
                     text: s.to_string(),
                     span: span.clone(),
                 });
             }
-            (Kind::Bool, DeValue::Boolean(_)) => {}
-            (Kind::Int, DeValue::Integer(i)) => {
+            (Type::Bool, DeValue::Boolean(_)) => {}
+            (Type::Int, DeValue::Integer(i)) => {
                 if path == "feed.interval_minutes" {
                     let ok = i
                         .as_str()
                         .parse::<u32>()
-                        .is_ok_and(|m| (1..=crate::feed::MAX_INTERVAL_MINUTES).contains(&m));
+                        .is_ok_and(|m| (1..=1440).contains(&m));
                     if !ok {
                         self.problem(
                             span.clone(),
@@ -253,7 +168,7 @@ impl Checker<'_> {
                     }
                 }
             }
-            (Kind::StrList, DeValue::Array(items)) => {
+            (Type::StrList, DeValue::Array(items)) => {
                 for item in items.iter() {
                     match item.get_ref() {
                         DeValue::String(s) => {
@@ -268,7 +183,7 @@ impl Checker<'_> {
                     }
                 }
             }
-            (Kind::StrMap, DeValue::Table(t)) => {
+            (Type::StrMap, DeValue::Table(t)) => {
                 for (k, v) in t.iter() {
                     let key_at = At {
                         text: k.get_ref().to_string(),
@@ -286,7 +201,7 @@ impl Checker<'_> {
                     }
                 }
             }
-            (Kind::StrListMap, DeValue::Table(t)) => {
+            (Type::StrListMap, DeValue::Table(t)) => {
                 for (k, v) in t.iter() {
                     let key_at = At {
                         text: k.get_ref().to_string(),
@@ -317,7 +232,7 @@ impl Checker<'_> {
                     }
                 }
             }
-            (Kind::Table(fields), DeValue::Table(t)) => {
+            (Type::Table, DeValue::Table(t)) => {
                 if path == "report.smtp" {
                     let get = |name: &str| {
                         t.get(name).and_then(|v| match v.get_ref() {
@@ -330,16 +245,16 @@ impl Checker<'_> {
                     };
                     self.smtp = Some((get("host"), get("tls"), span.clone()));
                 }
-                self.walk_table(t, fields, path, path);
+                self.walk_table(t, path);
             }
-            (Kind::TableList(fields), DeValue::Array(items)) => {
+            (Type::TableList, DeValue::Array(items)) => {
                 for item in items.iter() {
                     match item.get_ref() {
                         DeValue::Table(t) => {
                             if path == "brand" {
                                 self.brand(t, item.span());
                             }
-                            self.walk_table(t, fields, path, path);
+                            self.walk_table(t, path);
                         }
                         _ => {
                             self.problem(item.span(), format!("`{key}` must be {}", describe(kind)))
@@ -423,7 +338,10 @@ impl Checker<'_> {
     }
 
     fn finish(mut self) -> (Vec<Problem>, Vec<Problem>) {
-        let take = |c: &mut Self, p: &str| c.strings.get(p).cloned().unwrap_or_default();
+        let take = |c: &mut Self, p: &str| {
+            debug_assert!(schema::find(p).is_some(), "`{p}` is not a policy key");
+            c.strings.get(p).cloned().unwrap_or_default()
+        };
         // Brand names: no duplicates.
         let names = self.brand_names.clone();
         for (i, n) in names.iter().enumerate() {
@@ -527,18 +445,14 @@ impl Checker<'_> {
             }
         }
         // Rules named in [detection].
-        let ids: Vec<&str> = LINK_RULES
-            .iter()
-            .map(|r| r.id)
-            .chain(MESSAGE_RULES.iter().map(|r| r.id))
-            .collect();
+        let ids = POLICY_RULE_IDS;
         for (path, what) in [
             ("detection.severity", "severity"),
             ("detection.disabled", "disabled"),
         ] {
             for (rule, value) in self.maps.get(path).cloned().unwrap_or_default() {
                 if !ids.contains(&rule.text.as_str()) {
-                    let hint = did_you_mean(&rule.text, &ids)
+                    let hint = did_you_mean(&rule.text, ids)
                         .map(|s| format!("did you mean `{s}`?"))
                         .unwrap_or_else(|| "see `secondlook --help` for the rule ids.".to_owned());
                     self.problem(
@@ -692,12 +606,12 @@ impl Checker<'_> {
             }
             match &tls {
                 Some(t)
-                    if t.text == "none" && !host.as_ref().is_some_and(|h| is_loopback(&h.text)) =>
+                    if Tls::parse(&t.text) == Some(Tls::Plain)
+                        && !host.as_ref().is_some_and(|h| is_loopback(&h.text)) =>
                 {
                     self.problem(t.span.clone(), "tls = \"none\" sends reports unencrypted and is allowed only to a loopback address (localhost, 127.0.0.1, ::1): use \"starttls\" or \"tls\"".into());
                 }
-                Some(t) if t.text == "none" => {}
-                Some(t) if t.text != "starttls" && t.text != "tls" => {
+                Some(t) if Tls::parse(&t.text).is_none() => {
                     self.problem(
                         t.span.clone(),
                         format!(
@@ -727,12 +641,12 @@ impl Checker<'_> {
             }
         }
         for at in take(&mut self, "report.webhook.format") {
-            if !matches!(at.text.as_str(), "json" | "slack" | "teams" | "splunk") {
+            if super::WebhookFormat::parse(&at.text).is_none() {
                 self.problem(at.span, format!("webhook format \"{}\" must be \"json\", \"slack\", \"teams\" or \"splunk\"", at.text));
             }
         }
         for at in take(&mut self, "desktop.notify") {
-            if !matches!(at.text.as_str(), "dangerous" | "suspicious" | "off") {
+            if super::Notify::parse(&at.text).is_none() {
                 self.problem(
                     at.span,
                     format!(
@@ -753,8 +667,8 @@ impl Checker<'_> {
             }
         }
         for at in take(&mut self, "feed.public_key") {
-            if let Err(e) = crate::feed::public_key(&at.text) {
-                self.problem(at.span, e.to_string());
+            if let Err(e) = minisign_verify::PublicKey::from_base64(at.text.trim()) {
+                self.problem(at.span, format!("feed.public_key is not a minisign public key ({e}): give the second line of the .pub file `secondlook feed keygen` or `minisign -G` wrote (it starts with RW)"));
             }
         }
         for path in ["report.smtp.password_env", "report.webhook.token_env"] {
@@ -773,79 +687,6 @@ impl Checker<'_> {
         self.problems.sort_by_key(|p| (p.line, p.column));
         (self.problems, self.warnings)
     }
-}
-
-/// Dotted paths are built from the fixed schema, so there are few of them;
-/// interning them as `'static` keeps the maps simple.
-fn leak_path(parent: &str, field: &str) -> &'static str {
-    const PATHS: &[&str] = &[
-        "organization",
-        "organization.name",
-        "organization.never_ask",
-        "organization.sign_in",
-        "organization.help_contact",
-        "organization.help_phone",
-        "organization.help_url",
-        "organization.help_hours",
-        "organization.logo",
-        "organization.color",
-        "brand",
-        "brand.name",
-        "brand.domains",
-        "brand.keywords",
-        "brand.aliases",
-        "brand.sign_in",
-        "brand.widely_used",
-        "brand.country_sites",
-        "detection",
-        "detection.combo_keywords",
-        "detection.trusted_hosts",
-        "detection.severity",
-        "detection.disabled",
-        "detection.user_additions",
-        "detection.lure_words",
-        "indicators",
-        "indicators.blocked",
-        "indicators.training",
-        "report",
-        "report.email",
-        "report.smtp",
-        "report.smtp.host",
-        "report.smtp.port",
-        "report.smtp.tls",
-        "report.smtp.username",
-        "report.smtp.password_env",
-        "report.webhook",
-        "report.webhook.url",
-        "report.webhook.token_env",
-        "report.webhook.format",
-        "report.from",
-        "report.reporter_email",
-        "report.include_identity",
-        "desktop",
-        "desktop.watch_clipboard",
-        "desktop.start_at_login",
-        "desktop.notify",
-        "feed",
-        "feed.url",
-        "feed.signature_url",
-        "feed.public_key",
-        "feed.interval_minutes",
-    ];
-    PATHS
-        .iter()
-        .copied()
-        .find(|p| {
-            if parent.is_empty() {
-                *p == field
-            } else {
-                p.len() == parent.len() + 1 + field.len()
-                    && p.starts_with(parent)
-                    && p.ends_with(field)
-                    && p.as_bytes().get(parent.len()) == Some(&b'.')
-            }
-        })
-        .unwrap_or("")
 }
 
 fn is_loopback(host: &str) -> bool {
@@ -901,7 +742,7 @@ pub fn check_with_warnings(text: &str, file: &str) -> (Vec<Problem>, Vec<Problem
             format!("{} (this is not valid TOML)", e.message().trim()),
         );
     }
-    c.walk_table(root.get_ref(), TOP, "", "");
+    c.walk_table(root.get_ref(), "");
     c.finish()
 }
 
@@ -921,10 +762,10 @@ mod tests {
     #[test]
     fn the_shipped_policies_have_no_problems() {
         for text in [
-            include_str!("../../packaging/policies/complete.toml"),
-            include_str!("../../packaging/policies/minimal.toml"),
-            include_str!("../../packaging/policies/twilio-like.toml"),
-            include_str!("../../assets/default-policy.toml"),
+            include_str!("../../../packaging/policies/complete.toml"),
+            include_str!("../../../packaging/policies/minimal.toml"),
+            include_str!("../../../packaging/policies/twilio-like.toml"),
+            include_str!("../../../assets/default-policy.toml"),
         ] {
             assert_eq!(run(text), "");
         }
@@ -1089,6 +930,20 @@ user_additions = false
         expect![[r#"p.toml:5:8: brand "twilio" is listed twice (first on line 2): merge the two entries"#]].assert_eq(&run(
             "[[brand]]\nname = \"Twilio\"\ndomains = [\"twilio.com\"]\n[[brand]]\nname = \" twilio  \"\ndomains = [\"twilio-okta.com\"]\n",
         ));
+    }
+
+    #[test]
+    fn the_rule_ids_a_policy_may_name_are_the_registry_s() {
+        let registry: Vec<&str> = crate::rules::LINK_RULES
+            .iter()
+            .map(|r| r.id)
+            .chain(crate::rules::MESSAGE_RULES.iter().map(|r| r.id))
+            .collect();
+        assert_eq!(
+            POLICY_RULE_IDS,
+            registry.as_slice(),
+            "src/engine/rule_ids.rs lists the link and message rules of the registry, in order"
+        );
     }
 
     #[test]

@@ -28,81 +28,18 @@ use serde::{Deserialize, Serialize};
 
 use crate::host::comparison_form;
 
-pub mod layers;
+pub mod schema;
 pub mod validate;
-use crate::rules::hosting;
+use crate::engine::hosting;
+use crate::engine::severity::Severity;
 pub use validate::Problem;
 use validate::line_column;
 
 /// The built-in default policy, compiled into the binary.
-pub const BUILTIN_POLICY: &str = include_str!("../../assets/default-policy.toml");
+pub const BUILTIN_POLICY: &str = include_str!("../../../assets/default-policy.toml");
 
 /// Where the built-in policy says it comes from in messages.
 pub const BUILTIN_SOURCE: &str = "built-in default policy";
-
-/// The largest policy file read (and the largest last valid copy kept):
-/// 1 MiB. A real policy is a few kilobytes; a bigger file is not one.
-pub const MAX_POLICY_BYTES: u64 = 1 << 20;
-
-/// Read a policy file as text: a regular file (symbolic links followed), at
-/// most [`MAX_POLICY_BYTES`], UTF-8. Anything else (a directory, a dangling
-/// link or a loop, a pipe or device, a huge or binary file) is an error that
-/// says what is there instead; nothing blocks (a pipe is never opened).
-pub fn read_policy_text(path: &Path) -> std::io::Result<String> {
-    use std::io::{Error, ErrorKind, Read as _};
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(e)
-            if e.kind() == ErrorKind::NotFound
-                && std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) =>
-        {
-            return Err(Error::new(
-                ErrorKind::NotFound,
-                "it is a symbolic link to a file that does not exist",
-            ));
-        }
-        Err(e) => return Err(e),
-    };
-    if meta.is_dir() {
-        return Err(match std::fs::read_dir(path) {
-            Err(e) => Error::new(
-                e.kind(),
-                format!("it is a directory that cannot be listed ({e})"),
-            ),
-            Ok(_) => Error::other("it is a directory, not a policy file"),
-        });
-    }
-    if !meta.is_file() {
-        return Err(Error::other(
-            "it is not a regular file (a pipe, socket or device)",
-        ));
-    }
-    let too_big = || {
-        Error::new(
-            ErrorKind::InvalidData,
-            format!(
-                "it is larger than {} KiB, the limit for policy files (a policy is a few kilobytes)",
-                MAX_POLICY_BYTES / 1024
-            ),
-        )
-    };
-    if meta.len() > MAX_POLICY_BYTES {
-        return Err(too_big());
-    }
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)?
-        .take(MAX_POLICY_BYTES + 1)
-        .read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_POLICY_BYTES {
-        return Err(too_big());
-    }
-    String::from_utf8(bytes).map_err(|_| {
-        Error::new(
-            ErrorKind::InvalidData,
-            "it is not UTF-8 text; save the policy as UTF-8",
-        )
-    })
-}
 
 /// The name two brands are the same brand by: spaces collapsed and trimmed,
 /// lower case, in comparison form (`"Twilio "`, `"twilio"` and `"TWILIO"` are
@@ -216,7 +153,7 @@ pub struct DetectionSection {
     /// such as `company.service-now.com`): links to them are safe.
     pub trusted_hosts: Option<Vec<String>>,
     /// Severity per rule id (`info`, `suspicious`, `dangerous`).
-    pub severity: Option<BTreeMap<String, String>>,
+    pub severity: Option<BTreeMap<String, Severity>>,
     /// Rules switched off, each with the reason.
     pub disabled: Option<BTreeMap<String, String>>,
     /// Whether the user's own policy may add brands, trusted hosts and
@@ -271,7 +208,7 @@ pub struct DesktopSection {
     pub start_at_login: Option<bool>,
     /// Which verdicts raise a desktop notification: `"dangerous"`,
     /// `"suspicious"` (default: suspicious and dangerous) or `"off"`.
-    pub notify: Option<String>,
+    pub notify: Option<Notify>,
 }
 
 /// `[feed]`: the signed indicator feed (see `crate::feed`). Only the
@@ -305,7 +242,7 @@ pub struct SmtpSection {
     /// Port (587 STARTTLS, 465 TLS).
     pub port: Option<u16>,
     /// `starttls`, `tls`, or `none` (loopback only).
-    pub tls: Option<String>,
+    pub tls: Option<Tls>,
     /// Login name, if the server needs one.
     pub username: Option<String>,
     /// Environment variable holding the password.
@@ -323,7 +260,80 @@ pub struct WebhookSection {
     /// Payload shape: `json` (default: the report itself), `slack`, `teams`
     /// (Workflows adaptive card) or `splunk` (HTTP Event Collector).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
+    pub format: Option<WebhookFormat>,
+}
+
+/// Declares a policy enum: its variants with the spellings files use (serde
+/// reads and writes the same), `as_str` and `parse`.
+macro_rules! spelled_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $spelling:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $spelling)] $variant),+
+        }
+
+        impl $name {
+            /// Every value, in the order the docs list them.
+            pub const ALL: &[$name] = &[$($name::$variant),+];
+
+            /// The spelling in a policy file.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $spelling),+
+                }
+            }
+
+            /// The value a policy file spells `s`, if any.
+            pub fn parse(s: &str) -> Option<$name> {
+                $name::ALL.iter().copied().find(|v| v.as_str() == s)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+spelled_enum! {
+    /// `[report.smtp] tls`: how the connection to the server is encrypted.
+    Tls {
+        /// STARTTLS on a plain connection (port 587; the default).
+        Starttls = "starttls",
+        /// TLS from the start (port 465).
+        Tls = "tls",
+        /// No encryption: allowed only to a loopback address.
+        Plain = "none",
+    }
+}
+
+spelled_enum! {
+    /// `[[report.webhook]] format`: the payload's shape.
+    WebhookFormat {
+        /// The report itself (the default).
+        Json = "json",
+        /// A Slack message.
+        Slack = "slack",
+        /// A Teams Workflows adaptive card.
+        Teams = "teams",
+        /// A Splunk HTTP Event Collector event.
+        Splunk = "splunk",
+    }
+}
+
+spelled_enum! {
+    /// `[desktop] notify`: which copied links raise a notification.
+    Notify {
+        /// Suspicious and dangerous links (the default).
+        Suspicious = "suspicious",
+        /// Dangerous links only.
+        Dangerous = "dangerous",
+        /// None.
+        Off = "off",
+    }
 }
 
 /// The organisation as every part of the product reads it (defaults filled in).
@@ -495,7 +505,7 @@ pub struct Policy {
     /// `[detection] combo_keywords`, in comparison form.
     pub combo_keywords: Vec<String>,
     /// `[detection] severity`, by rule id.
-    pub severity: HashMap<String, crate::rules::Severity>,
+    pub severity: HashMap<String, Severity>,
     /// `[detection] disabled`: rule id → reason.
     pub disabled: BTreeMap<String, String>,
     /// `[indicators] blocked`, ASCII.
@@ -544,15 +554,6 @@ impl Policy {
     /// The built-in default policy.
     pub fn builtin() -> Result<Policy, PolicyError> {
         Policy::from_toml(BUILTIN_POLICY, BUILTIN_SOURCE)
-    }
-
-    /// Read and check a policy file.
-    pub fn from_path(path: &Path) -> Result<Policy, PolicyError> {
-        let text = read_policy_text(path).map_err(|source| PolicyError::Read {
-            path: path.to_owned(),
-            source,
-        })?;
-        Policy::from_toml(&text, &path.display().to_string())
     }
 
     /// Parse and check policy text; `source` names it in error messages.
@@ -694,17 +695,12 @@ impl Policy {
         }
         let mut severity = HashMap::new();
         for (rule, level) in det.severity.unwrap_or_default() {
-            let s = match level.as_str() {
-                "info" => crate::rules::Severity::Info,
-                "suspicious" => crate::rules::Severity::Suspicious,
-                "dangerous" => crate::rules::Severity::Dangerous,
-                other => {
-                    return Err(invalid(format!(
-                        "severity \"{other}\" for {rule} must be info, suspicious or dangerous"
-                    )));
-                }
-            };
-            severity.insert(rule, s);
+            if level == Severity::Safe {
+                return Err(invalid(format!(
+                    "severity \"{level}\" for {rule} must be info, suspicious or dangerous"
+                )));
+            }
+            severity.insert(rule, level);
         }
         let mut lure_words = BTreeMap::new();
         for (lang, words) in det.lure_words.unwrap_or_default() {
@@ -981,11 +977,12 @@ const LOGO_DATA_URI: &str = "data:image/png;base64,";
 /// Is `logo` written as the policy allows: an absolute path to a `.png`
 /// file, or a `data:image/png;base64,` URI of a PNG of at most
 /// [`MAX_LOGO_BYTES`]? (Never a web address: Second Look does not go
-/// online for a logo.) The file itself is read only by [`logo_bytes`]: it
-/// may not be installed yet where the policy is checked.
+/// online for a logo.) The file itself is read only by the shell
+/// (`policy::logo_bytes`): it may not be installed yet where the policy is
+/// checked.
 pub fn check_logo(logo: &str) -> Result<(), String> {
     if logo.starts_with("data:") {
-        logo_bytes(logo).map(|_| ())
+        logo_data(logo).map(|_| ())
     } else if logo.contains("://") {
         Err("must be a file path or a data:image/png;base64, URI: Second Look does not download logos".into())
     } else if !(logo.starts_with('/') || Path::new(logo).is_absolute())
@@ -997,28 +994,29 @@ pub fn check_logo(logo: &str) -> Result<(), String> {
     }
 }
 
-/// The logo's PNG bytes (see [`check_logo`]): at most [`MAX_LOGO_BYTES`],
-/// with the PNG signature checked; the reason otherwise.
-pub fn logo_bytes(logo: &str) -> Result<Vec<u8>, String> {
-    let bytes = if let Some(b64) = logo.strip_prefix(LOGO_DATA_URI) {
+/// The PNG bytes of a logo written as a data URI (see [`check_logo`]);
+/// `Ok(None)` when the logo is a file path, which the shell reads
+/// (`policy::logo_bytes`); the reason otherwise.
+pub fn logo_data(logo: &str) -> Result<Option<Vec<u8>>, String> {
+    if let Some(b64) = logo.strip_prefix(LOGO_DATA_URI) {
         if b64.len() > MAX_LOGO_BYTES / 3 * 4 + 4 {
             return Err(format!("is larger than {} KiB", MAX_LOGO_BYTES >> 10));
         }
         use base64::Engine as _;
-        base64::engine::general_purpose::STANDARD
+        let bytes = base64::engine::general_purpose::STANDARD
             .decode(b64.trim())
-            .map_err(|e| format!("is not valid base64 ({e})"))?
+            .map_err(|e| format!("is not valid base64 ({e})"))?;
+        check_png(bytes).map(Some)
     } else if logo.starts_with("data:") {
-        return Err("must be a PNG: start the data URI with data:image/png;base64,".into());
+        Err("must be a PNG: start the data URI with data:image/png;base64,".into())
     } else {
-        let len = std::fs::metadata(logo)
-            .map_err(|e| format!("cannot be read ({e})"))?
-            .len();
-        if len > MAX_LOGO_BYTES as u64 {
-            return Err(format!("is larger than {} KiB", MAX_LOGO_BYTES >> 10));
-        }
-        std::fs::read(logo).map_err(|e| format!("cannot be read ({e})"))?
-    };
+        Ok(None)
+    }
+}
+
+/// `bytes` as a logo: at most [`MAX_LOGO_BYTES`], with the PNG signature;
+/// the reason otherwise.
+pub fn check_png(bytes: Vec<u8>) -> Result<Vec<u8>, String> {
     if bytes.len() > MAX_LOGO_BYTES {
         return Err(format!("is larger than {} KiB", MAX_LOGO_BYTES >> 10));
     }
@@ -1046,6 +1044,8 @@ pub fn open_host_problem(ascii: &str, brand: Option<(&str, &[String])>) -> Optio
         ));
     }
     // The platform's own brand may list its root (Okta lists `okta.com`,
+    // Duo lists `duosecurity.com`: the name starts the platform's label;
+    // Salesforce lists `force.com`: the label ends the name,
     // a company whose customers get sub-names lists its private suffix,
     // owned exactly: issue #13); nobody else may.
     let platform_name: String = ascii
@@ -1063,7 +1063,11 @@ pub fn open_host_problem(ascii: &str, brand: Option<(&str, &[String])>) -> Optio
             .collect();
         std::iter::once(plain)
             .chain(keywords.iter().map(|k| k.trim().to_lowercase()))
-            .any(|k| k == platform_name || (k.len() >= 4 && platform_name.starts_with(k.as_str())))
+            .any(|k| {
+                k == platform_name
+                    || (k.len() >= 3 && platform_name.starts_with(k.as_str()))
+                    || (platform_name.len() >= 5 && k.ends_with(platform_name.as_str()))
+            })
     });
     let private_suffix = psl::suffix(ascii.as_bytes())
         .is_some_and(|s| s.typ() == Some(psl::Type::Private) && s.as_bytes() == ascii.as_bytes());
@@ -1246,5 +1250,34 @@ mod tests {
         let hits = p.keyword_hits(&comparison_form("oktalogin-tw1lio"));
         assert_eq!(hits.len(), 1);
         assert_eq!(p.brands[hits[0].brand].name, "Twilio");
+    }
+
+    #[test]
+    fn a_platform_s_own_brand_may_own_its_root_nobody_else() {
+        let none: &[String] = &[];
+        assert_eq!(open_host_problem("okta.com", Some(("Okta", none))), None);
+        assert_eq!(
+            open_host_problem("duosecurity.com", Some(("Duo", none))),
+            None,
+            "Duo's name starts the platform's label"
+        );
+        assert_eq!(
+            open_host_problem("force.com", Some(("Salesforce", none))),
+            None,
+            "the platform's label ends Salesforce's name"
+        );
+        for (name, host) in [
+            ("Acme", "duosecurity.com"),
+            ("Du", "duosecurity.com"),
+            ("Acmeforce", "salesforce.com"),
+            ("Twilio", "okta.com"),
+        ] {
+            let p = open_host_problem(host, Some((name, none)));
+            assert!(
+                p.as_deref()
+                    .is_some_and(|p| p.contains("list your exact tenant")),
+                "{name} owning {host}: {p:?}"
+            );
+        }
     }
 }
