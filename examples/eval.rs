@@ -246,10 +246,13 @@ struct Company {
     held_out: bool,
 }
 
+/// A company whose policy the check refused, and why.
+type Refused = (String, String);
+
 /// The companies whose policy loads, and those the policy check refuses
 /// (with the reason): a refused policy is what IT would see, so it is
 /// reported, and its rows are counted as skipped rather than ending the run.
-fn load_companies(dir: &Path) -> Result<(Vec<Company>, Vec<(String, String)>), String> {
+fn load_companies(dir: &Path) -> Result<(Vec<Company>, Vec<Refused>), String> {
     let mut stems: Vec<String> = std::fs::read_dir(dir.join("companies"))
         .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
         .filter_map(|e| e.ok())

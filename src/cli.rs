@@ -46,6 +46,16 @@ pub enum Command {
     /// Show or send the reports waiting in the outbox.
     #[command(subcommand)]
     Outbox(OutboxCommand),
+    /// The signed indicator feed: make a key, sign, verify, fetch now.
+    #[command(subcommand)]
+    Feed(crate::feed::command::FeedCommand),
+    /// For compliance scripts: is the app running, the policy's fingerprint
+    /// and sources, the feed's last update, the outbox backlog.
+    Status {
+        /// One JSON object (fields: docs/deploying.md, "Fleet checks").
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// `secondlook report`
@@ -193,6 +203,8 @@ pub fn main() -> ExitCode {
         Some(Command::Outbox(OutboxCommand::Password { policy })) => {
             outbox_password(policy.as_ref())
         }
+        Some(Command::Feed(c)) => crate::feed::command::run(&c),
+        Some(Command::Status { json }) => crate::status::run(json),
         None => open_app(cli.background),
     }
 }

@@ -14,9 +14,11 @@ pub mod cli;
 pub mod config;
 pub mod desktop;
 pub mod engine;
+pub mod feed;
 pub mod invariants;
 pub mod local_time;
 pub mod report;
+pub mod status;
 pub mod wire;
 
 // The engine's modules at the crate root, where the rest of the code (and

@@ -316,6 +316,13 @@ impl App {
                     }
                 }
             });
+        // The signed indicator feed: fetched on start and every interval,
+        // on its own thread; a new feed is applied at once.
+        let feed_inbox = inbox.clone();
+        let _ = crate::feed::command::run_in_background(move || {
+            let eff = layers::load(&Locations::from_environment());
+            feed_inbox.send(Event::Policy(Box::new(eff)));
+        });
         // Reports left from an earlier run (offline, crash, reboot), and
         // temporary files a killed writer left: recovered or removed first.
         if let Some(outbox) = self.model.outbox.clone() {

@@ -1218,6 +1218,9 @@ fn settings_screen(app: &mut App, ui: &mut egui::Ui) {
             crate::policy::layers::Source::Managed(p) => {
                 format!("your organisation's policy {}", p.display())
             }
+            crate::policy::layers::Source::Feed(url) => {
+                format!("your organisation's indicator feed {url}")
+            }
         })
         .collect();
     ui.label(format!(

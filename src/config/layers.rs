@@ -198,6 +198,17 @@ pub fn load(locations: &Locations) -> Effective {
             layers.push(l);
         }
     }
+    let feed = feed_config(&layers, &mut problems);
+    if let Some(config) = &feed {
+        let (file, feed_problems) = crate::feed::layer(locations.data_dir.as_deref(), config);
+        problems.extend(feed_problems);
+        if let Some(file) = file {
+            layers.push(Layer {
+                source: Source::Feed(config.url.clone()),
+                file,
+            });
+        }
+    }
     let all = layers.clone();
     let (file, settings, additions) = merge(&mut layers, managed_present, &mut problems);
     let mut used: Vec<Source> = all.iter().map(|l| l.source.clone()).collect();
@@ -208,18 +219,18 @@ pub fn load(locations: &Locations) -> Effective {
         }
         Err(e) => {
             // Each layer compiles on its own (checked when read), so this is
-            // not expected; if it happens, the user's layers go first: the
-            // organisation's policy stays in force.
+            // not expected; if it happens, the user's layers and the feed go
+            // first: the organisation's policy files stay in force.
             let mut without_user: Vec<Layer> = all
                 .into_iter()
-                .filter(|l| !matches!(l.source, Source::User(_)))
+                .filter(|l| !matches!(l.source, Source::User(_) | Source::Feed(_)))
                 .collect();
             used = without_user.iter().map(|l| l.source.clone()).collect();
             let (file, settings, _) = merge(&mut without_user, managed_present, &mut Vec::new());
             match Policy::compile(file, &describe(&used)) {
                 Ok(p) => {
                     problems.push(format!(
-                        "the layers do not combine ({e}); your own policy is left out, your organisation's policy stays in force"
+                        "the layers do not combine ({e}); your own policy and the indicator feed are left out, your organisation's policy stays in force"
                     ));
                     (p, settings)
                 }
@@ -244,6 +255,39 @@ pub fn load(locations: &Locations) -> Effective {
         settings,
         problems,
         layers: used,
+        feed,
+    }
+}
+
+/// The `[feed]` settings of the managed layers (a later file wins key by
+/// key). `None` without both `url` and `public_key`.
+fn feed_config(layers: &[Layer], problems: &mut Vec<String>) -> Option<crate::feed::FeedConfig> {
+    let mut f = crate::policy::FeedSection::default();
+    for l in layers.iter().filter(|l| l.source.is_managed()) {
+        let s = &l.file.feed;
+        f.url = s.url.clone().or(f.url);
+        f.signature_url = s.signature_url.clone().or(f.signature_url);
+        f.public_key = s.public_key.clone().or(f.public_key);
+        f.interval_minutes = s.interval_minutes.or(f.interval_minutes);
+    }
+    match (f.url, f.public_key) {
+        (Some(url), Some(public_key)) => Some(crate::feed::FeedConfig {
+            signature_url: f.signature_url.unwrap_or_else(|| format!("{url}.minisig")),
+            url,
+            public_key,
+            interval_minutes: f
+                .interval_minutes
+                .unwrap_or(crate::feed::DEFAULT_INTERVAL_MINUTES),
+        }),
+        (Some(url), None) => {
+            problems.push(format!("Your organisation's policy names the indicator feed {url} but no feed.public_key to check its signature: the feed is not fetched. Add feed.public_key (the RW… line of the feed's .pub file)."));
+            None
+        }
+        (None, Some(_)) => {
+            problems.push("Your organisation's policy sets feed.public_key but no feed.url: no feed is fetched.".into());
+            None
+        }
+        (None, None) => None,
     }
 }
 
@@ -259,7 +303,7 @@ fn empty_policy() -> Policy {
 fn read_layer(source: Source, locations: &Locations, problems: &mut Vec<String>) -> Option<Layer> {
     let path = match &source {
         Source::User(p) | Source::Managed(p) => p.clone(),
-        Source::Builtin => return None,
+        Source::Builtin | Source::Feed(_) => return None,
     };
     let loud = if source.is_managed() {
         "Your organisation's policy"
@@ -408,7 +452,7 @@ fn copy_path(locations: &Locations, source: &Source) -> Option<PathBuf> {
     let (kind, path) = match source {
         Source::User(p) => ("user", p),
         Source::Managed(p) => ("managed", p),
-        Source::Builtin => return None,
+        Source::Builtin | Source::Feed(_) => return None,
     };
     let name: String = path
         .display()
@@ -478,11 +522,18 @@ impl Fingerprint {
                 .managed
                 .iter()
                 .chain(&locations.user)
+                .cloned()
+                .chain(
+                    locations
+                        .data_dir
+                        .iter()
+                        .flat_map(|d| crate::feed::Store::new(d).files()),
+                )
                 .map(|p| {
-                    let meta = std::fs::metadata(p)
+                    let meta = std::fs::metadata(&p)
                         .ok()
                         .map(|m| (m.len(), m.modified().ok()));
-                    (p.clone(), meta)
+                    (p, meta)
                 })
                 .collect(),
         )

@@ -18,12 +18,14 @@ pub enum Source {
     User(PathBuf),
     /// A file written by IT.
     Managed(PathBuf),
+    /// IT's signed indicator feed (`[feed] url`), as last accepted.
+    Feed(String),
 }
 
 impl Source {
     /// Values from this source cannot be changed by the user.
     pub fn is_managed(&self) -> bool {
-        matches!(self, Source::Managed(_))
+        matches!(self, Source::Managed(_) | Source::Feed(_))
     }
 }
 
@@ -33,6 +35,7 @@ impl fmt::Display for Source {
             Source::Builtin => f.write_str("built-in default"),
             Source::User(p) => write!(f, "user: {}", p.display()),
             Source::Managed(p) => write!(f, "managed: {}", p.display()),
+            Source::Feed(url) => write!(f, "feed: {url}"),
         }
     }
 }
@@ -67,6 +70,8 @@ pub struct Effective {
     pub problems: Vec<String>,
     /// The layers in effect, lowest first.
     pub layers: Vec<Source>,
+    /// The indicator feed the managed policy names (`[feed]`), if any.
+    pub feed: Option<crate::feed::FeedConfig>,
 }
 
 /// One layer's file and where it came from.
@@ -203,13 +208,21 @@ pub(crate) fn merge(
     for layer in layers.iter_mut() {
         let source = layer.source.clone();
         let is_user = matches!(source, Source::User(_));
+        let is_feed = matches!(source, Source::Feed(_));
         let f = &mut layer.file;
         let PolicyFile {
             brand,
             detection,
             indicators,
+            feed,
             ..
         } = f;
+        if is_user && !feed.is_empty() {
+            problems.push(format!(
+                "[feed] in your own policy ({source}) is ignored: only your organisation's policy chooses the indicator feed"
+            ));
+            *feed = crate::policy::FeedSection::default();
+        }
         if is_user && !user_additions {
             let had = !brand.is_empty()
                 || detection
@@ -226,13 +239,33 @@ pub(crate) fn merge(
                 ));
             }
         }
-        // What a user layer adds as trusted: its trusted hosts, and the
-        // domains of its brands named like an existing brand.
+        // What a user layer or the feed adds as trusted: its trusted hosts,
+        // and the domains of its brands named like an existing brand. Both
+        // are vetted: neither may make a managed brand's lookalike safe.
         let mut user_trusted: Vec<String> = Vec::new();
-        if is_user {
+        if is_user || is_feed {
+            let whose = if is_feed {
+                "the indicator feed"
+            } else {
+                "your own policy"
+            };
             let mut kept = Vec::new();
             for mut b in brand.drain(..) {
                 let key = brand_key(&b.name);
+                if is_feed && let Some(existing) = m.brand_named(&key) {
+                    // The feed's names for a protected brand: more detection.
+                    let names: Vec<String> = b
+                        .aliases
+                        .take()
+                        .into_iter()
+                        .chain(b.keywords.take())
+                        .flatten()
+                        .collect();
+                    let owned = add_aliases(existing, names);
+                    user_trusted
+                        .extend(b.domains.drain(..).filter(|d| !owned.contains(&normal(d))));
+                    continue;
+                }
                 let existing = managed_keys.contains(&key)
                     || m.by_name
                         .values()
@@ -250,7 +283,7 @@ pub(crate) fn merge(
                     Ok(()) => true,
                     Err(why) => {
                         problems.push(format!(
-                            "{d} in your own brand \"{}\" ({source}) is left out: {why}. Links to it are checked as usual.",
+                            "{d} in the brand \"{}\" of {whose} ({source}) is left out: {why}. Links to it are checked as usual.",
                             b.name.trim()
                         ));
                         false
@@ -270,7 +303,7 @@ pub(crate) fn merge(
                 Ok(()) => true,
                 Err(why) => {
                     problems.push(format!(
-                        "{h}, trusted in your own policy ({source}), is left out: {why}. Links to it are checked as usual."
+                        "{h}, trusted in {whose} ({source}), is left out: {why}. Links to it are checked as usual."
                     ));
                     false
                 }
@@ -280,6 +313,39 @@ pub(crate) fn merge(
         m.add_layer(&layer.file, &source, managed_present, problems, normal);
     }
     m.finish(problems)
+}
+
+/// Add `names` to a brand's `aliases` (as TOML, case aside once each);
+/// returns the brand's domains, normalised.
+fn add_aliases(brand: &mut toml::Value, names: Vec<String>) -> Vec<String> {
+    let Some(table) = brand.as_table_mut() else {
+        return Vec::new();
+    };
+    let owned: Vec<String> = table
+        .get("domains")
+        .and_then(toml::Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(toml::Value::as_str)
+        .map(|d| crate::policy::normalize_domain(d).unwrap_or_else(|_| d.to_owned()))
+        .collect();
+    if !names.is_empty() {
+        let aliases = table
+            .entry("aliases")
+            .or_insert_with(|| toml::Value::Array(Vec::new()));
+        if let Some(list) = aliases.as_array_mut() {
+            for n in names {
+                let known = list
+                    .iter()
+                    .filter_map(toml::Value::as_str)
+                    .any(|x| x.eq_ignore_ascii_case(&n));
+                if !known {
+                    list.push(toml::Value::String(n));
+                }
+            }
+        }
+    }
+    owned
 }
 
 /// Values, each with the layer it came from.
@@ -301,6 +367,15 @@ struct Merged {
 }
 
 impl Merged {
+    /// The brand (as TOML) taken so far whose [`brand_key`] is `key`.
+    fn brand_named(&mut self, key: &str) -> Option<&mut toml::Value> {
+        self.by_name
+            .get_mut("brand")?
+            .iter_mut()
+            .find(|(name, _, _)| brand_key(name) == key)
+            .map(|(_, v, _)| v)
+    }
+
     /// Take one layer's values (higher than every layer taken before), as
     /// the schema says for each key.
     fn add_layer(
@@ -558,6 +633,7 @@ mod tests {
             settings,
             problems: Vec::new(),
             layers: Vec::new(),
+            feed: None,
         };
         assert!(e.is_locked("organization.name"));
         assert!(!e.is_locked("detection.trusted_hosts"));

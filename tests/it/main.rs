@@ -11,6 +11,7 @@ mod cli;
 mod desktop;
 mod docs;
 mod extraction;
+mod feed;
 mod incident;
 mod policy_layers;
 mod properties;

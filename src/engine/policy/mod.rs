@@ -73,6 +73,9 @@ pub struct PolicyFile {
     /// Desktop app settings; a value set by the managed policy is locked.
     #[serde(default)]
     pub desktop: DesktopSection,
+    /// The signed indicator feed (managed policy only).
+    #[serde(default, skip_serializing_if = "FeedSection::is_empty")]
+    pub feed: FeedSection,
 }
 
 /// `[organization]`
@@ -206,6 +209,28 @@ pub struct DesktopSection {
     /// Which verdicts raise a desktop notification: `"dangerous"`,
     /// `"suspicious"` (default: suspicious and dangerous) or `"off"`.
     pub notify: Option<Notify>,
+}
+
+/// `[feed]`: the signed indicator feed (see `crate::feed`). Only the
+/// managed policy may set these; in a user policy they are ignored.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FeedSection {
+    /// The feed's https URL (a policy file that only adds).
+    pub url: Option<String>,
+    /// Where its minisign signature is; default `<url>.minisig`.
+    pub signature_url: Option<String>,
+    /// The minisign public key the feed is signed with (`RW…`).
+    pub public_key: Option<String>,
+    /// Minutes between two fetches (1–1440, default 15), plus up to a fifth as jitter.
+    pub interval_minutes: Option<u32>,
+}
+
+impl FeedSection {
+    /// Nothing set.
+    pub fn is_empty(&self) -> bool {
+        *self == FeedSection::default()
+    }
 }
 
 /// `[report.smtp]`

@@ -149,6 +149,11 @@ pub const KEYS: &[Key] = &[
     key("desktop.watch_clipboard", Bool, Replace, true, "bool", "watch copied links (default true)"),
     key("desktop.start_at_login", Bool, Replace, true, "bool", "start at login (default true)"),
     key("desktop.notify", Str, Replace, true, "`suspicious`/`dangerous`/`off`", "which copied links raise a notification (default `suspicious`: suspicious and dangerous)"),
+    key("feed", Table, Section, false, "table", "the signed indicator feed; only the managed policy may set it (in a user policy it is ignored), see \"The signed indicator feed\""),
+    key("feed.url", Str, Replace, true, "https URL", "the signed indicator feed: a policy file that only adds (indicators, brands and aliases, trusted hosts, combo keywords, lure words), fetched on start and every `interval_minutes`"),
+    key("feed.signature_url", Str, Replace, true, "https URL", "where the feed's minisign signature is (default: `feed.url` with `.minisig` added)"),
+    key("feed.public_key", Str, Replace, true, "minisign public key", "the `RW…` line of the feed key's `.pub` file; a feed whose signature does not verify with it is refused"),
+    key("feed.interval_minutes", Int, Replace, true, "1–1440", "minutes between fetches (default 15), plus up to a fifth as jitter"),
 ];
 
 /// The row for `path`, if it is a key.

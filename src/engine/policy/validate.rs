@@ -142,6 +142,18 @@ impl Checker<'_> {
             }
             (Type::Bool, DeValue::Boolean(_)) => {}
             (Type::Int, DeValue::Integer(i)) => {
+                if path == "feed.interval_minutes" {
+                    let ok = i
+                        .as_str()
+                        .parse::<u32>()
+                        .is_ok_and(|m| (1..=1440).contains(&m));
+                    if !ok {
+                        self.problem(
+                            span.clone(),
+                            "`interval_minutes` must be between 1 and 1440 (a day), e.g. 15".into(),
+                        );
+                    }
+                }
                 if path == "report.smtp.port" {
                     let ok = i
                         .as_str()
@@ -644,6 +656,21 @@ impl Checker<'_> {
                 );
             }
         }
+        for path in ["feed.url", "feed.signature_url"] {
+            for at in take(&mut self, path) {
+                let key = path.trim_start_matches("feed.");
+                if !url::Url::parse(&at.text)
+                    .is_ok_and(|u| u.scheme() == "https" && u.host_str().is_some())
+                {
+                    self.problem(at.span, format!("[feed] {key} \"{}\" must be an https:// address, e.g. \"https://it.example.com/secondlook/feed.toml\"", at.text));
+                }
+            }
+        }
+        for at in take(&mut self, "feed.public_key") {
+            if let Err(e) = minisign_verify::PublicKey::from_base64(at.text.trim()) {
+                self.problem(at.span, format!("feed.public_key is not a minisign public key ({e}): give the second line of the .pub file `secondlook feed keygen` or `minisign -G` wrote (it starts with RW)"));
+            }
+        }
         for path in ["report.smtp.password_env", "report.webhook.token_env"] {
             for at in take(&mut self, path) {
                 let ok = !at.text.is_empty()
@@ -819,7 +846,7 @@ url = "http://hooks.acme.com/x"
             p.toml:28:7: tls = "none" sends reports unencrypted and is allowed only to a loopback address (localhost, 127.0.0.1, ::1): use "starttls" or "tls"
             p.toml:29:16: "smtp password" must name an environment variable, like "SECONDLOOK_SMTP_PASSWORD" (capital letters, digits, _)
             p.toml:31:7: webhook url "http://hooks.acme.com/x" must be https:// (http:// only to a loopback address)
-            p.toml:33:2: unknown key `extra` at the top level; known keys: organization, brand, detection, indicators, report, desktop."##]].assert_eq(&run(BAD));
+            p.toml:33:2: unknown key `extra` at the top level; known keys: organization, brand, detection, indicators, report, desktop, feed."##]].assert_eq(&run(BAD));
     }
 
     #[test]
@@ -881,6 +908,21 @@ user_additions = false
             p.toml:3:66: anyone can get a sign-in page under okta.com (each customer gets a name such as "example.okta.com"); list your exact tenant or leave it out
             p.toml:10:18: trusted_hosts: anyone can get a sign-in page under slack.com (each customer gets a name such as "example.slack.com"); list your exact tenant or leave it out
             p.toml:10:49: trusted_hosts: anyone can publish under tinyurl.com; list the exact link or leave it out (a link shortener hides where its links go)"#]].assert_eq(&run(text));
+    }
+
+    #[test]
+    fn feed_keys_are_checked() {
+        expect![[r#"
+            p.toml:2:7: [feed] url "http://it.example.com/feed.toml" must be an https:// address, e.g. "https://it.example.com/secondlook/feed.toml"
+            p.toml:3:17: [feed] signature_url "feed.minisig" must be an https:// address, e.g. "https://it.example.com/secondlook/feed.toml"
+            p.toml:4:14: feed.public_key is not a minisign public key (Invalid encoding in minisign data): give the second line of the .pub file `secondlook feed keygen` or `minisign -G` wrote (it starts with RW)
+            p.toml:5:20: `interval_minutes` must be between 1 and 1440 (a day), e.g. 15
+            p.toml:6:1: unknown key `sequence` in [feed]; known keys: url, signature_url, public_key, interval_minutes."#]].assert_eq(&run(
+            "[feed]\nurl = \"http://it.example.com/feed.toml\"\nsignature_url = \"feed.minisig\"\npublic_key = \"RWnope\"\ninterval_minutes = 0\nsequence = 3\n",
+        ));
+        expect![[""]].assert_eq(&run(
+            "[feed]\nurl = \"https://it.example.com/feed.toml\"\npublic_key = \"RWQjI9sDblRmkYeYIuzu0b16K3PC3QOalQeZWuk8WExPI38PsIY+rCFV\"\ninterval_minutes = 15\n",
+        ));
     }
 
     #[test]
