@@ -30,7 +30,7 @@ fn main() {
         times.sort();
         rows.push((times[2], bytes.len(), path));
     }
-    rows.sort_by(|a, b| b.0.cmp(&a.0));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.0));
     for (t, len, path) in rows {
         println!(
             "{:>9.1} ms  {:>8} B  {:>7.1} MB/s  {path}",
