@@ -775,12 +775,12 @@ fn write_text(out: &mut impl Write, analysis: &Analysis, policy: &Policy) -> io:
         writeln!(out, "{}. {}", i + 1, l.link.text)?;
         let brand = l
             .brand
-            .and_then(|b| policy.brands.get(b))
+            .as_ref()
             .map(|b| {
                 if l.verdict == Verdict::Safe {
-                    format!(" · owned by {}", b.name)
+                    format!(" · owned by {b}")
                 } else {
-                    format!(" · imitates {}", b.name)
+                    format!(" · imitates {b}")
                 }
             })
             .unwrap_or_default();

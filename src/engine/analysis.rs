@@ -9,6 +9,7 @@ use std::fmt;
 use crate::extract::{Kind, Link, find_links};
 use crate::lure::{Facts, Request, word};
 use crate::policy::Policy;
+use crate::refs::BrandRef;
 use crate::rules::hosting::{self, HostingKind};
 use crate::rules::{
     Finding, LINK_RULES, MESSAGE_RULES, MessageSubject, RELATION_RULES, RelationLink, Severity,
@@ -77,8 +78,8 @@ pub struct LinkAnalysis {
     pub link: Link,
     /// Its verdict.
     pub verdict: Verdict,
-    /// Index into [`Policy::brands`]: the brand imitated, or the owner when safe.
-    pub brand: Option<usize>,
+    /// The brand imitated, or the owner when safe.
+    pub brand: Option<BrandRef>,
     /// Findings, most severe first.
     pub findings: Vec<Finding>,
     /// Plain-language explanation of this link.
@@ -190,7 +191,6 @@ pub fn analyze(text: &str, policy: &Policy) -> Analysis {
         &never_ask,
         &notes,
         &facts,
-        policy,
     );
     Analysis {
         verdict,
@@ -237,7 +237,7 @@ fn apply_relation_rules(text: &str, links: &mut [LinkAnalysis], policy: &Policy)
             .map(|l| RelationLink {
                 link: &l.link,
                 severity: l.findings.first().map_or(Severity::Info, |f| f.severity),
-                brand: l.brand,
+                brand: l.brand.as_ref(),
             })
             .collect();
         for rule in RELATION_RULES {
@@ -286,10 +286,9 @@ fn finish_link(link: Link, mut findings: Vec<Finding>, policy: &Policy) -> LinkA
     let verdict = findings
         .first()
         .map_or(Verdict::Unknown, |f| Verdict::from_severity(f.severity));
-    let brand = findings.iter().find_map(|f| f.brand);
-    let imitated = brand.filter(|_| verdict >= Verdict::Suspicious);
+    let brand = findings.iter().find_map(|f| f.brand.clone());
+    let imitated = brand.as_ref().filter(|_| verdict >= Verdict::Suspicious);
     let did_you_mean = imitated
-        .and_then(|b| policy.brands.get(b))
         .and_then(|b| b.main_domain())
         .filter(|d| {
             link.host
@@ -321,7 +320,7 @@ fn explain_link(
     link: &Link,
     verdict: Verdict,
     findings: &[Finding],
-    imitated: Option<usize>,
+    imitated: Option<&BrandRef>,
     did_you_mean: Option<&str>,
     policy: &Policy,
 ) -> String {
@@ -398,14 +397,14 @@ fn explain_link(
         ));
     }
     parts.extend(shown.iter().map(|f| f.explanation.clone()));
-    if let Some(brand) = imitated.and_then(|b| policy.brands.get(b)) {
-        if let Some((last, rest)) = brand.sign_in.split_last() {
+    if let Some(brand) = imitated {
+        if let Some((last, rest)) = brand.sign_in().split_last() {
             parts.push(if rest.is_empty() {
-                format!("{} real sign-in page is {last}.", possessive(&brand.name))
+                format!("{} real sign-in page is {last}.", possessive(brand.name()))
             } else {
                 format!(
                     "{} real sign-in pages are {} and {last}.",
-                    possessive(&brand.name),
+                    possessive(brand.name()),
                     rest.join(", ")
                 )
             });
@@ -495,7 +494,6 @@ fn explain_message(
     never_ask: &[String],
     notes: &[String],
     facts: &Facts,
-    policy: &Policy,
 ) -> String {
     let mut parts: Vec<String> = Vec::new();
     let n_links = links.len();
@@ -504,8 +502,8 @@ fn explain_message(
         Verdict::Safe => {
             let mut owners: Vec<&str> = links
                 .iter()
-                .filter_map(|l| l.brand.and_then(|b| policy.brands.get(b)))
-                .map(|b| b.name.as_str())
+                .filter_map(|l| l.brand.as_ref())
+                .map(BrandRef::name)
                 .collect();
             owners.dedup();
             format!(
@@ -529,8 +527,8 @@ fn explain_message(
     for l in risky.iter().take(MAX_EXPLAINED_LINKS) {
         let brand = l
             .brand
-            .and_then(|b| policy.brands.get(b))
-            .map(|b| format!(" (imitates {})", b.name))
+            .as_ref()
+            .map(|b| format!(" (imitates {})", b.name()))
             .unwrap_or_default();
         let what = if l.link.kind == Kind::Email {
             "Address"

@@ -11,5 +11,6 @@ pub mod extract;
 pub mod host;
 pub mod lure;
 pub mod phone;
+pub mod refs;
 pub mod rules;
 pub mod text;

@@ -314,10 +314,7 @@ impl Report {
                 host: l.link.host.as_ref().map(|h| h.unicode.clone()),
                 registrable_domain: l.link.host.as_ref().and_then(|h| h.registrable.clone()),
                 verdict: l.verdict.as_str().to_owned(),
-                brand: l
-                    .brand
-                    .and_then(|i| policy.brands.get(i))
-                    .map(|b| b.name.clone()),
+                brand: l.brand.as_ref().map(|b| b.name().to_owned()),
             })
             .collect();
         Report {

@@ -525,6 +525,9 @@ mod tests {
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(listed, vec![entry.clone()]);
         outbox.save(&entry).unwrap();
-        assert_eq!(std::fs::read_to_string(outbox.path(id)).unwrap(), FIRST_FORMAT);
+        assert_eq!(
+            std::fs::read_to_string(outbox.path(id)).unwrap(),
+            FIRST_FORMAT
+        );
     }
 }

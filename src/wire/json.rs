@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::analysis::{Analysis, LinkAnalysis};
 use crate::extract::Kind;
 use crate::policy::Policy;
+use crate::refs::BrandRef;
 use crate::rules::Finding;
 
 /// One message's analysis.
@@ -87,19 +88,16 @@ pub struct FindingJson<'a> {
     pub explanation: &'a str,
 }
 
-fn finding<'a>(f: &'a Finding, policy: &'a Policy) -> FindingJson<'a> {
+fn finding(f: &Finding) -> FindingJson<'_> {
     FindingJson {
         rule: f.rule,
         severity: f.severity.as_str(),
-        brand: f
-            .brand
-            .and_then(|b| policy.brands.get(b))
-            .map(|b| b.name.as_str()),
+        brand: f.brand.as_ref().map(BrandRef::name),
         explanation: &f.explanation,
     }
 }
 
-fn link<'a>(l: &'a LinkAnalysis, policy: &'a Policy) -> LinkJson<'a> {
+fn link(l: &LinkAnalysis) -> LinkJson<'_> {
     let host = l.link.host.as_ref();
     LinkJson {
         url: &l.link.url,
@@ -113,15 +111,12 @@ fn link<'a>(l: &'a LinkAnalysis, policy: &'a Policy) -> LinkJson<'a> {
         host_ascii: host.map(|h| h.ascii.as_str()),
         registrable_domain: host.and_then(|h| h.registrable_unicode.as_deref()),
         verdict: l.verdict.as_str(),
-        brand: l
-            .brand
-            .and_then(|b| policy.brands.get(b))
-            .map(|b| b.name.as_str()),
+        brand: l.brand.as_ref().map(BrandRef::name),
         did_you_mean: l.did_you_mean.as_deref(),
         refanged: l.link.refanged(),
         via: l.link.via,
         repaired_scheme: l.link.repaired_scheme.as_deref(),
-        findings: l.findings.iter().map(|f| finding(f, policy)).collect(),
+        findings: l.findings.iter().map(finding).collect(),
         explanation: &l.explanation,
         training: l.training,
     }
@@ -132,12 +127,8 @@ impl<'a> AnalysisJson<'a> {
     pub fn new(analysis: &'a Analysis, policy: &'a Policy) -> AnalysisJson<'a> {
         AnalysisJson {
             verdict: analysis.verdict.as_str(),
-            links: analysis.links.iter().map(|l| link(l, policy)).collect(),
-            message_findings: analysis
-                .message_findings
-                .iter()
-                .map(|f| finding(f, policy))
-                .collect(),
+            links: analysis.links.iter().map(link).collect(),
+            message_findings: analysis.message_findings.iter().map(finding).collect(),
             explanation: &analysis.explanation,
             never_ask: &analysis.never_ask,
             notes: &analysis.notes,

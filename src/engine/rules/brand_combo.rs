@@ -152,7 +152,7 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
         out.push(Finding {
             rule: RULE.id,
             severity,
-            brand: Some(hit.brand),
+            brand: policy.brand_ref(hit.brand),
             explanation: explain(host, brand, kw, lure.as_deref()),
         });
         return;
@@ -178,7 +178,7 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
         out.push(Finding {
             rule: RULE.id,
             severity,
-            brand: Some(h.brand),
+            brand: policy.brand_ref(h.brand),
             explanation: explain_named(host, brand, kw, &kw.text, h.lure),
         });
         return;
@@ -216,7 +216,7 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
         out.push(Finding {
             rule: RULE.id,
             severity: Severity::Dangerous,
-            brand: Some(m.brand),
+            brand: policy.brand_ref(m.brand),
             explanation: format!(
                 "{} is not {name}: “{}” {edit}, and {lures} {is} {what}{}.",
                 host.display_registrable(),

@@ -66,7 +66,7 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
                 out.push(Finding {
                     rule: RULE.id,
                     severity: Severity::Dangerous,
-                    brand: Some(bi),
+                    brand: policy.brand_ref(bi),
                     explanation: format!(
                         "{} is not {}: the real site is {reg}; “{shown}” in front of it is only a disguise.",
                         host.display(),
@@ -117,7 +117,7 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
                 } else {
                     Severity::Dangerous
                 },
-                brand: Some(bi),
+                brand: policy.brand_ref(bi),
                 explanation: format!(
                     "{} is not {}: anyone can open an account named “{tenant}” on {platform}. {real}",
                     host.display(),
@@ -137,7 +137,7 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
             } else {
                 Severity::Suspicious
             },
-            brand: Some(bi),
+            brand: policy.brand_ref(bi),
             explanation: format!(
                 "{} is not {}: the real site is {reg}; “{}” in front of it is only a disguise.",
                 host.display(),
@@ -163,7 +163,7 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
             out.push(Finding {
                 rule: RULE.id,
                 severity: Severity::Suspicious,
-                brand: Some(bi),
+                brand: policy.brand_ref(bi),
                 explanation: format!(
                     "{} is not {}: it splits {} name with a dot, and the real site is {reg}.",
                     host.display(),

@@ -87,7 +87,7 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
     out.push(Finding {
         rule: RULE.id,
         severity,
-        brand: Some(bi),
+        brand: policy.brand_ref(bi),
         explanation,
     });
 }

@@ -135,7 +135,7 @@ fn check(text: &str, links: &[RelationLink<'_>], policy: &Policy) -> RelationFin
                         Finding {
                             rule: RULE.id,
                             severity: Severity::Dangerous,
-                            brand: shown.brand,
+                            brand: shown.brand.cloned(),
                             explanation: format!(
                                 "The link shows {} but runs a “{scheme}:” address instead of opening a site.",
                                 sh.display()
@@ -182,7 +182,7 @@ fn check(text: &str, links: &[RelationLink<'_>], policy: &Policy) -> RelationFin
                 Finding {
                     rule: RULE.id,
                     severity,
-                    brand,
+                    brand: brand.cloned(),
                     explanation: format!(
                         "The link shows {} but goes to {}.",
                         sh.display(),
@@ -195,7 +195,7 @@ fn check(text: &str, links: &[RelationLink<'_>], policy: &Policy) -> RelationFin
                 Finding {
                     rule: RULE.id,
                     severity,
-                    brand,
+                    brand: brand.cloned(),
                     explanation: format!(
                         "This link is shown as {} but goes to {}.",
                         sh.display(),

@@ -32,7 +32,7 @@ pub const RULE: LinkRule = LinkRule {
     check,
 };
 
-fn check(subject: &Subject<'_>, _policy: &Policy, out: &mut Vec<Finding>) {
+fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
     let link = subject.link;
     let Some(host) = &link.host else { return };
     if subject.owner.is_some() {
@@ -49,7 +49,7 @@ fn check(subject: &Subject<'_>, _policy: &Policy, out: &mut Vec<Finding>) {
             .as_ref()
             .map(|u| format!("{}?{}", u.path(), u.query().unwrap_or("")).to_lowercase())
             .unwrap_or_default();
-        let named = _policy.brands.iter().enumerate().find_map(|(bi, b)| {
+        let named = policy.brands.iter().enumerate().find_map(|(bi, b)| {
             b.keywords
                 .iter()
                 .find(|k| k.text.chars().count() >= 4 && page.contains(k.text.as_str()))
@@ -59,7 +59,7 @@ fn check(subject: &Subject<'_>, _policy: &Policy, out: &mut Vec<Finding>) {
             out.push(Finding {
                 rule: RULE.id,
                 severity: Severity::Suspicious,
-                brand: Some(bi),
+                brand: policy.brand_ref(bi),
                 explanation: format!(
                     "Anyone can publish pages under {service}, so “{name}” in the page address proves nothing about who made it."
                 ),

@@ -11,6 +11,7 @@ use std::fmt;
 
 use crate::extract::Link;
 use crate::policy::Policy;
+use crate::refs::BrandRef;
 
 pub mod blocked_indicator;
 pub mod brand_combo;
@@ -73,8 +74,8 @@ pub struct Finding {
     pub rule: &'static str,
     /// How much it weighs.
     pub severity: Severity,
-    /// Index into [`Policy::brands`] of the brand imitated (or owning).
-    pub brand: Option<usize>,
+    /// The brand imitated (or owning).
+    pub brand: Option<BrandRef>,
     /// One or two plain-language sentences.
     pub explanation: String,
 }
@@ -158,7 +159,7 @@ pub struct RelationLink<'a> {
     /// The most severe finding of the link rules (`Info` for none).
     pub severity: Severity,
     /// The brand imitated or owning.
-    pub brand: Option<usize>,
+    pub brand: Option<&'a BrandRef>,
 }
 
 /// Findings of a relation rule, each with the index of the link it is for.
@@ -290,10 +291,7 @@ pub(crate) mod testing {
         (rule.check)(&Subject::new(link, policy), policy, &mut out);
         out.iter()
             .map(|f| {
-                let brand = f
-                    .brand
-                    .and_then(|b| policy.brands.get(b))
-                    .map_or("-", |b| b.name.as_str());
+                let brand = f.brand.as_ref().map_or("-", BrandRef::name);
                 format!("{} {}: {}", f.severity, brand, f.explanation)
             })
             .collect::<Vec<_>>()

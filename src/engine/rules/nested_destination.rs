@@ -37,7 +37,7 @@ pub const RULE: RelationRule = RelationRule {
     check,
 };
 
-fn check(_text: &str, links: &[RelationLink<'_>], policy: &Policy) -> RelationFindings {
+fn check(_text: &str, links: &[RelationLink<'_>], _policy: &Policy) -> RelationFindings {
     let mut out = Vec::new();
     for inner in links {
         let Some(o) = inner.link.via else { continue };
@@ -50,9 +50,9 @@ fn check(_text: &str, links: &[RelationLink<'_>], policy: &Policy) -> RelationFi
         };
         let through = oh.display_registrable();
         let ends = ih.display();
-        let tail = match inner.brand.and_then(|b| policy.brands.get(b)) {
+        let tail = match inner.brand {
             Some(b) if inner.severity >= Severity::Suspicious => {
-                format!(", which is not {} but imitates it", possessive(&b.name))
+                format!(", which is not {} but imitates it", possessive(b.name()))
             }
             _ if inner.severity >= Severity::Suspicious => {
                 ", which shows warning signs of its own".to_owned()
@@ -74,7 +74,7 @@ fn check(_text: &str, links: &[RelationLink<'_>], policy: &Policy) -> RelationFi
             Finding {
                 rule: RULE.id,
                 severity: inner.severity.max(Severity::Info),
-                brand: inner.brand,
+                brand: inner.brand.cloned(),
                 explanation,
             },
         ));

@@ -79,7 +79,7 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
     out.push(Finding {
         rule: RULE.id,
         severity: Severity::Safe,
-        brand: Some(b),
+        brand: policy.brand_ref(b),
         explanation: if brand.added_by_user {
             format!(
                 "{what} {}, one of {} own domains (a brand you added).",

@@ -62,7 +62,7 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
                 out.push(Finding {
                     rule: RULE.id,
                     severity: Severity::Suspicious,
-                    brand: Some(bi),
+                    brand: policy.brand_ref(bi),
                     explanation: format!(
                         "{} is not {}: it splits {} name with a hyphen.",
                         host.display_registrable(),
@@ -77,7 +77,7 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
                 continue;
             }
             if n < MIN_KEYWORD || label == kw.text || label.chars().count() < MIN_KEYWORD {
-                if let Some(f) = short_typo(host, brand, bi, kw) {
+                if let Some(f) = short_typo(host, policy, brand, bi, kw) {
                     out.push(f);
                     return;
                 }
@@ -106,7 +106,7 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
             if (brand.widely_used || n < LONG_ENOUGH_FOR_FIRST_LETTER)
                 && chromium_false_positive(label, &kw.text)
             {
-                if let Some(f) = short_typo(host, brand, bi, kw) {
+                if let Some(f) = short_typo(host, policy, brand, bi, kw) {
                     out.push(f);
                     return;
                 }
@@ -135,7 +135,7 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
                 } else {
                     Severity::Suspicious
                 },
-                brand: Some(bi),
+                brand: policy.brand_ref(bi),
                 explanation: format!(
                     "{} is not {}: it {how}.",
                     host.display_registrable(),
@@ -155,6 +155,7 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
 /// never one found after folding, so both hold.
 fn short_typo(
     host: &crate::host::HostFacts,
+    policy: &Policy,
     brand: &crate::policy::Brand,
     bi: usize,
     kw: &crate::policy::Keyword,
@@ -188,7 +189,7 @@ fn short_typo(
     Some(Finding {
         rule: RULE.id,
         severity: Severity::Suspicious,
-        brand: Some(bi),
+        brand: policy.brand_ref(bi),
         explanation: format!(
             "{} is not {}: it {how}.",
             host.display_registrable(),
