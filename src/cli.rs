@@ -680,9 +680,9 @@ fn check(args: &CheckArgs) -> ExitCode {
         };
         let analysis = analyze_bytes(&bytes, total, &policy);
         if args.json {
-            write_json(&mut out, &analysis, &policy)
+            write_json(&mut out, &analysis)
         } else {
-            write_text(&mut out, &analysis, &policy)
+            write_text(&mut out, &analysis)
         }
     };
     match result.and_then(|()| out.flush()) {
@@ -746,7 +746,7 @@ fn check_lines(policy: &Policy, json: bool, out: &mut impl Write) -> io::Result<
         }
         let analysis = analyze_bytes(&line, total.saturating_sub(1).max(line.len()), policy);
         if json {
-            write_json(out, &analysis, policy)?;
+            write_json(out, &analysis)?;
         } else {
             let hosts: Vec<&str> = analysis
                 .links
@@ -759,12 +759,12 @@ fn check_lines(policy: &Policy, json: bool, out: &mut impl Write) -> io::Result<
     Ok(())
 }
 
-fn write_json(out: &mut impl Write, analysis: &Analysis, policy: &Policy) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, &AnalysisJson::new(analysis, policy))?;
+fn write_json(out: &mut impl Write, analysis: &Analysis) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, &AnalysisJson::new(analysis))?;
     writeln!(out)
 }
 
-fn write_text(out: &mut impl Write, analysis: &Analysis, policy: &Policy) -> io::Result<()> {
+fn write_text(out: &mut impl Write, analysis: &Analysis) -> io::Result<()> {
     writeln!(out, "{}", analysis.verdict.as_str().to_uppercase())?;
     let mut parts = analysis.explanation.lines();
     if let Some(headline) = parts.next() {
@@ -808,13 +808,13 @@ fn write_text(out: &mut impl Write, analysis: &Analysis, policy: &Policy) -> io:
         for s in &analysis.never_ask {
             writeln!(out, "{s}")?;
         }
-        if let Some(help) = &policy.organization.help_contact {
+        if let Some(help) = analysis.organization.help_contact() {
             writeln!(out, "Questions or want to report it? {help}")?;
         }
     }
     for n in &analysis.notes {
         writeln!(out, "Note: {n}")?;
     }
-    writeln!(out, "(policy: {})", policy.source)?;
+    writeln!(out, "(policy: {})", analysis.organization.source())?;
     Ok(())
 }

@@ -9,7 +9,7 @@ use std::fmt;
 use crate::extract::{Kind, Link, find_links};
 use crate::lure::{Facts, Request, word};
 use crate::policy::Policy;
-use crate::refs::BrandRef;
+use crate::refs::{BrandRef, OrgRef};
 use crate::rules::hosting::{self, HostingKind};
 use crate::rules::{
     Finding, LINK_RULES, MESSAGE_RULES, MessageSubject, RELATION_RULES, RelationLink, Severity,
@@ -108,6 +108,8 @@ pub struct Analysis {
     /// The organisation's promises, shown when the message asks for
     /// credentials or is dangerous.
     pub never_ask: Vec<String>,
+    /// The organisation and the policy (its source) it was analysed under.
+    pub organization: OrgRef,
 }
 
 /// Analyse one message under `policy`.
@@ -199,6 +201,7 @@ pub fn analyze(text: &str, policy: &Policy) -> Analysis {
         explanation,
         notes,
         never_ask,
+        organization: policy.org_ref(),
     }
 }
 

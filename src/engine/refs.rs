@@ -66,20 +66,34 @@ struct OrgInfo {
     name: String,
     display_name: String,
     sign_in: Vec<String>,
+    help_contact: Option<String>,
     source: String,
 }
 
 impl OrgRef {
     /// The organisation named `name` as written (may be empty),
     /// `display_name` as sentences say it ([`crate::Policy::organization_name`]),
-    /// signing in only at `sign_in`, under the policy read from `source`.
-    pub fn new(name: &str, display_name: &str, sign_in: &[String], source: &str) -> OrgRef {
+    /// signing in only at `sign_in`, reached at `help_contact`, under the
+    /// policy read from `source`.
+    pub fn new(
+        name: &str,
+        display_name: &str,
+        sign_in: &[String],
+        help_contact: Option<&str>,
+        source: &str,
+    ) -> OrgRef {
         OrgRef(Arc::new(OrgInfo {
             name: name.to_owned(),
             display_name: display_name.to_owned(),
             sign_in: sign_in.to_vec(),
+            help_contact: help_contact.map(str::to_owned),
             source: source.to_owned(),
         }))
+    }
+
+    /// How to reach the security team, if the policy says.
+    pub fn help_contact(&self) -> Option<&str> {
+        self.0.help_contact.as_deref()
     }
 
     /// The policy names the organisation (`[organization] name` is not blank).
@@ -110,7 +124,7 @@ impl OrgRef {
 
 impl Default for OrgRef {
     fn default() -> OrgRef {
-        OrgRef::new("", "", &[], "")
+        OrgRef::new("", "", &[], None, "")
     }
 }
 

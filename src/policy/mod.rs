@@ -918,7 +918,13 @@ fn org_ref(o: &Organization, source: &str) -> OrgRef {
     } else {
         trimmed
     };
-    OrgRef::new(&o.name, display, &o.sign_in, source)
+    OrgRef::new(
+        &o.name,
+        display,
+        &o.sign_in,
+        o.help_contact.as_deref(),
+        source,
+    )
 }
 
 /// Check `text` with [`validate::check`] (every problem, with positions),

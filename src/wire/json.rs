@@ -10,7 +10,6 @@ use serde::Serialize;
 
 use crate::analysis::{Analysis, LinkAnalysis};
 use crate::extract::Kind;
-use crate::policy::Policy;
 use crate::refs::BrandRef;
 use crate::rules::Finding;
 
@@ -123,8 +122,8 @@ fn link(l: &LinkAnalysis) -> LinkJson<'_> {
 }
 
 impl<'a> AnalysisJson<'a> {
-    /// The JSON view of `analysis` made under `policy`.
-    pub fn new(analysis: &'a Analysis, policy: &'a Policy) -> AnalysisJson<'a> {
+    /// The JSON view of `analysis`.
+    pub fn new(analysis: &'a Analysis) -> AnalysisJson<'a> {
         AnalysisJson {
             verdict: analysis.verdict.as_str(),
             links: analysis.links.iter().map(link).collect(),
@@ -132,7 +131,7 @@ impl<'a> AnalysisJson<'a> {
             explanation: &analysis.explanation,
             never_ask: &analysis.never_ask,
             notes: &analysis.notes,
-            policy: &policy.source,
+            policy: analysis.organization.source(),
             training: analysis.is_training(),
         }
     }
