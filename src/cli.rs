@@ -766,7 +766,8 @@ fn write_json(out: &mut impl Write, analysis: &Analysis) -> io::Result<()> {
 
 fn write_text(out: &mut impl Write, analysis: &Analysis) -> io::Result<()> {
     writeln!(out, "{}", analysis.verdict.as_str().to_uppercase())?;
-    let mut parts = analysis.explanation.lines();
+    let explanation = analysis.explanation();
+    let mut parts = explanation.lines();
     if let Some(headline) = parts.next() {
         writeln!(out, "{headline}")?;
     }
@@ -791,7 +792,7 @@ fn write_text(out: &mut impl Write, analysis: &Analysis) -> io::Result<()> {
             .map(|h| format!(" · {}", h.display()))
             .unwrap_or_default();
         writeln!(out, "   {}{host}{brand}", l.verdict)?;
-        writeln!(out, "   {}", l.explanation)?;
+        writeln!(out, "   {}", l.explanation())?;
         let rules: Vec<&str> = l.findings.iter().map(|f| f.rule).collect();
         if !rules.is_empty() {
             writeln!(out, "   rules: {}", rules.join(", "))?;
@@ -800,7 +801,7 @@ fn write_text(out: &mut impl Write, analysis: &Analysis) -> io::Result<()> {
     if !analysis.message_findings.is_empty() {
         writeln!(out)?;
         for f in &analysis.message_findings {
-            writeln!(out, "{} ({}): {}", f.rule, f.severity, f.explanation)?;
+            writeln!(out, "{} ({}): {}", f.rule, f.severity, f.explanation())?;
         }
     }
     if !analysis.never_ask.is_empty() {

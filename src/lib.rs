@@ -20,7 +20,7 @@ pub mod wire;
 
 // The engine's modules at the crate root, where the rest of the code (and
 // the tests, benchmarks and fuzz targets) name them.
-pub use engine::{analysis, extract, host, lure, phone, refs, rules, text};
+pub use engine::{analysis, explain, extract, host, lure, phone, refs, rules, text};
 pub use wire::json;
 
 pub use analysis::{Analysis, LinkAnalysis, MAX_LINKS, MAX_TEXT_BYTES, Verdict, analyze};

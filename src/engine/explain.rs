@@ -451,9 +451,7 @@ impl Evidence {
                         "mixes {mix} letters in one part of its name (“{label}”), a trick to look like another name."
                     ),
                 };
-                format!(
-                    "{host} {what} Browsers show such an address in its coded form ({ascii})."
-                )
+                format!("{host} {what} Browsers show such an address in its coded form ({ascii}).")
             }
             Evidence::InFront {
                 host,
@@ -472,7 +470,10 @@ impl Evidence {
                 listed,
             } => {
                 let real = if listed.is_empty() {
-                    format!("{} has not listed an account there as its own.", brand.name())
+                    format!(
+                        "{} has not listed an account there as its own.",
+                        brand.name()
+                    )
                 } else {
                     format!("{} uses only {}.", brand.name(), listed.join(" and "))
                 };
@@ -854,7 +855,11 @@ pub(crate) fn message(a: &Analysis) -> String {
             risky.len() - MAX_EXPLAINED_LINKS
         ));
     }
-    let findings: Vec<String> = a.message_findings.iter().map(Finding::explanation).collect();
+    let findings: Vec<String> = a
+        .message_findings
+        .iter()
+        .map(Finding::explanation)
+        .collect();
     if verdict >= Verdict::Suspicious {
         parts.extend(findings.iter().cloned());
     }

@@ -584,7 +584,7 @@ fn imitates_managed(guard: &Policy, host: &str) -> Option<String> {
             let brand = f.brand.as_ref().map_or("", |b| b.name());
             format!(
                 "it looks like {brand}, a brand your organisation protects ({})",
-                f.explanation.trim_end_matches(".")
+                f.explanation().trim_end_matches(".")
             )
         })
 }

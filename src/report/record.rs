@@ -96,7 +96,7 @@ pub struct FindingRecord {
 impl From<&AnalysisJson<'_>> for AnalysisRecord {
     fn from(a: &AnalysisJson<'_>) -> AnalysisRecord {
         AnalysisRecord {
-            explanation: a.explanation.to_string(),
+            explanation: a.explanation.clone(),
             links: a.links.iter().map(LinkRecord::from).collect(),
             message_findings: a.message_findings.iter().map(FindingRecord::from).collect(),
             never_ask: a.never_ask.to_vec(),
@@ -113,7 +113,7 @@ impl From<&LinkJson<'_>> for LinkRecord {
         LinkRecord {
             brand: l.brand.map(str::to_owned),
             did_you_mean: l.did_you_mean.map(str::to_owned),
-            explanation: l.explanation.to_string(),
+            explanation: l.explanation.clone(),
             findings: l.findings.iter().map(FindingRecord::from).collect(),
             host: l.host.map(str::to_owned),
             host_ascii: l.host_ascii.map(str::to_owned),
@@ -135,7 +135,7 @@ impl From<&FindingJson<'_>> for FindingRecord {
     fn from(f: &FindingJson<'_>) -> FindingRecord {
         FindingRecord {
             brand: f.brand.map(str::to_owned),
-            explanation: f.explanation.to_string(),
+            explanation: f.explanation.clone(),
             rule: f.rule.to_owned(),
             severity: f.severity.to_owned(),
         }

@@ -23,7 +23,7 @@ pub struct AnalysisJson<'a> {
     /// Findings about the whole text.
     pub message_findings: Vec<FindingJson<'a>>,
     /// Plain-language explanation of the message.
-    pub explanation: &'a str,
+    pub explanation: String,
     /// The organisation's promises, when relevant.
     pub never_ask: &'a [String],
     /// What was capped or repaired.
@@ -69,7 +69,7 @@ pub struct LinkJson<'a> {
     /// Findings, most severe first.
     pub findings: Vec<FindingJson<'a>>,
     /// Plain-language explanation of the link.
-    pub explanation: &'a str,
+    pub explanation: String,
     /// The link goes to one of the organisation's phishing simulations.
     pub training: bool,
 }
@@ -84,7 +84,7 @@ pub struct FindingJson<'a> {
     /// Brand concerned, or null.
     pub brand: Option<&'a str>,
     /// Plain-language explanation.
-    pub explanation: &'a str,
+    pub explanation: String,
 }
 
 fn finding(f: &Finding) -> FindingJson<'_> {
@@ -92,7 +92,7 @@ fn finding(f: &Finding) -> FindingJson<'_> {
         rule: f.rule,
         severity: f.severity.as_str(),
         brand: f.brand.as_ref().map(BrandRef::name),
-        explanation: &f.explanation,
+        explanation: f.explanation(),
     }
 }
 
@@ -116,7 +116,7 @@ fn link(l: &LinkAnalysis) -> LinkJson<'_> {
         via: l.link.via,
         repaired_scheme: l.link.repaired_scheme.as_deref(),
         findings: l.findings.iter().map(finding).collect(),
-        explanation: &l.explanation,
+        explanation: l.explanation(),
         training: l.training,
     }
 }
@@ -128,7 +128,7 @@ impl<'a> AnalysisJson<'a> {
             verdict: analysis.verdict.as_str(),
             links: analysis.links.iter().map(link).collect(),
             message_findings: analysis.message_findings.iter().map(finding).collect(),
-            explanation: &analysis.explanation,
+            explanation: analysis.explanation(),
             never_ask: &analysis.never_ask,
             notes: &analysis.notes,
             policy: analysis.organization.source(),

@@ -16,6 +16,7 @@
 //! Hosts not on the list, whatever else they look like (other rules judge them).
 
 use super::{Finding, LinkRule, Severity, Subject};
+use crate::engine::explain::Evidence;
 use crate::policy::Policy;
 
 /// The registry entry.
@@ -34,7 +35,9 @@ fn check(subject: &Subject<'_>, _policy: &Policy, out: &mut Vec<Finding>) {
         rule: RULE.id,
         severity: Severity::Dangerous,
         brand: None,
-        explanation: format!("Your security team has marked {domain} as an attack."),
+        evidence: Evidence::Blocked {
+            domain: domain.to_owned(),
+        },
     });
 }
 

@@ -28,6 +28,7 @@
 use super::names;
 use super::words::{identity_word_in, is_made_of_words};
 use super::{Finding, LinkRule, Severity, Subject, possessive};
+use crate::engine::explain::Evidence;
 use crate::host::HostFacts;
 use crate::policy::{Brand, Keyword, KeywordHit, Origin, Policy};
 
@@ -153,7 +154,7 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
             rule: RULE.id,
             severity,
             brand: policy.brand_ref(hit.brand),
-            explanation: explain(host, brand, kw, lure.as_deref()),
+            evidence: Evidence::Written(explain(host, brand, kw, lure.as_deref())),
         });
         return;
     }
@@ -179,7 +180,7 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
             rule: RULE.id,
             severity,
             brand: policy.brand_ref(h.brand),
-            explanation: explain_named(host, brand, kw, &kw.text, h.lure),
+            evidence: Evidence::Written(explain_named(host, brand, kw, &kw.text, h.lure)),
         });
         return;
     }
@@ -217,12 +218,12 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
             rule: RULE.id,
             severity: Severity::Dangerous,
             brand: policy.brand_ref(m.brand),
-            explanation: format!(
+            evidence: Evidence::Written(format!(
                 "{} is not {name}: “{}” {edit}, and {lures} {is} {what}{}.",
                 host.display_registrable(),
                 m.core,
                 other_suffix(host, brand)
-            ),
+            )),
         });
     }
 }

@@ -25,6 +25,7 @@
 //! code notice ("If this wasn't you, call the number on your card").
 
 use super::{Finding, MessageRule, MessageSubject, promised_finding};
+use crate::engine::explain::Evidence;
 use crate::lure::{Claim, Pressure, Request, Story, promise_covering, word};
 use crate::policy::Policy;
 
@@ -94,7 +95,7 @@ fn check(m: &MessageSubject<'_>, policy: &Policy) -> Vec<Finding> {
         RULE.id,
         lang,
         promise,
-        explanation,
+        Evidence::Written(explanation),
         policy,
     )]
 }

@@ -20,6 +20,7 @@
 //! "Your UPS package was delivered today at 2:14 PM", "I won the pub quiz!".
 
 use super::{Finding, MessageRule, MessageSubject, Severity};
+use crate::engine::explain::Evidence;
 use crate::lure::{Request, Story, join_and, word};
 use crate::policy::Policy;
 
@@ -56,7 +57,9 @@ fn check(m: &MessageSubject<'_>, _policy: &Policy) -> Vec<Finding> {
             Severity::Info
         },
         brand: None,
-        explanation: word(f.lang, "consumer").replace("{story}", &join_and(f.lang, &stories)),
+        evidence: Evidence::Written(
+            word(f.lang, "consumer").replace("{story}", &join_and(f.lang, &stories)),
+        ),
     }]
 }
 

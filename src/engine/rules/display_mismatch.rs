@@ -24,6 +24,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{Finding, RelationFindings, RelationLink, RelationRule, Severity};
+use crate::engine::explain::Evidence;
 use crate::policy::Policy;
 
 /// The registry entry.
@@ -136,10 +137,10 @@ fn check(text: &str, links: &[RelationLink<'_>], policy: &Policy) -> RelationFin
                             rule: RULE.id,
                             severity: Severity::Dangerous,
                             brand: shown.brand.cloned(),
-                            explanation: format!(
-                                "The link shows {} but runs a “{scheme}:” address instead of opening a site.",
-                                sh.display()
-                            ),
+                            evidence: Evidence::RunsScript {
+                                shown: sh.display().to_owned(),
+                                scheme: scheme.clone(),
+                            },
                         },
                     ));
                 }
@@ -183,11 +184,11 @@ fn check(text: &str, links: &[RelationLink<'_>], policy: &Policy) -> RelationFin
                     rule: RULE.id,
                     severity,
                     brand: brand.cloned(),
-                    explanation: format!(
-                        "The link shows {} but goes to {}.",
-                        sh.display(),
-                        th.display()
-                    ),
+                    evidence: Evidence::ShownElsewhere {
+                        shown: sh.display().to_owned(),
+                        goes: th.display().to_owned(),
+                        of_shown: true,
+                    },
                 },
             ));
             out.push((
@@ -196,11 +197,11 @@ fn check(text: &str, links: &[RelationLink<'_>], policy: &Policy) -> RelationFin
                     rule: RULE.id,
                     severity,
                     brand: brand.cloned(),
-                    explanation: format!(
-                        "This link is shown as {} but goes to {}.",
-                        sh.display(),
-                        th.display()
-                    ),
+                    evidence: Evidence::ShownElsewhere {
+                        shown: sh.display().to_owned(),
+                        goes: th.display().to_owned(),
+                        of_shown: false,
+                    },
                 },
             ));
         }
@@ -220,7 +221,9 @@ mod tests {
         for l in &a.links {
             s.push_str(&format!(
                 "{} {}: {}\n",
-                l.link.text, l.verdict, l.explanation
+                l.link.text,
+                l.verdict,
+                l.explanation()
             ));
         }
         s

@@ -22,6 +22,7 @@
 
 use super::hosting::HostingKind;
 use super::{Finding, LinkRule, Severity, Subject};
+use crate::engine::explain::Evidence;
 use crate::policy::Policy;
 
 /// The registry entry.
@@ -60,9 +61,7 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
                 rule: RULE.id,
                 severity: Severity::Suspicious,
                 brand: policy.brand_ref(bi),
-                explanation: format!(
-                    "Anyone can publish pages under {service}, so “{name}” in the page address proves nothing about who made it."
-                ),
+                evidence: Evidence::NameOnOpenHosting { service, name },
             });
             return;
         }
@@ -72,31 +71,15 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
     if host.ascii == service && (kind != HostingKind::Shortener || path.len() <= 1) {
         return;
     }
-    let (severity, explanation) = match kind {
-        HostingKind::Shortener => (
-            Severity::Info,
-            format!(
-                "{service} is a link shortener: where the link really leads is hidden until it is opened."
-            ),
-        ),
-        HostingKind::FreeHosting => (
-            Severity::Info,
-            format!(
-                "{service} is a free hosting service where anyone can publish a site, so the name says nothing about who runs it."
-            ),
-        ),
-        HostingKind::DynamicDns => (
-            Severity::Suspicious,
-            format!(
-                "{service} is a free dynamic-DNS service, often used for short-lived attack sites."
-            ),
-        ),
+    let severity = match kind {
+        HostingKind::Shortener | HostingKind::FreeHosting => Severity::Info,
+        HostingKind::DynamicDns => Severity::Suspicious,
     };
     out.push(Finding {
         rule: RULE.id,
         severity,
         brand: None,
-        explanation,
+        evidence: Evidence::Hosting { kind, service },
     });
 }
 

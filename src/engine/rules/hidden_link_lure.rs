@@ -22,6 +22,7 @@
 //! door to check in for the workshop".
 
 use super::{Finding, MessageRule, MessageSubject, Severity};
+use crate::engine::explain::Evidence;
 use crate::lure::{Claim, Pressure, Request, word};
 use crate::policy::Policy;
 
@@ -61,7 +62,7 @@ fn check(m: &MessageSubject<'_>, _policy: &Policy) -> Vec<Finding> {
         rule: RULE.id,
         severity: Severity::Suspicious,
         brand: None,
-        explanation: word(f.lang, key).to_owned(),
+        evidence: Evidence::Said(word(f.lang, key)),
     }]
 }
 

@@ -26,6 +26,7 @@
 //! "See you at 6", "I forgot my password again, resetting it later".
 
 use super::{Finding, MessageRule, MessageSubject, Severity};
+use crate::engine::explain::Evidence;
 use crate::lure::{Claim, Pressure, Request, join_and, word};
 use crate::policy::Policy;
 
@@ -91,7 +92,7 @@ fn check(m: &MessageSubject<'_>, _policy: &Policy) -> Vec<Finding> {
         rule: RULE.id,
         severity,
         brand: None,
-        explanation,
+        evidence: Evidence::Written(explanation),
     }]
 }
 

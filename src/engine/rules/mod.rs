@@ -9,6 +9,7 @@
 
 use std::fmt;
 
+use crate::engine::explain::Evidence;
 use crate::extract::Link;
 use crate::policy::Policy;
 use crate::refs::BrandRef;
@@ -76,8 +77,15 @@ pub struct Finding {
     pub severity: Severity,
     /// The brand imitated (or owning).
     pub brand: Option<BrandRef>,
-    /// One or two plain-language sentences.
-    pub explanation: String,
+    /// What it found, as the explanation names it ([`Finding::explanation`]).
+    pub evidence: Evidence,
+}
+
+impl Finding {
+    /// One or two plain-language sentences, written now from the evidence.
+    pub fn explanation(&self) -> String {
+        self.evidence.render()
+    }
 }
 
 /// One link with the policy facts every rule asks about, computed once.
@@ -217,7 +225,7 @@ pub(crate) fn promised_finding(
     rule: &'static str,
     lang: usize,
     promise: Option<&str>,
-    explanation: String,
+    said: Evidence,
     policy: &Policy,
 ) -> Finding {
     match promise {
@@ -225,16 +233,18 @@ pub(crate) fn promised_finding(
             rule,
             severity: Severity::Dangerous,
             brand: None,
-            explanation: format!(
-                "{explanation} {}",
-                crate::lure::promise_sentence(lang, policy, p)
-            ),
+            evidence: Evidence::Promised {
+                said: Box::new(said),
+                lang,
+                promise: p.to_owned(),
+                organization: policy.organization.name.clone(),
+            },
         },
         None => Finding {
             rule,
             severity: Severity::Suspicious,
             brand: None,
-            explanation,
+            evidence: said,
         },
     }
 }
@@ -292,7 +302,7 @@ pub(crate) mod testing {
         out.iter()
             .map(|f| {
                 let brand = f.brand.as_ref().map_or("-", BrandRef::name);
-                format!("{} {}: {}", f.severity, brand, f.explanation)
+                format!("{} {}: {}", f.severity, brand, f.explanation())
             })
             .collect::<Vec<_>>()
             .join("\n")
@@ -305,7 +315,7 @@ pub(crate) mod testing {
             .message_findings
             .iter()
             .filter(|f| f.rule == id)
-            .map(|f| format!("{} {}", f.severity, f.explanation))
+            .map(|f| format!("{} {}", f.severity, f.explanation()))
             .collect::<Vec<_>>()
             .join("\n")
     }

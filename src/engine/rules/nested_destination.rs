@@ -26,7 +26,8 @@
 //! `https://www.twilio.com/login?next=https://www.twilio.com/console`
 //! (ends at an owned domain), `https://example.com/?q=hello`.
 
-use super::{Finding, RelationFindings, RelationLink, RelationRule, Severity, possessive};
+use super::{Finding, RelationFindings, RelationLink, RelationRule, Severity};
+use crate::engine::explain::{Evidence, NestedInner, NestedThrough};
 use crate::policy::Policy;
 
 /// The registry entry.
@@ -48,26 +49,21 @@ fn check(_text: &str, links: &[RelationLink<'_>], _policy: &Policy) -> RelationF
         let (Some(oh), Some(ih)) = (&outer.link.host, &inner.link.host) else {
             continue;
         };
-        let through = oh.display_registrable();
-        let ends = ih.display();
-        let tail = match inner.brand {
-            Some(b) if inner.severity >= Severity::Suspicious => {
-                format!(", which is not {} but imitates it", possessive(b.name()))
-            }
-            _ if inner.severity >= Severity::Suspicious => {
-                ", which shows warning signs of its own".to_owned()
-            }
-            _ => ", which Second Look cannot vouch for".to_owned(),
+        let known = match inner.brand {
+            Some(b) if inner.severity >= Severity::Suspicious => NestedInner::Imitates(b.clone()),
+            _ if inner.severity >= Severity::Suspicious => NestedInner::WarningSigns,
+            _ => NestedInner::Unknown,
         };
-        let explanation = match &inner.link.glued_symbols {
-            Some(symbols) => format!(
-                "Some phones open the “{symbols}” in front of it as part of the name: {} ({}), a different site{tail}.",
-                ih.display(),
-                ih.ascii
-            ),
-            None => format!(
-                "This link goes through {through} but ends at {ends}{tail} (see the link inside it)."
-            ),
+        let through = match &inner.link.glued_symbols {
+            Some(symbols) => NestedThrough::GluedSymbols {
+                symbols: symbols.clone(),
+                host: ih.display().to_owned(),
+                ascii: ih.ascii.clone(),
+            },
+            None => NestedThrough::Redirect {
+                through: oh.display_registrable().to_owned(),
+                ends: ih.display().to_owned(),
+            },
         };
         out.push((
             o,
@@ -75,7 +71,10 @@ fn check(_text: &str, links: &[RelationLink<'_>], _policy: &Policy) -> RelationF
                 rule: RULE.id,
                 severity: inner.severity.max(Severity::Info),
                 brand: inner.brand.cloned(),
-                explanation,
+                evidence: Evidence::Nested {
+                    through,
+                    inner: known,
+                },
             },
         ));
     }
@@ -93,7 +92,7 @@ mod tests {
         let Some(l) = a.links.first() else {
             return "no link".into();
         };
-        format!("{} {}: {}", a.verdict, l.verdict, l.explanation)
+        format!("{} {}: {}", a.verdict, l.verdict, l.explanation())
     }
 
     #[test]

@@ -21,7 +21,8 @@
 //! names that differ only in trailing digits. Folded keywords of eight or
 //! more letters are also matched within two look-alike edits.
 
-use super::{Finding, LinkRule, Severity, Subject, possessive};
+use super::{Finding, LinkRule, Severity, Subject};
+use crate::engine::explain::{Evidence, Misspelling};
 use crate::policy::Policy;
 
 /// The registry entry.
@@ -59,17 +60,14 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
                 && dehyphenated.as_deref() == Some(kw.text.as_str())
                 && !kw.generic
             {
-                out.push(Finding {
-                    rule: RULE.id,
-                    severity: Severity::Suspicious,
-                    brand: policy.brand_ref(bi),
-                    explanation: format!(
-                        "{} is not {}: it splits {} name with a hyphen.",
-                        host.display_registrable(),
-                        possessive(&brand.name),
-                        possessive(&brand.name)
-                    ),
-                });
+                if let Some(evidence) = misspelt(policy, host, bi, Misspelling::Hyphen) {
+                    out.push(Finding {
+                        rule: RULE.id,
+                        severity: Severity::Suspicious,
+                        brand: policy.brand_ref(bi),
+                        evidence,
+                    });
+                }
                 return;
             }
             // Derived names count only beside lure words (brand-combo).
@@ -113,18 +111,14 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
                 continue;
             }
             let how = if raw {
-                format!(
-                    "misspells {} name by one letter ({})",
-                    possessive(&brand.name),
-                    describe_edit(label, &kw.text)
-                )
+                Misspelling::OneLetter(describe_edit(label, &kw.text))
             } else if dehyphenated {
-                format!("splits {} name with a hyphen", possessive(&brand.name))
+                Misspelling::Hyphen
             } else {
-                format!(
-                    "misspells {} name with look-alike characters",
-                    possessive(&brand.name)
-                )
+                Misspelling::LookAlike
+            };
+            let Some(evidence) = misspelt(policy, host, bi, how) else {
+                return;
             };
             out.push(Finding {
                 rule: RULE.id,
@@ -136,11 +130,7 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
                     Severity::Suspicious
                 },
                 brand: policy.brand_ref(bi),
-                explanation: format!(
-                    "{} is not {}: it {how}.",
-                    host.display_registrable(),
-                    possessive(&brand.name)
-                ),
+                evidence,
             });
             return;
         }
@@ -178,23 +168,29 @@ fn short_typo(
         return None;
     }
     let how = if dehyphenated {
-        format!("splits {} name with a hyphen", possessive(&brand.name))
+        Misspelling::Hyphen
     } else {
-        format!(
-            "misspells {} name by one letter ({})",
-            possessive(&brand.name),
-            describe_edit(label, &kw.text)
-        )
+        Misspelling::OneLetter(describe_edit(label, &kw.text))
     };
     Some(Finding {
         rule: RULE.id,
         severity: Severity::Suspicious,
         brand: policy.brand_ref(bi),
-        explanation: format!(
-            "{} is not {}: it {how}.",
-            host.display_registrable(),
-            possessive(&brand.name)
-        ),
+        evidence: misspelt(policy, host, bi, how)?,
+    })
+}
+
+/// "{site} is not {brand's}: it {how}."
+fn misspelt(
+    policy: &Policy,
+    host: &crate::host::HostFacts,
+    bi: usize,
+    how: Misspelling,
+) -> Option<Evidence> {
+    Some(Evidence::Misspelt {
+        site: host.display_registrable().to_owned(),
+        brand: policy.brand_ref(bi)?,
+        how,
     })
 }
 
