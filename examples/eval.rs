@@ -72,9 +72,8 @@ fn lookalikes(corpus: &Path, policy: &Policy, show: usize) -> Result<(), String>
             let named = a
                 .links
                 .first()
-                .and_then(|l| l.brand)
-                .and_then(|b| policy.brands.get(b))
-                .map(|b| b.name.as_str());
+                .and_then(|l| l.brand.as_ref())
+                .map(|b| b.name());
             if named == Some(*target) {
                 brand_right.hit += 1;
             }
@@ -288,7 +287,7 @@ fn load_companies(dir: &Path) -> Result<(Vec<Company>, Vec<Refused>), String> {
 
 /// The brand of `policy` that owns the domain named in a row's source
 /// ("dnstwist … of hp.com", "… (hp.com)"), if the source names one.
-fn source_brand(policy: &Policy, source: &str) -> Option<usize> {
+fn source_brand(policy: &Policy, source: &str) -> Option<secondlook::refs::BrandRef> {
     let tokens = source.split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '\'' | ','));
     for t in tokens {
         if let Some(b) = policy
@@ -296,7 +295,7 @@ fn source_brand(policy: &Policy, source: &str) -> Option<usize> {
             .iter()
             .position(|b| b.domains.iter().any(|d| d == t))
         {
-            return Some(b);
+            return policy.brand_ref(b);
         }
     }
     None
@@ -342,16 +341,14 @@ fn multi_company(corpus: &Path, dir: &Path, show: usize) -> Result<(), String> {
         if flagged(a.verdict) {
             k.0 += 1;
             pc.0 += 1;
-            let named = a.links.first().and_then(|l| l.brand);
+            let named = a.links.first().and_then(|l| l.brand.as_ref());
             // Every brand in the policy is the company's; a row made from one
             // domain may rightly name a sister brand (duo-sso under Cisco).
-            if named.is_some() && named == source_brand(&c.policy, source) {
+            if named.is_some() && named == source_brand(&c.policy, source).as_ref() {
                 t.same_brand += 1;
             }
             if named.is_none() {
-                let name = named
-                    .and_then(|b| c.policy.brands.get(b))
-                    .map_or("-", |b| b.name.as_str());
+                let name = named.map_or("-", |b| b.name());
                 t.wrong_brand
                     .push(format!("{domain}({stem}: named {name})"));
             }

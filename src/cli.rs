@@ -699,9 +699,9 @@ fn check(args: &CheckArgs) -> ExitCode {
         };
         let analysis = analyze_bytes(&bytes, total, &policy);
         if args.json {
-            write_json(&mut out, &analysis, &policy)
+            write_json(&mut out, &analysis)
         } else {
-            write_text(&mut out, &analysis, &policy)
+            write_text(&mut out, &analysis)
         }
     };
     match result.and_then(|()| out.flush()) {
@@ -765,7 +765,7 @@ fn check_lines(policy: &Policy, json: bool, out: &mut impl Write) -> io::Result<
         }
         let analysis = analyze_bytes(&line, total.saturating_sub(1).max(line.len()), policy);
         if json {
-            write_json(out, &analysis, policy)?;
+            write_json(out, &analysis)?;
         } else {
             let hosts: Vec<&str> = analysis
                 .links
@@ -778,14 +778,15 @@ fn check_lines(policy: &Policy, json: bool, out: &mut impl Write) -> io::Result<
     Ok(())
 }
 
-fn write_json(out: &mut impl Write, analysis: &Analysis, policy: &Policy) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, &AnalysisJson::new(analysis, policy))?;
+fn write_json(out: &mut impl Write, analysis: &Analysis) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, &AnalysisJson::new(analysis))?;
     writeln!(out)
 }
 
-fn write_text(out: &mut impl Write, analysis: &Analysis, policy: &Policy) -> io::Result<()> {
+fn write_text(out: &mut impl Write, analysis: &Analysis) -> io::Result<()> {
     writeln!(out, "{}", analysis.verdict.as_str().to_uppercase())?;
-    let mut parts = analysis.explanation.lines();
+    let explanation = analysis.explanation();
+    let mut parts = explanation.lines();
     if let Some(headline) = parts.next() {
         writeln!(out, "{headline}")?;
     }
@@ -794,12 +795,12 @@ fn write_text(out: &mut impl Write, analysis: &Analysis, policy: &Policy) -> io:
         writeln!(out, "{}. {}", i + 1, l.link.text)?;
         let brand = l
             .brand
-            .and_then(|b| policy.brands.get(b))
+            .as_ref()
             .map(|b| {
                 if l.verdict == Verdict::Safe {
-                    format!(" · owned by {}", b.name)
+                    format!(" · owned by {b}")
                 } else {
-                    format!(" · imitates {}", b.name)
+                    format!(" · imitates {b}")
                 }
             })
             .unwrap_or_default();
@@ -810,7 +811,7 @@ fn write_text(out: &mut impl Write, analysis: &Analysis, policy: &Policy) -> io:
             .map(|h| format!(" · {}", h.display()))
             .unwrap_or_default();
         writeln!(out, "   {}{host}{brand}", l.verdict)?;
-        writeln!(out, "   {}", l.explanation)?;
+        writeln!(out, "   {}", l.explanation())?;
         let rules: Vec<&str> = l.findings.iter().map(|f| f.rule).collect();
         if !rules.is_empty() {
             writeln!(out, "   rules: {}", rules.join(", "))?;
@@ -819,7 +820,7 @@ fn write_text(out: &mut impl Write, analysis: &Analysis, policy: &Policy) -> io:
     if !analysis.message_findings.is_empty() {
         writeln!(out)?;
         for f in &analysis.message_findings {
-            writeln!(out, "{} ({}): {}", f.rule, f.severity, f.explanation)?;
+            writeln!(out, "{} ({}): {}", f.rule, f.severity, f.explanation())?;
         }
     }
     if !analysis.never_ask.is_empty() {
@@ -827,13 +828,13 @@ fn write_text(out: &mut impl Write, analysis: &Analysis, policy: &Policy) -> io:
         for s in &analysis.never_ask {
             writeln!(out, "{s}")?;
         }
-        if let Some(help) = &policy.organization.help_contact {
+        if let Some(help) = analysis.organization.help_contact() {
             writeln!(out, "Questions or want to report it? {help}")?;
         }
     }
     for n in &analysis.notes {
         writeln!(out, "Note: {n}")?;
     }
-    writeln!(out, "(policy: {})", policy.source)?;
+    writeln!(out, "(policy: {})", analysis.organization.source())?;
     Ok(())
 }

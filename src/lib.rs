@@ -23,7 +23,7 @@ pub mod wire;
 
 // The engine's modules at the crate root, where the rest of the code (and
 // the tests, benchmarks and fuzz targets) name them.
-pub use engine::{analysis, extract, host, lure, phone, rules, text};
+pub use engine::{analysis, explain, extract, host, lure, phone, refs, rules, text};
 
 /// The company policy: the engine's part (schema, parsing from text,
 /// validation, the compiled [`Policy`]) and the shell's (reading files,

@@ -522,9 +522,7 @@ impl App {
                     .iter()
                     .any(|l| self.settings.notify.value.notifies(l.verdict));
                 let risky = analysis.verdict >= crate::Verdict::Suspicious;
-                let message = notify
-                    .then(|| notify::message(&analysis, &self.model.policy))
-                    .flatten();
+                let message = notify.then(|| notify::message(&analysis)).flatten();
                 // A copied link replaces the paste box only when it matters
                 // or the user is looking at nothing else.
                 if risky || self.model.input.is_empty() {

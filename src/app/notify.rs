@@ -4,19 +4,15 @@
 //! link: notification daemons may keep a history.
 
 use crate::analysis::Analysis;
-use crate::policy::Policy;
 
 /// The notification's title and body for an analysis, or `None` when
 /// nothing is risky.
-pub fn message(analysis: &Analysis, policy: &Policy) -> Option<(String, String)> {
+pub fn message(analysis: &Analysis) -> Option<(String, String)> {
     let worst = analysis.links.iter().max_by_key(|l| l.verdict)?;
     if worst.verdict < crate::Verdict::Suspicious {
         return None;
     }
-    let brand = worst
-        .brand
-        .and_then(|i| policy.brands.get(i))
-        .map(|b| b.name.as_str());
+    let brand = worst.brand.as_ref().map(|b| b.name());
     let title = match (worst.verdict, brand) {
         (crate::Verdict::Dangerous, Some(b)) => format!("Dangerous link: imitates {b}"),
         (crate::Verdict::Dangerous, None) => "Dangerous link copied".to_owned(),

@@ -634,7 +634,7 @@ fn check_screen(app: &mut App, ui: &mut egui::Ui) {
                 link_card(ui, i, l);
             }
             for f in &analysis.message_findings {
-                ui.label(RichText::new(&f.explanation).color(ui.visuals().strong_text_color()));
+                ui.label(RichText::new(f.explanation()).color(ui.visuals().strong_text_color()));
             }
             for n in &analysis.notes {
                 ui.label(RichText::new(n).italics().weak());
@@ -646,7 +646,8 @@ fn check_screen(app: &mut App, ui: &mut egui::Ui) {
 /// not…" under "DANGEROUS" reads "Do not…").
 pub fn headline(analysis: &Analysis) -> String {
     let (word, _, _) = verdict_style(analysis.verdict);
-    let first = analysis.explanation.lines().next().unwrap_or_default();
+    let explanation = analysis.explanation();
+    let first = explanation.lines().next().unwrap_or_default();
     let rest = first
         .get(..word.len())
         .filter(|p| p.eq_ignore_ascii_case(word))
@@ -778,7 +779,8 @@ fn link_card(ui: &mut egui::Ui, index: usize, l: &LinkAnalysis) {
                         .weak(),
                 );
             }
-            let mut explanation = l.explanation.as_str();
+            let written = l.explanation();
+            let mut explanation = written.as_str();
             if let Some(d) = &l.did_you_mean {
                 explanation = explanation
                     .trim_end_matches(&format!(" Did you mean {d}?"))

@@ -148,13 +148,10 @@ fn imitates_managed(guard: &Policy, host: &str) -> Option<String> {
         .flat_map(|l| &l.findings)
         .find(|f| f.severity >= crate::rules::Severity::Suspicious && f.brand.is_some())
         .map(|f| {
-            let brand = f
-                .brand
-                .and_then(|b| guard.brands.get(b))
-                .map_or("", |b| b.name.as_str());
+            let brand = f.brand.as_ref().map_or("", |b| b.name());
             format!(
                 "it looks like {brand}, a brand your organisation protects ({})",
-                f.explanation.trim_end_matches(".")
+                f.explanation().trim_end_matches(".")
             )
         })
 }

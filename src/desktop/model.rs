@@ -520,8 +520,8 @@ impl Model {
         let a = self.analysis.as_ref()?;
         for l in &a.links {
             if l.verdict >= crate::Verdict::Suspicious
-                && let Some(b) = l.brand.and_then(|i| self.policy.brands.get(i))
-                && let Some(s) = b.sign_in.first()
+                && let Some(b) = &l.brand
+                && let Some(s) = b.sign_in().first()
             {
                 return Some(s.clone());
             }

@@ -16,6 +16,9 @@ use crate::policy::Policy;
 
 pub mod deliver;
 pub mod outbox;
+pub mod record;
+
+pub use record::{AnalysisRecord, FindingRecord, LinkRecord};
 
 /// The report format's name and version, in every report.
 pub const SCHEMA: &str = "secondlook.report/1";
@@ -351,7 +354,8 @@ pub struct Report {
     /// The message verdict.
     pub verdict: String,
     /// The full analysis, as `secondlook check --json` prints it.
-    pub analysis: serde_json::Value,
+    #[serde(default, deserialize_with = "record::null_as_default")]
+    pub analysis: AnalysisRecord,
     /// A link goes to one of the organisation's phishing simulations.
     pub training: bool,
     /// The reporter already did something with the message (see
@@ -379,8 +383,7 @@ impl Report {
         analysis: &Analysis,
         policy: &Policy,
     ) -> Report {
-        let analysis_json = serde_json::to_value(AnalysisJson::new(analysis, policy))
-            .unwrap_or(serde_json::Value::Null);
+        let analysis_json = AnalysisRecord::from(&AnalysisJson::new(analysis));
         let indicators = analysis
             .links
             .iter()
@@ -393,10 +396,7 @@ impl Report {
                 host: l.link.host.as_ref().map(|h| h.unicode.clone()),
                 registrable_domain: l.link.host.as_ref().and_then(|h| h.registrable.clone()),
                 verdict: l.verdict.as_str().to_owned(),
-                brand: l
-                    .brand
-                    .and_then(|i| policy.brands.get(i))
-                    .map(|b| b.name.clone()),
+                brand: l.brand.as_ref().map(|b| b.name().to_owned()),
             })
             .collect();
         Report {
@@ -447,18 +447,13 @@ impl Report {
 
     /// The most telling host: the first risky link's, else the first link's.
     pub fn first_host(&self) -> Option<&str> {
-        let links = self.analysis.get("links")?.as_array()?;
-        fn host(l: &serde_json::Value) -> Option<&str> {
-            l.get("host").and_then(|h| h.as_str())
+        fn host(l: &LinkRecord) -> Option<&str> {
+            l.host.as_deref()
         }
+        let links = &self.analysis.links;
         links
             .iter()
-            .find(|l| {
-                matches!(
-                    l.get("verdict").and_then(|v| v.as_str()),
-                    Some("dangerous" | "suspicious")
-                )
-            })
+            .find(|l| l.flagged())
             .and_then(host)
             .or_else(|| links.first().and_then(host))
     }
@@ -493,19 +488,15 @@ impl Report {
         s.push_str("\nThe message as reported:\n----\n");
         s.push_str(&self.text);
         s.push_str("\n----\n");
-        if let Some(links) = self.analysis.get("links").and_then(|l| l.as_array()) {
-            if !links.is_empty() {
-                s.push_str("\nLinks:\n");
-            }
-            for l in links {
-                let get = |k: &str| l.get(k).and_then(|v| v.as_str()).unwrap_or("");
-                s.push_str(&format!(
-                    "- {} ({}): {}\n",
-                    get("text"),
-                    get("verdict"),
-                    get("explanation")
-                ));
-            }
+        let links = &self.analysis.links;
+        if !links.is_empty() {
+            s.push_str("\nLinks:\n");
+        }
+        for l in links {
+            s.push_str(&format!(
+                "- {} ({}): {}\n",
+                l.text, l.verdict, l.explanation
+            ));
         }
         let flagged: Vec<&Indicator> = self.indicators.iter().filter(|i| i.flagged()).collect();
         if !flagged.is_empty() {
@@ -520,12 +511,10 @@ impl Report {
                 ));
             }
         }
-        if let Some(e) = self.analysis.get("explanation").and_then(|v| v.as_str()) {
-            s.push_str(&format!(
-                "\nSecond Look said:\n{}\n",
-                without_verdict_word(e, &self.verdict)
-            ));
-        }
+        s.push_str(&format!(
+            "\nSecond Look said:\n{}\n",
+            without_verdict_word(&self.analysis.explanation, &self.verdict)
+        ));
         s.push_str(&format!(
             "\nApp: secondlook {}; policy: {} ({})\nThe full report is attached as report.json and the message as message.txt.\n",
             self.app_version, self.policy.source, self.policy.fingerprint
@@ -700,7 +689,7 @@ mod tests {
             r.subject(),
             "Phishing: Second Look report – twilio-okta.net"
         );
-        assert_eq!(r.analysis["links"][0]["brand"], "Twilio");
+        assert_eq!(r.analysis.links[0].brand.as_deref(), Some("Twilio"));
         // A person reads the text: the time is local, with its offset, not
         // the stored RFC 3339 UTC form.
         let body = r.readable();

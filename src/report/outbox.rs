@@ -509,3 +509,46 @@ impl Prepared {
 pub struct SendLock {
     _file: std::fs::File,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An outbox file as the first release wrote it (`secondlook report
+    /// --yes` with a webhook that was down): it loads, and is written back
+    /// byte for byte the same, so no report waiting on disk is lost or
+    /// changed by an update.
+    const FIRST_FORMAT: &str = include_str!("../../tests/data/outbox-entry-v1.json");
+
+    #[test]
+    fn an_outbox_file_of_the_first_format_loads_and_is_written_back_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let outbox = Outbox::new(dir.path());
+        let id = "ddc08a5d-b00e-410f-bd41-67b0c0710969";
+        std::fs::create_dir_all(outbox.dir()).unwrap();
+        std::fs::write(outbox.path(id), FIRST_FORMAT).unwrap();
+        let entry = outbox.load(id).unwrap();
+        assert_eq!(entry.report.id, id);
+        assert!(entry.report.urgent);
+        assert_eq!(entry.report.first_host(), Some("twilio-okta.net"));
+        assert_eq!(entry.channels.len(), 1);
+        assert_eq!(entry.channels[0].state, State::Pending);
+        let readable = entry.report.readable();
+        assert!(
+            readable.contains("- bit.ly/3xYz (unknown): bit.ly is a link shortener"),
+            "{readable}"
+        );
+        assert!(
+            readable.contains("Second Look said:\nDo not open the link"),
+            "{readable}"
+        );
+        let (listed, problems) = outbox.list();
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(listed, vec![entry.clone()]);
+        outbox.save(&entry).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(outbox.path(id)).unwrap(),
+            FIRST_FORMAT
+        );
+    }
+}

@@ -177,7 +177,7 @@ fn blocked_and_training_indicators_change_verdicts() {
     assert_eq!(a.links[0].findings[0].rule, "blocked-indicator");
     assert!(
         a.links[0]
-            .explanation
+            .explanation()
             .contains("Your security team has marked twilio-help.net as an attack.")
     );
     let a = analyze("Please confirm at twi1io-training.com", &e.policy);
@@ -785,10 +785,10 @@ fn a_brand_named_with_other_spaces_or_case_is_the_same_brand() {
         assert_eq!(a.links[0].brand, None, "{name:?}: not owned by Twilio");
         assert!(
             a.links[0]
-                .explanation
+                .explanation()
                 .contains("a site you added as trusted"),
             "{}",
-            a.links[0].explanation
+            a.links[0].explanation()
         );
     }
     // Two entries in one file: a problem, the file is refused.
@@ -901,13 +901,13 @@ trusted_hosts = ["twilio-sso.com", "intranet.example.net", "tw1lio.com"]
         expect_test::expect![
             "This link goes to mybank.example, one of My Bank's own domains (a brand you added)."
         ]
-        .assert_eq(&a.links[0].findings[0].explanation);
+        .assert_eq(&a.links[0].findings[0].explanation());
         let a = analyze("https://intranet.example.net/", &e.policy);
         assert_eq!(a.verdict, Verdict::Safe);
         expect_test::expect![
             "This link goes to intranet.example.net, a site you added as trusted."
         ]
-        .assert_eq(&a.links[0].findings[0].explanation);
+        .assert_eq(&a.links[0].findings[0].explanation());
     }
     assert!(w.poll().is_none());
     // The organisation's own trusted host keeps the organisation's words,
@@ -926,7 +926,7 @@ trusted_hosts = ["twilio-sso.com", "intranet.example.net", "tw1lio.com"]
     expect_test::expect![
         "This link goes to intranet.example.net, a service Twilio lists as trusted."
     ]
-    .assert_eq(&a.links[0].findings[0].explanation);
+    .assert_eq(&a.links[0].findings[0].explanation());
 }
 
 #[test]
@@ -1219,9 +1219,9 @@ fn lure_words_add_up_per_language_and_help_phone_is_a_setting() {
     );
     assert_eq!(a.verdict, Verdict::Suspicious);
     assert!(
-        a.explanation.contains("portal del empleado"),
+        a.explanation().contains("portal del empleado"),
         "{}",
-        a.explanation
+        a.explanation()
     );
     // The callback explanation names the published number.
     let a = analyze(
@@ -1229,9 +1229,9 @@ fn lure_words_add_up_per_language_and_help_phone_is_a_setting() {
         &e.policy,
     );
     assert!(
-        a.explanation
+        a.explanation()
             .contains("the number your organisation published: +1 415 555 0100."),
         "{}",
-        a.explanation
+        a.explanation()
     );
 }

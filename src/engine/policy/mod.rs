@@ -27,6 +27,7 @@ use aho_corasick::AhoCorasick;
 use serde::{Deserialize, Serialize};
 
 use crate::host::comparison_form;
+use crate::refs::{BrandRef, OrgRef};
 
 pub mod schema;
 pub mod validate;
@@ -535,6 +536,11 @@ pub struct Policy {
     /// Owned domains that are themselves public suffixes (the PSL lists them
     /// because customers get sub-names): only the exact domain is owned.
     exact_only: HashSet<String>,
+    /// One shared reference per brand (same order as `brands`), what
+    /// findings carry.
+    brand_refs: Vec<BrandRef>,
+    /// The organisation as results name it.
+    org_ref: OrgRef,
 }
 
 /// A keyword found inside a label.
@@ -745,6 +751,8 @@ impl Policy {
                     .map(|d| normalize_domain(d).map_err(|m| invalid(format!("{what}: {m}"))))
                     .collect()
             };
+        let brand_refs = brand_refs(&brands);
+        let org_ref = org_ref(&organization, source);
         Ok(Policy {
             organization,
             brands,
@@ -770,6 +778,8 @@ impl Policy {
             keyword_owner,
             domain_owner,
             exact_only,
+            brand_refs,
+            org_ref,
         })
     }
 
@@ -794,7 +804,20 @@ impl Policy {
             keyword_owner: Vec::new(),
             domain_owner: HashMap::new(),
             exact_only: HashSet::new(),
+            brand_refs: Vec::new(),
+            org_ref: org_ref(&Organization::default(), source),
         }
+    }
+
+    /// The shared reference to brand `index` of [`Policy::brands`], what
+    /// findings and results carry (cheap to clone).
+    pub fn brand_ref(&self, index: usize) -> Option<BrandRef> {
+        self.brand_refs.get(index).cloned()
+    }
+
+    /// The organisation as results name it (cheap to clone).
+    pub fn org_ref(&self) -> OrgRef {
+        self.org_ref.clone()
     }
 
     /// The first `[detection] lure_words` entry (as written) that occurs as
@@ -900,6 +923,29 @@ impl Policy {
         let n = self.organization.name.trim();
         if n.is_empty() { "your organisation" } else { n }
     }
+}
+
+fn brand_refs(brands: &[Brand]) -> Vec<BrandRef> {
+    brands
+        .iter()
+        .map(|b| BrandRef::new(&b.name, b.main_domain(), &b.sign_in))
+        .collect()
+}
+
+fn org_ref(o: &Organization, source: &str) -> OrgRef {
+    let trimmed = o.name.trim();
+    let display = if trimmed.is_empty() {
+        "your organisation"
+    } else {
+        trimmed
+    };
+    OrgRef::new(
+        &o.name,
+        display,
+        &o.sign_in,
+        o.help_contact.as_deref(),
+        source,
+    )
 }
 
 /// Check `text` with [`validate::check`] (every problem, with positions),

@@ -18,6 +18,7 @@
 //! the rule table (`cargo run -q --example rules_table`) prints.
 
 use super::{Finding, LinkRule, Severity, Subject};
+use crate::engine::explain::Evidence;
 use crate::policy::Policy;
 
 /// The registry entry.
@@ -56,7 +57,9 @@ fn check(subject: &Subject<'_>, _policy: &Policy, out: &mut Vec<Finding>) {
         rule: RULE.id,
         severity: Severity::Dangerous,
         brand: None,
-        explanation: format!("Your security team has marked {domain} as an attack."),
+        evidence: Evidence::Blocked {
+            domain: domain.to_owned(),
+        },
     });
 }
 

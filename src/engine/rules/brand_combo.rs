@@ -29,6 +29,7 @@
 use super::names;
 use super::words::{identity_word_in, is_made_of_words};
 use super::{Finding, LinkRule, Severity, Subject, possessive};
+use crate::engine::explain::Evidence;
 use crate::host::HostFacts;
 use crate::policy::{Brand, Keyword, KeywordHit, Origin, Policy};
 
@@ -186,8 +187,8 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
         out.push(Finding {
             rule: RULE.id,
             severity,
-            brand: Some(hit.brand),
-            explanation: explain(host, brand, kw, lure.as_deref()),
+            brand: policy.brand_ref(hit.brand),
+            evidence: Evidence::Written(explain(host, brand, kw, lure.as_deref())),
         });
         return;
     }
@@ -212,8 +213,8 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
         out.push(Finding {
             rule: RULE.id,
             severity,
-            brand: Some(h.brand),
-            explanation: explain_named(host, brand, kw, &kw.text, h.lure),
+            brand: policy.brand_ref(h.brand),
+            evidence: Evidence::Written(explain_named(host, brand, kw, &kw.text, h.lure)),
         });
         return;
     }
@@ -250,13 +251,13 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
         out.push(Finding {
             rule: RULE.id,
             severity: Severity::Dangerous,
-            brand: Some(m.brand),
-            explanation: format!(
+            brand: policy.brand_ref(m.brand),
+            evidence: Evidence::Written(format!(
                 "{} is not {name}: “{}” {edit}, and {lures} {is} {what}{}.",
                 host.display_registrable(),
                 m.core,
                 other_suffix(host, brand)
-            ),
+            )),
         });
     }
 }

@@ -23,7 +23,8 @@
 //! the rule table (`cargo run -q --example rules_table`) prints.
 
 use super::words::identity_word_in;
-use super::{Finding, LinkRule, Severity, Subject, possessive};
+use super::{Finding, LinkRule, Severity, Subject};
+use crate::engine::explain::Evidence;
 use crate::host::comparison_form;
 use crate::policy::Policy;
 use crate::rules::hosting::{identity_platform, is_cdn_infrastructure};
@@ -92,15 +93,19 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
                     .any(|l| contains_bounded(l, hyphen, b'-'));
             if dotted || hyphened {
                 let shown = if dotted { d.clone() } else { hyphen.clone() };
+                let Some(bref) = policy.brand_ref(bi) else {
+                    return;
+                };
                 out.push(Finding {
                     rule: RULE.id,
                     severity: Severity::Dangerous,
-                    brand: Some(bi),
-                    explanation: format!(
-                        "{} is not {}: the real site is {reg}; “{shown}” in front of it is only a disguise.",
-                        host.display(),
-                        possessive(&brand.name)
-                    ),
+                    brand: Some(bref.clone()),
+                    evidence: Evidence::InFront {
+                        host: host.display().to_owned(),
+                        brand: bref,
+                        site: reg.to_owned(),
+                        shown,
+                    },
                 });
                 return;
             }
@@ -134,10 +139,8 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
                 .filter(|d| crate::host::is_at_or_under(d, platform) && d.as_str() != platform)
                 .map(String::as_str)
                 .collect();
-            let real = if listed.is_empty() {
-                format!("{} has not listed an account there as its own.", brand.name)
-            } else {
-                format!("{} uses only {}.", brand.name, listed.join(" and "))
+            let Some(bref) = policy.brand_ref(bi) else {
+                return;
             };
             out.push(Finding {
                 rule: RULE.id,
@@ -146,12 +149,14 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
                 } else {
                     Severity::Dangerous
                 },
-                brand: Some(bi),
-                explanation: format!(
-                    "{} is not {}: anyone can open an account named “{tenant}” on {platform}. {real}",
-                    host.display(),
-                    possessive(&brand.name),
-                ),
+                brand: Some(bref.clone()),
+                evidence: Evidence::Tenant {
+                    host: host.display().to_owned(),
+                    brand: bref,
+                    tenant: tenant.to_owned(),
+                    platform: platform.to_owned(),
+                    listed: listed.iter().map(|d| (*d).to_owned()).collect(),
+                },
             });
             return;
         }
@@ -159,6 +164,9 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
         if lure_needed && lure.is_none() {
             continue;
         }
+        let Some(bref) = policy.brand_ref(bi) else {
+            return;
+        };
         out.push(Finding {
             rule: RULE.id,
             severity: if lure.is_some() {
@@ -166,13 +174,13 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
             } else {
                 Severity::Suspicious
             },
-            brand: Some(bi),
-            explanation: format!(
-                "{} is not {}: the real site is {reg}; “{}” in front of it is only a disguise.",
-                host.display(),
-                possessive(&brand.name),
-                kw.text
-            ),
+            brand: Some(bref.clone()),
+            evidence: Evidence::InFront {
+                host: host.display().to_owned(),
+                brand: bref,
+                site: reg.to_owned(),
+                shown: kw.text.clone(),
+            },
         });
         return;
     }
@@ -188,17 +196,16 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
                 && !last_sub.contains(kw.text.as_str())
                 && !host.label.contains(kw.text.as_str())
         });
-        if split {
+        if split && let Some(bref) = policy.brand_ref(bi) {
             out.push(Finding {
                 rule: RULE.id,
                 severity: Severity::Suspicious,
-                brand: Some(bi),
-                explanation: format!(
-                    "{} is not {}: it splits {} name with a dot, and the real site is {reg}.",
-                    host.display(),
-                    possessive(&brand.name),
-                    possessive(&brand.name)
-                ),
+                brand: Some(bref.clone()),
+                evidence: Evidence::SplitByDot {
+                    host: host.display().to_owned(),
+                    brand: bref,
+                    site: reg.to_owned(),
+                },
             });
             return;
         }

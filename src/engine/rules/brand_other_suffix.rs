@@ -17,7 +17,8 @@
 //! under, are data: [`RULE`]'s `examples`, which the registry test runs and
 //! the rule table (`cargo run -q --example rules_table`) prints.
 
-use super::{Finding, LinkRule, Severity, Subject, possessive};
+use super::{Finding, LinkRule, Severity, Subject};
+use crate::engine::explain::Evidence;
 use crate::policy::Policy;
 
 /// The registry entry.
@@ -72,16 +73,20 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
     }) else {
         return;
     };
-    let name = possessive(&brand.name);
-    let reg = host.display_registrable();
+    let Some(bref) = policy.brand_ref(bi) else {
+        return;
+    };
+    let site = host.display_registrable().to_owned();
     let country = !suffix.contains('.') && suffix.len() == 2
         || suffix.rsplit('.').next().is_some_and(|l| l.len() == 2);
-    let (severity, explanation) = if host.suffix_private {
+    let (severity, evidence) = if host.suffix_private {
         (
             Severity::Dangerous,
-            format!(
-                "{reg} is not {name}: it is a site on {suffix}, a service where anyone can publish under any name."
-            ),
+            Evidence::OpenPlatform {
+                site,
+                brand: bref.clone(),
+                suffix: suffix.to_owned(),
+            },
         )
     } else {
         // Household names own their .net/.org and country sites as a rule
@@ -91,24 +96,25 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
         } else {
             Severity::Dangerous
         };
-        let instead = brand
+        let main_suffix = brand
             .main_suffix()
             .filter(|m| *m != suffix)
-            .map(|m| format!(" instead of .{m}"))
-            .unwrap_or_default();
+            .map(str::to_owned);
         (
             severity,
-            format!(
-                "{reg} is not {name}: it uses {} name but ends in .{suffix}{instead}.",
-                possessive(&brand.name)
-            ),
+            Evidence::OtherSuffix {
+                site,
+                brand: bref.clone(),
+                suffix: suffix.to_owned(),
+                main_suffix,
+            },
         )
     };
     out.push(Finding {
         rule: RULE.id,
         severity,
-        brand: Some(bi),
-        explanation,
+        brand: Some(bref),
+        evidence,
     });
 }
 

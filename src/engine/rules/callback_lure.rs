@@ -22,6 +22,7 @@
 //! the rule table (`cargo run -q --example rules_table`) prints.
 
 use super::{Finding, MessageRule, MessageSubject, promised_finding};
+use crate::engine::explain::Evidence;
 use crate::lure::{Claim, Pressure, Request, Story, promise_covering, word};
 use crate::policy::Policy;
 
@@ -113,7 +114,7 @@ fn check(m: &MessageSubject<'_>, policy: &Policy) -> Vec<Finding> {
         RULE.id,
         lang,
         promise,
-        explanation,
+        Evidence::Written(explanation),
         policy,
     )]
 }

@@ -19,6 +19,7 @@
 //! the rule table (`cargo run -q --example rules_table`) prints.
 
 use super::{Finding, MessageRule, MessageSubject, promised_finding};
+use crate::engine::explain::Evidence;
 use crate::lure::{Request, promise_covering, word};
 use crate::policy::Policy;
 
@@ -59,12 +60,11 @@ fn check(m: &MessageSubject<'_>, policy: &Policy) -> Vec<Finding> {
     if !f.requests.contains(&Request::Code) {
         return Vec::new();
     }
-    let explanation = word(f.lang, "code_request").to_owned();
     vec![promised_finding(
         RULE.id,
         f.lang,
         promise_covering(policy, "code"),
-        explanation,
+        Evidence::Said(word(f.lang, "code_request")),
         policy,
     )]
 }

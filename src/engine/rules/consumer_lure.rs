@@ -18,6 +18,7 @@
 //! the rule table (`cargo run -q --example rules_table`) prints.
 
 use super::{Finding, MessageRule, MessageSubject, Severity};
+use crate::engine::explain::Evidence;
 use crate::lure::{Request, Story, join_and, word};
 use crate::policy::Policy;
 
@@ -76,7 +77,9 @@ fn check(m: &MessageSubject<'_>, _policy: &Policy) -> Vec<Finding> {
             Severity::Info
         },
         brand: None,
-        explanation: word(f.lang, "consumer").replace("{story}", &join_and(f.lang, &stories)),
+        evidence: Evidence::Written(
+            word(f.lang, "consumer").replace("{story}", &join_and(f.lang, &stories)),
+        ),
     }]
 }
 

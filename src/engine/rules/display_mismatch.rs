@@ -21,6 +21,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{Finding, RelationFindings, RelationLink, RelationRule, Severity};
+use crate::engine::explain::Evidence;
 use crate::policy::Policy;
 
 /// The registry entry.
@@ -161,11 +162,11 @@ fn check(text: &str, links: &[RelationLink<'_>], policy: &Policy) -> RelationFin
                         Finding {
                             rule: RULE.id,
                             severity: Severity::Dangerous,
-                            brand: shown.brand,
-                            explanation: format!(
-                                "The link shows {} but runs a “{scheme}:” address instead of opening a site.",
-                                sh.display()
-                            ),
+                            brand: shown.brand.cloned(),
+                            evidence: Evidence::RunsScript {
+                                shown: sh.display().to_owned(),
+                                scheme: scheme.clone(),
+                            },
                         },
                     ));
                 }
@@ -208,12 +209,12 @@ fn check(text: &str, links: &[RelationLink<'_>], policy: &Policy) -> RelationFin
                 Finding {
                     rule: RULE.id,
                     severity,
-                    brand,
-                    explanation: format!(
-                        "The link shows {} but goes to {}.",
-                        sh.display(),
-                        th.display()
-                    ),
+                    brand: brand.cloned(),
+                    evidence: Evidence::ShownElsewhere {
+                        shown: sh.display().to_owned(),
+                        goes: th.display().to_owned(),
+                        of_shown: true,
+                    },
                 },
             ));
             out.push((
@@ -221,12 +222,12 @@ fn check(text: &str, links: &[RelationLink<'_>], policy: &Policy) -> RelationFin
                 Finding {
                     rule: RULE.id,
                     severity,
-                    brand,
-                    explanation: format!(
-                        "This link is shown as {} but goes to {}.",
-                        sh.display(),
-                        th.display()
-                    ),
+                    brand: brand.cloned(),
+                    evidence: Evidence::ShownElsewhere {
+                        shown: sh.display().to_owned(),
+                        goes: th.display().to_owned(),
+                        of_shown: false,
+                    },
                 },
             ));
         }
@@ -246,7 +247,9 @@ mod tests {
         for l in &a.links {
             s.push_str(&format!(
                 "{} {}: {}\n",
-                l.link.text, l.verdict, l.explanation
+                l.link.text,
+                l.verdict,
+                l.explanation()
             ));
         }
         s

@@ -20,6 +20,7 @@
 
 use super::hosting::HostingKind;
 use super::{Finding, LinkRule, Severity, Subject};
+use crate::engine::explain::Evidence;
 use crate::policy::Policy;
 
 /// The registry entry.
@@ -54,7 +55,7 @@ const EXAMPLES: super::Examples = {
     }
 };
 
-fn check(subject: &Subject<'_>, _policy: &Policy, out: &mut Vec<Finding>) {
+fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
     let link = subject.link;
     let Some(host) = &link.host else { return };
     if subject.owner.is_some() {
@@ -71,7 +72,7 @@ fn check(subject: &Subject<'_>, _policy: &Policy, out: &mut Vec<Finding>) {
             .as_ref()
             .map(|u| format!("{}?{}", u.path(), u.query().unwrap_or("")).to_lowercase())
             .unwrap_or_default();
-        let named = _policy.brands.iter().enumerate().find_map(|(bi, b)| {
+        let named = policy.brands.iter().enumerate().find_map(|(bi, b)| {
             b.keywords
                 .iter()
                 .find(|k| k.text.chars().count() >= 4 && page.contains(k.text.as_str()))
@@ -81,10 +82,8 @@ fn check(subject: &Subject<'_>, _policy: &Policy, out: &mut Vec<Finding>) {
             out.push(Finding {
                 rule: RULE.id,
                 severity: Severity::Suspicious,
-                brand: Some(bi),
-                explanation: format!(
-                    "Anyone can publish pages under {service}, so “{name}” in the page address proves nothing about who made it."
-                ),
+                brand: policy.brand_ref(bi),
+                evidence: Evidence::NameOnOpenHosting { service, name },
             });
             return;
         }
@@ -94,31 +93,15 @@ fn check(subject: &Subject<'_>, _policy: &Policy, out: &mut Vec<Finding>) {
     if host.ascii == service && (kind != HostingKind::Shortener || path.len() <= 1) {
         return;
     }
-    let (severity, explanation) = match kind {
-        HostingKind::Shortener => (
-            Severity::Info,
-            format!(
-                "{service} is a link shortener: where the link really leads is hidden until it is opened."
-            ),
-        ),
-        HostingKind::FreeHosting => (
-            Severity::Info,
-            format!(
-                "{service} is a free hosting service where anyone can publish a site, so the name says nothing about who runs it."
-            ),
-        ),
-        HostingKind::DynamicDns => (
-            Severity::Suspicious,
-            format!(
-                "{service} is a free dynamic-DNS service, often used for short-lived attack sites."
-            ),
-        ),
+    let severity = match kind {
+        HostingKind::Shortener | HostingKind::FreeHosting => Severity::Info,
+        HostingKind::DynamicDns => Severity::Suspicious,
     };
     out.push(Finding {
         rule: RULE.id,
         severity,
         brand: None,
-        explanation,
+        evidence: Evidence::Hosting { kind, service },
     });
 }
 

@@ -19,6 +19,7 @@
 //! the rule table (`cargo run -q --example rules_table`) prints.
 
 use super::{Finding, MessageRule, MessageSubject, Severity};
+use crate::engine::explain::Evidence;
 use crate::lure::{Claim, Pressure, Request, word};
 use crate::policy::Policy;
 
@@ -77,7 +78,7 @@ fn check(m: &MessageSubject<'_>, _policy: &Policy) -> Vec<Finding> {
         rule: RULE.id,
         severity: Severity::Suspicious,
         brand: None,
-        explanation: word(f.lang, key).to_owned(),
+        evidence: Evidence::Said(word(f.lang, key)),
     }]
 }
 

@@ -23,7 +23,8 @@
 
 use unicode_script::Script;
 
-use super::{Finding, LinkRule, Severity, Subject, possessive};
+use super::{Finding, LinkRule, Severity, Subject};
+use crate::engine::explain::Evidence;
 use crate::host::{HostFacts, script_names};
 use crate::policy::Policy;
 
@@ -86,21 +87,20 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
             if !(same_look || accented_near) {
                 continue;
             }
-            let target = brand.main_domain().unwrap_or(&kw.text);
-            let diffs = differences(label, &kw.text);
-            let mut explanation = format!(
-                "{} is not {}: it imitates {target} with look-alike characters{diffs}.",
-                host.display_registrable(),
-                possessive(&brand.name)
-            );
-            if let Some(mix) = mixed_scripts(host).filter(|_| host.non_ascii) {
-                explanation.push_str(&format!(" It mixes {mix} letters."));
-            }
+            let Some(bref) = policy.brand_ref(bi) else {
+                return;
+            };
             out.push(Finding {
                 rule: RULE.id,
                 severity: Severity::Dangerous,
-                brand: Some(bi),
-                explanation,
+                brand: Some(bref.clone()),
+                evidence: Evidence::LookAlike {
+                    site: host.display_registrable().to_owned(),
+                    brand: bref,
+                    target: brand.main_domain().unwrap_or(&kw.text).to_owned(),
+                    differences: differences(label, &kw.text),
+                    mixed: mixed_scripts(host).filter(|_| host.non_ascii),
+                },
             });
             return;
         }
@@ -113,43 +113,39 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
             rule: RULE.id,
             severity: Severity::Suspicious,
             brand: None,
-            explanation: format!(
-                "{} mixes {mix} letters in one name, a trick used to imitate familiar names.",
-                host.display_registrable()
-            ),
+            evidence: Evidence::MixedScripts {
+                site: host.display_registrable().to_owned(),
+                mix,
+            },
         });
     } else if let Some((script, reads_as)) = whole_script_lookalike(host) {
         out.push(Finding {
             rule: RULE.id,
             severity: Severity::Suspicious,
             brand: None,
-            explanation: format!(
-                "{} is written in {script} letters that look like Latin ones; it reads as “{reads_as}”.",
-                host.display_registrable()
-            ),
+            evidence: Evidence::WholeScript {
+                site: host.display_registrable().to_owned(),
+                script,
+                reads_as,
+            },
         });
     }
 }
 
-/// "(“ẁ” instead of “w”)" when the two names have the same length.
-fn differences(written: &str, keyword: &str) -> String {
+/// Up to three characters written instead of the name's own (“ẁ” instead
+/// of “w”) when the two names have the same length.
+fn differences(written: &str, keyword: &str) -> Vec<(char, char)> {
     let w: Vec<char> = written.chars().collect();
     let k: Vec<char> = keyword.chars().collect();
     if w.len() != k.len() {
-        return String::new();
+        return Vec::new();
     }
-    let pairs: Vec<String> = w
-        .iter()
+    w.iter()
         .zip(&k)
         .filter(|(a, b)| a != b)
         .take(3)
-        .map(|(a, b)| format!("“{a}” instead of “{b}”"))
-        .collect();
-    if pairs.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", pairs.join(", "))
-    }
+        .map(|(a, b)| (*a, *b))
+        .collect()
 }
 
 /// "Latin and Cyrillic" when the registrable name mixes Latin with a script

@@ -27,6 +27,7 @@ use unicode_normalization::char::is_combining_mark;
 use unicode_script::{Script, UnicodeScript};
 
 use super::{Finding, LinkRule, Severity, Subject};
+use crate::engine::explain::{Evidence, IdnTrick};
 use crate::policy::Policy;
 
 /// The registry entry.
@@ -67,21 +68,19 @@ fn check(subject: &Subject<'_>, _policy: &Policy, out: &mut Vec<Finding>) {
     if !host.non_ascii || subject.listed {
         return;
     }
-    let coded = format!(
-        "Browsers show such an address in its coded form ({}).",
-        host.ascii
-    );
-    let finding = |what: String| Finding {
+    let finding = |trick: IdnTrick| Finding {
         rule: RULE.id,
         severity: Severity::Suspicious,
         brand: None,
-        explanation: format!("{} {what} {coded}", host.display()),
+        evidence: Evidence::IdnSpoof {
+            host: host.display().to_owned(),
+            ascii: host.ascii.clone(),
+            trick,
+        },
     };
     if let Some(c) = host.unicode.chars().find(|c| matches!(c, 'ß' | 'ς')) {
         let other = if c == 'ß' { "ss" } else { "σ" };
-        out.push(finding(format!(
-            "contains “{c}”, which some systems read as “{other}”: the same address can lead to two different sites."
-        )));
+        out.push(finding(IdnTrick::Deviation(c, other)));
         return;
     }
     let mut prev: Option<char> = None;
@@ -93,9 +92,7 @@ fn check(subject: &Subject<'_>, _policy: &Policy, out: &mut Vec<Finding>) {
                 Script::Latin | Script::Cyrillic | Script::Greek
             )
         {
-            out.push(finding(format!(
-                "stacks a mark on the letter “{base}” (“{base}{c}”), so it can look like another name."
-            )));
+            out.push(finding(IdnTrick::StackedMark(base, c)));
             return;
         }
         if !is_combining_mark(c) {
@@ -104,9 +101,10 @@ fn check(subject: &Subject<'_>, _policy: &Policy, out: &mut Vec<Finding>) {
     }
     for label in host.subdomain.split('.') {
         if let Some(mix) = super::homoglyph::mixed_scripts_in(label) {
-            out.push(finding(format!(
-                "mixes {mix} letters in one part of its name (“{label}”), a trick to look like another name."
-            )));
+            out.push(finding(IdnTrick::MixedSubName {
+                mix,
+                label: label.to_owned(),
+            }));
             return;
         }
     }

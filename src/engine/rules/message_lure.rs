@@ -25,6 +25,7 @@
 //! the rule table (`cargo run -q --example rules_table`) prints.
 
 use super::{Finding, MessageRule, MessageSubject, Severity};
+use crate::engine::explain::Evidence;
 use crate::lure::{Claim, Pressure, Request, join_and, word};
 use crate::policy::Policy;
 
@@ -113,7 +114,7 @@ fn check(m: &MessageSubject<'_>, _policy: &Policy) -> Vec<Finding> {
         rule: RULE.id,
         severity,
         brand: None,
-        explanation,
+        evidence: Evidence::Written(explanation),
     }]
 }
 

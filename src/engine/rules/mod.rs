@@ -7,8 +7,10 @@
 //! The registry ([`LINK_RULES`], [`MESSAGE_RULES`]) is the single list that
 //! `--help`, the docs and the analysis all read.
 
+use crate::engine::explain::Evidence;
 use crate::extract::Link;
 use crate::policy::Policy;
+use crate::refs::BrandRef;
 
 pub mod blocked_indicator;
 pub mod brand_combo;
@@ -43,10 +45,17 @@ pub struct Finding {
     pub rule: &'static str,
     /// How much it weighs.
     pub severity: Severity,
-    /// Index into [`Policy::brands`] of the brand imitated (or owning).
-    pub brand: Option<usize>,
-    /// One or two plain-language sentences.
-    pub explanation: String,
+    /// The brand imitated (or owning).
+    pub brand: Option<BrandRef>,
+    /// What it found, as the explanation names it ([`Finding::explanation`]).
+    pub evidence: Evidence,
+}
+
+impl Finding {
+    /// One or two plain-language sentences, written now from the evidence.
+    pub fn explanation(&self) -> String {
+        self.evidence.render()
+    }
 }
 
 /// The policy an [`Example`] is judged under.
@@ -216,7 +225,7 @@ pub struct RelationLink<'a> {
     /// The most severe finding of the link rules (`Info` for none).
     pub severity: Severity,
     /// The brand imitated or owning.
-    pub brand: Option<usize>,
+    pub brand: Option<&'a BrandRef>,
 }
 
 /// Findings of a relation rule, each with the index of the link it is for.
@@ -276,7 +285,7 @@ pub(crate) fn promised_finding(
     rule: &'static str,
     lang: usize,
     promise: Option<&str>,
-    explanation: String,
+    said: Evidence,
     policy: &Policy,
 ) -> Finding {
     match promise {
@@ -284,16 +293,18 @@ pub(crate) fn promised_finding(
             rule,
             severity: Severity::Dangerous,
             brand: None,
-            explanation: format!(
-                "{explanation} {}",
-                crate::lure::promise_sentence(lang, policy, p)
-            ),
+            evidence: Evidence::Promised {
+                said: Box::new(said),
+                lang,
+                promise: p.to_owned(),
+                organization: policy.organization.name.clone(),
+            },
         },
         None => Finding {
             rule,
             severity: Severity::Suspicious,
             brand: None,
-            explanation,
+            evidence: said,
         },
     }
 }
@@ -414,11 +425,8 @@ pub(crate) mod testing {
         (rule.check)(&Subject::new(link, policy), policy, &mut out);
         out.iter()
             .map(|f| {
-                let brand = f
-                    .brand
-                    .and_then(|b| policy.brands.get(b))
-                    .map_or("-", |b| b.name.as_str());
-                format!("{} {}: {}", f.severity, brand, f.explanation)
+                let brand = f.brand.as_ref().map_or("-", BrandRef::name);
+                format!("{} {}: {}", f.severity, brand, f.explanation())
             })
             .collect::<Vec<_>>()
             .join("\n")
@@ -431,7 +439,7 @@ pub(crate) mod testing {
             .message_findings
             .iter()
             .filter(|f| f.rule == id)
-            .map(|f| format!("{} {}", f.severity, f.explanation))
+            .map(|f| format!("{} {}", f.severity, f.explanation()))
             .collect::<Vec<_>>()
             .join("\n")
     }
@@ -521,7 +529,7 @@ mod tests {
                         e.text,
                         e.under.describe(),
                         f.severity,
-                        f.explanation
+                        f.explanation()
                     ));
                 }
             }

@@ -24,7 +24,8 @@
 //! under, are data: [`RULE`]'s `examples`, which the registry test runs and
 //! the rule table (`cargo run -q --example rules_table`) prints.
 
-use super::{Finding, RelationFindings, RelationLink, RelationRule, Severity, possessive};
+use super::{Finding, RelationFindings, RelationLink, RelationRule, Severity};
+use crate::engine::explain::{Evidence, NestedInner, NestedThrough};
 use crate::policy::Policy;
 
 /// The registry entry.
@@ -60,7 +61,7 @@ const EXAMPLES: super::Examples = {
     }
 };
 
-fn check(_text: &str, links: &[RelationLink<'_>], policy: &Policy) -> RelationFindings {
+fn check(_text: &str, links: &[RelationLink<'_>], _policy: &Policy) -> RelationFindings {
     let mut out = Vec::new();
     for inner in links {
         let Some(o) = inner.link.via else { continue };
@@ -71,34 +72,32 @@ fn check(_text: &str, links: &[RelationLink<'_>], policy: &Policy) -> RelationFi
         let (Some(oh), Some(ih)) = (&outer.link.host, &inner.link.host) else {
             continue;
         };
-        let through = oh.display_registrable();
-        let ends = ih.display();
-        let tail = match inner.brand.and_then(|b| policy.brands.get(b)) {
-            Some(b) if inner.severity >= Severity::Suspicious => {
-                format!(", which is not {} but imitates it", possessive(&b.name))
-            }
-            _ if inner.severity >= Severity::Suspicious => {
-                ", which shows warning signs of its own".to_owned()
-            }
-            _ => ", which Second Look cannot vouch for".to_owned(),
+        let known = match inner.brand {
+            Some(b) if inner.severity >= Severity::Suspicious => NestedInner::Imitates(b.clone()),
+            _ if inner.severity >= Severity::Suspicious => NestedInner::WarningSigns,
+            _ => NestedInner::Unknown,
         };
-        let explanation = match &inner.link.glued_symbols {
-            Some(symbols) => format!(
-                "Some phones open the “{symbols}” in front of it as part of the name: {} ({}), a different site{tail}.",
-                ih.display(),
-                ih.ascii
-            ),
-            None => format!(
-                "This link goes through {through} but ends at {ends}{tail} (see the link inside it)."
-            ),
+        let through = match &inner.link.glued_symbols {
+            Some(symbols) => NestedThrough::GluedSymbols {
+                symbols: symbols.clone(),
+                host: ih.display().to_owned(),
+                ascii: ih.ascii.clone(),
+            },
+            None => NestedThrough::Redirect {
+                through: oh.display_registrable().to_owned(),
+                ends: ih.display().to_owned(),
+            },
         };
         out.push((
             o,
             Finding {
                 rule: RULE.id,
                 severity: inner.severity.max(Severity::Info),
-                brand: inner.brand,
-                explanation,
+                brand: inner.brand.cloned(),
+                evidence: Evidence::Nested {
+                    through,
+                    inner: known,
+                },
             },
         ));
     }
@@ -116,7 +115,7 @@ mod tests {
         let Some(l) = a.links.first() else {
             return "no link".into();
         };
-        format!("{} {}: {}", a.verdict, l.verdict, l.explanation)
+        format!("{} {}: {}", a.verdict, l.verdict, l.explanation())
     }
 
     #[test]

@@ -15,6 +15,7 @@
 //! the rule table (`cargo run -q --example rules_table`) prints.
 
 use super::{Finding, LinkRule, Severity, Subject};
+use crate::engine::explain::Evidence;
 use crate::host::{HostKind, MAX_HOST_LEN};
 use crate::policy::Policy;
 
@@ -63,14 +64,13 @@ fn check(subject: &Subject<'_>, _policy: &Policy, out: &mut Vec<Finding>) {
         return;
     }
     let n = host.ascii.len();
-    let explanation = if n > MAX_HOST_LEN {
-        format!(
-            "This address is {n} characters long; no real website name can be longer than {MAX_HOST_LEN}, so it is built to hide where it goes."
-        )
+    let evidence = if n > MAX_HOST_LEN {
+        Evidence::TooLong {
+            len: n,
+            max: MAX_HOST_LEN,
+        }
     } else if host.ascii.split('.').any(|l| l.len() > MAX_LABEL_LEN) {
-        format!(
-            "A part of this address is longer than the {MAX_LABEL_LEN} characters a real website name allows, so it is built to hide where it goes."
-        )
+        Evidence::LabelTooLong { max: MAX_LABEL_LEN }
     } else {
         return;
     };
@@ -78,7 +78,7 @@ fn check(subject: &Subject<'_>, _policy: &Policy, out: &mut Vec<Finding>) {
         rule: RULE.id,
         severity: Severity::Suspicious,
         brand: None,
-        explanation,
+        evidence,
     });
 }
 

@@ -14,7 +14,8 @@
 //! under, are data: [`RULE`]'s `examples`, which the registry test runs and
 //! the rule table (`cargo run -q --example rules_table`) prints.
 
-use super::{Finding, LinkRule, Severity, Subject, possessive};
+use super::{Finding, LinkRule, Severity, Subject};
+use crate::engine::explain::Evidence;
 use crate::extract::Kind;
 use crate::policy::{Owner, Policy};
 
@@ -71,51 +72,37 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
     }) {
         return;
     }
-    let what = match link.kind {
-        Kind::Email => "This address is at",
-        Kind::Web => "This link goes to",
-    };
+    let email = link.kind == Kind::Email;
     let b = match subject.owner {
         None => return,
         Some(Owner::Trusted) => {
-            let explanation = if policy.trusted_by_user(host) {
-                format!("{what} {}, a site you added as trusted.", host.display())
-            } else {
-                format!(
-                    "{what} {}, a service {} lists as trusted.",
-                    host.display(),
-                    policy.organization_name()
-                )
-            };
             out.push(Finding {
                 rule: RULE.id,
                 severity: Severity::Safe,
                 brand: None,
-                explanation,
+                evidence: Evidence::Trusted {
+                    email,
+                    host: host.display().to_owned(),
+                    by_user: policy.trusted_by_user(host),
+                    organization: policy.organization_name().to_owned(),
+                },
             });
             return;
         }
         Some(Owner::Brand(b)) => b,
     };
-    let Some(brand) = policy.brands.get(b) else {
+    let (Some(brand), Some(owner)) = (policy.brands.get(b), policy.brand_ref(b)) else {
         return;
     };
     out.push(Finding {
         rule: RULE.id,
         severity: Severity::Safe,
-        brand: Some(b),
-        explanation: if brand.added_by_user {
-            format!(
-                "{what} {}, one of {} own domains (a brand you added).",
-                host.display(),
-                possessive(&brand.name)
-            )
-        } else {
-            format!(
-                "{what} {}, one of {} own domains.",
-                host.display(),
-                possessive(&brand.name)
-            )
+        brand: Some(owner.clone()),
+        evidence: Evidence::Owned {
+            email,
+            host: host.display().to_owned(),
+            brand: owner,
+            added_by_user: brand.added_by_user,
         },
     });
 }

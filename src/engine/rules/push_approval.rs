@@ -16,6 +16,7 @@
 //! the rule table (`cargo run -q --example rules_table`) prints.
 
 use super::{Finding, MessageRule, MessageSubject, promised_finding};
+use crate::engine::explain::Evidence;
 use crate::lure::{Request, promise_covering, word};
 use crate::policy::Policy;
 
@@ -57,7 +58,7 @@ fn check(m: &MessageSubject<'_>, policy: &Policy) -> Vec<Finding> {
         RULE.id,
         f.lang,
         promise_covering(policy, "push"),
-        word(f.lang, "push_approval").to_owned(),
+        Evidence::Said(word(f.lang, "push_approval")),
         policy,
     )]
 }

@@ -23,7 +23,8 @@
 //! under, are data: [`RULE`]'s `examples`, which the registry test runs and
 //! the rule table (`cargo run -q --example rules_table`) prints.
 
-use super::{Finding, LinkRule, Severity, Subject, possessive};
+use super::{Finding, LinkRule, Severity, Subject};
+use crate::engine::explain::{Evidence, Misspelling};
 use crate::policy::Policy;
 
 /// The registry entry.
@@ -88,17 +89,14 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
                 && dehyphenated.as_deref() == Some(kw.text.as_str())
                 && !kw.generic
             {
-                out.push(Finding {
-                    rule: RULE.id,
-                    severity: Severity::Suspicious,
-                    brand: Some(bi),
-                    explanation: format!(
-                        "{} is not {}: it splits {} name with a hyphen.",
-                        host.display_registrable(),
-                        possessive(&brand.name),
-                        possessive(&brand.name)
-                    ),
-                });
+                if let Some(evidence) = misspelt(policy, host, bi, Misspelling::Hyphen) {
+                    out.push(Finding {
+                        rule: RULE.id,
+                        severity: Severity::Suspicious,
+                        brand: policy.brand_ref(bi),
+                        evidence,
+                    });
+                }
                 return;
             }
             // Derived names count only beside lure words (brand-combo).
@@ -106,7 +104,7 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
                 continue;
             }
             if n < MIN_KEYWORD || label == kw.text || label.chars().count() < MIN_KEYWORD {
-                if let Some(f) = short_typo(host, brand, bi, kw) {
+                if let Some(f) = short_typo(host, policy, brand, bi, kw) {
                     out.push(f);
                     return;
                 }
@@ -135,25 +133,21 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
             if (brand.widely_used || n < LONG_ENOUGH_FOR_FIRST_LETTER)
                 && chromium_false_positive(label, &kw.text)
             {
-                if let Some(f) = short_typo(host, brand, bi, kw) {
+                if let Some(f) = short_typo(host, policy, brand, bi, kw) {
                     out.push(f);
                     return;
                 }
                 continue;
             }
             let how = if raw {
-                format!(
-                    "misspells {} name by one letter ({})",
-                    possessive(&brand.name),
-                    describe_edit(label, &kw.text)
-                )
+                Misspelling::OneLetter(describe_edit(label, &kw.text))
             } else if dehyphenated {
-                format!("splits {} name with a hyphen", possessive(&brand.name))
+                Misspelling::Hyphen
             } else {
-                format!(
-                    "misspells {} name with look-alike characters",
-                    possessive(&brand.name)
-                )
+                Misspelling::LookAlike
+            };
+            let Some(evidence) = misspelt(policy, host, bi, how) else {
+                return;
             };
             out.push(Finding {
                 rule: RULE.id,
@@ -164,12 +158,8 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
                 } else {
                     Severity::Suspicious
                 },
-                brand: Some(bi),
-                explanation: format!(
-                    "{} is not {}: it {how}.",
-                    host.display_registrable(),
-                    possessive(&brand.name)
-                ),
+                brand: policy.brand_ref(bi),
+                evidence,
             });
             return;
         }
@@ -184,6 +174,7 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
 /// never one found after folding, so both hold.
 fn short_typo(
     host: &crate::host::HostFacts,
+    policy: &Policy,
     brand: &crate::policy::Brand,
     bi: usize,
     kw: &crate::policy::Keyword,
@@ -206,23 +197,29 @@ fn short_typo(
         return None;
     }
     let how = if dehyphenated {
-        format!("splits {} name with a hyphen", possessive(&brand.name))
+        Misspelling::Hyphen
     } else {
-        format!(
-            "misspells {} name by one letter ({})",
-            possessive(&brand.name),
-            describe_edit(label, &kw.text)
-        )
+        Misspelling::OneLetter(describe_edit(label, &kw.text))
     };
     Some(Finding {
         rule: RULE.id,
         severity: Severity::Suspicious,
-        brand: Some(bi),
-        explanation: format!(
-            "{} is not {}: it {how}.",
-            host.display_registrable(),
-            possessive(&brand.name)
-        ),
+        brand: policy.brand_ref(bi),
+        evidence: misspelt(policy, host, bi, how)?,
+    })
+}
+
+/// "{site} is not {brand's}: it {how}."
+fn misspelt(
+    policy: &Policy,
+    host: &crate::host::HostFacts,
+    bi: usize,
+    how: Misspelling,
+) -> Option<Evidence> {
+    Some(Evidence::Misspelt {
+        site: host.display_registrable().to_owned(),
+        brand: policy.brand_ref(bi)?,
+        how,
     })
 }
 
