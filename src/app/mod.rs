@@ -16,8 +16,8 @@ pub mod system_clipboard;
 pub mod tray;
 pub mod view;
 
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::desktop::autostart::Autostart;
@@ -25,7 +25,6 @@ use crate::desktop::clipboard::{self, Control, WatchEvent};
 use crate::desktop::instance;
 use crate::desktop::model::{Effect, Model, Screen, deliver_in_background};
 use crate::desktop::settings::UserSettings;
-use crate::policy::Policy;
 use crate::policy::layers::{self, Effective, Locations};
 use crate::report::outbox::Outbox;
 use icon::IconState;
@@ -88,7 +87,6 @@ pub struct App {
     events: Receiver<Event>,
     inbox: Option<Inbox>,
     clipboard_control: Option<Sender<Control>>,
-    shared_policy: Arc<Mutex<Arc<Policy>>>,
     tray: Option<tray::Tray>,
     quitting: bool,
     last_icon: Option<(IconState, bool)>,
@@ -115,7 +113,6 @@ impl App {
     /// An app with no background services: what the UI tests drive.
     pub fn offline(model: Model) -> App {
         let (_tx, events) = std::sync::mpsc::channel();
-        let shared_policy = Arc::new(Mutex::new(Arc::clone(&model.policy)));
         App {
             model,
             autostart: Autostart::none(),
@@ -124,7 +121,6 @@ impl App {
             events,
             inbox: None,
             clipboard_control: None,
-            shared_policy,
             tray: None,
             quitting: false,
             last_icon: None,
@@ -298,11 +294,8 @@ impl App {
     fn start_watching(&mut self, inbox: &Inbox) {
         match system_clipboard::open() {
             Ok(source) => {
-                let w = clipboard::Watcher::new(
-                    source,
-                    Arc::clone(&self.shared_policy),
-                    Some(qr::decode),
-                );
+                let w =
+                    clipboard::Watcher::new(source, self.model.shared_policy(), Some(qr::decode));
                 let (ctl, rx) = clipboard::control_channel();
                 let inbox = inbox.clone();
                 match clipboard::spawn(w, rx, move |e| inbox.send(Event::Watch(e))) {
@@ -502,9 +495,6 @@ impl App {
             }
             Event::Tray(Action::Quit) => self.apply(ctx, Effect::Quit),
             Event::Policy(eff) => {
-                if let Ok(mut p) = self.shared_policy.lock() {
-                    *p = Arc::new(eff.policy.clone());
-                }
                 let locked = self.model.set_policy(*eff);
                 self.apply(ctx, locked);
             }

@@ -6,14 +6,14 @@
 //! start-at-login) is returned as an [`Effect`], which the app carries out.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::analysis::{Analysis, analyze, message_text};
 use crate::desktop::clipboard::Origin;
 use crate::desktop::settings::{NotifyLevel, Resolved, UserSettings, resolve};
 use crate::policy::Policy;
-use crate::policy::layers::Effective;
+use crate::policy::layers::{Effective, Setting, Source as Layer};
 use crate::report::outbox::{self, Entry, Outbox, Target};
 use crate::report::{Entered, Kind, Report, deliver};
 
@@ -161,12 +161,51 @@ pub enum Effect {
     Problem(String),
 }
 
+/// Where the effective policy's values come from, and its problems: an
+/// [`Effective`] without its compiled policy, which the model holds once
+/// ([`Model::policy`]).
+#[derive(Debug, Clone, Default)]
+pub struct Layers {
+    /// Every value and its source, in a stable order.
+    pub settings: Vec<Setting>,
+    /// Problems with the layers, to show loudly.
+    pub problems: Vec<String>,
+    /// The layers in effect, lowest first.
+    pub layers: Vec<Layer>,
+}
+
+impl Layers {
+    /// The compiled policy, and the rest.
+    fn split(effective: Effective) -> (Policy, Layers) {
+        let Effective {
+            policy,
+            settings,
+            problems,
+            layers,
+        } = effective;
+        let rest = Layers {
+            settings,
+            problems,
+            layers,
+        };
+        (policy, rest)
+    }
+
+    /// "Set by your organisation": the key's value comes from a managed file.
+    pub fn is_locked(&self, key: &str) -> bool {
+        self.settings.iter().any(|s| s.key == key && s.locked())
+    }
+}
+
 /// The window's state.
 pub struct Model {
-    /// The effective policy and where each value comes from.
-    pub effective: Effective,
-    /// The policy in use (shared with the clipboard watcher).
+    /// Where each value of the policy comes from, and its problems.
+    pub effective: Layers,
+    /// The policy in use: the app's one copy, which the clipboard watcher
+    /// shares ([`Model::shared_policy`]); replaced by [`Model::set_policy`].
     pub policy: Arc<Policy>,
+    /// The clipboard watcher's handle on [`Model::policy`] (the same `Arc`).
+    shared: Arc<Mutex<Arc<Policy>>>,
     /// The paste box.
     pub input: String,
     /// Where [`Model::input`] came from.
@@ -202,10 +241,14 @@ pub struct Model {
 impl Model {
     /// A model under `effective`, with the outbox in its data directory.
     pub fn new(effective: Effective, outbox: Option<Outbox>) -> Model {
-        let policy = Arc::new(effective.policy.clone());
-        let settings = resolve(&UserSettings::default(), &effective);
+        let (policy, effective) = Layers::split(effective);
+        let policy = Arc::new(policy);
+        let settings = resolve(&UserSettings::default(), &policy, |k| {
+            effective.is_locked(k)
+        });
         let mut m = Model {
             effective,
+            shared: Arc::new(Mutex::new(Arc::clone(&policy))),
             policy,
             input: String::new(),
             source: Source::Pasted,
@@ -228,10 +271,20 @@ impl Model {
 
     /// The user's settings (saved in `path`) under the policy's locks.
     pub fn with_user_settings(mut self, user: UserSettings, path: Option<PathBuf>) -> Model {
-        self.settings = resolve(&user, &self.effective);
+        self.settings = self.resolve(&user);
         self.user_settings = user;
         self.settings_path = path;
         self
+    }
+
+    /// The settings in force with `user`'s choices.
+    fn resolve(&self, user: &UserSettings) -> Resolved {
+        resolve(user, &self.policy, |k| self.effective.is_locked(k))
+    }
+
+    /// The policy for the clipboard watcher: always the model's own.
+    pub fn shared_policy(&self) -> Arc<Mutex<Arc<Policy>>> {
+        Arc::clone(&self.shared)
     }
 
     /// A tab of the top bar: "My reports" re-reads the outbox, "Settings"
@@ -282,7 +335,7 @@ impl Model {
 
     /// The settings in force again, and the user's choices saved.
     fn save_settings(&mut self) -> Effect {
-        self.settings = resolve(&self.user_settings, &self.effective);
+        self.settings = self.resolve(&self.user_settings);
         match &self.settings_path {
             Some(p) => match self.user_settings.save(p) {
                 Ok(()) => Effect::None,
@@ -337,10 +390,15 @@ impl Model {
     /// A new effective policy (a layer file changed): re-check what is
     /// shown, and apply its settings (a locked start-at-login is returned).
     pub fn set_policy(&mut self, effective: Effective) -> Effect {
-        self.policy = Arc::new(effective.policy.clone());
-        self.effective = effective;
+        let (policy, rest) = Layers::split(effective);
+        self.policy = Arc::new(policy);
+        self.effective = rest;
+        match self.shared.lock() {
+            Ok(mut p) => *p = Arc::clone(&self.policy),
+            Err(poisoned) => *poisoned.into_inner() = Arc::clone(&self.policy),
+        }
         self.reanalyze();
-        self.settings = resolve(&self.user_settings, &self.effective);
+        self.settings = self.resolve(&self.user_settings);
         self.locked_start_at_login()
     }
 
@@ -1051,5 +1109,36 @@ mod tests {
         let mut m =
             m.with_user_settings(UserSettings::default(), Some(blocker.join("settings.toml")));
         assert!(matches!(m.set_notify(NotifyLevel::Off), Effect::Problem(_)));
+    }
+
+    #[test]
+    fn the_app_holds_one_policy_which_the_watcher_shares() {
+        let (d, mut m) = model(crate::rules::testing::TWILIO_POLICY);
+        let shared = m.shared_policy();
+        let same = |m: &Model| {
+            shared
+                .lock()
+                .map(|p| Arc::ptr_eq(&p, &m.policy))
+                .unwrap_or(false)
+        };
+        assert!(same(&m));
+        m.set_input("https://console.twilio.com");
+        assert_eq!(m.analysis.as_ref().map(|a| a.verdict), Some(Verdict::Safe));
+        // A new policy (what the policy-watch thread sends): the window and
+        // the watcher both use it, one copy.
+        let p = d.path().join("other.toml");
+        std::fs::write(&p, "").unwrap_or_else(|e| panic!("{e}"));
+        let _ = m.set_policy(load(&Locations {
+            managed: vec![p],
+            user: vec![],
+            data_dir: None,
+        }));
+        assert!(same(&m));
+        assert!(!m.policy.brands.iter().any(|b| b.name == "Twilio"));
+        assert_ne!(
+            m.analysis.as_ref().map(|a| a.verdict),
+            Some(Verdict::Safe),
+            "what is shown is checked again"
+        );
     }
 }
