@@ -43,6 +43,8 @@ pub enum Event {
     Policy(Box<Effective>),
     /// A report delivery attempt finished.
     Delivery,
+    /// A notification could not be shown (no notification daemon): why.
+    NotShown(String),
 }
 
 /// Sends events to the window and wakes it.
@@ -227,12 +229,13 @@ impl App {
     /// Start the background services (clipboard watcher, policy watcher,
     /// tray, outbox retries) and connect them to `ctx`.
     fn start(&mut self, ctx: &egui::Context, inbox: Inbox) {
-        // Policy changes: a few stat calls every 5 s, on a thread.
-        let (mut watcher, _) = layers::Watcher::new(Locations::from_environment);
+        // Policy changes: a few stat calls every 5 s, on a thread (which
+        // also makes the watcher: that reads and compiles every layer).
         let policy_inbox = inbox.clone();
         let _ = std::thread::Builder::new()
             .name("policy-watch".into())
             .spawn(move || {
+                let (mut watcher, _) = layers::Watcher::new(Locations::from_environment);
                 loop {
                     std::thread::sleep(Duration::from_secs(5));
                     if let Some(eff) = watcher.poll() {
@@ -453,17 +456,26 @@ impl App {
                 }
                 if notify && let (Some((title, body)), Some(inbox)) = (message, self.inbox.clone())
                 {
-                    let shown = notify::show(&title, &body, move || inbox.send(Event::ShowVerdict));
+                    let failed = inbox.clone();
+                    let shown = notify::show(
+                        &title,
+                        &body,
+                        move || inbox.send(Event::ShowVerdict),
+                        move |e| failed.send(Event::NotShown(e)),
+                    );
                     if let Err(e) = shown {
-                        // No notification daemon: bring the window up instead.
-                        self.app_status = Some(
-                            "Notifications cannot be shown on this desktop, so warnings open this window."
-                                .into(),
-                        );
-                        self.status_detail = Some(e.to_string());
-                        self.show_window(ctx);
+                        self.handle(ctx, Event::NotShown(e));
                     }
                 }
+            }
+            Event::NotShown(e) => {
+                // No notification daemon: bring the window up instead.
+                self.app_status = Some(
+                    "Notifications cannot be shown on this desktop, so warnings open this window."
+                        .into(),
+                );
+                self.status_detail = Some(e);
+                self.show_window(ctx);
             }
             Event::Watch(WatchEvent::SkippedSecret) => {
                 self.model.status = Some("Skipped: the copied content is marked secret by a password manager, so it was not read.".into());
