@@ -852,7 +852,8 @@ fn urgent_screen(app: &mut App, ui: &mut egui::Ui) {
                 app.apply(ui.ctx(), effect);
             }
             if ui.button("Back").clicked() {
-                app.model.screen = Screen::Check;
+                let effect = app.model.show_screen(Screen::Check);
+                app.apply(ui.ctx(), effect);
             }
         });
         return;
@@ -892,7 +893,8 @@ fn urgent_screen(app: &mut App, ui: &mut egui::Ui) {
         }
     }
     if ui.button("Back to the message").clicked() {
-        app.model.screen = Screen::Check;
+        let effect = app.model.show_screen(Screen::Check);
+        app.apply(ui.ctx(), effect);
     }
 }
 
