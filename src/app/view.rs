@@ -12,7 +12,7 @@ use egui::{Color32, FontId, RichText};
 use super::{App, Watching};
 use crate::Verdict;
 use crate::analysis::{Analysis, LinkAnalysis};
-use crate::desktop::model::{Model, Screen, Sent, Source, target_words};
+use crate::desktop::model::{Effect, Model, Screen, Sent, Source, target_words};
 use crate::desktop::settings::NotifyLevel;
 use crate::report::Kind;
 use crate::report::outbox::State;
@@ -313,10 +313,10 @@ fn close_dialog(app: &mut App, ctx: &egui::Context) {
             )
             .fill(ACTION_BLUE);
             if ui.add(keep).clicked() {
-                app.hide_to_background(ui.ctx());
+                app.apply(ui.ctx(), Effect::Hide);
             }
             if ui.button("Quit: stop watching").clicked() {
-                app.quit(ui.ctx());
+                app.apply(ui.ctx(), Effect::Quit);
             }
             if ui.button("Cancel").clicked() {
                 app.close_dialog = false;
@@ -340,10 +340,8 @@ fn top_bar(app: &mut App, ui: &mut egui::Ui) {
                 .selectable_label(app.model.screen == screen, label)
                 .clicked()
             {
-                if screen == Screen::Reports {
-                    app.model.refresh_reports();
-                }
-                app.model.screen = screen;
+                let effect = app.model.show_screen(screen);
+                app.apply(ui.ctx(), effect);
             }
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -361,9 +359,12 @@ fn top_bar(app: &mut App, ui: &mut egui::Ui) {
                 Watching::Unavailable(_) => "Clipboard watch unavailable".to_owned(),
             };
             match &app.watching {
-                Watching::Paused(_) if ui.button("Resume watching").clicked() => app.resume(),
+                Watching::Paused(_) if ui.button("Resume watching").clicked() => {
+                    app.apply(ui.ctx(), Effect::Resume);
+                }
                 Watching::On if ui.button("Pause 15 min").clicked() => {
-                    app.pause(Some(std::time::Duration::from_secs(15 * 60)));
+                    let pause = Effect::Pause(Some(std::time::Duration::from_secs(15 * 60)));
+                    app.apply(ui.ctx(), pause);
                 }
                 _ => {}
             }
@@ -481,6 +482,7 @@ fn policy_card(app: &mut App, ui: &mut egui::Ui) {
         ui.label(RichText::new(format!("• {promise}")).strong());
     }
     let text = ui.visuals().text_color();
+    let mut help_clicked = false;
     if let Some(sign_in) = org.sign_in.first() {
         ui.label("Sign in only at:");
         let pieces: Vec<_> = address_pieces(sign_in)
@@ -505,9 +507,7 @@ fn policy_card(app: &mut App, ui: &mut egui::Ui) {
         }
         if let Some(u) = &org.help_url {
             // The organisation's own page, from the policy.
-            if ui.link(RichText::new(u).monospace()).clicked() {
-                let _ = super::open_external(u);
-            }
+            help_clicked = ui.link(RichText::new(u).monospace()).clicked();
         }
     }
     ui.separator();
@@ -524,6 +524,10 @@ fn policy_card(app: &mut App, ui: &mut egui::Ui) {
         "Closing this window asks whether to keep watching copied links in the background."
     };
     ui.label(RichText::new(closing).small().weak());
+    if help_clicked {
+        let effect = app.model.open_help();
+        app.apply(ui.ctx(), effect);
+    }
 }
 
 fn check_screen(app: &mut App, ui: &mut egui::Ui) {
@@ -617,9 +621,8 @@ fn check_screen(app: &mut App, ui: &mut egui::Ui) {
                 .clicked()
             {
                 // The policy's sign-in page, never a link from the text.
-                if let Err(e) = super::open_external(&url) {
-                    app.app_status = Some(e);
-                }
+                let effect = app.model.go_to_sign_in();
+                app.apply(ui.ctx(), effect);
             }
         }
     });
@@ -847,10 +850,12 @@ fn urgent_screen(app: &mut App, ui: &mut egui::Ui) {
             )
             .fill(URGENT_RED);
             if ui.add(send).clicked() {
-                app.send_urgent();
+                let effect = app.model.send_urgent();
+                app.apply(ui.ctx(), effect);
             }
             if ui.button("Back").clicked() {
-                app.model.screen = Screen::Check;
+                let effect = app.model.show_screen(Screen::Check);
+                app.apply(ui.ctx(), effect);
             }
         });
         return;
@@ -874,12 +879,11 @@ fn urgent_screen(app: &mut App, ui: &mut egui::Ui) {
         Sent::Queued { .. } => {
             ui.label(RichText::new("Your urgent report is saved on this computer and is on its way to your security team. If you are offline it waits and goes as soon as you are back online. Follow the steps above now; do not wait for it.").strong());
         }
-        Sent::MailClient { mailto, .. } => {
+        Sent::MailClient { .. } => {
             ui.label(RichText::new("Your urgent report is saved. Send it from your mail program now, then follow the steps above:").strong());
-            if ui.button("Open my mail program").clicked()
-                && let Err(e) = super::open_external(&mailto)
-            {
-                app.app_status = Some(e);
+            if ui.button("Open my mail program").clicked() {
+                let effect = app.model.open_mail_program();
+                app.apply(ui.ctx(), effect);
             }
         }
         Sent::SavedOnly { path, .. } => {
@@ -891,7 +895,8 @@ fn urgent_screen(app: &mut App, ui: &mut egui::Ui) {
         }
     }
     if ui.button("Back to the message").clicked() {
-        app.model.screen = Screen::Check;
+        let effect = app.model.show_screen(Screen::Check);
+        app.apply(ui.ctx(), effect);
     }
 }
 
@@ -960,7 +965,8 @@ fn report_screen(app: &mut App, ui: &mut egui::Ui) {
         let send = egui::Button::new(RichText::new(send_label).strong().color(Color32::WHITE))
             .fill(Color32::from_rgb(0x1f, 0x5f, 0xa8));
         if ui.add(send).clicked() {
-            app.send_report();
+            let effect = app.model.confirm_report();
+            app.apply(ui.ctx(), effect);
         }
         if ui.button("Cancel").clicked() {
             app.model.cancel_report();
@@ -974,14 +980,13 @@ fn reports_screen(app: &mut App, ui: &mut egui::Ui) {
         Some(Sent::Queued { .. }) => {
             ui.label(RichText::new("Your report is saved and on its way. It is kept here until your security team's systems accept it, even if you are offline or restart.").strong());
         }
-        Some(Sent::MailClient { mailto, .. }) => {
+        Some(Sent::MailClient { .. }) => {
             ui.label(
                 RichText::new("Your report is saved. Send it from your mail program:").strong(),
             );
-            if ui.button("Open my mail program").clicked()
-                && let Err(e) = super::open_external(&mailto)
-            {
-                app.app_status = Some(e);
+            if ui.button("Open my mail program").clicked() {
+                let effect = app.model.open_mail_program();
+                app.apply(ui.ctx(), effect);
             }
         }
         Some(Sent::SavedOnly { id, path }) => {
@@ -991,16 +996,13 @@ fn reports_screen(app: &mut App, ui: &mut egui::Ui) {
                 ui.label(format!("Your security team: {c}"));
             }
             ui.horizontal(|ui| {
-                if ui.button("Open the folder").clicked()
-                    && let Some(o) = &app.model.outbox
-                    && let Err(e) = super::open_folder(o.dir())
-                {
-                    app.app_status = Some(e);
+                if ui.button("Open the folder").clicked() {
+                    let effect = app.model.open_outbox_folder();
+                    app.apply(ui.ctx(), effect);
                 }
-                if ui.button("Copy the report text").clicked()
-                    && let Some(text) = app.model.report_text(&id)
-                {
-                    ui.ctx().copy_text(text);
+                if ui.button("Copy the report text").clicked() {
+                    let effect = app.model.copy_report_text(&id);
+                    app.apply(ui.ctx(), effect);
                 }
             });
         }
@@ -1023,7 +1025,8 @@ fn reports_screen(app: &mut App, ui: &mut egui::Ui) {
     }
     let pending = app.model.reports.iter().any(|e| !e.delivered());
     if pending && ui.button("Retry now").clicked() {
-        app.retry_now();
+        let effect = app.model.retry_now();
+        app.apply(ui.ctx(), effect);
     }
     for e in &app.model.reports {
         egui::Frame::group(ui.style()).show(ui, |ui| {
@@ -1151,7 +1154,7 @@ fn reporter_email_setting(app: &mut App, ui: &mut egui::Ui) {
 
 fn settings_screen(app: &mut App, ui: &mut egui::Ui) {
     ui.label(RichText::new("Settings").heading());
-    let s = app.settings;
+    let s = app.model.settings;
     let locked_note = |ui: &mut egui::Ui, locked: bool| {
         if locked {
             ui.label(RichText::new("Set by your organisation").small().weak());
@@ -1166,7 +1169,8 @@ fn settings_screen(app: &mut App, ui: &mut egui::Ui) {
             )
             .changed()
         {
-            app.set_watch_clipboard(v);
+            let effect = app.model.set_watch_clipboard(v);
+            app.apply(ui.ctx(), effect);
         }
         locked_note(ui, s.watch_clipboard.locked);
     });
@@ -1174,7 +1178,7 @@ fn settings_screen(app: &mut App, ui: &mut egui::Ui) {
         let mut v = if s.start_at_login.locked {
             s.start_at_login.value
         } else {
-            app.autostart.enabled()
+            app.model.start_at_login
         };
         if ui
             .add_enabled(
@@ -1183,7 +1187,8 @@ fn settings_screen(app: &mut App, ui: &mut egui::Ui) {
             )
             .changed()
         {
-            app.set_start_at_login(v);
+            let effect = app.model.set_start_at_login(v);
+            app.apply(ui.ctx(), effect);
         }
         locked_note(ui, s.start_at_login.locked);
     });
@@ -1200,7 +1205,8 @@ fn settings_screen(app: &mut App, ui: &mut egui::Ui) {
             });
         }
         if level != s.notify.value {
-            app.set_notify(level);
+            let effect = app.model.set_notify(level);
+            app.apply(ui.ctx(), effect);
         }
         locked_note(ui, s.notify.locked);
     });
