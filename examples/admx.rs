@@ -1,5 +1,6 @@
-//! Writes the Group Policy templates from the policy schema and
-//! docs/policy.md: `packaging/windows/SecondLook.admx` and
+//! Writes the Group Policy templates from the policy schema
+//! (`KEYS` in src/engine/policy/schema.rs):
+//! `packaging/windows/SecondLook.admx` and
 //! `packaging/windows/en-US/SecondLook.adml`. Run after adding a policy
 //! key: `cargo run -q --example admx` (a test fails until the files match).
 
@@ -8,15 +9,15 @@ fn main() -> std::io::Result<()> {
     std::fs::create_dir_all(dir.join("en-US"))?;
     std::fs::write(
         dir.join("SecondLook.admx"),
-        secondlook::policy::admx::admx(),
+        secondlook::config::admx::admx(),
     )?;
     std::fs::write(
         dir.join("en-US/SecondLook.adml"),
-        secondlook::policy::admx::adml(),
+        secondlook::config::admx::adml(),
     )?;
     println!(
         "wrote {} policies to packaging/windows/SecondLook.admx and en-US/SecondLook.adml",
-        secondlook::policy::admx::entries().len()
+        secondlook::config::admx::entries().len()
     );
     Ok(())
 }

@@ -72,9 +72,8 @@ fn lookalikes(corpus: &Path, policy: &Policy, show: usize) -> Result<(), String>
             let named = a
                 .links
                 .first()
-                .and_then(|l| l.brand)
-                .and_then(|b| policy.brands.get(b))
-                .map(|b| b.name.as_str());
+                .and_then(|l| l.brand.as_ref())
+                .map(|b| b.name());
             if named == Some(*target) {
                 brand_right.hit += 1;
             }
@@ -246,7 +245,13 @@ struct Company {
     held_out: bool,
 }
 
-fn load_companies(dir: &Path) -> Result<Vec<Company>, String> {
+/// A company whose policy the check refused, and why.
+type Refused = (String, String);
+
+/// The companies whose policy loads, and those the policy check refuses
+/// (with the reason): a refused policy is what IT would see, so it is
+/// reported, and its rows are counted as skipped rather than ending the run.
+fn load_companies(dir: &Path) -> Result<(Vec<Company>, Vec<Refused>), String> {
     let mut stems: Vec<String> = std::fs::read_dir(dir.join("companies"))
         .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
         .filter_map(|e| e.ok())
@@ -256,13 +261,20 @@ fn load_companies(dir: &Path) -> Result<Vec<Company>, String> {
     stems.sort();
     let dev = stems.len() * 2 / 3;
     let mut out = Vec::new();
+    let mut refused = Vec::new();
     for (i, stem) in stems.iter().enumerate() {
         for (suffix, sub) in [("", "companies"), ("+aliases", "companies_aliases")] {
             let path = dir.join(sub).join(format!("{stem}.toml"));
             if !path.exists() {
                 continue;
             }
-            let policy = Policy::from_path(&path).map_err(|e| e.to_string())?;
+            let policy = match Policy::from_path(&path) {
+                Ok(p) => p,
+                Err(e) => {
+                    refused.push((format!("{stem}{suffix}"), e.to_string()));
+                    continue;
+                }
+            };
             out.push(Company {
                 stem: format!("{stem}{suffix}"),
                 policy,
@@ -270,12 +282,12 @@ fn load_companies(dir: &Path) -> Result<Vec<Company>, String> {
             });
         }
     }
-    Ok(out)
+    Ok((out, refused))
 }
 
 /// The brand of `policy` that owns the domain named in a row's source
 /// ("dnstwist … of hp.com", "… (hp.com)"), if the source names one.
-fn source_brand(policy: &Policy, source: &str) -> Option<usize> {
+fn source_brand(policy: &Policy, source: &str) -> Option<secondlook::refs::BrandRef> {
     let tokens = source.split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '\'' | ','));
     for t in tokens {
         if let Some(b) = policy
@@ -283,7 +295,7 @@ fn source_brand(policy: &Policy, source: &str) -> Option<usize> {
             .iter()
             .position(|b| b.domains.iter().any(|d| d == t))
         {
-            return Some(b);
+            return policy.brand_ref(b);
         }
     }
     None
@@ -298,7 +310,11 @@ struct Tally {
 }
 
 fn multi_company(corpus: &Path, dir: &Path, show: usize) -> Result<(), String> {
-    let companies = load_companies(dir)?;
+    let (companies, refused) = load_companies(dir)?;
+    for (stem, why) in &refused {
+        println!("  policy refused: {stem}: {why}");
+    }
+    let mut skipped = 0usize;
     let rows = read(&dir.join("lookalikes.tsv"))?;
     let mut per_company: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut tallies: [Tally; 2] = [Tally::default(), Tally::default()];
@@ -310,6 +326,10 @@ fn multi_company(corpus: &Path, dir: &Path, show: usize) -> Result<(), String> {
         };
         let source = cols.get(3).copied().unwrap_or("");
         let Some(c) = companies.iter().find(|c| c.stem == *stem) else {
+            if refused.iter().any(|(r, _)| r == stem) {
+                skipped += 1;
+                continue;
+            }
             return Err(format!("lookalikes.tsv names an unknown company {stem}"));
         };
         let t = &mut tallies[usize::from(c.held_out)];
@@ -321,16 +341,14 @@ fn multi_company(corpus: &Path, dir: &Path, show: usize) -> Result<(), String> {
         if flagged(a.verdict) {
             k.0 += 1;
             pc.0 += 1;
-            let named = a.links.first().and_then(|l| l.brand);
+            let named = a.links.first().and_then(|l| l.brand.as_ref());
             // Every brand in the policy is the company's; a row made from one
             // domain may rightly name a sister brand (duo-sso under Cisco).
-            if named.is_some() && named == source_brand(&c.policy, source) {
+            if named.is_some() && named == source_brand(&c.policy, source).as_ref() {
                 t.same_brand += 1;
             }
             if named.is_none() {
-                let name = named
-                    .and_then(|b| c.policy.brands.get(b))
-                    .map_or("-", |b| b.name.as_str());
+                let name = named.map_or("-", |b| b.name());
                 t.wrong_brand
                     .push(format!("{domain}({stem}: named {name})"));
             }
@@ -425,6 +443,12 @@ fn multi_company(corpus: &Path, dir: &Path, show: usize) -> Result<(), String> {
         top.len(),
         hard_rows.len()
     );
+    if !refused.is_empty() {
+        println!(
+            "  {} policies refused by the policy check (above); their {skipped} lookalike rows are skipped",
+            refused.len()
+        );
+    }
     println!(
         "  per company: lookalikes flagged; top lists flagged; benign_hard (+ benign_cross not owned by it) flagged"
     );

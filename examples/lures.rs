@@ -8,7 +8,7 @@
 //! cargo run --release --example lures -- --corpus ../shared/corpus
 //! ```
 //!
-//! Reads `tests/data/lures/{companies,dev,holdout}.tsv` (written blind, see
+//! Reads `tests/data/lures/{companies,dev,dev2,holdout}.tsv` (written blind, see
 //! its README). Each row is analysed under a policy built from its
 //! company's row (owned domains, sign-in, help phone, never_ask), or under
 //! the built-in default policy for consumer and personal messages (`-`).
@@ -228,6 +228,11 @@ fn run() -> Result<(), String> {
     let builtin = Policy::builtin().map_err(|e| e.to_string())?;
     let dev = run_split(&data.join("dev.tsv"), &policies, &builtin)?;
     print_split("dev.tsv (tuning)", &dev, show);
+    let dev2_path = data.join("dev2.tsv");
+    if dev2_path.exists() {
+        let dev2 = run_split(&dev2_path, &policies, &builtin)?;
+        print_split("dev2.tsv (second blind dev set, tuning)", &dev2, show);
+    }
     if with_holdout {
         let holdout = run_split(&data.join("holdout.tsv"), &policies, &builtin)?;
         print_split("holdout.tsv (reported, never tuned on)", &holdout, 0);

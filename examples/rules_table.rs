@@ -1,5 +1,6 @@
-//! Print the rule table for README.md (a test checks the README matches):
-//! `cargo run -q --example rules_table`
+//! Print the rule tables for README.md (a test checks the README matches):
+//! `cargo run -q --example rules_table`. First what each rule detects, then
+//! its examples (the data its registry test runs).
 fn main() {
     println!("| rule | what it detects | severity |\n|---|---|---|");
     for r in secondlook::rules::LINK_RULES {
@@ -11,4 +12,6 @@ fn main() {
     for r in secondlook::rules::MESSAGE_RULES {
         println!("| `{}` | {} | {} |", r.id, r.detects, r.severity);
     }
+    println!();
+    print!("{}", secondlook::rules::examples_table());
 }

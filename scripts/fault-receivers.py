@@ -10,7 +10,14 @@ data is sent (at RCPT), one fifth after it arrived, before it is recorded
 and answered. HTTP: all of it after the whole request arrived (a client
 writes headers and body at once). A sender killed after the report
 arrived cannot know it did, and sends it again under the same key.
+
+Each accepted report is one line in LOG: "<report id> <key>", the key being
+what a deduplicating receiver would go by: the mail's Message-ID, the
+webhook's Idempotency-Key. The report id comes from the report itself
+(X-Secondlook-Report-Id; the JSON body's "id"), so the check can tell a
+key that changed between retries from a second report.
 """
+import json
 import os
 import re
 import sys
@@ -24,10 +31,10 @@ before, after = delay * 0.8, delay * 0.2
 lock = threading.Lock()
 
 
-def record(report_id):
+def record(report_id, key):
     with lock:
         with open(log, "a") as f:
-            f.write(report_id + "\n")
+            f.write(f"{report_id} {key}\n")
             f.flush()
             os.fsync(f.fileno())
 
@@ -45,11 +52,13 @@ if mode == "smtp":
 
         async def handle_DATA(self, server, session, envelope):
             content = envelope.content if isinstance(envelope.content, bytes) else envelope.content.encode()
-            m = re.search(rb"^X-Secondlook-Report-Id: *(\S+)", content, re.M | re.I) or re.search(
-                rb"^Message-ID: *<([^@>]+)", content, re.M | re.I
-            )
+            rid = re.search(rb"^X-Secondlook-Report-Id: *(\S+)", content, re.M | re.I)
+            mid = re.search(rb"^Message-ID: *(\S+)", content, re.M | re.I)
             await asyncio.sleep(after)
-            record(m.group(1).decode() if m else "no-id")
+            record(
+                rid.group(1).decode() if rid else "no-id",
+                mid.group(1).decode() if mid else "no-message-id",
+            )
             return "250 OK"
 
     controller = Controller(Save(), hostname="127.0.0.1", port=port)
@@ -69,7 +78,11 @@ else:
             if len(body) < length:
                 return  # the sender died mid-request: nothing arrived
             time.sleep(delay)
-            record(self.headers.get("Idempotency-Key") or "no-key")
+            try:
+                rid = json.loads(body).get("id") or "no-id"
+            except ValueError:
+                rid = "no-id"
+            record(rid, self.headers.get("Idempotency-Key") or "no-key")
             try:
                 self.send_response(200)
                 self.send_header("Content-Length", "2")

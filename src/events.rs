@@ -105,13 +105,13 @@ impl Event {
             for f in &l.findings {
                 if f.severity >= Severity::Suspicious {
                     rules.insert(f.rule.to_owned());
-                    if let Some(b) = f.brand.and_then(|b| policy.brands.get(b)) {
-                        brands.insert(b.name.clone());
+                    if let Some(b) = &f.brand {
+                        brands.insert(b.name().to_owned());
                     }
                 }
             }
-            if let Some(b) = l.brand.and_then(|b| policy.brands.get(b)) {
-                brands.insert(b.name.clone());
+            if let Some(b) = &l.brand {
+                brands.insert(b.name().to_owned());
             }
         }
         for f in &analysis.message_findings {
@@ -144,24 +144,14 @@ impl Event {
                 .into_iter()
                 .collect()
         };
-        let rules = report.analysis["links"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .chain(
-                report.analysis["message_findings"]
-                    .as_array()
-                    .into_iter()
-                    .flatten(),
-            )
-            .flat_map(|l| {
-                l["findings"]
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_else(|| vec![l.clone()])
-            })
-            .filter(|f| matches!(f["severity"].as_str(), Some("suspicious" | "dangerous")))
-            .filter_map(|f| f["rule"].as_str().map(str::to_owned))
+        let rules = report
+            .analysis
+            .links
+            .iter()
+            .flat_map(|l| &l.findings)
+            .chain(&report.analysis.message_findings)
+            .filter(|f| matches!(f.severity.as_str(), "suspicious" | "dangerous"))
+            .map(|f| f.rule.clone())
             .collect::<BTreeSet<_>>();
         Event {
             kind: if report.urgent {
@@ -186,11 +176,10 @@ impl Event {
         }
     }
 
-    /// One event per policy problem.
-    pub fn policy_problems(effective: &crate::policy::layers::Effective) -> Vec<Event> {
-        let fingerprint = crate::report::policy_fingerprint(&effective.policy);
-        effective
-            .problems
+    /// One event per problem of the layers that made `policy`.
+    pub fn policy_problems(policy: &Policy, problems: &[String]) -> Vec<Event> {
+        let fingerprint = crate::report::policy_fingerprint(policy);
+        problems
             .iter()
             .map(|p| Event {
                 kind: Kind::PolicyProblem,
@@ -506,10 +495,10 @@ pub fn report(report: &crate::report::Report, policy: &Policy, origin: &'static 
     emit(policy, Event::report(report, origin));
 }
 
-/// Every problem of a newly loaded policy.
-pub fn policy_problems(effective: &crate::policy::layers::Effective) {
-    for e in Event::policy_problems(effective) {
-        emit(&effective.policy, e);
+/// Every problem of a newly loaded policy (`problems`: its layers').
+pub fn policy_problems(policy: &Policy, problems: &[String]) {
+    for e in Event::policy_problems(policy, problems) {
+        emit(policy, e);
     }
 }
 
@@ -675,7 +664,7 @@ mod tests {
             data_dir: None,
         });
         set_test_sink(Sink::Journal(path));
-        policy_problems(&e);
+        policy_problems(&e.policy, &e.problems);
         let got = receive(&sock);
         assert!(got.contains("SECONDLOOK_EVENT=policy_problem\n"), "{got}");
         assert!(got.contains("PRIORITY=4\n"), "{got}");
@@ -685,10 +674,10 @@ mod tests {
         );
         // Nobody listening: the caller is not told, nothing blocks.
         set_test_sink(Sink::Journal(dir.path().join("nobody.sock")));
-        policy_problems(&e);
+        policy_problems(&e.policy, &e.problems);
         assert!(
             Sink::Journal(dir.path().join("nobody.sock"))
-                .write(&Event::policy_problems(&e)[0])
+                .write(&Event::policy_problems(&e.policy, &e.problems)[0])
                 .is_err()
         );
         set_test_sink(Sink::Off);

@@ -16,16 +16,15 @@ pub mod system_clipboard;
 pub mod tray;
 pub mod view;
 
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::desktop::autostart::Autostart;
 use crate::desktop::clipboard::{self, Control, WatchEvent};
 use crate::desktop::instance;
-use crate::desktop::model::{Model, Screen, deliver_in_background};
-use crate::desktop::settings::{Resolved, UserSettings, resolve};
-use crate::policy::Policy;
+use crate::desktop::model::{Effect, Model, Screen, deliver_in_background};
+use crate::desktop::settings::UserSettings;
 use crate::policy::layers::{self, Effective, Locations};
 use crate::report::outbox::Outbox;
 use icon::IconState;
@@ -44,6 +43,8 @@ pub enum Event {
     Policy(Box<Effective>),
     /// A report delivery attempt finished.
     Delivery,
+    /// A notification could not be shown (no notification daemon): why.
+    NotShown(String),
 }
 
 /// Sends events to the window and wakes it.
@@ -77,13 +78,8 @@ pub enum Watching {
 
 /// The window and its connections to the rest of the app.
 pub struct App {
-    /// The state the window shows.
+    /// The state the window shows (with the settings).
     pub model: Model,
-    /// The settings in force.
-    pub settings: Resolved,
-    /// The user's own choices.
-    pub user_settings: UserSettings,
-    settings_path: Option<std::path::PathBuf>,
     /// Start-at-login entries.
     pub autostart: Autostart,
     /// Clipboard watching state.
@@ -93,7 +89,6 @@ pub struct App {
     events: Receiver<Event>,
     inbox: Option<Inbox>,
     clipboard_control: Option<Sender<Control>>,
-    shared_policy: Arc<Mutex<Arc<Policy>>>,
     tray: Option<tray::Tray>,
     quitting: bool,
     last_icon: Option<(IconState, bool)>,
@@ -114,26 +109,34 @@ pub struct App {
     pub logo: Option<egui::ColorImage>,
     /// The logo as a texture, made on the first frame that shows it.
     pub logo_texture: Option<egui::TextureHandle>,
+    /// Settings' "Your e-mail address in reports" field.
+    pub reporter_email: String,
+    /// The address reports give now (confirmed, else the policy's pattern).
+    pub reporter_email_in_use: Option<String>,
+    /// What became of the address the user last entered, in words.
+    pub reporter_email_note: Option<String>,
 }
 
 impl App {
     /// An app with no background services: what the UI tests drive.
     pub fn offline(model: Model) -> App {
         let (_tx, events) = std::sync::mpsc::channel();
-        let settings = resolve(&UserSettings::default(), &model.effective);
-        let shared_policy = Arc::new(Mutex::new(Arc::clone(&model.policy)));
+        let confirmed = model
+            .outbox
+            .as_ref()
+            .and_then(|o| o.dir().parent())
+            .and_then(crate::report::Reporter::confirmed_email);
+        let reporter_email_in_use = confirmed
+            .clone()
+            .or_else(|| crate::report::Reporter::detect(&model.policy).and_then(|r| r.email));
         App {
             model,
-            settings,
-            user_settings: UserSettings::default(),
-            settings_path: None,
             autostart: Autostart::none(),
             watching: Watching::Off,
             warning: false,
             events,
             inbox: None,
             clipboard_control: None,
-            shared_policy,
             tray: None,
             quitting: false,
             last_icon: None,
@@ -145,6 +148,36 @@ impl App {
             focus_paste: true,
             logo: None,
             logo_texture: None,
+            reporter_email: confirmed.unwrap_or_default(),
+            reporter_email_in_use,
+            reporter_email_note: None,
+        }
+    }
+
+    /// Settings' "Use this address": the reporter's e-mail address,
+    /// validated and kept where `secondlook report --reporter-email` keeps
+    /// it (the data directory, beside the outbox), for every later report.
+    pub fn confirm_reporter_email(&mut self) {
+        let Some(dir) = self
+            .model
+            .outbox
+            .as_ref()
+            .and_then(|o| o.dir().parent())
+            .map(std::path::Path::to_owned)
+        else {
+            self.reporter_email_note =
+                Some("Not saved: Second Look has no folder to keep it in on this computer.".into());
+            return;
+        };
+        match crate::report::Reporter::confirm_email(&dir, &self.reporter_email) {
+            Ok(address) => {
+                self.reporter_email_note = Some(format!(
+                    "Saved. Your reports now give {address} as the address to reply to."
+                ));
+                self.reporter_email_in_use = Some(address.clone());
+                self.reporter_email = address;
+            }
+            Err(e) => self.reporter_email_note = Some(format!("Not saved: {e}.")),
         }
     }
 
@@ -227,44 +260,26 @@ impl App {
         }
     }
 
-    /// "Tell my security team now": the urgent report is saved first, then
-    /// delivered off the UI thread (offline, it waits in the outbox).
-    pub fn send_urgent(&mut self) {
-        let Some(entry) = self.model.send_urgent() else {
-            return;
-        };
-        let (Some(outbox), Some(inbox)) = (self.model.outbox.clone(), self.inbox.clone()) else {
-            return;
-        };
-        let done = move || inbox.send(Event::Delivery);
-        if let Err(e) = deliver_in_background(outbox, entry, done) {
-            self.app_status = Some(format!(
-                "The urgent report is saved but could not be sent yet: {e}"
-            ));
-        }
-    }
-
     /// Override the settings (tests; the settings screen).
     pub fn with_user_settings(
         mut self,
         user: UserSettings,
         path: Option<std::path::PathBuf>,
     ) -> App {
-        self.settings = resolve(&user, &self.model.effective);
-        self.user_settings = user;
-        self.settings_path = path;
+        self.model = self.model.with_user_settings(user, path);
         self
     }
 
     /// Start the background services (clipboard watcher, policy watcher,
     /// tray, outbox retries) and connect them to `ctx`.
     fn start(&mut self, ctx: &egui::Context, inbox: Inbox) {
-        // Policy changes: a few stat calls every 5 s, on a thread.
-        let (mut watcher, _) = layers::Watcher::new(Locations::from_environment);
+        // Policy changes: a few stat calls every 5 s, on a thread (which
+        // also makes the watcher: that reads and compiles every layer).
         let policy_inbox = inbox.clone();
         let _ = std::thread::Builder::new()
             .name("policy-watch".into())
             .spawn(move || {
+                let (mut watcher, _) = layers::Watcher::new(Locations::from_environment);
                 loop {
                     std::thread::sleep(Duration::from_secs(5));
                     if let Some(eff) = watcher.poll() {
@@ -272,6 +287,13 @@ impl App {
                     }
                 }
             });
+        // The signed indicator feed: fetched on start and every interval,
+        // on its own thread; a new feed is applied at once.
+        let feed_inbox = inbox.clone();
+        let _ = crate::feed::command::run_in_background(move || {
+            let eff = layers::load(&Locations::from_environment());
+            feed_inbox.send(Event::Policy(Box::new(eff)));
+        });
         // Reports left from an earlier run (offline, crash, reboot), and
         // temporary files a killed writer left: recovered or removed first.
         if let Some(outbox) = self.model.outbox.clone() {
@@ -314,22 +336,20 @@ impl App {
                     }
                 });
         }
-        if self.settings.watch_clipboard.value {
+        if self.model.settings.watch_clipboard.value {
             self.start_watching(&inbox);
         }
         self.inbox = Some(inbox);
-        self.apply_locked_autostart();
+        let locked = self.model.locked_start_at_login();
+        self.apply(ctx, locked);
         ctx.request_repaint();
     }
 
     fn start_watching(&mut self, inbox: &Inbox) {
         match system_clipboard::open() {
             Ok(source) => {
-                let w = clipboard::Watcher::new(
-                    source,
-                    Arc::clone(&self.shared_policy),
-                    Some(qr::decode),
-                );
+                let w =
+                    clipboard::Watcher::new(source, self.model.shared_policy(), Some(qr::decode));
                 let (ctl, rx) = clipboard::control_channel();
                 let inbox = inbox.clone();
                 match clipboard::spawn(w, rx, move |e| inbox.send(Event::Watch(e))) {
@@ -357,17 +377,6 @@ impl App {
         }
     }
 
-    /// The organisation's start-at-login value, when it is locked.
-    fn apply_locked_autostart(&mut self) {
-        if self.settings.start_at_login.locked
-            && self.autostart.enabled() != self.settings.start_at_login.value
-            && let Ok(exe) = std::env::current_exe()
-            && let Err(e) = self.autostart.set(self.settings.start_at_login.value, &exe)
-        {
-            self.app_status = Some(e.to_string());
-        }
-    }
-
     /// Pause watching for `d` (`None`: until resumed).
     pub fn pause(&mut self, d: Option<Duration>) {
         if self.clipboard_control.is_none() {
@@ -386,68 +395,82 @@ impl App {
         }
     }
 
-    /// Change a setting the user may change; saves it.
-    pub fn set_watch_clipboard(&mut self, on: bool) {
-        if self.settings.watch_clipboard.locked {
-            return;
-        }
-        self.user_settings.watch_clipboard = Some(on);
-        self.save_settings();
-        match (on, self.inbox.clone()) {
-            (true, Some(inbox)) if self.clipboard_control.is_none() => self.start_watching(&inbox),
-            (false, _) => self.stop_watching(),
-            _ => {}
-        }
-    }
-
-    /// Start at login on or off.
-    pub fn set_start_at_login(&mut self, on: bool) {
-        if self.settings.start_at_login.locked {
-            return;
-        }
-        self.user_settings.start_at_login = Some(on);
-        self.save_settings();
-        let result = std::env::current_exe()
-            .map_err(|e| e.to_string())
-            .and_then(|exe| self.autostart.set(on, &exe).map_err(|e| e.to_string()));
-        if let Err(e) = result {
-            self.app_status = Some(e);
-        }
-    }
-
-    /// The notification level.
-    pub fn set_notify(&mut self, level: crate::desktop::settings::NotifyLevel) {
-        if self.settings.notify.locked {
-            return;
-        }
-        self.user_settings.notify = Some(level);
-        self.save_settings();
-    }
-
-    fn save_settings(&mut self) {
-        self.settings = resolve(&self.user_settings, &self.model.effective);
-        if let Some(p) = &self.settings_path
-            && let Err(e) = self.user_settings.save(p)
-        {
-            self.app_status = Some(e.to_string());
-        }
-    }
-
-    /// Send the previewed report: saved first, then delivered off the UI thread.
-    pub fn send_report(&mut self) {
-        let Some(entry) = self.model.confirm_report() else {
-            return;
+    /// Carry out what a click or a tray action asked for (decided in
+    /// [`crate::desktop::model`]); what fails is said in the status line.
+    pub fn apply(&mut self, ctx: &egui::Context, effect: Effect) {
+        let problem = match effect {
+            Effect::None => None,
+            Effect::Deliver(id) => {
+                let (Some(outbox), Some(inbox)) = (self.model.outbox.clone(), self.inbox.clone())
+                else {
+                    // No background services (tests): the report waits in
+                    // the outbox for the next `outbox send` or app start.
+                    return;
+                };
+                let done = move || inbox.send(Event::Delivery);
+                deliver_in_background(outbox, id, done)
+                    .err()
+                    .map(|e| format!("The report is saved but could not be sent yet: {e}"))
+            }
+            Effect::RetryNow => {
+                if let (Some(outbox), Some(inbox)) = (self.model.outbox.clone(), self.inbox.clone())
+                {
+                    let _ = std::thread::Builder::new()
+                        .name("outbox-retry-now".into())
+                        .spawn(move || {
+                            crate::report::deliver::send_due(&outbox, true);
+                            inbox.send(Event::Delivery);
+                        });
+                }
+                None
+            }
+            Effect::Open(url) => open_external(&url).err(),
+            Effect::OpenFolder(dir) => open_folder(&dir).err(),
+            Effect::Copy(text) => {
+                ctx.copy_text(text);
+                None
+            }
+            Effect::Pause(d) => {
+                self.pause(d);
+                None
+            }
+            Effect::Resume => {
+                self.resume();
+                None
+            }
+            Effect::Watch(on) => {
+                match (on, self.inbox.clone()) {
+                    (true, Some(inbox)) if self.clipboard_control.is_none() => {
+                        self.start_watching(&inbox);
+                    }
+                    (false, _) => self.stop_watching(),
+                    _ => {}
+                }
+                None
+            }
+            Effect::StartAtLogin(on) => {
+                let result = std::env::current_exe()
+                    .map_err(|e| e.to_string())
+                    .and_then(|exe| self.autostart.set(on, &exe).map_err(|e| e.to_string()));
+                self.model.start_at_login = self.autostart.enabled();
+                result.err()
+            }
+            Effect::ReadStartAtLogin => {
+                self.model.start_at_login = self.autostart.enabled();
+                None
+            }
+            Effect::Hide => {
+                self.hide_to_background(ctx);
+                None
+            }
+            Effect::Quit => {
+                self.quit(ctx);
+                None
+            }
+            Effect::Problem(p) => Some(p),
         };
-        let (Some(outbox), Some(inbox)) = (self.model.outbox.clone(), self.inbox.clone()) else {
-            // No background services (tests): the report waits in the
-            // outbox for the next `outbox send` or app start.
-            return;
-        };
-        let done = move || inbox.send(Event::Delivery);
-        if let Err(e) = deliver_in_background(outbox, entry, done) {
-            self.app_status = Some(format!(
-                "The report is saved but could not be sent yet: {e}"
-            ));
+        if let Some(p) = problem {
+            self.app_status = Some(p);
         }
     }
 
@@ -469,11 +492,9 @@ impl App {
                 let notify = analysis
                     .links
                     .iter()
-                    .any(|l| self.settings.notify.value.notifies(l.verdict));
+                    .any(|l| self.model.settings.notify.value.notifies(l.verdict));
                 let risky = analysis.verdict >= crate::Verdict::Suspicious;
-                let message = notify
-                    .then(|| notify::message(&analysis, &self.model.policy))
-                    .flatten();
+                let message = notify.then(|| notify::message(&analysis)).flatten();
                 // A copied link replaces the paste box only when it matters
                 // or the user is looking at nothing else.
                 if risky || self.model.input.is_empty() {
@@ -484,17 +505,26 @@ impl App {
                 }
                 if notify && let (Some((title, body)), Some(inbox)) = (message, self.inbox.clone())
                 {
-                    let shown = notify::show(&title, &body, move || inbox.send(Event::ShowVerdict));
+                    let failed = inbox.clone();
+                    let shown = notify::show(
+                        &title,
+                        &body,
+                        move || inbox.send(Event::ShowVerdict),
+                        move |e| failed.send(Event::NotShown(e)),
+                    );
                     if let Err(e) = shown {
-                        // No notification daemon: bring the window up instead.
-                        self.app_status = Some(
-                            "Notifications cannot be shown on this desktop, so warnings open this window."
-                                .into(),
-                        );
-                        self.status_detail = Some(e.to_string());
-                        self.show_window(ctx);
+                        self.handle(ctx, Event::NotShown(e));
                     }
                 }
+            }
+            Event::NotShown(e) => {
+                // No notification daemon: bring the window up instead.
+                self.app_status = Some(
+                    "Notifications cannot be shown on this desktop, so warnings open this window."
+                        .into(),
+                );
+                self.status_detail = Some(e);
+                self.show_window(ctx);
             }
             Event::Watch(WatchEvent::SkippedSecret) => {
                 self.model.status = Some("Skipped: the copied content is marked secret by a password manager, so it was not read.".into());
@@ -514,8 +544,8 @@ impl App {
                 self.show_window(ctx);
             }
             Event::Tray(Action::CheckNow) => self.control(Control::CheckNow),
-            Event::Tray(Action::Pause(d)) => self.pause(d),
-            Event::Tray(Action::Resume) => self.resume(),
+            Event::Tray(Action::Pause(d)) => self.apply(ctx, Effect::Pause(d)),
+            Event::Tray(Action::Resume) => self.apply(ctx, Effect::Resume),
             Event::Tray(Action::Report) => {
                 self.model.begin_report();
                 self.show_window(ctx);
@@ -524,18 +554,10 @@ impl App {
                 self.model.begin_urgent();
                 self.show_window(ctx);
             }
-            Event::Tray(Action::Quit) => {
-                self.quitting = true;
-                self.stop_watching();
-                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-            }
+            Event::Tray(Action::Quit) => self.apply(ctx, Effect::Quit),
             Event::Policy(eff) => {
-                if let Ok(mut p) = self.shared_policy.lock() {
-                    *p = Arc::new(eff.policy.clone());
-                }
-                self.model.set_policy(*eff);
-                self.settings = resolve(&self.user_settings, &self.model.effective);
-                self.apply_locked_autostart();
+                let locked = self.model.set_policy(*eff);
+                self.apply(ctx, locked);
             }
             Event::Delivery => self.model.refresh_reports(),
         }
@@ -602,21 +624,6 @@ impl App {
                 self.close_dialog = true;
             }
         }
-    }
-}
-
-impl App {
-    /// "Retry now" on the reports screen: a forced pass off the UI thread.
-    pub fn retry_now(&mut self) {
-        let (Some(outbox), Some(inbox)) = (self.model.outbox.clone(), self.inbox.clone()) else {
-            return;
-        };
-        let _ = std::thread::Builder::new()
-            .name("outbox-retry-now".into())
-            .spawn(move || {
-                crate::report::deliver::send_due(&outbox, true);
-                inbox.send(Event::Delivery);
-            });
     }
 }
 
@@ -785,7 +792,8 @@ pub fn run(options: Options) -> Result<(), String> {
         .unwrap_or_default();
     let mut app = App::offline(model).with_user_settings(user, settings_path);
     app.autostart = Autostart::from_environment();
-    if options.background && !app.settings.start_at_login.value {
+    app.model.start_at_login = app.autostart.enabled();
+    if options.background && !app.model.settings.start_at_login.value {
         // A machine-wide entry (the MSI's Run value, a LaunchAgent) starts
         // everyone; a user who turned start-at-login off is respected here.
         eprintln!(

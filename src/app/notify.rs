@@ -4,19 +4,15 @@
 //! link: notification daemons may keep a history.
 
 use crate::analysis::Analysis;
-use crate::policy::Policy;
 
 /// The notification's title and body for an analysis, or `None` when
 /// nothing is risky.
-pub fn message(analysis: &Analysis, policy: &Policy) -> Option<(String, String)> {
+pub fn message(analysis: &Analysis) -> Option<(String, String)> {
     let worst = analysis.links.iter().max_by_key(|l| l.verdict)?;
     if worst.verdict < crate::Verdict::Suspicious {
         return None;
     }
-    let brand = worst
-        .brand
-        .and_then(|i| policy.brands.get(i))
-        .map(|b| b.name.as_str());
+    let brand = worst.brand.as_ref().map(|b| b.name());
     let title = match (worst.verdict, brand) {
         (crate::Verdict::Dangerous, Some(b)) => format!("Dangerous link: imitates {b}"),
         (crate::Verdict::Dangerous, None) => "Dangerous link copied".to_owned(),
@@ -27,13 +23,16 @@ pub fn message(analysis: &Analysis, policy: &Policy) -> Option<(String, String)>
     Some((title, body))
 }
 
-/// Show a notification; `on_click` runs (on a helper thread) when the user
-/// clicks it. Failures (no notification daemon) are returned for the
-/// window's status line.
+/// Show a notification from a helper thread (the notification service
+/// is a D-Bus call, or a toast, the UI thread does not wait for);
+/// `on_click` runs there when the user clicks it, `on_error` when it cannot
+/// be shown (no notification daemon), for the window to come up instead.
+/// An error here: the helper thread could not be started.
 pub fn show(
     title: &str,
     body: &str,
     on_click: impl FnOnce() + Send + 'static,
+    on_error: impl FnOnce(String) + Send + 'static,
 ) -> Result<(), String> {
     let mut n = notify_rust::Notification::new();
     n.appname("Second Look")
@@ -47,10 +46,16 @@ pub fn show(
         // which needs a button).
         n.action("default", "Show why")
             .urgency(notify_rust::Urgency::Critical);
-        let handle = n.show().map_err(|e| e.to_string())?;
-        std::thread::Builder::new()
-            .name("notification".into())
-            .spawn(move || {
+    }
+    std::thread::Builder::new()
+        .name("notification".into())
+        .spawn(move || {
+            #[cfg(any(windows, all(unix, not(target_os = "macos"))))]
+            {
+                let handle = match n.show() {
+                    Ok(h) => h,
+                    Err(e) => return on_error(e.to_string()),
+                };
                 // A click on the body or on the button.
                 #[cfg(windows)]
                 let _ = handle.wait_for_response(move |r: &notify_rust::NotificationResponse| {
@@ -66,18 +71,15 @@ pub fn show(
                         on_click();
                     }
                 });
-            })
-            .map_err(|e| e.to_string())?;
-        Ok(())
-    }
-    #[cfg(not(any(windows, unix)))]
-    {
-        drop(on_click);
-        n.show().map(|_| ()).map_err(|e| e.to_string())
-    }
-    #[cfg(target_os = "macos")]
-    {
-        drop(on_click);
-        n.show().map(|_| ()).map_err(|e| e.to_string())
-    }
+            }
+            #[cfg(not(any(windows, all(unix, not(target_os = "macos")))))]
+            {
+                drop(on_click);
+                if let Err(e) = n.show() {
+                    on_error(e.to_string());
+                }
+            }
+        })
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }

@@ -36,8 +36,10 @@ pub enum Action {
 
 /// The tray, if the session has a tray host.
 pub struct Tray {
+    /// The icon's state, for the `tray-update` thread: ksni's update waits
+    /// for the tray's D-Bus service, which the UI thread must not.
     #[cfg(all(unix, not(target_os = "macos")))]
-    handle: ksni::blocking::Handle<Sni>,
+    updates: std::sync::mpsc::Sender<(IconState, bool)>,
     #[cfg(any(windows, target_os = "macos"))]
     native: native::NativeTray,
 }
@@ -180,9 +182,22 @@ impl Tray {
                 paused: false,
                 send: Box::new(send),
             };
-            sni.spawn()
-                .map(|handle| Tray { handle })
-                .map_err(|e| format!("no tray is available in this session ({e})"))
+            let handle = sni
+                .spawn()
+                .map_err(|e| format!("no tray is available in this session ({e})"))?;
+            let (updates, states) = std::sync::mpsc::channel::<(IconState, bool)>();
+            std::thread::Builder::new()
+                .name("tray-update".into())
+                .spawn(move || {
+                    while let Ok((state, paused)) = states.recv() {
+                        handle.update(|t| {
+                            t.state = state;
+                            t.paused = paused;
+                        });
+                    }
+                })
+                .map_err(|e| format!("the tray icon cannot be updated ({e})"))?;
+            Ok(Tray { updates })
         }
         #[cfg(any(windows, target_os = "macos"))]
         {
@@ -198,10 +213,7 @@ impl Tray {
     /// Show the state.
     pub fn set_state(&self, state: IconState, paused: bool) {
         #[cfg(all(unix, not(target_os = "macos")))]
-        self.handle.update(|t| {
-            t.state = state;
-            t.paused = paused;
-        });
+        let _ = self.updates.send((state, paused));
         #[cfg(any(windows, target_os = "macos"))]
         self.native.set_state(state, paused);
         #[cfg(not(any(unix, windows)))]

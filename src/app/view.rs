@@ -12,7 +12,7 @@ use egui::{Color32, FontId, RichText};
 use super::{App, Watching};
 use crate::Verdict;
 use crate::analysis::{Analysis, LinkAnalysis};
-use crate::desktop::model::{Model, Screen, Sent, Source, target_words};
+use crate::desktop::model::{Effect, Model, Screen, Sent, Source, target_words};
 use crate::desktop::settings::NotifyLevel;
 use crate::report::Kind;
 use crate::report::outbox::State;
@@ -313,10 +313,10 @@ fn close_dialog(app: &mut App, ctx: &egui::Context) {
             )
             .fill(ACTION_BLUE);
             if ui.add(keep).clicked() {
-                app.hide_to_background(ui.ctx());
+                app.apply(ui.ctx(), Effect::Hide);
             }
             if ui.button("Quit: stop watching").clicked() {
-                app.quit(ui.ctx());
+                app.apply(ui.ctx(), Effect::Quit);
             }
             if ui.button("Cancel").clicked() {
                 app.close_dialog = false;
@@ -340,10 +340,8 @@ fn top_bar(app: &mut App, ui: &mut egui::Ui) {
                 .selectable_label(app.model.screen == screen, label)
                 .clicked()
             {
-                if screen == Screen::Reports {
-                    app.model.refresh_reports();
-                }
-                app.model.screen = screen;
+                let effect = app.model.show_screen(screen);
+                app.apply(ui.ctx(), effect);
             }
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -361,9 +359,12 @@ fn top_bar(app: &mut App, ui: &mut egui::Ui) {
                 Watching::Unavailable(_) => "Clipboard watch unavailable".to_owned(),
             };
             match &app.watching {
-                Watching::Paused(_) if ui.button("Resume watching").clicked() => app.resume(),
+                Watching::Paused(_) if ui.button("Resume watching").clicked() => {
+                    app.apply(ui.ctx(), Effect::Resume);
+                }
                 Watching::On if ui.button("Pause 15 min").clicked() => {
-                    app.pause(Some(std::time::Duration::from_secs(15 * 60)));
+                    let pause = Effect::Pause(Some(std::time::Duration::from_secs(15 * 60)));
+                    app.apply(ui.ctx(), pause);
                 }
                 _ => {}
             }
@@ -485,6 +486,7 @@ fn policy_card(app: &mut App, ui: &mut egui::Ui) {
         ui.label(RichText::new(format!("• {promise}")).strong());
     }
     let text = ui.visuals().text_color();
+    let mut help_clicked = false;
     if let Some(sign_in) = org.sign_in.first() {
         ui.label("Sign in only at:");
         let pieces: Vec<_> = address_pieces(sign_in)
@@ -509,9 +511,7 @@ fn policy_card(app: &mut App, ui: &mut egui::Ui) {
         }
         if let Some(u) = &org.help_url {
             // The organisation's own page, from the policy.
-            if ui.link(RichText::new(u).monospace()).clicked() {
-                let _ = super::open_external(u);
-            }
+            help_clicked = ui.link(RichText::new(u).monospace()).clicked();
         }
     }
     ui.separator();
@@ -528,6 +528,10 @@ fn policy_card(app: &mut App, ui: &mut egui::Ui) {
         "Closing this window asks whether to keep watching copied links in the background."
     };
     ui.label(RichText::new(closing).small().weak());
+    if help_clicked {
+        let effect = app.model.open_help();
+        app.apply(ui.ctx(), effect);
+    }
 }
 
 fn check_screen(app: &mut App, ui: &mut egui::Ui) {
@@ -621,9 +625,8 @@ fn check_screen(app: &mut App, ui: &mut egui::Ui) {
                 .clicked()
             {
                 // The policy's sign-in page, never a link from the text.
-                if let Err(e) = super::open_external(&url) {
-                    app.app_status = Some(e);
-                }
+                let effect = app.model.go_to_sign_in();
+                app.apply(ui.ctx(), effect);
             }
         }
     });
@@ -638,7 +641,7 @@ fn check_screen(app: &mut App, ui: &mut egui::Ui) {
                 link_card(ui, i, l);
             }
             for f in &analysis.message_findings {
-                ui.label(RichText::new(&f.explanation).color(ui.visuals().strong_text_color()));
+                ui.label(RichText::new(f.explanation()).color(ui.visuals().strong_text_color()));
             }
             for n in &analysis.notes {
                 ui.label(RichText::new(n).italics().weak());
@@ -650,7 +653,8 @@ fn check_screen(app: &mut App, ui: &mut egui::Ui) {
 /// not…" under "DANGEROUS" reads "Do not…").
 pub fn headline(analysis: &Analysis) -> String {
     let (word, _, _) = verdict_style(analysis.verdict);
-    let first = analysis.explanation.lines().next().unwrap_or_default();
+    let explanation = analysis.explanation();
+    let first = explanation.lines().next().unwrap_or_default();
     let rest = first
         .get(..word.len())
         .filter(|p| p.eq_ignore_ascii_case(word))
@@ -782,7 +786,8 @@ fn link_card(ui: &mut egui::Ui, index: usize, l: &LinkAnalysis) {
                         .weak(),
                 );
             }
-            let mut explanation = l.explanation.as_str();
+            let written = l.explanation();
+            let mut explanation = written.as_str();
             if let Some(d) = &l.did_you_mean {
                 explanation = explanation
                     .trim_end_matches(&format!(" Did you mean {d}?"))
@@ -849,10 +854,12 @@ fn urgent_screen(app: &mut App, ui: &mut egui::Ui) {
             )
             .fill(URGENT_RED);
             if ui.add(send).clicked() {
-                app.send_urgent();
+                let effect = app.model.send_urgent();
+                app.apply(ui.ctx(), effect);
             }
             if ui.button("Back").clicked() {
-                app.model.screen = Screen::Check;
+                let effect = app.model.show_screen(Screen::Check);
+                app.apply(ui.ctx(), effect);
             }
         });
         return;
@@ -876,12 +883,11 @@ fn urgent_screen(app: &mut App, ui: &mut egui::Ui) {
         Sent::Queued { .. } => {
             ui.label(RichText::new("Your urgent report is saved on this computer and is on its way to your security team. If you are offline it waits and goes as soon as you are back online. Follow the steps above now; do not wait for it.").strong());
         }
-        Sent::MailClient { mailto, .. } => {
+        Sent::MailClient { .. } => {
             ui.label(RichText::new("Your urgent report is saved. Send it from your mail program now, then follow the steps above:").strong());
-            if ui.button("Open my mail program").clicked()
-                && let Err(e) = super::open_external(&mailto)
-            {
-                app.app_status = Some(e);
+            if ui.button("Open my mail program").clicked() {
+                let effect = app.model.open_mail_program();
+                app.apply(ui.ctx(), effect);
             }
         }
         Sent::SavedOnly { path, .. } => {
@@ -893,7 +899,8 @@ fn urgent_screen(app: &mut App, ui: &mut egui::Ui) {
         }
     }
     if ui.button("Back to the message").clicked() {
-        app.model.screen = Screen::Check;
+        let effect = app.model.show_screen(Screen::Check);
+        app.apply(ui.ctx(), effect);
     }
 }
 
@@ -962,7 +969,8 @@ fn report_screen(app: &mut App, ui: &mut egui::Ui) {
         let send = egui::Button::new(RichText::new(send_label).strong().color(Color32::WHITE))
             .fill(Color32::from_rgb(0x1f, 0x5f, 0xa8));
         if ui.add(send).clicked() {
-            app.send_report();
+            let effect = app.model.confirm_report();
+            app.apply(ui.ctx(), effect);
         }
         if ui.button("Cancel").clicked() {
             app.model.cancel_report();
@@ -976,14 +984,13 @@ fn reports_screen(app: &mut App, ui: &mut egui::Ui) {
         Some(Sent::Queued { .. }) => {
             ui.label(RichText::new("Your report is saved and on its way. It is kept here until your security team's systems accept it, even if you are offline or restart.").strong());
         }
-        Some(Sent::MailClient { mailto, .. }) => {
+        Some(Sent::MailClient { .. }) => {
             ui.label(
                 RichText::new("Your report is saved. Send it from your mail program:").strong(),
             );
-            if ui.button("Open my mail program").clicked()
-                && let Err(e) = super::open_external(&mailto)
-            {
-                app.app_status = Some(e);
+            if ui.button("Open my mail program").clicked() {
+                let effect = app.model.open_mail_program();
+                app.apply(ui.ctx(), effect);
             }
         }
         Some(Sent::SavedOnly { id, path }) => {
@@ -993,16 +1000,13 @@ fn reports_screen(app: &mut App, ui: &mut egui::Ui) {
                 ui.label(format!("Your security team: {c}"));
             }
             ui.horizontal(|ui| {
-                if ui.button("Open the folder").clicked()
-                    && let Some(o) = &app.model.outbox
-                    && let Err(e) = super::open_folder(o.dir())
-                {
-                    app.app_status = Some(e);
+                if ui.button("Open the folder").clicked() {
+                    let effect = app.model.open_outbox_folder();
+                    app.apply(ui.ctx(), effect);
                 }
-                if ui.button("Copy the report text").clicked()
-                    && let Some(text) = app.model.report_text(&id)
-                {
-                    ui.ctx().copy_text(text);
+                if ui.button("Copy the report text").clicked() {
+                    let effect = app.model.copy_report_text(&id);
+                    app.apply(ui.ctx(), effect);
                 }
             });
         }
@@ -1025,7 +1029,8 @@ fn reports_screen(app: &mut App, ui: &mut egui::Ui) {
     }
     let pending = app.model.reports.iter().any(|e| !e.delivered());
     if pending && ui.button("Retry now").clicked() {
-        app.retry_now();
+        let effect = app.model.retry_now();
+        app.apply(ui.ctx(), effect);
     }
     for e in &app.model.reports {
         egui::Frame::group(ui.style()).show(ui, |ui| {
@@ -1062,6 +1067,7 @@ fn reports_screen(app: &mut App, ui: &mut egui::Ui) {
                     (State::Pending, None) => {
                         format!("Waiting to go to {}", target_words(&c.target))
                     }
+                    (State::Sending, _) => format!("Being sent to {}", target_words(&c.target)),
                 };
                 // The technical detail is for IT, on hover.
                 let detail = match &c.last_error {
@@ -1108,22 +1114,51 @@ pub fn delivery_problem(err: &str) -> &'static str {
     }
 }
 
-/// An RFC 3339 time from the outbox in this computer's time zone, like
-/// "Tue 1 Dec 2026, 21:40" (the text as stored when it cannot be read).
+/// An RFC 3339 time from the outbox in this computer's time zone and the
+/// user's format (see [`crate::local_time`]).
 pub fn local_time(rfc3339: &str) -> String {
-    rfc3339
-        .parse::<jiff::Timestamp>()
-        .map(|t| {
-            t.to_zoned(jiff::tz::TimeZone::system())
-                .strftime("%a %-d %b %Y, %H:%M")
-                .to_string()
-        })
-        .unwrap_or_else(|_| rfc3339.to_owned())
+    crate::local_time::local(rfc3339)
+}
+
+/// The reporter's e-mail address, confirmed once (or left out by policy).
+fn reporter_email_setting(app: &mut App, ui: &mut egui::Ui) {
+    let label = ui.label(RichText::new("Your e-mail address in reports").strong());
+    if app.model.policy.report.include_identity == Some(false) {
+        ui.label("Your organisation's policy leaves your name and address out of reports.");
+        return;
+    }
+    ui.label(
+        RichText::new(
+            "Your security team replies to it if they have a question about a message you reported.",
+        )
+        .weak(),
+    );
+    ui.horizontal(|ui| {
+        let edit = ui
+            .add(
+                egui::TextEdit::singleline(&mut app.reporter_email)
+                    .hint_text("ada@example.com")
+                    .desired_width(260.0),
+            )
+            .labelled_by(label.id);
+        let entered = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if ui.button("Use this address").clicked() || entered {
+            app.confirm_reporter_email();
+        }
+    });
+    let in_use = match &app.reporter_email_in_use {
+        Some(a) => format!("Reports give: {a}"),
+        None => "Reports give no address yet: enter yours above.".to_owned(),
+    };
+    ui.label(RichText::new(in_use).small());
+    if let Some(n) = &app.reporter_email_note {
+        ui.label(RichText::new(n).italics());
+    }
 }
 
 fn settings_screen(app: &mut App, ui: &mut egui::Ui) {
     ui.label(RichText::new("Settings").heading());
-    let s = app.settings;
+    let s = app.model.settings;
     // "Set by your organisation" (and how: Group Policy, a profile) per key.
     let [watch_note, login_note, notify_note] = [
         "desktop.watch_clipboard",
@@ -1145,7 +1180,8 @@ fn settings_screen(app: &mut App, ui: &mut egui::Ui) {
             )
             .changed()
         {
-            app.set_watch_clipboard(v);
+            let effect = app.model.set_watch_clipboard(v);
+            app.apply(ui.ctx(), effect);
         }
         locked_note(ui, watch_note);
     });
@@ -1153,7 +1189,7 @@ fn settings_screen(app: &mut App, ui: &mut egui::Ui) {
         let mut v = if s.start_at_login.locked {
             s.start_at_login.value
         } else {
-            app.autostart.enabled()
+            app.model.start_at_login
         };
         if ui
             .add_enabled(
@@ -1162,7 +1198,8 @@ fn settings_screen(app: &mut App, ui: &mut egui::Ui) {
             )
             .changed()
         {
-            app.set_start_at_login(v);
+            let effect = app.model.set_start_at_login(v);
+            app.apply(ui.ctx(), effect);
         }
         locked_note(ui, login_note);
     });
@@ -1179,10 +1216,13 @@ fn settings_screen(app: &mut App, ui: &mut egui::Ui) {
             });
         }
         if level != s.notify.value {
-            app.set_notify(level);
+            let effect = app.model.set_notify(level);
+            app.apply(ui.ctx(), effect);
         }
         locked_note(ui, notify_note);
     });
+    ui.separator();
+    reporter_email_setting(app, ui);
     ui.separator();
     ui.label(RichText::new("Policy in effect").strong());
     let layers: Vec<String> = app
@@ -1196,6 +1236,9 @@ fn settings_screen(app: &mut App, ui: &mut egui::Ui) {
             crate::policy::layers::Source::User(p) => format!("your own file {}", p.display()),
             crate::policy::layers::Source::Managed(p) => {
                 format!("your organisation's policy {}", p.display())
+            }
+            crate::policy::layers::Source::Feed(url) => {
+                format!("your organisation's indicator feed {url}")
             }
         })
         .collect();

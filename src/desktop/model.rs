@@ -1,14 +1,19 @@
 //! The window's state and every action a click can take, without egui:
 //! the text being checked and its verdict, the report being prepared, the
 //! outbox, the settings. The egui view (`src/app`) reads this and calls its
-//! methods; the tests drive it directly.
+//! methods; the tests drive it directly. What a click needs beyond the
+//! model's state (a thread, another program, the clipboard, the watcher,
+//! start-at-login) is returned as an [`Effect`], which the app carries out.
 
-use std::sync::Arc;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use crate::analysis::{Analysis, analyze, message_text};
 use crate::desktop::clipboard::Origin;
+use crate::desktop::settings::{NotifyLevel, Resolved, UserSettings, resolve};
 use crate::policy::Policy;
-use crate::policy::layers::Effective;
+use crate::policy::layers::{Effective, Setting, Source as Layer};
 use crate::report::outbox::{self, Entry, Outbox, Target};
 use crate::report::{Entered, Kind, Report, deliver};
 
@@ -125,12 +130,107 @@ pub enum Sent {
     Failed(String),
 }
 
+/// What a click needs done that the model cannot do itself: start a
+/// thread, open another program, reach the clipboard or the clipboard
+/// watcher, change start-at-login, hide or close the window. The model's
+/// click methods return one (the tray and the top bar's pause, resume,
+/// hide and quit are effects themselves); the app carries it out
+/// (`app::App::apply`) and decides nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[must_use]
+pub enum Effect {
+    /// Nothing more.
+    #[default]
+    None,
+    /// Deliver the report with this id (already saved in the outbox) off
+    /// the UI thread, then keep retrying the outbox ([`deliver_in_background`]).
+    Deliver(String),
+    /// A forced delivery pass over the outbox, off the UI thread.
+    RetryNow,
+    /// Open one of the policy's `https:` pages or a report's `mailto:` link
+    /// (never a link from analysed text).
+    Open(String),
+    /// Open the outbox folder in the file manager.
+    OpenFolder(PathBuf),
+    /// Put this text on the clipboard (a saved report, for forwarding).
+    Copy(String),
+    /// Pause watching the clipboard for this long (`None`: until resumed).
+    Pause(Option<Duration>),
+    /// Watch the clipboard again after a pause.
+    Resume,
+    /// Start (`true`) or stop the clipboard watcher: the setting changed.
+    Watch(bool),
+    /// Turn start-at-login on or off, then read it back.
+    StartAtLogin(bool),
+    /// Read whether start-at-login is on (into [`Model::start_at_login`]).
+    ReadStartAtLogin,
+    /// Hide the window; watching goes on.
+    Hide,
+    /// Quit for good.
+    Quit,
+    /// Tell the user about the app itself (a setting was not saved).
+    Problem(String),
+}
+
+/// Where the effective policy's values come from, and its problems: an
+/// [`Effective`] without its compiled policy, which the model holds once
+/// ([`Model::policy`]).
+#[derive(Debug, Clone, Default)]
+pub struct Layers {
+    /// Every value and its source, in a stable order.
+    pub settings: Vec<Setting>,
+    /// Problems with the layers, to show loudly.
+    pub problems: Vec<String>,
+    /// The layers in effect, lowest first.
+    pub layers: Vec<Layer>,
+    /// The indicator feed the managed policy names (`[feed]`), if any.
+    pub feed: Option<crate::feed::FeedConfig>,
+}
+
+impl Layers {
+    /// The compiled policy, and the rest.
+    fn split(effective: Effective) -> (Policy, Layers) {
+        let Effective {
+            policy,
+            settings,
+            problems,
+            layers,
+            feed,
+        } = effective;
+        let rest = Layers {
+            settings,
+            problems,
+            layers,
+            feed,
+        };
+        (policy, rest)
+    }
+
+    /// "Set by your organisation": the key is lockable (its schema row says
+    /// so) and its value comes from a managed file, as
+    /// [`Effective::is_locked`].
+    pub fn is_locked(&self, key: &str) -> bool {
+        crate::policy::schema::lockable(key)
+            && self.settings.iter().any(|s| s.key == key && s.locked())
+    }
+
+    /// How the window labels a locked key: "Set by your organisation",
+    /// with "(Group Policy)" or "(configuration profile)" when IT set it
+    /// that way, as [`Effective::locked_label`]; `None` when not locked.
+    pub fn locked_label(&self, key: &str) -> Option<&'static str> {
+        crate::config::merge::locked_label(&self.settings, key)
+    }
+}
+
 /// The window's state.
 pub struct Model {
-    /// The effective policy and where each value comes from.
-    pub effective: Effective,
-    /// The policy in use (shared with the clipboard watcher).
+    /// Where each value of the policy comes from, and its problems.
+    pub effective: Layers,
+    /// The policy in use: the app's one copy, which the clipboard watcher
+    /// shares ([`Model::shared_policy`]); replaced by [`Model::set_policy`].
     pub policy: Arc<Policy>,
+    /// The clipboard watcher's handle on [`Model::policy`] (the same `Arc`).
+    shared: Arc<Mutex<Arc<Policy>>>,
     /// The paste box.
     pub input: String,
     /// Where [`Model::input`] came from.
@@ -151,14 +251,29 @@ pub struct Model {
     pub reports: Vec<Entry>,
     /// The urgent path, while it is open.
     pub urgent: Option<Urgent>,
+    /// The settings in force.
+    pub settings: Resolved,
+    /// The user's own choices.
+    pub user_settings: UserSettings,
+    /// Where the user's choices are saved (`None`: not saved; tests).
+    pub settings_path: Option<PathBuf>,
+    /// Whether start-at-login is on for this user, as last read (after a
+    /// change, when the settings screen opens and when the policy changes;
+    /// never per frame).
+    pub start_at_login: bool,
 }
 
 impl Model {
     /// A model under `effective`, with the outbox in its data directory.
     pub fn new(effective: Effective, outbox: Option<Outbox>) -> Model {
-        let policy = Arc::new(effective.policy.clone());
+        let (policy, effective) = Layers::split(effective);
+        let policy = Arc::new(policy);
+        let settings = resolve(&UserSettings::default(), &policy, |k| {
+            effective.is_locked(k)
+        });
         let mut m = Model {
             effective,
+            shared: Arc::new(Mutex::new(Arc::clone(&policy))),
             policy,
             input: String::new(),
             source: Source::Pasted,
@@ -170,10 +285,101 @@ impl Model {
             outbox,
             reports: Vec::new(),
             urgent: None,
+            settings,
+            user_settings: UserSettings::default(),
+            settings_path: None,
+            start_at_login: false,
         };
         m.refresh_reports();
-        crate::events::policy_problems(&m.effective);
+        crate::events::policy_problems(&m.policy, &m.effective.problems);
         m
+    }
+
+    /// The user's settings (saved in `path`) under the policy's locks.
+    pub fn with_user_settings(mut self, user: UserSettings, path: Option<PathBuf>) -> Model {
+        self.settings = self.resolve(&user);
+        self.user_settings = user;
+        self.settings_path = path;
+        self
+    }
+
+    /// The settings in force with `user`'s choices.
+    fn resolve(&self, user: &UserSettings) -> Resolved {
+        resolve(user, &self.policy, |k| self.effective.is_locked(k))
+    }
+
+    /// The policy for the clipboard watcher: always the model's own.
+    pub fn shared_policy(&self) -> Arc<Mutex<Arc<Policy>>> {
+        Arc::clone(&self.shared)
+    }
+
+    /// A tab of the top bar: "My reports" re-reads the outbox, "Settings"
+    /// asks whether start-at-login is on.
+    pub fn show_screen(&mut self, screen: Screen) -> Effect {
+        self.screen = screen;
+        match screen {
+            Screen::Reports => {
+                self.refresh_reports();
+                Effect::None
+            }
+            Screen::Settings => Effect::ReadStartAtLogin,
+            Screen::Check | Screen::Report | Screen::Urgent => Effect::None,
+        }
+    }
+
+    /// "Watch the clipboard for links" (unless the organisation locked it).
+    pub fn set_watch_clipboard(&mut self, on: bool) -> Effect {
+        if self.settings.watch_clipboard.locked {
+            return Effect::None;
+        }
+        self.user_settings.watch_clipboard = Some(on);
+        match self.save_settings() {
+            Effect::None => Effect::Watch(on),
+            problem => problem,
+        }
+    }
+
+    /// "Start Second Look when I log in" (unless locked).
+    pub fn set_start_at_login(&mut self, on: bool) -> Effect {
+        if self.settings.start_at_login.locked {
+            return Effect::None;
+        }
+        self.user_settings.start_at_login = Some(on);
+        // The entry is changed even when the settings file cannot be saved.
+        let _ = self.save_settings();
+        Effect::StartAtLogin(on)
+    }
+
+    /// The notification level (unless locked).
+    pub fn set_notify(&mut self, level: NotifyLevel) -> Effect {
+        if self.settings.notify.locked {
+            return Effect::None;
+        }
+        self.user_settings.notify = Some(level);
+        self.save_settings()
+    }
+
+    /// The settings in force again, and the user's choices saved.
+    fn save_settings(&mut self) -> Effect {
+        self.settings = self.resolve(&self.user_settings);
+        match &self.settings_path {
+            Some(p) => match self.user_settings.save(p) {
+                Ok(()) => Effect::None,
+                Err(e) => Effect::Problem(e.to_string()),
+            },
+            None => Effect::None,
+        }
+    }
+
+    /// The organisation's start-at-login value, when it is locked and
+    /// differs from what is set.
+    pub fn locked_start_at_login(&self) -> Effect {
+        let s = self.settings.start_at_login;
+        if s.locked && self.start_at_login != s.value {
+            Effect::StartAtLogin(s.value)
+        } else {
+            Effect::None
+        }
     }
 
     /// The paste box changed: check it again (microseconds for a text
@@ -211,12 +417,20 @@ impl Model {
         self.status = None;
     }
 
-    /// A new effective policy (a layer file changed): re-check what is shown.
-    pub fn set_policy(&mut self, effective: Effective) {
-        self.policy = Arc::new(effective.policy.clone());
-        crate::events::policy_problems(&effective);
-        self.effective = effective;
+    /// A new effective policy (a layer file changed): re-check what is
+    /// shown, and apply its settings (a locked start-at-login is returned).
+    pub fn set_policy(&mut self, effective: Effective) -> Effect {
+        let (policy, rest) = Layers::split(effective);
+        self.policy = Arc::new(policy);
+        self.effective = rest;
+        match self.shared.lock() {
+            Ok(mut p) => *p = Arc::clone(&self.policy),
+            Err(poisoned) => *poisoned.into_inner() = Arc::clone(&self.policy),
+        }
+        crate::events::policy_problems(&self.policy, &self.effective.problems);
         self.reanalyze();
+        self.settings = self.resolve(&self.user_settings);
+        self.locked_start_at_login()
     }
 
     /// Clear the paste box.
@@ -324,25 +538,26 @@ impl Model {
     }
 
     /// "Send": save the report durably in the outbox (before any delivery
-    /// is tried). Returns the entry to deliver off the UI thread with
-    /// [`deliver_in_background`], or `None` when nothing is to be sent
-    /// over the network (mail client, no channel, or the save failed; see
-    /// [`Model::sent`]).
-    pub fn confirm_report(&mut self) -> Option<Entry> {
-        let draft = self.draft.take()?;
+    /// is tried). Returns [`Effect::Deliver`] to deliver it off the UI
+    /// thread, or nothing when nothing is to be sent over the network
+    /// (mail client, no channel, or the save failed; see [`Model::sent`]).
+    pub fn confirm_report(&mut self) -> Effect {
+        let Some(draft) = self.draft.take() else {
+            return Effect::None;
+        };
         self.screen = Screen::Reports;
         let Some(outbox) = &self.outbox else {
             self.sent = Some(Sent::Failed(
                 "The report could not be saved: this system gives Second Look no data folder (set SECONDLOOK_DATA_DIR). Nothing was sent.".into(),
             ));
-            return None;
+            return Effect::None;
         };
         let no_channel = draft.targets.is_empty();
         let entry = match outbox.enqueue(draft.report, draft.targets) {
             Ok(e) => e,
             Err(e) => {
                 self.sent = Some(Sent::Failed(format!("The report was NOT saved: {e}")));
-                return None;
+                return Effect::None;
             }
         };
         crate::events::report(&entry.report, &self.policy, "window");
@@ -366,7 +581,11 @@ impl Model {
             Sent::Queued { id }
         });
         self.refresh_reports();
-        (!no_channel).then_some(entry)
+        if no_channel {
+            Effect::None
+        } else {
+            Effect::Deliver(entry.report.id)
+        }
     }
 
     /// "I already opened it / typed my password or code": show what to do
@@ -450,12 +669,14 @@ impl Model {
 
     /// "Tell my security team now": save the urgent report (the message
     /// shown, if any, and what the user ticked) in the outbox before any
-    /// delivery; returns the entry to deliver, like [`Model::confirm_report`].
+    /// delivery; returns the delivery to start, like [`Model::confirm_report`].
     /// Offline, it waits in the outbox and the steps stay on screen.
-    pub fn send_urgent(&mut self) -> Option<Entry> {
-        let u = self.urgent.as_mut()?;
+    pub fn send_urgent(&mut self) -> Effect {
+        let Some(u) = self.urgent.as_mut() else {
+            return Effect::None;
+        };
         if u.sent.is_some() {
-            return None;
+            return Effect::None;
         }
         let text = message_text(self.input.as_bytes());
         let analysis = match &self.analysis {
@@ -476,7 +697,7 @@ impl Model {
             u.sent = Some(Sent::Failed(
                 "The report could not be saved: this system gives Second Look no data folder (set SECONDLOOK_DATA_DIR). Call the help desk instead.".into(),
             ));
-            return None;
+            return Effect::None;
         };
         let no_channel = targets.is_empty();
         let entry = match outbox.enqueue(report, targets) {
@@ -485,7 +706,7 @@ impl Model {
                 u.sent = Some(Sent::Failed(format!(
                     "The report was NOT saved ({e}). Call the help desk instead."
                 )));
-                return None;
+                return Effect::None;
             }
         };
         crate::events::report(&entry.report, &self.policy, "window");
@@ -509,7 +730,11 @@ impl Model {
             Sent::Queued { id }
         });
         self.refresh_reports();
-        (!no_channel).then_some(entry)
+        if no_channel {
+            Effect::None
+        } else {
+            Effect::Deliver(entry.report.id)
+        }
     }
 
     /// Re-read the outbox (newest first).
@@ -539,13 +764,62 @@ impl Model {
         let a = self.analysis.as_ref()?;
         for l in &a.links {
             if l.verdict >= crate::Verdict::Suspicious
-                && let Some(b) = l.brand.and_then(|i| self.policy.brands.get(i))
-                && let Some(s) = b.sign_in.first()
+                && let Some(b) = &l.brand
+                && let Some(s) = b.sign_in().first()
             {
                 return Some(s.clone());
             }
         }
         self.policy.organization.sign_in.first().cloned()
+    }
+
+    /// "Go to the real sign-in page": the policy's, never the text's.
+    pub fn go_to_sign_in(&self) -> Effect {
+        self.real_sign_in().map_or(Effect::None, Effect::Open)
+    }
+
+    /// The policy card's help page.
+    pub fn open_help(&self) -> Effect {
+        self.policy
+            .organization
+            .help_url
+            .clone()
+            .map_or(Effect::None, Effect::Open)
+    }
+
+    /// "Open my mail program" for the report saved for the mail client
+    /// (the urgent one on the urgent screen).
+    pub fn open_mail_program(&self) -> Effect {
+        let sent = if self.screen == Screen::Urgent {
+            self.urgent.as_ref().and_then(|u| u.sent.as_ref())
+        } else {
+            self.sent.as_ref()
+        };
+        match sent {
+            Some(Sent::MailClient { mailto, .. }) => Effect::Open(mailto.clone()),
+            _ => Effect::None,
+        }
+    }
+
+    /// "Open the folder": the outbox's.
+    pub fn open_outbox_folder(&self) -> Effect {
+        self.outbox
+            .as_ref()
+            .map_or(Effect::None, |o| Effect::OpenFolder(o.dir().to_owned()))
+    }
+
+    /// "Copy the report text" of report `id`, for forwarding.
+    pub fn copy_report_text(&self, id: &str) -> Effect {
+        self.report_text(id).map_or(Effect::None, Effect::Copy)
+    }
+
+    /// "Retry now" on the reports screen.
+    pub fn retry_now(&self) -> Effect {
+        if self.outbox.is_some() {
+            Effect::RetryNow
+        } else {
+            Effect::None
+        }
     }
 }
 
@@ -558,12 +832,12 @@ pub fn target_words(t: &Target) -> String {
     }
 }
 
-/// Deliver `entry` (already saved) on a background thread, then keep
+/// Deliver report `id` (already saved) on a background thread, then keep
 /// retrying the whole outbox with backoff for up to a day while the app
 /// runs; `done` is called after the first attempt (to refresh the window).
 pub fn deliver_in_background(
     outbox: Outbox,
-    entry: Entry,
+    id: String,
     done: impl Fn() + Send + 'static,
 ) -> std::io::Result<()> {
     std::thread::Builder::new()
@@ -571,7 +845,7 @@ pub fn deliver_in_background(
         .spawn(move || {
             // Errors are kept in the entry (last_error) and shown in the window;
             // sent under the outbox's send lock, from the state on disk.
-            let _ = deliver::send_now(&outbox, &entry.report.id);
+            let _ = deliver::send_now(&outbox, &id);
             done();
             deliver::send_until_delivered(&outbox, std::time::Duration::from_secs(24 * 3600));
             done();
@@ -626,7 +900,7 @@ mod tests {
             m.destination()
         );
         assert!(
-            m.confirm_report().is_none(),
+            m.confirm_report() == Effect::None,
             "no network channel configured"
         );
         match &m.sent {
@@ -744,7 +1018,7 @@ mod tests {
         m.begin_report();
         assert_eq!(m.send_label(), "Save report");
         assert!(m.destination().contains("not sent"), "{}", m.destination());
-        assert!(m.confirm_report().is_none());
+        assert_eq!(m.confirm_report(), Effect::None);
         let id = match &m.sent {
             Some(Sent::SavedOnly { id, path }) => {
                 assert!(std::path::Path::new(path).exists(), "{path}");
@@ -817,8 +1091,15 @@ mod tests {
         m.set_entered(Entered::OpenedLink, true);
         m.set_entered(Entered::OpenedLink, false);
         assert!(m.what_to_do().join(" ").contains("signing in as you"));
-        let entry = m.send_urgent().map(|e| e.report);
-        let r = entry.unwrap_or_else(|| panic!("{:?}", m.urgent.as_ref().map(|u| u.sent.clone())));
+        let Effect::Deliver(id) = m.send_urgent() else {
+            panic!("{:?}", m.urgent.as_ref().map(|u| u.sent.clone()))
+        };
+        let r = m
+            .reports
+            .iter()
+            .find(|e| e.report.id == id)
+            .map(|e| e.report.clone())
+            .unwrap_or_else(|| panic!("{id} saved"));
         assert!(r.urgent);
         assert_eq!(r.entered, vec![Entered::Password, Entered::Code]);
         assert_eq!(r.text, "Your schedule changed: twilio-okta.com");
@@ -829,7 +1110,7 @@ mod tests {
             m.urgent.as_ref().and_then(|u| u.sent.clone()),
             Some(Sent::Queued { .. })
         ));
-        assert!(m.send_urgent().is_none(), "one click, one report");
+        assert_eq!(m.send_urgent(), Effect::None, "one click, one report");
         assert_eq!(m.reports.len(), 1);
     }
 
@@ -844,7 +1125,7 @@ mod tests {
             "{steps}"
         );
         assert!(
-            m.send_urgent().is_none(),
+            m.send_urgent() == Effect::None,
             "no channel: saved for forwarding"
         );
         assert!(matches!(
@@ -852,5 +1133,101 @@ mod tests {
             Some(Sent::SavedOnly { .. })
         ));
         assert_eq!(m.reports.first().map(|e| e.report.urgent), Some(true));
+    }
+
+    #[test]
+    fn clicks_that_leave_the_model_are_effects() {
+        let policy = format!(
+            "{}\n[report]\nemail = \"phishing@twilio.example\"\n",
+            crate::rules::testing::TWILIO_POLICY
+        );
+        let (d, mut m) = model(&policy);
+        m.set_input("Your schedule changed: twilio-okta.com");
+        assert_eq!(
+            m.go_to_sign_in(),
+            Effect::Open("https://twilio.okta.com".into())
+        );
+        assert_eq!(m.open_mail_program(), Effect::None, "nothing saved yet");
+        m.begin_report();
+        assert_eq!(m.confirm_report(), Effect::None, "the mail client sends it");
+        let Effect::Open(mailto) = m.open_mail_program() else {
+            panic!("{:?}", m.sent)
+        };
+        assert!(
+            mailto.starts_with("mailto:phishing@twilio.example"),
+            "{mailto}"
+        );
+        let id = m.reports[0].report.id.clone();
+        assert!(matches!(m.copy_report_text(&id), Effect::Copy(t) if t.starts_with("Subject: ")));
+        assert_eq!(m.copy_report_text("no-such-report"), Effect::None);
+        assert_eq!(
+            m.open_outbox_folder(),
+            Effect::OpenFolder(d.path().join("outbox"))
+        );
+        assert_eq!(m.retry_now(), Effect::RetryNow);
+        assert_eq!(m.show_screen(Screen::Settings), Effect::ReadStartAtLogin);
+        assert_eq!(m.show_screen(Screen::Reports), Effect::None);
+        assert_eq!(m.screen, Screen::Reports);
+    }
+
+    #[test]
+    fn settings_are_saved_and_locked_ones_do_nothing() {
+        let managed = format!(
+            "{}\n[desktop]\nstart_at_login = true\n",
+            crate::rules::testing::TWILIO_POLICY
+        );
+        let (d, m) = model(&managed);
+        let path = d.path().join("settings.toml");
+        let mut m = m.with_user_settings(UserSettings::default(), Some(path.clone()));
+        assert_eq!(m.set_watch_clipboard(false), Effect::Watch(false));
+        assert!(!m.settings.watch_clipboard.value);
+        assert_eq!(UserSettings::load(&path).watch_clipboard, Some(false));
+        assert_eq!(m.set_notify(NotifyLevel::Dangerous), Effect::None);
+        assert_eq!(m.settings.notify.value, NotifyLevel::Dangerous);
+        // The organisation set start-at-login: the click changes nothing,
+        // and the app is told to put the entry back when it differs.
+        assert!(m.settings.start_at_login.locked);
+        assert_eq!(m.set_start_at_login(false), Effect::None);
+        m.start_at_login = false;
+        assert_eq!(m.locked_start_at_login(), Effect::StartAtLogin(true));
+        m.start_at_login = true;
+        assert_eq!(m.locked_start_at_login(), Effect::None);
+        // A settings file that cannot be written is said, not hidden.
+        let blocker = d.path().join("a-file");
+        std::fs::write(&blocker, "").unwrap_or_else(|e| panic!("{e}"));
+        let mut m =
+            m.with_user_settings(UserSettings::default(), Some(blocker.join("settings.toml")));
+        assert!(matches!(m.set_notify(NotifyLevel::Off), Effect::Problem(_)));
+    }
+
+    #[test]
+    fn the_app_holds_one_policy_which_the_watcher_shares() {
+        let (d, mut m) = model(crate::rules::testing::TWILIO_POLICY);
+        let shared = m.shared_policy();
+        let same = |m: &Model| {
+            shared
+                .lock()
+                .map(|p| Arc::ptr_eq(&p, &m.policy))
+                .unwrap_or(false)
+        };
+        assert!(same(&m));
+        m.set_input("https://console.twilio.com");
+        assert_eq!(m.analysis.as_ref().map(|a| a.verdict), Some(Verdict::Safe));
+        // A new policy (what the policy-watch thread sends): the window and
+        // the watcher both use it, one copy.
+        let p = d.path().join("other.toml");
+        std::fs::write(&p, "").unwrap_or_else(|e| panic!("{e}"));
+        let _ = m.set_policy(load(&Locations {
+            managed: vec![p],
+            user: vec![],
+            data_dir: None,
+        }));
+        assert!(same(&m));
+        assert!(!m.policy.brands.iter().any(|b| b.name == "Twilio"));
+        assert_ne!(
+            m.analysis.as_ref().map(|a| a.verdict),
+            Some(Verdict::Safe),
+            "what is shown is checked again"
+        );
     }
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::policy::layers::Effective;
+use crate::policy::Policy;
 
 /// Environment variable replacing the settings file location (tests, kiosks).
 pub const SETTINGS_ENV: &str = "SECONDLOOK_SETTINGS";
@@ -141,9 +141,10 @@ pub struct Resolved {
 
 /// Managed policy (locked) > the user's choice > user or built-in policy
 /// default > built-in (watch on, start at login on, notify suspicious).
-pub fn resolve(user: &UserSettings, effective: &Effective) -> Resolved {
-    let desk = &effective.policy.desktop;
-    let locked = |key: &str| effective.is_locked(key);
+/// `locked`: whether a key comes from the managed policy
+/// ([`crate::policy::layers::Effective::is_locked`]).
+pub fn resolve(user: &UserSettings, policy: &Policy, locked: impl Fn(&str) -> bool) -> Resolved {
+    let desk = &policy.desktop;
     fn pick<T: Copy>(locked: bool, policy: Option<T>, user: Option<T>, default: T) -> Value<T> {
         let value = if locked {
             policy.unwrap_or(default)
@@ -167,7 +168,7 @@ pub fn resolve(user: &UserSettings, effective: &Effective) -> Resolved {
         ),
         notify: pick(
             locked("desktop.notify"),
-            desk.notify.as_deref().and_then(NotifyLevel::parse),
+            desk.notify.and_then(|n| NotifyLevel::parse(n.as_str())),
             user.notify,
             NotifyLevel::Suspicious,
         ),
@@ -177,7 +178,7 @@ pub fn resolve(user: &UserSettings, effective: &Effective) -> Resolved {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::layers::{Locations, load};
+    use crate::policy::layers::{Effective, Locations, load};
 
     fn effective(managed: Option<&str>, user: Option<&str>) -> (tempfile::TempDir, Effective) {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
@@ -200,7 +201,7 @@ mod tests {
     #[test]
     fn defaults_watch_start_and_notify_suspicious() {
         let (_d, eff) = effective(None, None);
-        let r = resolve(&UserSettings::default(), &eff);
+        let r = resolve(&UserSettings::default(), &eff.policy, |k| eff.is_locked(k));
         assert_eq!(
             r,
             Resolved {
@@ -231,7 +232,7 @@ mod tests {
             start_at_login: Some(true),
             notify: None,
         };
-        let r = resolve(&user, &eff);
+        let r = resolve(&user, &eff.policy, |k| eff.is_locked(k));
         assert_eq!(
             r.watch_clipboard,
             Value {

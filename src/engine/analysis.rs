@@ -6,22 +6,23 @@
 
 use std::fmt;
 
-use crate::extract::{Kind, Link, find_links};
-use crate::lure::{Facts, Request, word};
+use crate::engine::explain::Asks;
+use crate::extract::{Link, find_links};
 use crate::policy::Policy;
+use crate::refs::{BrandRef, OrgRef};
 use crate::rules::hosting::{self, HostingKind};
 use crate::rules::{
     Finding, LINK_RULES, MESSAGE_RULES, MessageSubject, RELATION_RULES, RelationLink, Severity,
-    Subject, possessive,
+    Subject,
 };
-use crate::text::{EditKind, normalize};
+use crate::text::normalize;
 
 /// At most this many bytes of a message are analysed (1 MiB).
 pub const MAX_TEXT_BYTES: usize = 1 << 20;
 /// At most this many links of a message are analysed.
 pub const MAX_LINKS: usize = 1000;
 /// At most this many risky links are described in the message explanation.
-const MAX_EXPLAINED_LINKS: usize = 5;
+pub(crate) const MAX_EXPLAINED_LINKS: usize = 5;
 
 /// How risky a link or a message is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -77,12 +78,12 @@ pub struct LinkAnalysis {
     pub link: Link,
     /// Its verdict.
     pub verdict: Verdict,
-    /// Index into [`Policy::brands`]: the brand imitated, or the owner when safe.
-    pub brand: Option<usize>,
+    /// The brand imitated, or the owner when safe.
+    pub brand: Option<BrandRef>,
     /// Findings, most severe first.
     pub findings: Vec<Finding>,
-    /// Plain-language explanation of this link.
-    pub explanation: String,
+    /// The organisation it was judged for (its explanation names it).
+    pub organization: OrgRef,
     /// The real domain of the brand imitated, for "Did you mean …?".
     pub did_you_mean: Option<String>,
     /// The link goes to one of the organisation's phishing-simulation
@@ -100,13 +101,34 @@ pub struct Analysis {
     pub links: Vec<LinkAnalysis>,
     /// Findings about the text as a whole.
     pub message_findings: Vec<Finding>,
-    /// Plain-language explanation of the message.
-    pub explanation: String,
     /// What was left out or repaired (caps, invalid text).
     pub notes: Vec<String>,
     /// The organisation's promises, shown when the message asks for
     /// credentials or is dangerous.
     pub never_ask: Vec<String>,
+    /// The organisation and the policy (its source) it was analysed under.
+    pub organization: OrgRef,
+    /// What the message asks, for the headline of its explanation.
+    pub(crate) asks: Asks,
+    /// How many of the first `notes` are about the bytes given
+    /// ([`analyze_bytes`]): the explanation says them last.
+    pub(crate) byte_notes: usize,
+}
+
+impl Analysis {
+    /// Plain-language explanation of the message, written now: the
+    /// headline, each risky link, what the message asks, the promises and
+    /// the notes, one per line.
+    pub fn explanation(&self) -> String {
+        crate::engine::explain::message(self)
+    }
+}
+
+impl LinkAnalysis {
+    /// Plain-language explanation of this link, written now.
+    pub fn explanation(&self) -> String {
+        crate::engine::explain::link(self)
+    }
 }
 
 /// Analyse one message under `policy`.
@@ -183,22 +205,19 @@ pub fn analyze(text: &str, policy: &Policy) -> Analysis {
     } else {
         Vec::new()
     };
-    let explanation = explain_message(
-        verdict,
-        &links,
-        &message_findings,
-        &never_ask,
-        &notes,
-        &facts,
-        policy,
-    );
     Analysis {
         verdict,
         links,
         message_findings,
-        explanation,
         notes,
         never_ask,
+        organization: policy.org_ref(),
+        asks: Asks {
+            lang: facts.lang,
+            requests: facts.requests.clone(),
+            phones: !facts.phones.is_empty(),
+        },
+        byte_notes: 0,
     }
 }
 
@@ -237,7 +256,7 @@ fn apply_relation_rules(text: &str, links: &mut [LinkAnalysis], policy: &Policy)
             .map(|l| RelationLink {
                 link: &l.link,
                 severity: l.findings.first().map_or(Severity::Info, |f| f.severity),
-                brand: l.brand,
+                brand: l.brand.as_ref(),
             })
             .collect();
         for rule in RELATION_RULES {
@@ -286,10 +305,9 @@ fn finish_link(link: Link, mut findings: Vec<Finding>, policy: &Policy) -> LinkA
     let verdict = findings
         .first()
         .map_or(Verdict::Unknown, |f| Verdict::from_severity(f.severity));
-    let brand = findings.iter().find_map(|f| f.brand);
-    let imitated = brand.filter(|_| verdict >= Verdict::Suspicious);
+    let brand = findings.iter().find_map(|f| f.brand.clone());
+    let imitated = brand.as_ref().filter(|_| verdict >= Verdict::Suspicious);
     let did_you_mean = imitated
-        .and_then(|b| policy.brands.get(b))
         .and_then(|b| b.main_domain())
         .filter(|d| {
             link.host
@@ -297,270 +315,16 @@ fn finish_link(link: Link, mut findings: Vec<Finding>, policy: &Policy) -> LinkA
                 .is_none_or(|h| h.registrable.as_deref() != Some(*d))
         })
         .map(str::to_owned);
-    let explanation = explain_link(
-        &link,
-        verdict,
-        &findings,
-        imitated,
-        did_you_mean.as_deref(),
-        policy,
-    );
     let training = link.host.as_ref().is_some_and(|h| policy.is_training(h));
     LinkAnalysis {
         link,
         verdict,
         brand,
         findings,
-        explanation,
+        organization: policy.org_ref(),
         did_you_mean,
         training,
     }
-}
-
-fn explain_link(
-    link: &Link,
-    verdict: Verdict,
-    findings: &[Finding],
-    imitated: Option<usize>,
-    did_you_mean: Option<&str>,
-    policy: &Policy,
-) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    if let Some(symbols) = &link.glued_symbols {
-        parts.push(format!(
-            "Some phones open the “{symbols}” in front of the name as part of it, so this link leads to {}.",
-            link.host.as_ref().map_or(link.url.as_str(), |h| h.ascii.as_str())
-        ));
-    } else if link.via.is_some() {
-        parts.push(format!(
-            "This is where the link above really leads: {} is written inside its address.",
-            link.url
-        ));
-    } else if link.refanged() {
-        parts.push(format!(
-            "It was written in a disarmed form (“{}”) and read as {}.",
-            link.text, link.url
-        ));
-    } else if let Some(scheme) = &link.repaired_scheme {
-        let shown = if scheme.is_empty() {
-            "//".to_owned()
-        } else {
-            format!("{scheme}//")
-        };
-        parts.push(format!(
-            "The start of the address is damaged or unusual (“{shown}”), but phones still open it, as {}.",
-            link.url
-        ));
-    } else if link.hidden.contains(&EditKind::Entity) {
-        parts.push(format!(
-            "It was written with HTML character codes (“{}”) and reads as {}.",
-            link.text, link.url
-        ));
-    } else if link.hidden.contains(&EditKind::LineBreak) {
-        parts.push(format!(
-            "It is split across two lines; joined, it reads {}.",
-            link.url
-        ));
-    }
-    if let Some(h) = &link.host
-        && link.text.to_ascii_lowercase().contains("xn--")
-        && h.unicode != h.ascii
-    {
-        parts.push(format!(
-            "The link is written in punycode ({}); a browser may show it as {}.",
-            h.ascii, h.unicode
-        ));
-    }
-    let shown: Vec<&Finding> = findings
-        .iter()
-        .filter(|f| verdict == Verdict::Safe || f.severity != Severity::Safe)
-        .collect();
-    if shown.is_empty() {
-        let what = match (&link.host, link.kind) {
-            (Some(h), _) => h.display_registrable().to_owned(),
-            (None, _) => link.text.clone(),
-        };
-        let err = link
-            .parse_error
-            .as_deref()
-            .map(|e| format!(" It could not be read as a web address ({e})."))
-            .unwrap_or_default();
-        let whose = if policy.organization.name.trim().is_empty() {
-            "on Second Look's list of known sites".to_owned()
-        } else {
-            format!(
-                "one of the sites {} lists as its own",
-                policy.organization_name()
-            )
-        };
-        parts.push(format!(
-            "{what} is not {whose}, and nothing else is known about it.{err}"
-        ));
-    }
-    parts.extend(shown.iter().map(|f| f.explanation.clone()));
-    if let Some(brand) = imitated.and_then(|b| policy.brands.get(b)) {
-        if let Some((last, rest)) = brand.sign_in.split_last() {
-            parts.push(if rest.is_empty() {
-                format!("{} real sign-in page is {last}.", possessive(&brand.name))
-            } else {
-                format!(
-                    "{} real sign-in pages are {} and {last}.",
-                    possessive(&brand.name),
-                    rest.join(", ")
-                )
-            });
-        } else if !policy.organization.sign_in.is_empty() {
-            parts.push(format!(
-                "{} signs in only at {}.",
-                policy.organization_name(),
-                policy.organization.sign_in.join(" or ")
-            ));
-        }
-    }
-    if let Some(d) = did_you_mean {
-        parts.push(format!("Did you mean {d}?"));
-    }
-    parts.join(" ")
-}
-
-/// "Dangerous: do not reply, do not call the number, do not approve." — what
-/// not to do, fitted to what the message asks (no "do not open the link"
-/// when there is none), in the message's language. A message with links
-/// that asks for none of the things below keeps the classic sentence.
-fn headline(verdict: Verdict, links: &[LinkAnalysis], facts: &Facts) -> String {
-    let lang = facts.lang;
-    let has = |r: Request| facts.requests.contains(&r);
-    let calls = has(Request::Call) && !facts.phones.is_empty();
-    let specific = has(Request::Code)
-        || has(Request::Push)
-        || calls
-        || has(Request::Qr)
-        || has(Request::Install);
-    let label = word(
-        lang,
-        if verdict == Verdict::Dangerous {
-            "dangerous"
-        } else {
-            "suspicious"
-        },
-    );
-    let risky_links = links.iter().any(|l| l.verdict >= Verdict::Suspicious);
-    if !links.is_empty() && !specific {
-        return if lang == 0 {
-            if verdict == Verdict::Dangerous {
-                "Dangerous: do not open the link, reply or enter anything.".to_owned()
-            } else {
-                "Suspicious: do not open the link or reply until you have checked with your security team.".to_owned()
-            }
-        } else {
-            let mut s = format!(
-                "{label}: {}, {}",
-                word(lang, "do_not_open"),
-                word(lang, "do_not_reply")
-            );
-            if verdict == Verdict::Suspicious {
-                s = format!("{s} {}", word(lang, "check_first"));
-            }
-            format!("{s}.")
-        };
-    }
-    let mut items: Vec<&str> = Vec::new();
-    if risky_links || (!links.is_empty() && !has(Request::Qr)) {
-        items.push(word(lang, "do_not_open"));
-    }
-    items.push(word(lang, "do_not_reply"));
-    if calls || !facts.phones.is_empty() && has(Request::Chat) {
-        items.push(word(lang, "do_not_call"));
-    }
-    if has(Request::Push) {
-        items.push(word(lang, "do_not_approve"));
-    }
-    if has(Request::Qr) {
-        items.push(word(lang, "do_not_scan"));
-    }
-    if has(Request::Install) {
-        items.push(word(lang, "do_not_install"));
-    }
-    let mut s = format!("{label}: {}", items.join(", "));
-    if verdict == Verdict::Suspicious {
-        s = format!("{s} {}", word(lang, "check_first"));
-    }
-    format!("{s}.")
-}
-
-fn explain_message(
-    verdict: Verdict,
-    links: &[LinkAnalysis],
-    message_findings: &[Finding],
-    never_ask: &[String],
-    notes: &[String],
-    facts: &Facts,
-    policy: &Policy,
-) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let n_links = links.len();
-    parts.push(match verdict {
-        Verdict::Dangerous | Verdict::Suspicious => headline(verdict, links, facts),
-        Verdict::Safe => {
-            let mut owners: Vec<&str> = links
-                .iter()
-                .filter_map(|l| l.brand.and_then(|b| policy.brands.get(b)))
-                .map(|b| b.name.as_str())
-                .collect();
-            owners.dedup();
-            format!(
-                "Safe: {} to a domain the policy lists as owned ({}).",
-                if n_links == 1 { "the link goes" } else { "every link goes" },
-                owners.join(", ")
-            )
-        }
-        Verdict::Unknown if n_links == 0 => {
-            "No links and no warning signs found.".to_owned()
-        }
-        Verdict::Unknown => format!(
-            "Unknown: no warning signs, but Second Look cannot vouch for {}. Unknown is not safe: open it only if you expected it.",
-            if n_links == 1 { "this link" } else { "these links" }
-        ),
-    });
-    let risky: Vec<&LinkAnalysis> = links
-        .iter()
-        .filter(|l| l.verdict >= Verdict::Suspicious)
-        .collect();
-    for l in risky.iter().take(MAX_EXPLAINED_LINKS) {
-        let brand = l
-            .brand
-            .and_then(|b| policy.brands.get(b))
-            .map(|b| format!(" (imitates {})", b.name))
-            .unwrap_or_default();
-        let what = if l.link.kind == Kind::Email {
-            "Address"
-        } else {
-            "Link"
-        };
-        parts.push(format!("{what} {}{brand}: {}", l.link.text, l.explanation));
-    }
-    if risky.len() > MAX_EXPLAINED_LINKS {
-        parts.push(format!(
-            "…and {} more risky links.",
-            risky.len() - MAX_EXPLAINED_LINKS
-        ));
-    }
-    if verdict >= Verdict::Suspicious {
-        parts.extend(message_findings.iter().map(|f| f.explanation.clone()));
-    }
-    // A promise a finding already quotes is not repeated.
-    parts.extend(
-        never_ask
-            .iter()
-            .filter(|p| {
-                !message_findings
-                    .iter()
-                    .any(|f| f.explanation.contains(p.as_str()))
-            })
-            .cloned(),
-    );
-    parts.extend(notes.iter().cloned());
-    parts.join("\n")
 }
 
 /// The first [`MAX_TEXT_BYTES`] of `bytes`, without splitting a character
@@ -602,10 +366,7 @@ pub fn analyze_bytes(bytes: &[u8], total_len: usize, policy: &Policy) -> Analysi
     }
     let mut analysis = analyze(&text, policy);
     if !extra.is_empty() {
-        for n in &extra {
-            analysis.explanation.push('\n');
-            analysis.explanation.push_str(n);
-        }
+        analysis.byte_notes = extra.len();
         extra.append(&mut analysis.notes);
         analysis.notes = extra;
     }

@@ -941,12 +941,7 @@ pub fn join_and(lang: usize, items: &[&str]) -> String {
 
 /// The sentence quoting the organisation's promise.
 pub fn promise_sentence(lang: usize, policy: &Policy, promise: &str) -> String {
-    if policy.organization.name.is_empty() {
-        return word(lang, "promise_generic").replace("{promise}", promise);
-    }
-    word(lang, "promise")
-        .replace("{org}", &policy.organization.name)
-        .replace("{promise}", promise)
+    crate::engine::explain::promise_sentence(lang, &policy.organization.name, promise)
 }
 
 #[cfg(test)]

@@ -7,9 +7,15 @@
 //! tidy test (`tests/it/tidy.rs`) enforces the boundary.
 
 pub mod analysis;
+pub mod explain;
 pub mod extract;
 pub mod host;
+pub mod hosting;
 pub mod lure;
 pub mod phone;
+pub mod policy;
+pub mod refs;
+pub mod rule_ids;
 pub mod rules;
+pub mod severity;
 pub mod text;

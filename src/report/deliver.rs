@@ -238,9 +238,13 @@ pub fn send_until_delivered(outbox: &Outbox, limit: Duration) {
 }
 
 /// Try the pending channels of one report; hold the send lock. Before each
-/// channel, the state it will have once delivered is written (prepared);
-/// after the channel accepted, it is only renamed into place. An error means
-/// the state could not be written: stop sending.
+/// channel, the state it will have once delivered is written (prepared),
+/// then the report's file is put in [`State::Sending`] (synced); after the
+/// channel accepted, the prepared state is only renamed into place. A
+/// channel found in `sending` was being tried by a sender that was killed:
+/// it is tried again at once, under the same id, and counted as
+/// interrupted. An error means the state could not be written: stop
+/// sending (nothing was sent for that attempt).
 fn send_entry_locked(
     outbox: &Outbox,
     entry: &mut Entry,
@@ -252,18 +256,31 @@ fn send_entry_locked(
         let Some(ch) = entry.channels.get(i) else {
             continue;
         };
+        let interrupted = ch.state == State::Sending;
         if ch.state == State::Delivered
-            || (!force && ch.next_attempt > now())
+            || (!force && !interrupted && ch.next_attempt > now())
             || down.contains(&ch.target)
         {
             continue;
         }
         let target = ch.target.clone();
-        let mut done = entry.clone();
+        let mut sending = entry.clone();
+        if let Some(c) = sending.channels.get_mut(i) {
+            c.state = State::Sending;
+            if interrupted {
+                c.interrupted = c.interrupted.saturating_add(1);
+            }
+        }
+        let mut done = sending.clone();
         if let Some(c) = done.channels.get_mut(i) {
             record(c, &Ok(()));
         }
         let prepared = outbox.prepare(&done)?;
+        if let Err(e) = outbox.save(&sending) {
+            prepared.abandon();
+            return Err(e);
+        }
+        *entry = sending;
         let result = send(&entry.report, &target);
         match &result {
             Ok(()) => {
@@ -299,10 +316,17 @@ fn record(ch: &mut Channel, result: &Result<(), String>) {
             ch.delivered_at = Some(super::rfc3339(std::time::SystemTime::now()));
         }
         Err(e) => {
+            ch.state = State::Pending;
             ch.last_error = Some(e.clone());
             ch.next_attempt = now().saturating_add(backoff(ch.attempts));
         }
     }
+}
+
+/// `address` is one the mail builder takes as a mailbox (`Reply-To`,
+/// `From`, `To`).
+pub fn mail_address_ok(address: &str) -> bool {
+    address.parse::<lettre::Address>().is_ok()
 }
 
 /// Send one report to one target.
@@ -475,7 +499,7 @@ fn send_webhook(report: &Report, w: &WebhookSection) -> Result<(), String> {
         .http_status_as_error(false)
         .build()
         .into();
-    let body = webhook_body(report, w.format.as_deref()).to_string();
+    let body = webhook_body(report, w.format.map(crate::policy::WebhookFormat::as_str)).to_string();
     let mut req = agent
         .post(&w.url)
         .header("Content-Type", "application/json")
@@ -485,7 +509,7 @@ fn send_webhook(report: &Report, w: &WebhookSection) -> Result<(), String> {
             concat!("secondlook/", env!("CARGO_PKG_VERSION")),
         );
     if let Some(t) = token {
-        let scheme = if w.format.as_deref() == Some("splunk") {
+        let scheme = if w.format == Some(crate::policy::WebhookFormat::Splunk) {
             "Splunk"
         } else {
             "Bearer"
@@ -586,7 +610,7 @@ fn send_smtp(
     use lettre::{SmtpTransport, Transport};
 
     let message = mail(report, to, server, policy_from)?;
-    let tls = server.tls.as_deref().unwrap_or("starttls");
+    let tls = server.tls.map_or("starttls", crate::policy::Tls::as_str);
     let builder = match tls {
         "tls" => SmtpTransport::relay(&server.host),
         "none" => Ok(SmtpTransport::builder_dangerous(&server.host)),

@@ -16,6 +16,9 @@ use crate::policy::Policy;
 
 pub mod deliver;
 pub mod outbox;
+pub mod record;
+
+pub use record::{AnalysisRecord, FindingRecord, LinkRecord};
 
 /// The report format's name and version, in every report.
 pub const SCHEMA: &str = "secondlook.report/1";
@@ -93,8 +96,42 @@ pub struct Reporter {
 }
 
 /// The file in the data directory holding the e-mail address the user
-/// confirmed (`secondlook report --reporter-email`).
+/// confirmed (`secondlook report --reporter-email`, the window's Settings).
 pub const REPORTER_EMAIL_FILE: &str = "reporter-email";
+
+/// Why an address the user typed was not kept.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ReporterEmailError {
+    /// Not an address a mail can be replied to.
+    #[error("{0:?} is not an e-mail address like ada@example.com; check it and try again")]
+    Invalid(String),
+    /// It could not be written.
+    #[error(
+        "the address could not be remembered in {dir}: {message}. Check that the folder is writable."
+    )]
+    Write {
+        /// The data directory.
+        dir: std::path::PathBuf,
+        /// What the system said.
+        message: String,
+    },
+}
+
+/// `address` (trimmed) is one a reply can go to: one `@`, something
+/// before it, a dotted domain after it, no spaces, and a mail address
+/// the mail builder accepts ([`deliver::mail_address_ok`]: it becomes the
+/// report mail's `Reply-To`).
+pub fn valid_email(address: &str) -> bool {
+    let a = address.trim();
+    a.rsplit_once('@').is_some_and(|(l, d)| {
+        !l.is_empty()
+            && d.contains('.')
+            && !d.starts_with('.')
+            && !d.ends_with('.')
+            && !a.contains(char::is_whitespace)
+    }) && deliver::mail_address_ok(a)
+}
 
 impl Reporter {
     /// The reporter on this machine under `policy`, or `None` when the
@@ -114,16 +151,8 @@ impl Reporter {
             .unwrap_or_else(|| "unknown".to_owned());
         let confirmed = crate::policy::layers::Locations::from_environment()
             .data_dir
-            .and_then(|d| std::fs::read_to_string(d.join(REPORTER_EMAIL_FILE)).ok())
-            .map(|s| s.trim().to_owned())
-            .filter(|s| s.contains('@'));
-        let email = confirmed.or_else(|| {
-            policy
-                .report
-                .reporter_email
-                .as_deref()
-                .map(|p| p.replace("{user}", &user.to_lowercase()))
-        });
+            .and_then(|d| Reporter::confirmed_email(&d));
+        let email = confirmed.or_else(|| Reporter::pattern_email(policy, &user));
         Some(Reporter {
             name: full_name(&user),
             email,
@@ -132,6 +161,48 @@ impl Reporter {
                 .unwrap_or_else(|_| "unknown".to_owned()),
             user,
         })
+    }
+
+    /// The address the user confirmed once, kept in `data_dir`.
+    pub fn confirmed_email(data_dir: &std::path::Path) -> Option<String> {
+        std::fs::read_to_string(data_dir.join(REPORTER_EMAIL_FILE))
+            .ok()
+            .map(|s| s.trim().to_owned())
+            .filter(|s| valid_email(s))
+    }
+
+    /// The policy's `report.reporter_email` pattern for `user`.
+    pub fn pattern_email(policy: &Policy, user: &str) -> Option<String> {
+        policy
+            .report
+            .reporter_email
+            .as_deref()
+            .map(|p| p.replace("{user}", &user.to_lowercase()))
+    }
+
+    /// Remember `address` as the one the user confirmed, in `data_dir`
+    /// (written whole, then renamed); it goes in every later report and
+    /// is the mail's `Reply-To`. Returns the address as kept.
+    pub fn confirm_email(
+        data_dir: &std::path::Path,
+        address: &str,
+    ) -> Result<String, ReporterEmailError> {
+        let address = address.trim();
+        if !valid_email(address) {
+            return Err(ReporterEmailError::Invalid(address.to_owned()));
+        }
+        let err = |e: std::io::Error| ReporterEmailError::Write {
+            dir: data_dir.to_owned(),
+            message: e.to_string(),
+        };
+        std::fs::create_dir_all(data_dir).map_err(err)?;
+        let tmp = data_dir.join(format!(".{REPORTER_EMAIL_FILE}.{}.tmp", std::process::id()));
+        std::fs::write(&tmp, format!("{address}\n")).map_err(err)?;
+        std::fs::rename(&tmp, data_dir.join(REPORTER_EMAIL_FILE)).map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            err(e)
+        })?;
+        Ok(address.to_owned())
     }
 
     /// "Ada Lovelace (ada) <ada@example.com> on LAPTOP-7".
@@ -183,8 +254,19 @@ fn login_name() -> Option<String> {
     None
 }
 
+/// The account's display name (`GetUserNameExW(NameDisplay)`: the full
+/// name Active Directory or the local account holds), when it has one
+/// other than the user name itself.
+#[cfg(windows)]
+fn full_name(user: &str) -> Option<String> {
+    whoami::realname()
+        .ok()
+        .map(|n| n.trim().to_owned())
+        .filter(|n| !n.is_empty() && !n.eq_ignore_ascii_case(user))
+}
+
 /// The full name is not looked up on this platform.
-#[cfg(not(unix))]
+#[cfg(not(any(unix, windows)))]
 fn full_name(_user: &str) -> Option<String> {
     None
 }
@@ -272,7 +354,8 @@ pub struct Report {
     /// The message verdict.
     pub verdict: String,
     /// The full analysis, as `secondlook check --json` prints it.
-    pub analysis: serde_json::Value,
+    #[serde(default, deserialize_with = "record::null_as_default")]
+    pub analysis: AnalysisRecord,
     /// A link goes to one of the organisation's phishing simulations.
     pub training: bool,
     /// The reporter already did something with the message (see
@@ -300,8 +383,7 @@ impl Report {
         analysis: &Analysis,
         policy: &Policy,
     ) -> Report {
-        let analysis_json = serde_json::to_value(AnalysisJson::new(analysis, policy))
-            .unwrap_or(serde_json::Value::Null);
+        let analysis_json = AnalysisRecord::from(&AnalysisJson::new(analysis));
         let indicators = analysis
             .links
             .iter()
@@ -314,10 +396,7 @@ impl Report {
                 host: l.link.host.as_ref().map(|h| h.unicode.clone()),
                 registrable_domain: l.link.host.as_ref().and_then(|h| h.registrable.clone()),
                 verdict: l.verdict.as_str().to_owned(),
-                brand: l
-                    .brand
-                    .and_then(|i| policy.brands.get(i))
-                    .map(|b| b.name.clone()),
+                brand: l.brand.as_ref().map(|b| b.name().to_owned()),
             })
             .collect();
         Report {
@@ -368,18 +447,13 @@ impl Report {
 
     /// The most telling host: the first risky link's, else the first link's.
     pub fn first_host(&self) -> Option<&str> {
-        let links = self.analysis.get("links")?.as_array()?;
-        fn host(l: &serde_json::Value) -> Option<&str> {
-            l.get("host").and_then(|h| h.as_str())
+        fn host(l: &LinkRecord) -> Option<&str> {
+            l.host.as_deref()
         }
+        let links = &self.analysis.links;
         links
             .iter()
-            .find(|l| {
-                matches!(
-                    l.get("verdict").and_then(|v| v.as_str()),
-                    Some("dangerous" | "suspicious")
-                )
-            })
+            .find(|l| l.flagged())
             .and_then(host)
             .or_else(|| links.first().and_then(host))
     }
@@ -401,7 +475,7 @@ impl Report {
         s.push_str(&format!(
             "Second Look report {}\nReported: {}\nVerdict: {}\n",
             self.id,
-            self.created,
+            crate::local_time::local_with_offset(&self.created),
             self.verdict.to_uppercase()
         ));
         match &self.reporter {
@@ -414,19 +488,15 @@ impl Report {
         s.push_str("\nThe message as reported:\n----\n");
         s.push_str(&self.text);
         s.push_str("\n----\n");
-        if let Some(links) = self.analysis.get("links").and_then(|l| l.as_array()) {
-            if !links.is_empty() {
-                s.push_str("\nLinks:\n");
-            }
-            for l in links {
-                let get = |k: &str| l.get(k).and_then(|v| v.as_str()).unwrap_or("");
-                s.push_str(&format!(
-                    "- {} ({}): {}\n",
-                    get("text"),
-                    get("verdict"),
-                    get("explanation")
-                ));
-            }
+        let links = &self.analysis.links;
+        if !links.is_empty() {
+            s.push_str("\nLinks:\n");
+        }
+        for l in links {
+            s.push_str(&format!(
+                "- {} ({}): {}\n",
+                l.text, l.verdict, l.explanation
+            ));
         }
         let flagged: Vec<&Indicator> = self.indicators.iter().filter(|i| i.flagged()).collect();
         if !flagged.is_empty() {
@@ -441,9 +511,10 @@ impl Report {
                 ));
             }
         }
-        if let Some(e) = self.analysis.get("explanation").and_then(|v| v.as_str()) {
-            s.push_str(&format!("\nSecond Look said:\n{e}\n"));
-        }
+        s.push_str(&format!(
+            "\nSecond Look said:\n{}\n",
+            without_verdict_word(&self.analysis.explanation, &self.verdict)
+        ));
         s.push_str(&format!(
             "\nApp: secondlook {}; policy: {} ({})\nThe full report is attached as report.json and the message as message.txt.\n",
             self.app_version, self.policy.source, self.policy.fingerprint
@@ -531,6 +602,25 @@ impl Report {
     }
 }
 
+/// `explanation` without its leading "Dangerous: " when that repeats the
+/// `Verdict:` line above it ("Dangerous: do not open…" → "Do not open…").
+fn without_verdict_word(explanation: &str, verdict: &str) -> String {
+    let rest = explanation
+        .get(..verdict.len())
+        .filter(|p| p.eq_ignore_ascii_case(verdict))
+        .and_then(|_| explanation.get(verdict.len()..))
+        .and_then(|r| r.strip_prefix(": "));
+    match rest {
+        Some(r) if !r.is_empty() => {
+            let mut c = r.chars();
+            c.next()
+                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                .unwrap_or_default()
+        }
+        _ => explanation.to_owned(),
+    }
+}
+
 /// A UUID (version 4 layout) derived from the report id and `what`, so the
 /// same report always gives the same STIX ids.
 fn stix_uuid(report_id: &str, what: &str) -> uuid::Uuid {
@@ -599,7 +689,23 @@ mod tests {
             r.subject(),
             "Phishing: Second Look report – twilio-okta.net"
         );
-        assert_eq!(r.analysis["links"][0]["brand"], "Twilio");
+        assert_eq!(r.analysis.links[0].brand.as_deref(), Some("Twilio"));
+        // A person reads the text: the time is local, with its offset, not
+        // the stored RFC 3339 UTC form.
+        let body = r.readable();
+        assert!(!body.contains(&r.created), "{body}");
+        // The verdict's word once, not "DANGEROUS" and then "Dangerous:".
+        assert!(body.contains("Verdict: DANGEROUS\n"), "{body}");
+        assert!(
+            body.contains("Second Look said:\nDo not open the link"),
+            "{body}"
+        );
+        assert!(!body.contains("Dangerous:"), "{body}");
+        let reported = body.lines().find(|l| l.starts_with("Reported: ")).unwrap();
+        assert!(
+            reported.ends_with(')') && reported.contains("(UTC"),
+            "{reported}"
+        );
         let keys: Vec<String> = serde_json::to_value(&r)
             .unwrap()
             .as_object()
@@ -744,6 +850,46 @@ mod tests {
             r.readable()
                 .contains("Reported by: (left out by your organisation's policy)")
         );
+    }
+
+    #[test]
+    fn a_confirmed_address_is_validated_kept_and_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().join("data");
+        assert_eq!(Reporter::confirmed_email(&d), None);
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "ada lovelace@example.com",
+            "ada@example.com.",
+        ] {
+            assert_eq!(
+                Reporter::confirm_email(&d, bad),
+                Err(ReporterEmailError::Invalid(bad.trim().to_owned())),
+                "{bad:?}"
+            );
+        }
+        assert!(!d.join(REPORTER_EMAIL_FILE).exists(), "nothing kept");
+        assert_eq!(
+            Reporter::confirm_email(&d, "  ada@example.com "),
+            Ok("ada@example.com".to_owned())
+        );
+        assert_eq!(
+            Reporter::confirmed_email(&d).as_deref(),
+            Some("ada@example.com")
+        );
+        // A file edited by hand into something else is not used.
+        std::fs::write(d.join(REPORTER_EMAIL_FILE), "not an address\n").unwrap();
+        assert_eq!(Reporter::confirmed_email(&d), None);
+        // The folder cannot be made: said, not a panic.
+        std::fs::write(dir.path().join("file"), "").unwrap();
+        assert!(matches!(
+            Reporter::confirm_email(&dir.path().join("file/data"), "ada@example.com"),
+            Err(ReporterEmailError::Write { .. })
+        ));
     }
 
     #[test]

@@ -62,6 +62,13 @@ impl Target {
 pub enum State {
     /// Not yet accepted; will be retried.
     Pending,
+    /// An attempt is under way: written (synced) before the channel is
+    /// tried, by the sender holding the send lock. Found by the next
+    /// holder, it means that sender was killed mid-attempt: whether the
+    /// channel got the report is unknown, so it is sent again at once under
+    /// the same id (Message-ID, Idempotency-Key) for the receiver to
+    /// recognise, and counted in [`Channel::interrupted`].
+    Sending,
     /// The channel accepted it; never sent there again.
     Delivered,
 }
@@ -81,6 +88,15 @@ pub struct Channel {
     pub last_error: Option<String>,
     /// When it was delivered (RFC 3339).
     pub delivered_at: Option<String>,
+    /// Attempts a killed sender left in [`State::Sending`]: each may have
+    /// reached the channel, so the report may have arrived there that many
+    /// times more under the same id.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub interrupted: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// One report and its delivery state: the outbox file.
@@ -311,6 +327,7 @@ impl Outbox {
                     next_attempt: 0,
                     last_error: None,
                     delivered_at: None,
+                    interrupted: 0,
                 })
                 .collect(),
         };
@@ -408,14 +425,18 @@ impl Outbox {
     }
 
     /// The earliest time (Unix seconds) a pending channel may be retried,
-    /// or `None` when nothing is pending.
+    /// or `None` when nothing is pending. An attempt a killed sender left
+    /// in [`State::Sending`] is due now.
     pub fn next_due(&self) -> Option<u64> {
         self.list()
             .0
             .iter()
             .flat_map(|e| e.channels.iter())
-            .filter(|c| c.state == State::Pending)
-            .map(|c| c.next_attempt)
+            .filter_map(|c| match c.state {
+                State::Pending => Some(c.next_attempt),
+                State::Sending => Some(0),
+                State::Delivered => None,
+            })
             .min()
     }
 
@@ -487,4 +508,47 @@ impl Prepared {
 #[derive(Debug)]
 pub struct SendLock {
     _file: std::fs::File,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An outbox file as the first release wrote it (`secondlook report
+    /// --yes` with a webhook that was down): it loads, and is written back
+    /// byte for byte the same, so no report waiting on disk is lost or
+    /// changed by an update.
+    const FIRST_FORMAT: &str = include_str!("../../tests/data/outbox-entry-v1.json");
+
+    #[test]
+    fn an_outbox_file_of_the_first_format_loads_and_is_written_back_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let outbox = Outbox::new(dir.path());
+        let id = "ddc08a5d-b00e-410f-bd41-67b0c0710969";
+        std::fs::create_dir_all(outbox.dir()).unwrap();
+        std::fs::write(outbox.path(id), FIRST_FORMAT).unwrap();
+        let entry = outbox.load(id).unwrap();
+        assert_eq!(entry.report.id, id);
+        assert!(entry.report.urgent);
+        assert_eq!(entry.report.first_host(), Some("twilio-okta.net"));
+        assert_eq!(entry.channels.len(), 1);
+        assert_eq!(entry.channels[0].state, State::Pending);
+        let readable = entry.report.readable();
+        assert!(
+            readable.contains("- bit.ly/3xYz (unknown): bit.ly is a link shortener"),
+            "{readable}"
+        );
+        assert!(
+            readable.contains("Second Look said:\nDo not open the link"),
+            "{readable}"
+        );
+        let (listed, problems) = outbox.list();
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(listed, vec![entry.clone()]);
+        outbox.save(&entry).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(outbox.path(id)).unwrap(),
+            FIRST_FORMAT
+        );
+    }
 }

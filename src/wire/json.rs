@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::analysis::{Analysis, LinkAnalysis};
 use crate::extract::Kind;
-use crate::policy::Policy;
+use crate::refs::BrandRef;
 use crate::rules::Finding;
 
 /// One message's analysis.
@@ -23,7 +23,7 @@ pub struct AnalysisJson<'a> {
     /// Findings about the whole text.
     pub message_findings: Vec<FindingJson<'a>>,
     /// Plain-language explanation of the message.
-    pub explanation: &'a str,
+    pub explanation: String,
     /// The organisation's promises, when relevant.
     pub never_ask: &'a [String],
     /// What was capped or repaired.
@@ -69,7 +69,7 @@ pub struct LinkJson<'a> {
     /// Findings, most severe first.
     pub findings: Vec<FindingJson<'a>>,
     /// Plain-language explanation of the link.
-    pub explanation: &'a str,
+    pub explanation: String,
     /// The link goes to one of the organisation's phishing simulations.
     pub training: bool,
 }
@@ -84,22 +84,19 @@ pub struct FindingJson<'a> {
     /// Brand concerned, or null.
     pub brand: Option<&'a str>,
     /// Plain-language explanation.
-    pub explanation: &'a str,
+    pub explanation: String,
 }
 
-fn finding<'a>(f: &'a Finding, policy: &'a Policy) -> FindingJson<'a> {
+fn finding(f: &Finding) -> FindingJson<'_> {
     FindingJson {
         rule: f.rule,
         severity: f.severity.as_str(),
-        brand: f
-            .brand
-            .and_then(|b| policy.brands.get(b))
-            .map(|b| b.name.as_str()),
-        explanation: &f.explanation,
+        brand: f.brand.as_ref().map(BrandRef::name),
+        explanation: f.explanation(),
     }
 }
 
-fn link<'a>(l: &'a LinkAnalysis, policy: &'a Policy) -> LinkJson<'a> {
+fn link(l: &LinkAnalysis) -> LinkJson<'_> {
     let host = l.link.host.as_ref();
     LinkJson {
         url: &l.link.url,
@@ -113,35 +110,28 @@ fn link<'a>(l: &'a LinkAnalysis, policy: &'a Policy) -> LinkJson<'a> {
         host_ascii: host.map(|h| h.ascii.as_str()),
         registrable_domain: host.and_then(|h| h.registrable_unicode.as_deref()),
         verdict: l.verdict.as_str(),
-        brand: l
-            .brand
-            .and_then(|b| policy.brands.get(b))
-            .map(|b| b.name.as_str()),
+        brand: l.brand.as_ref().map(BrandRef::name),
         did_you_mean: l.did_you_mean.as_deref(),
         refanged: l.link.refanged(),
         via: l.link.via,
         repaired_scheme: l.link.repaired_scheme.as_deref(),
-        findings: l.findings.iter().map(|f| finding(f, policy)).collect(),
-        explanation: &l.explanation,
+        findings: l.findings.iter().map(finding).collect(),
+        explanation: l.explanation(),
         training: l.training,
     }
 }
 
 impl<'a> AnalysisJson<'a> {
-    /// The JSON view of `analysis` made under `policy`.
-    pub fn new(analysis: &'a Analysis, policy: &'a Policy) -> AnalysisJson<'a> {
+    /// The JSON view of `analysis`.
+    pub fn new(analysis: &'a Analysis) -> AnalysisJson<'a> {
         AnalysisJson {
             verdict: analysis.verdict.as_str(),
-            links: analysis.links.iter().map(|l| link(l, policy)).collect(),
-            message_findings: analysis
-                .message_findings
-                .iter()
-                .map(|f| finding(f, policy))
-                .collect(),
-            explanation: &analysis.explanation,
+            links: analysis.links.iter().map(link).collect(),
+            message_findings: analysis.message_findings.iter().map(finding).collect(),
+            explanation: analysis.explanation(),
             never_ask: &analysis.never_ask,
             notes: &analysis.notes,
-            policy: &policy.source,
+            policy: analysis.organization.source(),
             training: analysis.is_training(),
         }
     }

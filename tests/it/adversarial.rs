@@ -51,7 +51,7 @@ fn adversarial_corpus() {
                     .unwrap_or("-"),
                 l.verdict,
                 rules.join(","),
-                l.explanation
+                l.explanation()
             ));
         }
         for f in &a.message_findings {

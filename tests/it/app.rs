@@ -602,3 +602,60 @@ fn a_managed_policy_emptied_while_running_is_shown_and_its_last_valid_version_ke
     paste(&mut h, INCIDENT);
     h.get_by_label_contains("Do not open the link");
 }
+
+#[test]
+fn the_reporter_confirms_their_e_mail_address_once_in_settings() {
+    let f = Fixture::new("");
+    let mut h = harness(f.app());
+    h.get_by_label("Settings").click();
+    h.run();
+    let field = "Your e-mail address in reports";
+    let type_in = |h: &mut Harness<'static, App>, text: &str| {
+        h.state_mut().reporter_email.clear();
+        h.get_by_label(field).focus();
+        h.run();
+        h.get_by_label(field).type_text(text);
+        h.run();
+        h.get_by_label("Use this address").click();
+        h.run();
+    };
+    type_in(&mut h, "ada at twilio");
+    h.get_by_label_contains(
+        "Not saved: \"ada at twilio\" is not an e-mail address like ada@example.com",
+    );
+    let kept = f
+        .dir
+        .path()
+        .join("data")
+        .join(secondlook::report::REPORTER_EMAIL_FILE);
+    assert!(!kept.exists(), "an invalid address is not kept");
+    type_in(&mut h, " ada@twilio.example ");
+    h.get_by_label("Saved. Your reports now give ada@twilio.example as the address to reply to.");
+    h.get_by_label("Reports give: ada@twilio.example");
+    assert_eq!(
+        std::fs::read_to_string(&kept).unwrap(),
+        "ada@twilio.example\n"
+    );
+    // Confirmed once: the next start shows it, and reports carry it (the
+    // command line reads the same place).
+    let mut h = harness(f.app());
+    h.get_by_label("Settings").click();
+    h.run();
+    h.get_by_label("Reports give: ada@twilio.example");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_secondlook"))
+        .args(["report", "--json", "--policy"])
+        .arg(f.dir.path().join("policy.toml"))
+        .arg("log in at twilio-okta.net")
+        .env("SECONDLOOK_DATA_DIR", f.dir.path().join("data"))
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["reporter"]["email"], "ada@twilio.example");
+    // Where a works council has the identity left out, there is no field.
+    let f = Fixture::new("include_identity = false\n");
+    let mut h = harness(f.app());
+    h.get_by_label("Settings").click();
+    h.run();
+    h.get_by_label("Your organisation's policy leaves your name and address out of reports.");
+    assert!(h.query_by_label("Use this address").is_none());
+}

@@ -31,7 +31,7 @@ fn ten_megabytes_are_capped_and_the_cap_is_said() {
     let a = analyze(&big, &twilio());
     assert!(a.links.is_empty(), "the link after the cap is not seen");
     assert!(a.notes[0].starts_with(&format!("Only the first {MAX_TEXT_BYTES} of")));
-    assert!(a.explanation.contains("Only the first"));
+    assert!(a.explanation().contains("Only the first"));
 }
 
 #[test]

@@ -1,30 +1,13 @@
 //! The command line, run as a real process (the contract scripts depend on).
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use crate::data;
+use crate::support::Bin;
 
-fn secondlook(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_secondlook"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("binary runs");
-    {
-        let mut input = child.stdin.take().expect("stdin");
-        if let Some(bytes) = stdin {
-            // A reader that stops early (a cap) may close the pipe: fine.
-            let _ = input.write_all(bytes);
-        }
-    }
-    child.wait_with_output().expect("binary finishes")
-}
-
-fn policy() -> String {
-    data("twilio.toml").display().to_string()
+/// `secondlook check --policy tests/data/twilio.toml`.
+fn check() -> Bin {
+    Bin::new().arg("check").policy(data("twilio.toml"))
 }
 
 fn json(out: &Output) -> serde_json::Value {
@@ -33,15 +16,7 @@ fn json(out: &Output) -> serde_json::Value {
 
 #[test]
 fn check_text_prints_a_readable_report_and_exits_0() {
-    let out = secondlook(
-        &[
-            "check",
-            "--policy",
-            &policy(),
-            "Log in at twilio-sso.com now",
-        ],
-        None,
-    );
+    let out = check().arg("Log in at twilio-sso.com now").output();
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.starts_with("DANGEROUS\n"), "{text}");
@@ -51,16 +26,9 @@ fn check_text_prints_a_readable_report_and_exits_0() {
 
 #[test]
 fn json_has_the_contract_fields() {
-    let out = secondlook(
-        &[
-            "check",
-            "--policy",
-            &policy(),
-            "--json",
-            "see twilio-okta.net and twilio.com",
-        ],
-        None,
-    );
+    let out = check()
+        .args(["--json", "see twilio-okta.net and twilio.com"])
+        .output();
     assert_eq!(out.status.code(), Some(0));
     let v = json(&out);
     assert_eq!(v["verdict"], "dangerous");
@@ -87,20 +55,19 @@ fn json_has_the_contract_fields() {
 
 #[test]
 fn stdin_is_the_message_when_no_text() {
-    let out = secondlook(
-        &["check", "--policy", &policy(), "--json"],
-        Some(b"reset at twilio.org"),
-    );
+    let out = check().arg("--json").stdin("reset at twilio.org").output();
     assert_eq!(json(&out)["verdict"], "dangerous");
 }
 
 #[test]
 fn lines_mode_prints_one_object_per_line_in_order() {
     let input = b"twilio.com\ntwilio-sso.com\n\nhello\r\nexample.org\n";
-    let out = secondlook(
-        &["check", "--lines", "--policy", &policy(), "--json"],
-        Some(input),
-    );
+    let out = Bin::new()
+        .args(["check", "--lines"])
+        .policy(data("twilio.toml"))
+        .arg("--json")
+        .stdin(input)
+        .output();
     assert_eq!(out.status.code(), Some(0));
     let verdicts: Vec<String> = String::from_utf8_lossy(&out.stdout)
         .lines()
@@ -119,7 +86,7 @@ fn lines_mode_prints_one_object_per_line_in_order() {
 
 #[test]
 fn help_lists_every_rule() {
-    let out = secondlook(&["--help"], None);
+    let out = Bin::new().arg("--help").output();
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
     for rule in secondlook::rules::LINK_RULES {
@@ -130,7 +97,7 @@ fn help_lists_every_rule() {
 
 #[test]
 fn version_names_the_build() {
-    let out = secondlook(&["--version"], None);
+    let out = Bin::new().arg("--version").output();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         text.starts_with(&format!("secondlook {}", env!("CARGO_PKG_VERSION"))),
@@ -140,13 +107,14 @@ fn version_names_the_build() {
 
 #[test]
 fn usage_and_policy_errors_exit_2_with_what_to_fix() {
-    let out = secondlook(&["check", "--bogus"], None);
+    let out = Bin::new().args(["check", "--bogus"]).output();
     assert_eq!(out.status.code(), Some(2));
 
-    let out = secondlook(
-        &["check", "--policy", "/nonexistent/policy.toml", "x"],
-        None,
-    );
+    let out = Bin::new()
+        .arg("check")
+        .policy("/nonexistent/policy.toml")
+        .arg("x")
+        .output();
     assert_eq!(out.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&out.stderr)
@@ -154,10 +122,7 @@ fn usage_and_policy_errors_exit_2_with_what_to_fix() {
     );
 
     let broken = data("broken-policy.toml");
-    let out = secondlook(
-        &["check", "--policy", &broken.display().to_string(), "x"],
-        None,
-    );
+    let out = Bin::new().arg("check").policy(&broken).arg("x").output();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -173,7 +138,7 @@ fn invalid_utf8_and_huge_stdin_are_handled() {
     let mut input = vec![0xffu8, 0xfe, b' '];
     input.extend_from_slice(b"twilio-sso.com ");
     input.extend(std::iter::repeat_n(b'x', 3 * 1024 * 1024));
-    let out = secondlook(&["check", "--policy", &policy(), "--json"], Some(&input));
+    let out = check().arg("--json").stdin(input).output();
     assert_eq!(out.status.code(), Some(0));
     let v = json(&out);
     assert_eq!(v["verdict"], "dangerous");
@@ -194,7 +159,7 @@ fn background_start_respects_a_user_who_turned_start_at_login_off() {
     let background = |start_at_login: bool| {
         let settings = dir.path().join("settings.toml");
         std::fs::write(&settings, format!("start_at_login = {start_at_login}\n")).unwrap();
-        Command::new(env!("CARGO_BIN_EXE_secondlook"))
+        Bin::new()
             .arg("--background")
             .env("SECONDLOOK_SETTINGS", &settings)
             .env("SECONDLOOK_MANAGED_POLICY", dir.path().join("none.toml"))
@@ -202,7 +167,6 @@ fn background_start_respects_a_user_who_turned_start_at_login_off() {
             .env_remove("DISPLAY")
             .env_remove("WAYLAND_DISPLAY")
             .output()
-            .unwrap()
     };
     let out = background(false);
     assert!(out.status.success(), "{out:?}");

@@ -27,6 +27,19 @@ fn readme_lists_every_rule_as_the_registry_describes_it() {
     }
 }
 
+/// The README's table of rule examples is the registry's data.
+#[test]
+fn readme_shows_every_rule_s_examples_as_the_registry_holds_them() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for row in secondlook::rules::examples_table().lines() {
+        assert!(
+            readme.contains(row),
+            "README.md lacks or misstates: {row}\n(regenerate: cargo run -q --example rules_table)"
+        );
+    }
+}
+
 /// The README starts with exactly the two commands.
 #[test]
 fn readme_starts_with_the_two_commands() {
@@ -47,8 +60,10 @@ fn readme_starts_with_the_two_commands() {
 }
 
 /// The analysis never touches the network: only `src/report/deliver.rs`
-/// (sending a report the user confirmed) may use networking, and nothing on
-/// the analysis path may use the report module.
+/// (sending a report the user confirmed) and `src/feed/fetch.rs` (the
+/// signed indicator feed, from the URL the managed policy names) may use
+/// networking, and nothing on the analysis path may use the report module
+/// or the feed's fetching.
 #[test]
 fn only_report_delivery_touches_the_network() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
@@ -83,11 +98,11 @@ fn only_report_delivery_touches_the_network() {
             .to_string_lossy()
             .replace('\\', "/");
         let src = std::fs::read_to_string(&f).unwrap();
-        if rel != "report/deliver.rs" {
+        if rel != "report/deliver.rs" && rel != "feed/fetch.rs" {
             for n in network {
                 assert!(
                     !src.contains(n),
-                    "{rel} mentions {n}: only report/deliver.rs may use the network"
+                    "{rel} mentions {n}: only report/deliver.rs and feed/fetch.rs may use the network"
                 );
             }
         }
@@ -98,6 +113,10 @@ fn only_report_delivery_touches_the_network() {
             assert!(
                 !src.contains("crate::report"),
                 "{rel} (analysis path) uses the report module"
+            );
+            assert!(
+                !src.contains("fetch::") && !src.contains("fetch_once"),
+                "{rel} (analysis path) uses the feed's fetching"
             );
         }
     }

@@ -77,7 +77,7 @@ fn defanged_forms_are_refanged_and_said_so() {
     );
     let a = analyze(text, &twilio());
     assert!(a.links.iter().all(|l| l.link.refanged()));
-    assert!(a.links[0].explanation.starts_with("It was written in a disarmed form (“hxxps[:]//twilio-okta[.]net/a”) and read as https://twilio-okta.net/a."));
+    assert!(a.links[0].explanation().starts_with("It is written so that it does not look like a link (“hxxps[:]//twilio-okta[.]net/a”); read normally, it is https://twilio-okta.net/a."));
 }
 
 #[test]
@@ -116,7 +116,7 @@ fn unicode_punycode_fullwidth_and_invisible() {
         "zero-width space is a finding"
     );
     assert!(
-        a.links[1].explanation.contains(
+        a.links[1].explanation().contains(
             "written in punycode (xn--tilio-1v1b.com); a browser may show it as tẁilio.com"
         )
     );

@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::support::Bin;
+
 use secondlook::policy::layers::{Fingerprint, Locations, Source, load};
 use secondlook::{Verdict, analyze};
 
@@ -175,7 +177,7 @@ fn blocked_and_training_indicators_change_verdicts() {
     assert_eq!(a.links[0].findings[0].rule, "blocked-indicator");
     assert!(
         a.links[0]
-            .explanation
+            .explanation()
             .contains("Your security team has marked twilio-help.net as an attack.")
     );
     let a = analyze("Please confirm at twi1io-training.com", &e.policy);
@@ -277,12 +279,9 @@ fn changes_are_noticed_and_reloaded() {
 }
 
 fn cli(args: &[&str], env: &[(&str, &Path)]) -> std::process::Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_secondlook"));
-    c.args(args);
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    c.output().unwrap()
+    env.iter()
+        .fold(Bin::new().args(args), |b, (k, v)| b.env(k, v))
+        .output()
 }
 
 #[test]
@@ -704,20 +703,20 @@ fn an_unreadable_managed_file_or_directory_is_loud_and_the_last_valid_version_st
         std::fs::create_dir_all(&data).unwrap();
         std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o777)).unwrap();
         let run = |args: &[&str]| {
-            let mut c = if root {
-                let mut c = Command::new("setpriv");
-                c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"]);
-                c.arg(env!("CARGO_BIN_EXE_secondlook"));
-                c
+            let b = if root {
+                Bin::new().via(
+                    "setpriv",
+                    &["--reuid=65534", "--regid=65534", "--clear-groups", "--"],
+                )
             } else {
-                Command::new(env!("CARGO_BIN_EXE_secondlook"))
+                Bin::new()
             };
-            c.args(args)
+            b.args(args)
                 .env("SECONDLOOK_MANAGED_POLICY", &etc)
                 .env("SECONDLOOK_USER_POLICY", s.root.join("user"))
                 .env("SECONDLOOK_DATA_DIR", &data)
-                .env("HOME", &data);
-            c.output().unwrap()
+                .env("HOME", &data)
+                .output()
         };
         let out = run(&["policy", "show", "--json"]);
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -786,10 +785,10 @@ fn a_brand_named_with_other_spaces_or_case_is_the_same_brand() {
         assert_eq!(a.links[0].brand, None, "{name:?}: not owned by Twilio");
         assert!(
             a.links[0]
-                .explanation
+                .explanation()
                 .contains("a site you added as trusted"),
             "{}",
-            a.links[0].explanation
+            a.links[0].explanation()
         );
     }
     // Two entries in one file: a problem, the file is refused.
@@ -902,13 +901,13 @@ trusted_hosts = ["twilio-sso.com", "intranet.example.net", "tw1lio.com"]
         expect_test::expect![
             "This link goes to mybank.example, one of My Bank's own domains (a brand you added)."
         ]
-        .assert_eq(&a.links[0].findings[0].explanation);
+        .assert_eq(&a.links[0].findings[0].explanation());
         let a = analyze("https://intranet.example.net/", &e.policy);
         assert_eq!(a.verdict, Verdict::Safe);
         expect_test::expect![
             "This link goes to intranet.example.net, a site you added as trusted."
         ]
-        .assert_eq(&a.links[0].findings[0].explanation);
+        .assert_eq(&a.links[0].findings[0].explanation());
     }
     assert!(w.poll().is_none());
     // The organisation's own trusted host keeps the organisation's words,
@@ -927,7 +926,7 @@ trusted_hosts = ["twilio-sso.com", "intranet.example.net", "tw1lio.com"]
     expect_test::expect![
         "This link goes to intranet.example.net, a service Twilio lists as trusted."
     ]
-    .assert_eq(&a.links[0].findings[0].explanation);
+    .assert_eq(&a.links[0].findings[0].explanation());
 }
 
 #[test]
@@ -1220,9 +1219,9 @@ fn lure_words_add_up_per_language_and_help_phone_is_a_setting() {
     );
     assert_eq!(a.verdict, Verdict::Suspicious);
     assert!(
-        a.explanation.contains("portal del empleado"),
+        a.explanation().contains("portal del empleado"),
         "{}",
-        a.explanation
+        a.explanation()
     );
     // The callback explanation names the published number.
     let a = analyze(
@@ -1230,9 +1229,9 @@ fn lure_words_add_up_per_language_and_help_phone_is_a_setting() {
         &e.policy,
     );
     assert!(
-        a.explanation
+        a.explanation()
             .contains("the number your organisation published: +1 415 555 0100."),
         "{}",
-        a.explanation
+        a.explanation()
     );
 }

@@ -131,7 +131,7 @@ proptest! {
         let a = analyze(&format!("https://{unicode}.com/login"), &p);
         let b = analyze(&format!("https://{ascii}/login"), &p);
         prop_assert_eq!(a.links[0].verdict, b.links[0].verdict, "{} vs {}", unicode, ascii);
-        prop_assert_eq!(a.links[0].brand, b.links[0].brand);
+        prop_assert_eq!(&a.links[0].brand, &b.links[0].brand);
     }
 
     #[test]

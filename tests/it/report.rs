@@ -2,165 +2,15 @@
 //! SMTP receiver, both speaking their protocol over TCP), the durable
 //! outbox, retries, and a crash test that kills the sender mid-send.
 
-use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicU16, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::process::Output;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use secondlook::report::outbox::{Outbox, State, Target};
 
-/// One HTTP request as received.
-#[derive(Debug, Clone)]
-struct Received {
-    headers: BTreeMap<String, String>,
-    body: String,
-}
-
-struct HttpSink {
-    port: u16,
-    got: Arc<Mutex<Vec<Received>>>,
-    status: Arc<AtomicU16>,
-    delay_ms: Arc<AtomicU64>,
-}
-
-fn serve_http(listener: TcpListener) -> HttpSink {
-    let port = listener.local_addr().unwrap().port();
-    let got = Arc::new(Mutex::new(Vec::new()));
-    let status = Arc::new(AtomicU16::new(200));
-    let delay_ms = Arc::new(AtomicU64::new(0));
-    let (g, s, d) = (got.clone(), status.clone(), delay_ms.clone());
-    std::thread::spawn(move || {
-        for conn in listener.incoming().flatten() {
-            let (g, s, d) = (g.clone(), s.clone(), d.clone());
-            std::thread::spawn(move || {
-                let _ = handle_http(conn, &g, &s, &d);
-            });
-        }
-    });
-    HttpSink {
-        port,
-        got,
-        status,
-        delay_ms,
-    }
-}
-
-fn handle_http(
-    conn: TcpStream,
-    got: &Mutex<Vec<Received>>,
-    status: &AtomicU16,
-    delay: &AtomicU64,
-) -> std::io::Result<()> {
-    let mut reader = BufReader::new(conn.try_clone()?);
-    let mut headers = BTreeMap::new();
-    let mut line = String::new();
-    let eof = || std::io::Error::from(std::io::ErrorKind::UnexpectedEof);
-    if reader.read_line(&mut line)? == 0 {
-        return Err(eof()); // request line
-    }
-    loop {
-        line.clear();
-        // A sender killed mid-request leaves an incomplete request: drop it.
-        if reader.read_line(&mut line)? == 0 {
-            return Err(eof());
-        }
-        let l = line.trim_end();
-        if l.is_empty() {
-            break;
-        }
-        if let Some((k, v)) = l.split_once(':') {
-            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_owned());
-        }
-    }
-    let len: usize = headers
-        .get("content-length")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    let mut body = vec![0; len];
-    reader.read_exact(&mut body)?;
-    std::thread::sleep(Duration::from_millis(delay.load(Ordering::SeqCst)));
-    let code = status.load(Ordering::SeqCst);
-    // Record only what the receiver accepted, as a real one would.
-    if code < 300 {
-        got.lock().unwrap().push(Received {
-            headers,
-            body: String::from_utf8_lossy(&body).into_owned(),
-        });
-    }
-    let reason = if code < 300 {
-        "OK"
-    } else {
-        "Service Unavailable"
-    };
-    let mut w = conn;
-    write!(
-        w,
-        "HTTP/1.1 {code} {reason}\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
-    )?;
-    w.flush()
-}
-
-fn http_sink() -> HttpSink {
-    serve_http(TcpListener::bind("127.0.0.1:0").unwrap())
-}
-
-/// A minimal SMTP receiver: EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT.
-fn smtp_sink() -> (u16, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let mails = Arc::new(Mutex::new(Vec::new()));
-    let m = mails.clone();
-    std::thread::spawn(move || {
-        for conn in listener.incoming().flatten() {
-            let m = m.clone();
-            std::thread::spawn(move || {
-                let _ = handle_smtp(conn, &m);
-            });
-        }
-    });
-    (port, mails)
-}
-
-fn handle_smtp(conn: TcpStream, mails: &Mutex<Vec<String>>) -> std::io::Result<()> {
-    let mut w = conn.try_clone()?;
-    let mut r = BufReader::new(conn);
-    w.write_all(b"220 sink.test ESMTP\r\n")?;
-    let mut line = String::new();
-    loop {
-        line.clear();
-        if r.read_line(&mut line)? == 0 {
-            return Ok(());
-        }
-        let cmd = line.trim_end().to_ascii_uppercase();
-        if cmd.starts_with("EHLO") {
-            w.write_all(b"250-sink.test\r\n250 8BITMIME\r\n")?;
-        } else if cmd.starts_with("DATA") {
-            w.write_all(b"354 go ahead\r\n")?;
-            let mut data = String::new();
-            loop {
-                let mut l = String::new();
-                if r.read_line(&mut l)? == 0 {
-                    return Ok(());
-                }
-                if l == ".\r\n" {
-                    break;
-                }
-                data.push_str(&l);
-            }
-            mails.lock().unwrap().push(data);
-            w.write_all(b"250 queued\r\n")?;
-        } else if cmd.starts_with("QUIT") {
-            w.write_all(b"221 bye\r\n")?;
-            return Ok(());
-        } else {
-            w.write_all(b"250 OK\r\n")?;
-        }
-    }
-}
+use crate::support::{Bin, HttpReceiver, SmtpReceiver, free_port, stdout};
 
 fn policy(dir: &Path, report: &str) -> PathBuf {
     let base = std::fs::read_to_string(crate::data("twilio.toml")).unwrap();
@@ -174,23 +24,19 @@ fn policy(dir: &Path, report: &str) -> PathBuf {
 }
 
 fn run(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_secondlook"))
+    Bin::new()
         .args(args)
         .env("SECONDLOOK_DATA_DIR", data)
         .env("SECONDLOOK_WEBHOOK_TOKEN", "s3cret")
-        .stdin(Stdio::null())
         .output()
-        .unwrap()
 }
 
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-/// A port on loopback where nothing listens (yet).
-fn free_port() -> u16 {
-    let l = TcpListener::bind("127.0.0.1:0").unwrap();
-    l.local_addr().unwrap().port()
+/// `secondlook report --policy P --yes SMS`: confirmed, so saved and sent.
+fn send(data: &Path, p: &Path) -> Output {
+    run(
+        data,
+        &["report", "--policy", p.to_str().unwrap(), "--yes", SMS],
+    )
 }
 
 /// A `[report]` section with one webhook on loopback.
@@ -203,7 +49,7 @@ const SMS: &str = "Twilio IT: your password expired, log in at twilio-okta.net";
 #[test]
 fn the_preview_sends_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let sink = http_sink();
+    let sink = HttpReceiver::start();
     let p = policy(
         dir.path(),
         &format!(
@@ -228,14 +74,14 @@ fn the_preview_sends_nothing() {
     assert!(text.contains("Note from the reporter: from +1 555 0100"));
     assert!(text.contains(SMS));
     assert!(text.contains("Nothing was sent."));
-    assert!(sink.got.lock().unwrap().is_empty());
+    assert!(sink.received().is_empty());
     assert!(Outbox::new(dir.path()).list().0.is_empty());
 }
 
 #[test]
 fn webhook_delivery_with_idempotency_key_token_and_thanks() {
     let dir = tempfile::tempdir().unwrap();
-    let sink = http_sink();
+    let sink = HttpReceiver::start();
     let p = policy(
         dir.path(),
         &format!(
@@ -243,10 +89,7 @@ fn webhook_delivery_with_idempotency_key_token_and_thanks() {
             sink.port
         ),
     );
-    let out = run(
-        dir.path(),
-        &["report", "--policy", p.to_str().unwrap(), "--yes", SMS],
-    );
+    let out = send(dir.path(), &p);
     let text = stdout(&out);
     assert!(
         text.contains("Delivered: webhook http://127.0.0.1:"),
@@ -256,7 +99,7 @@ fn webhook_delivery_with_idempotency_key_token_and_thanks() {
         text.contains("Thank you. Your security team has the report"),
         "{text}"
     );
-    let got = sink.got.lock().unwrap().clone();
+    let got = sink.received();
     assert_eq!(got.len(), 1);
     let body: serde_json::Value = serde_json::from_str(&got[0].body).unwrap();
     assert_eq!(body["schema"], "secondlook.report/1");
@@ -276,29 +119,27 @@ fn webhook_delivery_with_idempotency_key_token_and_thanks() {
     // Delivered channels are never sent again.
     let out = run(dir.path(), &["outbox", "send"]);
     assert!(stdout(&out).contains("Nothing to send."));
-    assert_eq!(sink.got.lock().unwrap().len(), 1);
+    assert_eq!(sink.received().len(), 1);
 }
 
 #[test]
 fn smtp_delivery_follows_the_mailbox_convention() {
     let dir = tempfile::tempdir().unwrap();
-    let (port, mails) = smtp_sink();
+    let smtp = SmtpReceiver::start();
+    let port = smtp.port;
     let p = policy(
         dir.path(),
         &format!(
             "[report]\nemail = \"phishing@twilio.com\"\n[report.smtp]\nhost = \"127.0.0.1\"\nport = {port}\ntls = \"none\"\n"
         ),
     );
-    let out = run(
-        dir.path(),
-        &["report", "--policy", p.to_str().unwrap(), "--yes", SMS],
-    );
+    let out = send(dir.path(), &p);
     assert!(
         stdout(&out).contains("Delivered: e-mail to phishing@twilio.com via 127.0.0.1"),
         "{}",
         stdout(&out)
     );
-    let mails = mails.lock().unwrap().clone();
+    let mails = smtp.mails();
     assert_eq!(mails.len(), 1);
     let m = &mails[0];
     let id = Outbox::new(dir.path()).list().0[0].report.id.clone();
@@ -322,7 +163,8 @@ fn smtp_delivery_follows_the_mailbox_convention() {
 #[test]
 fn junk_reports_say_junk() {
     let dir = tempfile::tempdir().unwrap();
-    let (port, mails) = smtp_sink();
+    let smtp = SmtpReceiver::start();
+    let port = smtp.port;
     let p = policy(
         dir.path(),
         &format!(
@@ -340,7 +182,7 @@ fn junk_reports_say_junk() {
             "Win a prize at prize-now.example.com",
         ],
     );
-    assert!(mails.lock().unwrap()[0].contains("Subject: Junk: Second Look report"));
+    assert!(smtp.mails()[0].contains("Subject: Junk: Second Look report"));
 }
 
 #[test]
@@ -372,7 +214,7 @@ fn offline_reports_wait_and_are_delivered_when_the_channel_is_back() {
         3,
         "{listed}"
     );
-    let sink = serve_http(TcpListener::bind(("127.0.0.1", port)).unwrap());
+    let sink = HttpReceiver::on_port(port);
     let out = run(dir.path(), &["outbox", "send"]);
     assert_eq!(
         stdout(&out).matches("delivered to webhook").count(),
@@ -380,7 +222,7 @@ fn offline_reports_wait_and_are_delivered_when_the_channel_is_back() {
         "{}",
         stdout(&out)
     );
-    assert_eq!(sink.got.lock().unwrap().len(), 3);
+    assert_eq!(sink.received().len(), 3);
     assert!(
         Outbox::new(dir.path())
             .list()
@@ -393,13 +235,10 @@ fn offline_reports_wait_and_are_delivered_when_the_channel_is_back() {
 #[test]
 fn server_errors_keep_the_report_with_a_clear_status() {
     let dir = tempfile::tempdir().unwrap();
-    let sink = http_sink();
-    sink.status.store(503, Ordering::SeqCst);
+    let sink = HttpReceiver::start();
+    sink.answer(503);
     let p = policy(dir.path(), &webhook(sink.port));
-    let out = run(
-        dir.path(),
-        &["report", "--policy", p.to_str().unwrap(), "--yes", SMS],
-    );
+    let out = send(dir.path(), &p);
     assert!(
         stdout(&out).contains(
             "the webhook answered 503 Service Unavailable; the report is kept and will be retried"
@@ -410,7 +249,7 @@ fn server_errors_keep_the_report_with_a_clear_status() {
     let e = &Outbox::new(dir.path()).list().0[0];
     assert_eq!(e.channels[0].state, State::Pending);
     assert!(e.channels[0].next_attempt > 0, "backoff set");
-    sink.status.store(200, Ordering::SeqCst);
+    sink.answer(200);
     run(dir.path(), &["outbox", "send"]);
     assert!(Outbox::new(dir.path()).list().0[0].delivered());
 }
@@ -419,10 +258,7 @@ fn server_errors_keep_the_report_with_a_clear_status() {
 fn without_a_channel_the_mail_program_is_used() {
     let dir = tempfile::tempdir().unwrap();
     let p = policy(dir.path(), "[report]\nemail = \"phishing@twilio.com\"\n");
-    let out = run(
-        dir.path(),
-        &["report", "--policy", p.to_str().unwrap(), "--yes", SMS],
-    );
+    let out = send(dir.path(), &p);
     let text = stdout(&out);
     assert!(text.contains("mailto:phishing@twilio.com?subject=Phishing%3A%20Second%20Look%20report%20%E2%80%93%20twilio-okta.net&body="), "{text}");
     assert_eq!(
@@ -435,7 +271,7 @@ fn without_a_channel_the_mail_program_is_used() {
 #[test]
 fn a_reported_simulation_is_answered_with_thanks() {
     let dir = tempfile::tempdir().unwrap();
-    let sink = http_sink();
+    let sink = HttpReceiver::start();
     let p = policy(dir.path(), &webhook(sink.port));
     let out = run(
         dir.path(),
@@ -457,8 +293,8 @@ fn a_reported_simulation_is_answered_with_thanks() {
 #[test]
 fn killed_mid_send_many_times_every_report_arrives_exactly_once_per_key() {
     let dir = tempfile::tempdir().unwrap();
-    let sink = http_sink();
-    sink.delay_ms.store(40, Ordering::SeqCst);
+    let sink = HttpReceiver::start();
+    sink.delay(Duration::from_millis(40));
     let outbox = Outbox::new(dir.path());
     let p = secondlook::Policy::from_path(&crate::data("twilio.toml")).unwrap();
     let target = Target::Webhook(secondlook::policy::WebhookSection {
@@ -483,13 +319,10 @@ fn killed_mid_send_many_times_every_report_arrives_exactly_once_per_key() {
     // Kill the sender at pseudo-random points (deterministic sequence).
     let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
     for _ in 0..30 {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_secondlook"))
+        let mut child = Bin::new()
             .args(["outbox", "send"])
             .env("SECONDLOOK_DATA_DIR", dir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+            .spawn();
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
@@ -511,7 +344,7 @@ fn killed_mid_send_many_times_every_report_arrives_exactly_once_per_key() {
     assert!(errors.is_empty(), "no half-written outbox file: {errors:?}");
     assert_eq!(entries.len(), 12);
     assert!(entries.iter().all(|e| e.delivered()));
-    let got = sink.got.lock().unwrap().clone();
+    let got = sink.received();
     let mut keys: Vec<String> = got
         .iter()
         .map(|r| r.headers["idempotency-key"].clone())
@@ -535,9 +368,115 @@ fn killed_mid_send_many_times_every_report_arrives_exactly_once_per_key() {
     let before = got.len();
     run(dir.path(), &["outbox", "send"]);
     assert_eq!(
-        sink.got.lock().unwrap().len(),
+        sink.received().len(),
         before,
         "delivered reports are not sent again"
+    );
+}
+
+#[test]
+fn an_attempt_cut_short_by_kill_9_is_left_sending_and_resent_under_the_same_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let smtp_sink = SmtpReceiver::start();
+    let smtp_port = smtp_sink.port;
+    let sink = HttpReceiver::start();
+    // The webhook holds the request long enough to kill the sender after
+    // the report arrived but before the answer did.
+    sink.delay(Duration::from_millis(1500));
+    let outbox = Outbox::new(dir.path());
+    let smtp = Target::Smtp {
+        to: "phishing@twilio.com".into(),
+        server: secondlook::policy::SmtpSection {
+            host: "127.0.0.1".into(),
+            port: Some(smtp_port),
+            tls: Some(secondlook::policy::Tls::Plain),
+            username: None,
+            password_env: None,
+        },
+        from: None,
+    };
+    let id = queue(&outbox, SMS, vec![smtp, hook_target(sink.port)], false);
+    let mut child = Bin::new()
+        .args(["outbox", "send"])
+        .env("SECONDLOOK_DATA_DIR", dir.path())
+        .spawn();
+    // Written (and synced) before the webhook is tried: the mail is
+    // delivered, the webhook in "sending".
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let e = outbox.load(&id).unwrap();
+        if e.channels[1].state == State::Sending {
+            assert_eq!(e.channels[0].state, State::Delivered);
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "never sending: {e:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(500)); // the request is at the server
+    child.kill().unwrap(); // SIGKILL, before the answer
+    child.wait().unwrap();
+    let left = outbox.load(&id).unwrap();
+    assert_eq!(left.channels[1].state, State::Sending, "{left:?}");
+    assert_eq!(
+        outbox.next_due(),
+        Some(0),
+        "an interrupted attempt is due now"
+    );
+    let listed = stdout(&run(dir.path(), &["outbox", "list"]));
+    assert!(listed.contains("being sent"), "{listed}");
+    std::thread::sleep(Duration::from_millis(1200)); // the receiver took it
+    sink.delay(Duration::ZERO);
+    // The next sender resends at once (whatever the backoff), under the same key.
+    let out = run(dir.path(), &["outbox", "send"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let done = outbox.load(&id).unwrap();
+    assert!(done.delivered(), "{done:?}");
+    assert_eq!(done.channels[1].interrupted, 1);
+    assert_eq!(done.channels[0].interrupted, 0);
+    let got = sink.received();
+    assert_eq!(
+        got.len(),
+        2,
+        "the receiver got the cut-short attempt and the resend"
+    );
+    assert!(got.iter().all(|r| r.headers["idempotency-key"] == id));
+    assert_eq!(got[0].body, got[1].body, "the same report both times");
+    assert_eq!(
+        smtp_sink.mails().len(),
+        1,
+        "the delivered mail is not sent again"
+    );
+    // The mail's Message-ID is the report id, the same on every retry (the
+    // report as read back from the outbox).
+    let server = secondlook::policy::SmtpSection {
+        host: "127.0.0.1".into(),
+        port: None,
+        tls: None,
+        username: None,
+        password_env: None,
+    };
+    let message_id = |r: &secondlook::report::Report| {
+        let m = secondlook::report::deliver::mail(r, "phishing@twilio.com", &server, None).unwrap();
+        let text = String::from_utf8_lossy(&m.formatted()).into_owned();
+        text.lines()
+            .find(|l| l.starts_with("Message-ID:"))
+            .map(str::to_owned)
+    };
+    let first = message_id(&done.report);
+    assert_eq!(
+        first,
+        Some(format!("Message-ID: <{id}@secondlook.invalid>"))
+    );
+    assert_eq!(message_id(&outbox.load(&id).unwrap().report), first);
+    let sent = &smtp_sink.mails()[0];
+    assert!(
+        sent.contains(&format!("Message-ID: <{id}@secondlook.invalid>")),
+        "{sent}"
     );
 }
 
@@ -546,7 +485,7 @@ fn unreachable_smtp_and_tls_failures_keep_the_report() {
     let dir = tempfile::tempdir().unwrap();
     let closed = free_port();
     // An https webhook pointed at a plain-HTTP server: the TLS handshake fails.
-    let plain = http_sink();
+    let plain = HttpReceiver::start();
     let p = policy(
         dir.path(),
         &format!(
@@ -554,10 +493,7 @@ fn unreachable_smtp_and_tls_failures_keep_the_report() {
             plain.port
         ),
     );
-    let out = run(
-        dir.path(),
-        &["report", "--policy", p.to_str().unwrap(), "--yes", SMS],
-    );
+    let out = send(dir.path(), &p);
     let text = stdout(&out);
     assert!(text.contains(&format!("Not yet delivered: e-mail to phishing@twilio.com via 127.0.0.1: the mail server 127.0.0.1:{closed} did not take the report")), "{text}");
     assert!(
@@ -603,17 +539,15 @@ fn the_json_preview_is_the_exact_report() {
 fn tls_to_a_server_without_tls_fails_cleanly_and_keeps_the_report() {
     for tls in ["starttls", "tls"] {
         let dir = tempfile::tempdir().unwrap();
-        let (port, mails) = smtp_sink();
+        let smtp = SmtpReceiver::start();
+        let port = smtp.port;
         let p = policy(
             dir.path(),
             &format!(
                 "[report]\nemail = \"phishing@twilio.com\"\n[report.smtp]\nhost = \"localhost\"\nport = {port}\ntls = \"{tls}\"\n"
             ),
         );
-        let out = run(
-            dir.path(),
-            &["report", "--policy", p.to_str().unwrap(), "--yes", SMS],
-        );
+        let out = send(dir.path(), &p);
         let text = stdout(&out);
         assert_eq!(
             out.status.code(),
@@ -625,10 +559,7 @@ fn tls_to_a_server_without_tls_fails_cleanly_and_keeps_the_report() {
             text.contains("Not yet delivered: e-mail to phishing@twilio.com via localhost"),
             "{tls}: {text}"
         );
-        assert!(
-            mails.lock().unwrap().is_empty(),
-            "{tls}: nothing sent in the clear"
-        );
+        assert!(smtp.mails().is_empty(), "{tls}: nothing sent in the clear");
         assert_eq!(
             Outbox::new(dir.path()).list().0[0].channels[0].state,
             State::Pending
@@ -641,19 +572,19 @@ fn a_background_sender_delivers_once_the_channel_is_back() {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     let p = policy(dir.path(), &webhook(port));
-    let out = Command::new(env!("CARGO_BIN_EXE_secondlook"))
-        .args(["report", "--policy", p.to_str().unwrap(), "--yes", SMS])
+    let out = Bin::new()
+        .arg("report")
+        .policy(&p)
+        .args(["--yes", SMS])
         .env("SECONDLOOK_DATA_DIR", dir.path())
         .env("SECONDLOOK_RETRY_SECONDS", "1")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+        .output();
     assert!(
         stdout(&out).contains("keeps trying in the background"),
         "{}",
         stdout(&out)
     );
-    let sink = serve_http(TcpListener::bind(("127.0.0.1", port)).unwrap());
+    let sink = HttpReceiver::on_port(port);
     let outbox = Outbox::new(dir.path());
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     while !outbox.list().0.iter().all(|e| e.delivered()) && std::time::Instant::now() < deadline {
@@ -663,7 +594,7 @@ fn a_background_sender_delivers_once_the_channel_is_back() {
         outbox.list().0[0].delivered(),
         "delivered without anyone running a command"
     );
-    assert_eq!(sink.got.lock().unwrap().len(), 1);
+    assert_eq!(sink.received().len(), 1);
 }
 
 /// After a restart (or a reboot), the app that starts at login delivers the
@@ -694,20 +625,20 @@ fn the_app_delivers_reports_left_pending_by_an_earlier_run() {
         .unwrap()
         .report
         .id;
-    let sink = serve_http(TcpListener::bind(("127.0.0.1", port)).unwrap());
+    let sink = HttpReceiver::on_port(port);
 
     // No session bus: no tray, no notifications; delivery must not need them.
-    let mut app = crate::session::app(&x.display, "unix:path=/nonexistent", &p, dir.path());
+    let mut app = Bin::desktop(&x.display, "unix:path=/nonexistent", &p, dir.path())
+        .arg("--background")
+        .spawn();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     let delivered = || outbox.list().0.iter().all(|e| e.delivered());
-    while (!delivered() || sink.got.lock().unwrap().is_empty())
-        && std::time::Instant::now() < deadline
-    {
+    while (!delivered() || sink.received().is_empty()) && std::time::Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     let _ = app.kill();
     let _ = app.wait();
-    let got = sink.got.lock().unwrap().clone();
+    let got = sink.received();
     assert_eq!(got.len(), 1, "the app did not deliver the pending report");
     assert_eq!(got[0].headers.get("idempotency-key"), Some(&id));
     let entries = outbox.list().0;
@@ -737,21 +668,21 @@ fn hook_target(port: u16) -> Target {
 #[test]
 fn the_reporter_and_the_urgent_kind_reach_the_mailbox() {
     let dir = tempfile::tempdir().unwrap();
-    let (port, mails) = smtp_sink();
+    let smtp = SmtpReceiver::start();
+    let port = smtp.port;
     let p = policy(
         dir.path(),
         &format!(
             "[report]\nemail = \"phishing@twilio.com\"\nfrom = \"secondlook@twilio.com\"\nreporter_email = \"{{user}}@twilio.com\"\n[report.smtp]\nhost = \"127.0.0.1\"\nport = {port}\ntls = \"none\"\n"
         ),
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_secondlook"))
-        .args(["report", "--policy", p.to_str().unwrap(), "--yes"])
-        .args(["--entered", "password,code", SMS])
+    let out = Bin::new()
+        .arg("report")
+        .policy(&p)
+        .args(["--yes", "--entered", "password,code", SMS])
         .env("SECONDLOOK_DATA_DIR", dir.path())
         .env("USER", "Ada")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+        .output();
     let text = stdout(&out);
     assert!(
         text.contains("(subject: URGENT Phishing: Second Look report – twilio-okta.net)"),
@@ -766,7 +697,7 @@ fn the_reporter_and_the_urgent_kind_reach_the_mailbox() {
         text.contains("(Ada) <ada@twilio.com> on ") || text.contains("Ada <ada@twilio.com> on "),
         "{text}"
     );
-    let mails = mails.lock().unwrap().clone();
+    let mails = smtp.mails();
     assert_eq!(mails.len(), 1, "{text}");
     let m = &mails[0];
     assert!(
@@ -782,14 +713,13 @@ fn the_reporter_and_the_urgent_kind_reach_the_mailbox() {
     assert_eq!(r.user, "Ada");
     assert_eq!(r.email.as_deref(), Some("ada@twilio.com"));
     // --reporter-email is remembered and wins over the pattern.
-    let out = Command::new(env!("CARGO_BIN_EXE_secondlook"))
-        .args(["report", "--policy", p.to_str().unwrap()])
+    let out = Bin::new()
+        .arg("report")
+        .policy(&p)
         .args(["--reporter-email", "a.lovelace@twilio.com", "--json", SMS])
         .env("SECONDLOOK_DATA_DIR", dir.path())
         .env("USER", "Ada")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+        .output();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["reporter"]["email"], "a.lovelace@twilio.com");
     let out = run(
@@ -837,13 +767,11 @@ fn urgent_reports_jump_the_queue() {
         vec![hook_target(port)],
         true,
     );
-    let sink = serve_http(TcpListener::bind(("127.0.0.1", port)).unwrap());
+    let sink = HttpReceiver::on_port(port);
     let out = run(dir.path(), &["outbox", "send"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     let keys: Vec<String> = sink
-        .got
-        .lock()
-        .unwrap()
+        .received()
         .iter()
         .map(|r| r.headers["idempotency-key"].clone())
         .collect();
@@ -862,8 +790,8 @@ fn urgent_reports_jump_the_queue() {
 #[test]
 fn report_yes_racing_outbox_send_delivers_each_report_once() {
     let dir = tempfile::tempdir().unwrap();
-    let sink = http_sink();
-    sink.delay_ms.store(15, Ordering::SeqCst);
+    let sink = HttpReceiver::start();
+    sink.delay(Duration::from_millis(15));
     let p = policy(dir.path(), &webhook(sink.port));
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let looping = {
@@ -915,9 +843,7 @@ fn report_yes_racing_outbox_send_delivers_each_report_once() {
     assert_eq!(entries.len(), 10);
     assert!(entries.iter().all(|e| e.delivered()));
     let mut keys: Vec<String> = sink
-        .got
-        .lock()
-        .unwrap()
+        .received()
         .iter()
         .map(|r| r.headers["idempotency-key"].clone())
         .collect();
@@ -934,17 +860,14 @@ fn one_background_sender_per_user() {
     queue(&outbox, SMS, vec![hook_target(free_port())], false);
     let mut waiters: Vec<_> = (0..5)
         .map(|_| {
-            Command::new(env!("CARGO_BIN_EXE_secondlook"))
+            Bin::new()
                 .args(["outbox", "send", "--wait"])
                 .env("SECONDLOOK_DATA_DIR", dir.path())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
                 .spawn()
-                .unwrap()
         })
         .collect();
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    let running = |w: &mut Vec<std::process::Child>| {
+    let running = |w: &mut Vec<crate::support::Running>| {
         w.iter_mut()
             .map(|c| c.try_wait().unwrap().is_none())
             .filter(|alive| *alive)
@@ -968,7 +891,7 @@ fn one_background_sender_per_user() {
 fn orphaned_temporary_files_are_recovered_or_removed() {
     let dir = tempfile::tempdir().unwrap();
     let outbox = Outbox::new(dir.path());
-    let sink = http_sink();
+    let sink = HttpReceiver::start();
     let kept = queue(&outbox, SMS, vec![hook_target(sink.port)], false);
     // A state update a killed sender left beside its report: removed.
     let stale = outbox.dir().join(format!(".{kept}.999-0.tmp"));
@@ -1007,9 +930,7 @@ fn orphaned_temporary_files_are_recovered_or_removed() {
     assert_eq!(entries.len(), 2);
     assert!(entries.iter().all(|e| e.delivered()));
     let mut keys: Vec<String> = sink
-        .got
-        .lock()
-        .unwrap()
+        .received()
         .iter()
         .map(|r| r.headers["idempotency-key"].clone())
         .collect();
@@ -1037,10 +958,7 @@ fn nowhere_to_send_is_saved_not_sent() {
         "{}",
         stdout(&out)
     );
-    let out = run(
-        dir.path(),
-        &["report", "--policy", p.to_str().unwrap(), "--yes", SMS],
-    );
+    let out = send(dir.path(), &p);
     assert!(
         stdout(&out).contains("Saved on this computer — not sent."),
         "{}",

@@ -86,25 +86,6 @@ pub fn bus() -> Option<Bus> {
     (!address.is_empty()).then_some(Bus { child, address })
 }
 
-/// `secondlook --background` on `display` and `bus`, with the managed
-/// `policy` and everything it writes (data, settings, autostart) under
-/// `dir`; its output discarded.
-pub fn app(display: &str, bus: &str, policy: &std::path::Path, dir: &std::path::Path) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_secondlook"))
-        .arg("--background")
-        .env("DISPLAY", display)
-        .env("DBUS_SESSION_BUS_ADDRESS", bus)
-        .env("SECONDLOOK_MANAGED_POLICY", policy)
-        .env("SECONDLOOK_USER_POLICY", dir.join("none.toml"))
-        .env("SECONDLOOK_DATA_DIR", dir.join("data"))
-        .env("SECONDLOOK_SETTINGS", dir.join("settings.toml"))
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the test binary starts")
-}
-
 /// A headless Wayland compositor with the wlr data-control protocol (sway),
 /// killed when dropped.
 pub struct Sway {

@@ -75,7 +75,8 @@ const FORBIDDEN_IN_ENGINE: &[(&str, &str)] = &[
 /// The crate-root modules the engine may use: its own (re-exported at the
 /// root) and the compiled policy it judges under.
 const ENGINE_MAY_USE: &[&str] = &[
-    "engine", "analysis", "extract", "host", "lure", "phone", "rules", "text", "policy",
+    "engine", "analysis", "explain", "extract", "host", "lure", "phone", "refs", "rules", "text",
+    "policy",
 ];
 
 #[test]

@@ -7,9 +7,11 @@
 use std::collections::HashMap;
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use zbus::zvariant::{OwnedObjectPath, OwnedValue, Value};
+
+use crate::support::{Bin, wait_for};
 
 #[derive(Default, Clone)]
 struct Watcher {
@@ -46,17 +48,6 @@ impl Watcher {
     #[zbus(property)]
     fn protocol_version(&self) -> i32 {
         0
-    }
-}
-
-fn wait_for<T>(what: &str, timeout: Duration, mut f: impl FnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + timeout;
-    loop {
-        if let Some(v) = f() {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(50));
     }
 }
 
@@ -109,12 +100,14 @@ fn the_tray_registers_shows_state_and_its_menu_opens_and_quits() {
         .unwrap();
 
     let dir = tempfile::tempdir().unwrap();
-    let mut app = crate::session::app(
+    let mut app = Bin::desktop(
         &x.display,
         &bus.address,
         &crate::data("twilio.toml"),
         dir.path(),
-    );
+    )
+    .arg("--background")
+    .spawn();
 
     let (sender, service) = wait_for("the item to register", Duration::from_secs(20), || {
         watcher.items.lock().unwrap().first().cloned()

@@ -17,15 +17,14 @@
 //! ## Why it matters
 //! People read a host from the left; the owner is on the right.
 //!
-//! ## Example (flagged)
-//! `twilio.com.account-verify.info` → dangerous, Twilio.
-//!
-//! ## Not flagged
-//! `www.twilio.com`, `twilio.okta.com` when listed, `mytwilio.com` (see
-//! `brand-combo`), `twil.io` (the suffix is not part of the name).
+//! ## Examples
+//! What it flags and what it must not, each with the policy it is judged
+//! under, are data: [`RULE`]'s `examples`, which the registry test runs and
+//! the rule table (`cargo run -q --example rules_table`) prints.
 
 use super::words::identity_word_in;
-use super::{Finding, LinkRule, Severity, Subject, possessive};
+use super::{Finding, LinkRule, Severity, Subject};
+use crate::engine::explain::Evidence;
 use crate::host::comparison_form;
 use crate::policy::Policy;
 use crate::rules::hosting::{identity_platform, is_cdn_infrastructure};
@@ -35,7 +34,38 @@ pub const RULE: LinkRule = LinkRule {
     id: "brand-in-subdomain",
     detects: "a brand's name or domain in front of someone else's domain (twilio.com.account-verify.info)",
     severity: "dangerous for an embedded domain or with sign-in words, else suspicious",
+    examples: EXAMPLES,
     check,
+};
+
+/// What it flags and what it must not, each with the policy it is judged
+/// under: run by the registry test in `rules/mod.rs`, printed in the rule table.
+const EXAMPLES: super::Examples = {
+    use super::Example as E;
+    use super::Severity::{Dangerous, Suspicious};
+    super::Examples {
+        flagged: &[
+            E::twilio("https://twilio.com.account-verify.info/login").at(Dangerous),
+            E::twilio("twilio-com.secure-login.net").at(Dangerous),
+            E::twilio("https://login.twilio.evil.example/").at(Dangerous),
+            E::twilio("twilio.evil.co.uk").at(Suspicious),
+            E::twilio("https://twilio-sso.okta.com/").at(Dangerous),
+            E::twilio("twilio.oktapreview.com").at(Dangerous),
+            E::twilio("twilio.onelogin.com").at(Dangerous),
+            E::twilio("https://twilio-login.service-now.com/").at(Dangerous),
+            E::twilio("twilio-support.zendesk.com").at(Dangerous),
+            E::twilio("https://twilio.atlassian.net/").at(Dangerous),
+            E::twilio("tw.ilio.com").at(Suspicious),
+            E::twilio("sendg.rid.com").at(Suspicious),
+        ],
+        not_flagged: &[
+            E::twilio("www.twilio.com"),
+            E::twilio("twilio.okta.com"), // listed
+            E::twilio("mytwilio.com"),    // see brand-combo
+            E::twilio("twil.io"),         // the suffix is not part of the name
+            E::twilio("a.b.example.com"),
+        ],
+    }
 };
 
 fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
@@ -63,15 +93,19 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
                     .any(|l| contains_bounded(l, hyphen, b'-'));
             if dotted || hyphened {
                 let shown = if dotted { d.clone() } else { hyphen.clone() };
+                let Some(bref) = policy.brand_ref(bi) else {
+                    return;
+                };
                 out.push(Finding {
                     rule: RULE.id,
                     severity: Severity::Dangerous,
-                    brand: Some(bi),
-                    explanation: format!(
-                        "{} is not {}: the real site is {reg}; “{shown}” in front of it is only a disguise.",
-                        host.display(),
-                        possessive(&brand.name)
-                    ),
+                    brand: Some(bref.clone()),
+                    evidence: Evidence::InFront {
+                        host: host.display().to_owned(),
+                        brand: bref,
+                        site: reg.to_owned(),
+                        shown,
+                    },
                 });
                 return;
             }
@@ -105,10 +139,8 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
                 .filter(|d| crate::host::is_at_or_under(d, platform) && d.as_str() != platform)
                 .map(String::as_str)
                 .collect();
-            let real = if listed.is_empty() {
-                format!("{} has not listed an account there as its own.", brand.name)
-            } else {
-                format!("{} uses only {}.", brand.name, listed.join(" and "))
+            let Some(bref) = policy.brand_ref(bi) else {
+                return;
             };
             out.push(Finding {
                 rule: RULE.id,
@@ -117,12 +149,14 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
                 } else {
                     Severity::Dangerous
                 },
-                brand: Some(bi),
-                explanation: format!(
-                    "{} is not {}: anyone can open an account named “{tenant}” on {platform}. {real}",
-                    host.display(),
-                    possessive(&brand.name),
-                ),
+                brand: Some(bref.clone()),
+                evidence: Evidence::Tenant {
+                    host: host.display().to_owned(),
+                    brand: bref,
+                    tenant: tenant.to_owned(),
+                    platform: platform.to_owned(),
+                    listed: listed.iter().map(|d| (*d).to_owned()).collect(),
+                },
             });
             return;
         }
@@ -130,6 +164,9 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
         if lure_needed && lure.is_none() {
             continue;
         }
+        let Some(bref) = policy.brand_ref(bi) else {
+            return;
+        };
         out.push(Finding {
             rule: RULE.id,
             severity: if lure.is_some() {
@@ -137,13 +174,13 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
             } else {
                 Severity::Suspicious
             },
-            brand: Some(bi),
-            explanation: format!(
-                "{} is not {}: the real site is {reg}; “{}” in front of it is only a disguise.",
-                host.display(),
-                possessive(&brand.name),
-                kw.text
-            ),
+            brand: Some(bref.clone()),
+            evidence: Evidence::InFront {
+                host: host.display().to_owned(),
+                brand: bref,
+                site: reg.to_owned(),
+                shown: kw.text.clone(),
+            },
         });
         return;
     }
@@ -159,17 +196,16 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
                 && !last_sub.contains(kw.text.as_str())
                 && !host.label.contains(kw.text.as_str())
         });
-        if split {
+        if split && let Some(bref) = policy.brand_ref(bi) {
             out.push(Finding {
                 rule: RULE.id,
                 severity: Severity::Suspicious,
-                brand: Some(bi),
-                explanation: format!(
-                    "{} is not {}: it splits {} name with a dot, and the real site is {reg}.",
-                    host.display(),
-                    possessive(&brand.name),
-                    possessive(&brand.name)
-                ),
+                brand: Some(bref.clone()),
+                evidence: Evidence::SplitByDot {
+                    host: host.display().to_owned(),
+                    brand: bref,
+                    site: reg.to_owned(),
+                },
             });
             return;
         }
@@ -214,16 +250,19 @@ mod tests {
         let p = twilio();
         expect!["dangerous Twilio: twilio-sso.okta.com is not Twilio's: anyone can open an account named “twilio-sso” on okta.com. Twilio uses only twilio.okta.com."].assert_eq(&run(&RULE, &p, "https://twilio-sso.okta.com/"));
         expect!["dangerous Twilio: twilio.oktapreview.com is not Twilio's: anyone can open an account named “twilio” on oktapreview.com. Twilio has not listed an account there as its own."].assert_eq(&run(&RULE, &p, "twilio.oktapreview.com"));
-        for text in [
-            "twilio.onelogin.com",
-            "https://twilio-login.service-now.com/",
-            "twilio-support.zendesk.com",
-            "https://twilio.atlassian.net/",
-        ] {
+    }
+
+    /// The registry test checks that it fires; this, that the flagged
+    /// examples are attributed to the brand named in front.
+    #[test]
+    fn every_flagged_example_is_twilio_s_or_sendgrid_s() {
+        for e in RULE.examples.flagged {
+            let p = crate::rules::testing::under(e.under);
+            let r = run(&RULE, &p, e.text);
             assert!(
-                run(&RULE, &p, text).starts_with("dangerous Twilio: "),
-                "{text}: {}",
-                run(&RULE, &p, text)
+                r.contains(" Twilio: ") || r.contains(" SendGrid: "),
+                "{}: {r}",
+                e.text
             );
         }
     }
@@ -233,19 +272,5 @@ mod tests {
         let p = twilio();
         expect!["suspicious Twilio: tw.ilio.com is not Twilio's: it splits Twilio's name with a dot, and the real site is ilio.com."]
             .assert_eq(&run(&RULE, &p, "tw.ilio.com"));
-    }
-
-    #[test]
-    fn not_flagged() {
-        let p = twilio();
-        for text in [
-            "www.twilio.com",
-            "twilio.okta.com",
-            "mytwilio.com",
-            "twil.io",
-            "a.b.example.com",
-        ] {
-            assert_eq!(run(&RULE, &p, text), "", "{text}");
-        }
     }
 }

@@ -16,15 +16,13 @@
 //! phone with the attacker, who then asks for the code or the push (FBI PSA
 //! I-051424, CISA AA23-320A). No link means no link rule can see it.
 //!
-//! ## Example (flagged)
-//! "Your payroll account is locked. Call the payroll team at +1 (415)
-//! 555-0132 today."
-//!
-//! ## Not flagged
-//! "Can you call me back at 555 0199 8877? It's about the slides", a real
-//! code notice ("If this wasn't you, call the number on your card").
+//! ## Examples
+//! What it flags and what it must not, each with the policy it is judged
+//! under, are data: [`RULE`]'s `examples`, which the registry test runs and
+//! the rule table (`cargo run -q --example rules_table`) prints.
 
 use super::{Finding, MessageRule, MessageSubject, promised_finding};
+use crate::engine::explain::Evidence;
 use crate::lure::{Claim, Pressure, Request, Story, promise_covering, word};
 use crate::policy::Policy;
 
@@ -33,7 +31,29 @@ pub const RULE: MessageRule = MessageRule {
     id: "callback-lure",
     detects: "a phone number to call (or another chat) with an IT, payroll, bank or security story",
     severity: "suspicious; dangerous when the story is internal and never_ask covers calls",
+    examples: EXAMPLES,
     check,
+};
+
+/// What it flags and what it must not, each with the policy it is judged
+/// under: run by the registry test in `rules/mod.rs`, printed in the rule table.
+const EXAMPLES: super::Examples = {
+    use super::Example as E;
+    use super::Severity::Suspicious;
+    super::Examples {
+        flagged: &[
+            E::twilio("Your payroll account is locked. Call the payroll team at +1 (415) 555-0132 today.").at(Suspicious),
+            E::twilio("Your payroll account is locked. Call the payroll team at +1 (415) 555-0132 today to keep your direct deposit.").at(Suspicious),
+            E::builtin("Votre carte bancaire a été bloquée. Appelez immédiatement le 01 23 45 67 89.").at(Suspicious),
+            E::builtin("This is your CEO. I'm in a meeting, text me on WhatsApp right away, I need a quick favour.").at(Suspicious), // another chat
+        ],
+        not_flagged: &[
+            E::twilio("Can you call me back at 555 0199 8877? It's about the slides."),
+            E::twilio("Call me when you get home"),
+            E::twilio("Your code is 381920. Do not share it. If you did not ask for it, call us on 0800 123 4567."), // a real code notice
+            E::twilio("Dentist reminder: your appointment is on Tuesday. To reschedule call 020 7946 0018."),
+        ],
+    }
 };
 
 fn check(m: &MessageSubject<'_>, policy: &Policy) -> Vec<Finding> {
@@ -94,7 +114,7 @@ fn check(m: &MessageSubject<'_>, policy: &Policy) -> Vec<Finding> {
         RULE.id,
         lang,
         promise,
-        explanation,
+        Evidence::Written(explanation),
         policy,
     )]
 }
@@ -137,17 +157,5 @@ help_phone = "+1 555 0100 (ext. 4444)"
             .assert_eq(&run_message("callback-lure", &builtin(), "Votre carte bancaire a été bloquée. Appelez immédiatement le 01 23 45 67 89."));
         expect![[r#"suspicious The message asks you to move the conversation to another app or number, away from the channels your organisation uses."#]]
             .assert_eq(&run_message("callback-lure", &builtin(), "This is your CEO. I'm in a meeting, text me on WhatsApp right away, I need a quick favour."));
-    }
-
-    #[test]
-    fn not_flagged() {
-        for text in [
-            "Can you call me back at 555 0199 8877? It's about the slides.",
-            "Call me when you get home",
-            "Your code is 381920. Do not share it. If you did not ask for it, call us on 0800 123 4567.",
-            "Dentist reminder: your appointment is on Tuesday. To reschedule call 020 7946 0018.",
-        ] {
-            assert_eq!(run_message("callback-lure", &twilio(), text), "", "{text}");
-        }
     }
 }

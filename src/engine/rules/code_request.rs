@@ -13,14 +13,13 @@
 //! Since 2022 the same crews ask for the code itself: whoever has the code
 //! signs in as you (CISA AA23-320A; the 0ktapus texts).
 //!
-//! ## Example (flagged)
-//! "This is the helpdesk. Please reply with the code we just sent you."
-//!
-//! ## Not flagged
-//! "Your code is 123456. Do not share it." (a real code notice warns
-//! against sharing), "Use promo code SPRING20", "what's the door code?".
+//! ## Examples
+//! What it flags and what it must not, each with the policy it is judged
+//! under, are data: [`RULE`]'s `examples`, which the registry test runs and
+//! the rule table (`cargo run -q --example rules_table`) prints.
 
 use super::{Finding, MessageRule, MessageSubject, promised_finding};
+use crate::engine::explain::Evidence;
 use crate::lure::{Request, promise_covering, word};
 use crate::policy::Policy;
 
@@ -29,7 +28,31 @@ pub const RULE: MessageRule = MessageRule {
     id: "code-request",
     detects: "a message that asks you to send, read out or forward a one-time code or password",
     severity: "suspicious; dangerous when the policy's never_ask promises the organisation never asks for codes",
+    examples: EXAMPLES,
     check,
+};
+
+/// What it flags and what it must not, each with the policy it is judged
+/// under: run by the registry test in `rules/mod.rs`, printed in the rule table.
+const EXAMPLES: super::Examples = {
+    use super::Example as E;
+    use super::Severity::Dangerous;
+    super::Examples {
+        flagged: &[
+            E::twilio("Hi, this is the service desk. Read me the 6-digit code you just got so I can verify your account.").at(Dangerous),
+            E::twilio("This is the helpdesk. Please reply with the code we just sent you.").at(Dangerous),
+            E::twilio("Hola, soy de soporte técnico. Por favor, envíame el código que te acaba de llegar por SMS.").at(Dangerous),
+        ],
+        not_flagged: &[
+            E::twilio("Your code is 123456. Do not share it."), // a real code notice warns against sharing
+            E::twilio("Your verification code is 123456. Do not share it with anyone."),
+            E::twilio("Your Okta Verify code is 482913. Do not share this code."),
+            E::twilio("Use promo code SPRING20 for 20% off"),
+            E::twilio("What's the door code for the office again?"),
+            E::twilio("Never share your code. Twilio staff will never ask you to send it."),
+            E::twilio("Tu código de verificación es 739201. No lo compartas con nadie."),
+        ],
+    }
 };
 
 fn check(m: &MessageSubject<'_>, policy: &Policy) -> Vec<Finding> {
@@ -37,12 +60,11 @@ fn check(m: &MessageSubject<'_>, policy: &Policy) -> Vec<Finding> {
     if !f.requests.contains(&Request::Code) {
         return Vec::new();
     }
-    let explanation = word(f.lang, "code_request").to_owned();
     vec![promised_finding(
         RULE.id,
         f.lang,
         promise_covering(policy, "code"),
-        explanation,
+        Evidence::Said(word(f.lang, "code_request")),
         policy,
     )]
 }
@@ -65,19 +87,5 @@ mod tests {
             .assert_eq(&run_message("code-request", &Policy::from_toml("", "empty").unwrap(), "Please reply with the code we just sent you."));
         expect![[r#"dangerous El mensaje le pide que envíe, lea en voz alta o reenvíe un código de un solo uso o una contraseña. Quien tenga el código puede iniciar sesión en su nombre. Twilio ha prometido: “Twilio will never ask for your password or 2FA code anywhere other than the twilio.com portal.”"#]]
             .assert_eq(&run("Hola, soy de soporte técnico. Por favor, envíame el código que te acaba de llegar por SMS."));
-    }
-
-    #[test]
-    fn not_flagged() {
-        for text in [
-            "Your verification code is 123456. Do not share it with anyone.",
-            "Your Okta Verify code is 482913. Do not share this code.",
-            "Use promo code SPRING20 for 20% off",
-            "What's the door code for the office again?",
-            "Never share your code. Twilio staff will never ask you to send it.",
-            "Tu código de verificación es 739201. No lo compartas con nadie.",
-        ] {
-            assert_eq!(run(text), "", "{text}");
-        }
     }
 }

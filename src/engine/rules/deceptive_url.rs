@@ -15,14 +15,13 @@
 //! The text a person reads is not where the browser goes (URL-parsing
 //! confusion; Claroty/Snyk 2022).
 //!
-//! ## Example (flagged)
-//! `https://twilio.com@evil.example/` → dangerous.
-//!
-//! ## Not flagged
-//! `https://twilio.com/login`, `https://example.com/@user` (a profile path
-//! without a domain), ports.
+//! ## Examples
+//! What it flags and what it must not, each with the policy it is judged
+//! under, are data: [`RULE`]'s `examples`, which the registry test runs and
+//! the rule table (`cargo run -q --example rules_table`) prints.
 
 use super::{Finding, LinkRule, Severity, Subject};
+use crate::engine::explain::{Evidence, HiddenTrick};
 use crate::extract::Kind;
 use crate::host::HostKind;
 use crate::policy::Policy;
@@ -33,15 +32,42 @@ pub const RULE: LinkRule = LinkRule {
     id: "deceptive-url",
     detects: "a link written to hide where it goes: text before @, bare IP addresses, invisible or direction-changing characters, a domain only in the path",
     severity: "dangerous for @-tricks with a domain and direction changes, else suspicious",
+    examples: EXAMPLES,
     check,
 };
 
-fn finding(severity: Severity, explanation: String) -> Finding {
+/// What it flags and what it must not, each with the policy it is judged
+/// under: run by the registry test in `rules/mod.rs`, printed in the rule table.
+const EXAMPLES: super::Examples = {
+    use super::Example as E;
+    use super::Severity::{Dangerous, Suspicious};
+    super::Examples {
+        flagged: &[
+            E::twilio("https://twilio.com@evil.example/").at(Dangerous),
+            E::twilio("https://twilio.com%2F@evil.example/").at(Dangerous),
+            E::twilio("http://0x7f.1/").at(Suspicious),
+            E::twilio("http://3232235777/").at(Suspicious),
+            E::twilio("http://10.0.0.1:8080/login").at(Suspicious),
+            E::twilio("https://twilio\u{202E}moc.evil.example/").at(Dangerous),
+            E::twilio("https://exam\u{200B}ple.com/").at(Suspicious),
+            E::twilio("https://example\u{3002}com/").at(Suspicious),
+            E::twilio("https://evil.example/twilio.com/login").at(Suspicious),
+            E::twilio("https://example.com/@evil.net").at(Suspicious),
+        ],
+        not_flagged: &[
+            E::twilio("https://twilio.com/login"),
+            E::twilio("https://example.com/@user"), // a profile path without a domain
+            E::twilio("https://example.com:8443/x"), // ports
+        ],
+    }
+};
+
+fn finding(severity: Severity, evidence: Evidence) -> Finding {
     Finding {
         rule: RULE.id,
         severity,
         brand: None,
-        explanation,
+        evidence,
     }
 }
 
@@ -59,25 +85,25 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
                 } else {
                     Severity::Suspicious
                 },
-                format!(
-                    "This link really goes to {shown}. The “{user}” before the “@” is only decoration that browsers ignore."
-                ),
+                Evidence::UserInfo {
+                    shown: shown.to_owned(),
+                    user: user.to_string(),
+                },
             ));
         }
         if let Some(h) = host
             && let HostKind::Ip(ip) = &h.kind
         {
-            let mut s = format!(
-                "This link goes to a bare internet address ({ip}) instead of a named website, so there is no telling who runs it."
-            );
             let written = link.written_host.trim_matches(['[', ']']);
-            if !written.eq_ignore_ascii_case(&ip.to_string()) {
-                s.push_str(&format!(
-                    " The address is written in a disguised form (“{}”).",
-                    link.written_host
-                ));
-            }
-            out.push(finding(Severity::Suspicious, s));
+            let disguised = (!written.eq_ignore_ascii_case(&ip.to_string()))
+                .then(|| link.written_host.to_string());
+            out.push(finding(
+                Severity::Suspicious,
+                Evidence::BareIp {
+                    ip: ip.to_string(),
+                    disguised,
+                },
+            ));
         }
         // The page address: path and query (`/?twilio.com`).
         let path = match (u.path().len() > 1, u.query()) {
@@ -104,10 +130,10 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
             if subject.owner.is_none() {
                 out.push(finding(
                     Severity::Suspicious,
-                    format!(
-                        "“{d}” appears only in the page name; the site itself is {}.",
-                        h.display_registrable()
-                    ),
+                    Evidence::DomainInPath {
+                        domain: d.to_string(),
+                        site: h.display_registrable().to_owned(),
+                    },
                 ));
             }
         } else if let Some(at) = path.find('@') {
@@ -121,7 +147,10 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
             {
                 out.push(finding(
                     Severity::Suspicious,
-                    format!("The “@{word}” in this link looks like a web address but is only a page name on {shown}."),
+                    Evidence::AtInPath {
+                        word: word.to_owned(),
+                        shown: shown.to_owned(),
+                    },
                 ));
             }
         }
@@ -139,36 +168,41 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
             EditKind::Refanged | EditKind::SoftBreak | EditKind::Entity | EditKind::LineBreak => {}
         }
     }
-    let what = if link.kind == Kind::Email {
-        "address"
-    } else {
-        "link"
-    };
+    let email = link.kind == Kind::Email;
     if bidi {
         out.push(finding(
             Severity::Dangerous,
-            format!("The {what} contains hidden characters that reverse the direction of text, a trick to make it read as something else."),
+            Evidence::HiddenCharacters {
+                email,
+                trick: HiddenTrick::Bidi,
+            },
         ));
     }
     if invisible {
         out.push(finding(
             Severity::Suspicious,
-            format!("The {what} contains invisible characters that can hide its real spelling."),
+            Evidence::HiddenCharacters {
+                email,
+                trick: HiddenTrick::Invisible,
+            },
         ));
     }
     if glued_symbol {
         out.push(finding(
             Severity::Suspicious,
-            format!(
-                "A symbol is glued inside this {what} as written (“{}”): a browser may open another site than the one it seems to name.",
-                link.text
-            ),
+            Evidence::GluedSymbol {
+                email,
+                text: link.text.clone(),
+            },
         ));
     }
     if dots {
         out.push(finding(
             Severity::Suspicious,
-            format!("The {what} uses dots from another writing system instead of normal dots."),
+            Evidence::HiddenCharacters {
+                email,
+                trick: HiddenTrick::LookalikeDots,
+            },
         ));
     }
 }
@@ -216,17 +250,5 @@ mod tests {
             .assert_eq(&run(&RULE, &p, "https://evil.example/twilio.com/login"));
         expect!["suspicious -: The “@evil.net” in this link looks like a web address but is only a page name on example.com."]
             .assert_eq(&run(&RULE, &p, "https://example.com/@evil.net"));
-    }
-
-    #[test]
-    fn not_flagged() {
-        let p = twilio();
-        for text in [
-            "https://twilio.com/login",
-            "https://example.com/@user",
-            "https://example.com:8443/x",
-        ] {
-            assert_eq!(run(&RULE, &p, text), "", "{text}");
-        }
     }
 }

@@ -11,19 +11,17 @@
 //! ## Why it matters
 //! People read the visible text; the click goes to the target.
 //!
-//! ## Example (flagged)
-//! `[twilio.com](https://evil.example/login)` → dangerous.
-//!
-//! ## Not flagged
-//! `[twilio.com](https://www.twilio.com/)` (same site),
-//! `[Reset your password](https://example.org/)` (no address shown; the
-//! target is judged on its own).
+//! ## Examples
+//! What it flags and what it must not, each with the policy it is judged
+//! under, are data: [`RULE`]'s `examples`, which the registry test runs and
+//! the rule table (`cargo run -q --example rules_table`) prints.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
 use super::{Finding, RelationFindings, RelationLink, RelationRule, Severity};
+use crate::engine::explain::Evidence;
 use crate::policy::Policy;
 
 /// The registry entry.
@@ -31,7 +29,36 @@ pub const RULE: RelationRule = RelationRule {
     id: "display-mismatch",
     detects: "text that shows one address while its link goes to another (Markdown, HTML)",
     severity: "dangerous when the shown address is a brand's, else suspicious",
+    examples: EXAMPLES,
     check,
+};
+
+/// What it flags and what it must not, each with the policy it is judged
+/// under: run by the registry test in `rules/mod.rs`, printed in the rule table.
+const EXAMPLES: super::Examples = {
+    use super::Example as E;
+    use super::Severity::{Dangerous, Suspicious};
+    super::Examples {
+        flagged: &[
+            E::twilio("[twilio.com](https://evil.example/login)").at(Dangerous),
+            E::twilio(r#"<a href="https://twilio-sso.com/login">https://twilio.com</a>"#)
+                .at(Dangerous),
+            E::twilio("<a class=x href=twilio-okta.net>www.twilio.com</a>").at(Dangerous),
+            E::twilio("<https://twilio-okta.net/login|twilio.com>").at(Dangerous), // Slack
+            E::twilio("[twilio.com](https://evil.example/login \"Twilio\")").at(Dangerous),
+            E::twilio("<a href=\"https://evil.example/\"><b>twilio.com</b></a>").at(Dangerous),
+            E::twilio("[https://twilio.okta.com](https://twilio-okta.net/login)").at(Dangerous),
+            E::twilio("twilio.okta.com <https://evil.example/login>").at(Dangerous),
+            E::twilio("[twilio.okta.com]: https://evil.example/").at(Dangerous), // a Markdown reference
+            E::twilio("<a href=\"javascript:steal()\">twilio.com</a>").at(Dangerous),
+            E::twilio("<a href=\"jav&#x09;ascript:alert(1)\">twilio.com</a>").at(Dangerous),
+            E::twilio("[example.org](https://example.net/)").at(Suspicious), // the shown address is no brand's
+        ],
+        not_flagged: &[
+            E::twilio("[twilio.com](https://www.twilio.com/)"), // same site
+            E::twilio("[Reset your password](https://example.org/)"), // no address shown
+        ],
+    }
 };
 
 /// Markdown links: `[shown](target)`.
@@ -135,11 +162,11 @@ fn check(text: &str, links: &[RelationLink<'_>], policy: &Policy) -> RelationFin
                         Finding {
                             rule: RULE.id,
                             severity: Severity::Dangerous,
-                            brand: shown.brand,
-                            explanation: format!(
-                                "The link shows {} but runs a “{scheme}:” address instead of opening a site.",
-                                sh.display()
-                            ),
+                            brand: shown.brand.cloned(),
+                            evidence: Evidence::RunsScript {
+                                shown: sh.display().to_owned(),
+                                scheme: scheme.clone(),
+                            },
                         },
                     ));
                 }
@@ -182,12 +209,12 @@ fn check(text: &str, links: &[RelationLink<'_>], policy: &Policy) -> RelationFin
                 Finding {
                     rule: RULE.id,
                     severity,
-                    brand,
-                    explanation: format!(
-                        "The link shows {} but goes to {}.",
-                        sh.display(),
-                        th.display()
-                    ),
+                    brand: brand.cloned(),
+                    evidence: Evidence::ShownElsewhere {
+                        shown: sh.display().to_owned(),
+                        goes: th.display().to_owned(),
+                        of_shown: true,
+                    },
                 },
             ));
             out.push((
@@ -195,12 +222,12 @@ fn check(text: &str, links: &[RelationLink<'_>], policy: &Policy) -> RelationFin
                 Finding {
                     rule: RULE.id,
                     severity,
-                    brand,
-                    explanation: format!(
-                        "This link is shown as {} but goes to {}.",
-                        sh.display(),
-                        th.display()
-                    ),
+                    brand: brand.cloned(),
+                    evidence: Evidence::ShownElsewhere {
+                        shown: sh.display().to_owned(),
+                        goes: th.display().to_owned(),
+                        of_shown: false,
+                    },
                 },
             ));
         }
@@ -220,7 +247,9 @@ mod tests {
         for l in &a.links {
             s.push_str(&format!(
                 "{} {}: {}\n",
-                l.link.text, l.verdict, l.explanation
+                l.link.text,
+                l.verdict,
+                l.explanation()
             ));
         }
         s
@@ -253,28 +282,18 @@ mod tests {
 
     #[test]
     fn other_forms() {
-        for text in [
-            "<https://twilio-okta.net/login|twilio.com>",
-            "[twilio.com](https://evil.example/login \"Twilio\")",
-            "<a href=\"https://evil.example/\"><b>twilio.com</b></a>",
-            "[https://twilio.okta.com](https://twilio-okta.net/login)",
-            "twilio.okta.com <https://evil.example/login>",
-            "[twilio.okta.com]: https://evil.example/",
-        ] {
-            let r = render(text);
-            assert!(
-                r.starts_with("dangerous\n") && r.contains("but goes to"),
-                "{text}: {r}"
-            );
+        // Every address-over-a-link form among the examples is explained
+        // as such (the registry test checks that each is flagged).
+        for e in super::RULE.examples.flagged {
+            if !e.text.contains("script") {
+                assert!(render(e.text).contains("but goes to"), "{}", e.text);
+            }
         }
         expect![[r#"
             dangerous
             twilio.com dangerous: The link shows twilio.com but runs a “javascript:” address instead of opening a site. Twilio signs in only at https://twilio.okta.com.
         "#]]
         .assert_eq(&render("<a href=\"javascript:steal()\">twilio.com</a>"));
-        assert!(
-            render("<a href=\"jav&#x09;ascript:alert(1)\">twilio.com</a>").starts_with("dangerous")
-        );
     }
 
     #[test]

@@ -13,15 +13,14 @@
 //! Attack sites live for hours on free services; a shortened link cannot be
 //! judged at all without opening it.
 //!
-//! ## Example (flagged)
-//! `https://bit.ly/3xYz` → info.
-//!
-//! ## Not flagged
-//! `bitly.example.com`, a company's own domains, the providers' own sites
-//! (`no-ip.com`, `https://bit.ly/`).
+//! ## Examples
+//! What it flags and what it must not, each with the policy it is judged
+//! under, are data: [`RULE`]'s `examples`, which the registry test runs and
+//! the rule table (`cargo run -q --example rules_table`) prints.
 
 use super::hosting::HostingKind;
 use super::{Finding, LinkRule, Severity, Subject};
+use crate::engine::explain::Evidence;
 use crate::policy::Policy;
 
 /// The registry entry.
@@ -29,10 +28,34 @@ pub const RULE: LinkRule = LinkRule {
     id: "hidden-destination",
     detects: "link shorteners, free hosting and dynamic DNS, where the real destination or owner is hidden",
     severity: "info (suspicious for dynamic DNS)",
+    examples: EXAMPLES,
     check,
 };
 
-fn check(subject: &Subject<'_>, _policy: &Policy, out: &mut Vec<Finding>) {
+/// What it flags and what it must not, each with the policy it is judged
+/// under: run by the registry test in `rules/mod.rs`, printed in the rule table.
+const EXAMPLES: super::Examples = {
+    use super::Example as E;
+    use super::Severity::{Info, Suspicious};
+    super::Examples {
+        flagged: &[
+            E::twilio("https://bit.ly/3xYz").at(Info),
+            E::twilio("https://secure-login-4411.web.app").at(Info),
+            E::twilio("http://okta-sso.duckdns.org/").at(Suspicious),
+            E::twilio("https://storage.googleapis.com/twilio-okta/login.html").at(Suspicious),
+            E::twilio("https://docs.google.com/forms/d/e/twilio-sso/viewform").at(Suspicious),
+        ],
+        not_flagged: &[
+            E::twilio("bitly.example.com"),
+            E::twilio("https://twilio.com"), // a company's own domain
+            E::twilio("https://example.com"),
+            E::twilio("no-ip.com"), // the providers' own sites
+            E::twilio("https://bit.ly/"),
+        ],
+    }
+};
+
+fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
     let link = subject.link;
     let Some(host) = &link.host else { return };
     if subject.owner.is_some() {
@@ -49,7 +72,7 @@ fn check(subject: &Subject<'_>, _policy: &Policy, out: &mut Vec<Finding>) {
             .as_ref()
             .map(|u| format!("{}?{}", u.path(), u.query().unwrap_or("")).to_lowercase())
             .unwrap_or_default();
-        let named = _policy.brands.iter().enumerate().find_map(|(bi, b)| {
+        let named = policy.brands.iter().enumerate().find_map(|(bi, b)| {
             b.keywords
                 .iter()
                 .find(|k| k.text.chars().count() >= 4 && page.contains(k.text.as_str()))
@@ -59,10 +82,8 @@ fn check(subject: &Subject<'_>, _policy: &Policy, out: &mut Vec<Finding>) {
             out.push(Finding {
                 rule: RULE.id,
                 severity: Severity::Suspicious,
-                brand: Some(bi),
-                explanation: format!(
-                    "Anyone can publish pages under {service}, so “{name}” in the page address proves nothing about who made it."
-                ),
+                brand: policy.brand_ref(bi),
+                evidence: Evidence::NameOnOpenHosting { service, name },
             });
             return;
         }
@@ -72,31 +93,15 @@ fn check(subject: &Subject<'_>, _policy: &Policy, out: &mut Vec<Finding>) {
     if host.ascii == service && (kind != HostingKind::Shortener || path.len() <= 1) {
         return;
     }
-    let (severity, explanation) = match kind {
-        HostingKind::Shortener => (
-            Severity::Info,
-            format!(
-                "{service} is a link shortener: where the link really leads is hidden until it is opened."
-            ),
-        ),
-        HostingKind::FreeHosting => (
-            Severity::Info,
-            format!(
-                "{service} is a free hosting service where anyone can publish a site, so the name says nothing about who runs it."
-            ),
-        ),
-        HostingKind::DynamicDns => (
-            Severity::Suspicious,
-            format!(
-                "{service} is a free dynamic-DNS service, often used for short-lived attack sites."
-            ),
-        ),
+    let severity = match kind {
+        HostingKind::Shortener | HostingKind::FreeHosting => Severity::Info,
+        HostingKind::DynamicDns => Severity::Suspicious,
     };
     out.push(Finding {
         rule: RULE.id,
         severity,
         brand: None,
-        explanation,
+        evidence: Evidence::Hosting { kind, service },
     });
 }
 
@@ -125,19 +130,5 @@ mod tests {
             &p,
             "https://docs.google.com/forms/d/e/twilio-sso/viewform",
         ));
-    }
-
-    #[test]
-    fn not_flagged() {
-        let p = twilio();
-        for text in [
-            "bitly.example.com",
-            "https://twilio.com",
-            "https://example.com",
-            "no-ip.com",
-            "https://bit.ly/",
-        ] {
-            assert_eq!(run(&RULE, &p, text), "", "{text}");
-        }
     }
 }

@@ -13,15 +13,13 @@
 //! The destination cannot be judged without opening it, and the story is
 //! the lure: together they are the shape of most smishing.
 //!
-//! ## Example (flagged)
-//! "Twilio HR: your benefits enrolment closes today, review it at
-//! https://bit.ly/3Hrx9"
-//!
-//! ## Not flagged
-//! "Slides from today: https://bit.ly/3Hrx9", "Scan the QR code at the
-//! door to check in for the workshop".
+//! ## Examples
+//! What it flags and what it must not, each with the policy it is judged
+//! under, are data: [`RULE`]'s `examples`, which the registry test runs and
+//! the rule table (`cargo run -q --example rules_table`) prints.
 
 use super::{Finding, MessageRule, MessageSubject, Severity};
+use crate::engine::explain::Evidence;
 use crate::lure::{Claim, Pressure, Request, word};
 use crate::policy::Policy;
 
@@ -30,7 +28,26 @@ pub const RULE: MessageRule = MessageRule {
     id: "hidden-link-lure",
     detects: "a link shortener or a QR code to scan, together with a lure story",
     severity: "suspicious",
+    examples: EXAMPLES,
     check,
+};
+
+/// What it flags and what it must not, each with the policy it is judged
+/// under: run by the registry test in `rules/mod.rs`, printed in the rule table.
+const EXAMPLES: super::Examples = {
+    use super::Example as E;
+    use super::Severity::Suspicious;
+    super::Examples {
+        flagged: &[
+            E::twilio("Twilio HR: your benefits enrolment closes today, review it at https://bit.ly/3Hrx9").at(Suspicious),
+            E::twilio("Your mailbox password expires today. Scan the attached QR code to keep access.").at(Suspicious),
+            E::twilio("Uw salarisstrook staat klaar. Log vandaag nog in via https://bit.ly/3Hrx9 om uw account te bevestigen.").at(Suspicious),
+        ],
+        not_flagged: &[
+            E::twilio("Slides from today: https://bit.ly/3Hrx9"),
+            E::twilio("Scan the QR code at the door to check in for the workshop."),
+        ],
+    }
 };
 
 fn check(m: &MessageSubject<'_>, _policy: &Policy) -> Vec<Finding> {
@@ -61,7 +78,7 @@ fn check(m: &MessageSubject<'_>, _policy: &Policy) -> Vec<Finding> {
         rule: RULE.id,
         severity: Severity::Suspicious,
         brand: None,
-        explanation: word(f.lang, key).to_owned(),
+        evidence: Evidence::Said(word(f.lang, key)),
     }]
 }
 
@@ -82,15 +99,5 @@ mod tests {
             .assert_eq(&run("Your mailbox password expires today. Scan the attached QR code to keep access."));
         expect!["suspicious De link staat op een linkverkorter, dus waar hij heen gaat is verborgen, en het bericht vertelt een lokverhaal."]
             .assert_eq(&run("Uw salarisstrook staat klaar. Log vandaag nog in via https://bit.ly/3Hrx9 om uw account te bevestigen."));
-    }
-
-    #[test]
-    fn not_flagged() {
-        for text in [
-            "Slides from today: https://bit.ly/3Hrx9",
-            "Scan the QR code at the door to check in for the workshop.",
-        ] {
-            assert_eq!(run(text), "", "{text}");
-        }
     }
 }

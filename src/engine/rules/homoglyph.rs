@@ -16,16 +16,15 @@
 //! ## Why it matters
 //! A browser may show these exactly like the real name.
 //!
-//! ## Example (flagged)
-//! `tw1lio.com` → dangerous, Twilio.
-//!
-//! ## Not flagged
-//! `twilio.com`, `münchen.de` (one script, no brand), `пример.рф`
-//! (Cyrillic on a Cyrillic home suffix).
+//! ## Examples
+//! What it flags and what it must not, each with the policy it is judged
+//! under, are data: [`RULE`]'s `examples`, which the registry test runs and
+//! the rule table (`cargo run -q --example rules_table`) prints.
 
 use unicode_script::Script;
 
-use super::{Finding, LinkRule, Severity, Subject, possessive};
+use super::{Finding, LinkRule, Severity, Subject};
+use crate::engine::explain::Evidence;
 use crate::host::{HostFacts, script_names};
 use crate::policy::Policy;
 
@@ -34,7 +33,34 @@ pub const RULE: LinkRule = LinkRule {
     id: "homoglyph",
     detects: "a name that looks like a brand's but uses other characters (tw1lio.com, tẁilio.com), mixed or look-alike scripts",
     severity: "dangerous when a brand is imitated, else suspicious",
+    examples: EXAMPLES,
     check,
+};
+
+/// What it flags and what it must not, each with the policy it is judged
+/// under: run by the registry test in `rules/mod.rs`, printed in the rule table.
+const EXAMPLES: super::Examples = {
+    use super::Example as E;
+    use super::Severity::{Dangerous, Suspicious};
+    super::Examples {
+        flagged: &[
+            E::twilio("tw1lio.com").at(Dangerous),
+            E::twilio("https://tẁilio.com").at(Dangerous),
+            E::twilio("https://xn--tilio-1v1b.com").at(Dangerous),
+            E::twilio("tw\u{0456}lio.com").at(Dangerous),
+            E::twilio("seŋdgṛid.com").at(Dangerous),
+            E::twilio("раураӏ.com").at(Suspicious), // a look-alike script, no brand in this policy
+            E::twilio("ex\u{0430}mple.com").at(Suspicious),
+            E::builtin("раураӏ.com").at(Dangerous),
+        ],
+        not_flagged: &[
+            E::twilio("twilio.com"),
+            E::twilio("münchen.de"),        // one script, no brand
+            E::twilio("https://пример.рф"), // Cyrillic on a Cyrillic home suffix
+            E::twilio("twilio.net"),
+            E::twilio("example.com"),
+        ],
+    }
 };
 
 fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
@@ -61,21 +87,20 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
             if !(same_look || accented_near) {
                 continue;
             }
-            let target = brand.main_domain().unwrap_or(&kw.text);
-            let diffs = differences(label, &kw.text);
-            let mut explanation = format!(
-                "{} is not {}: it imitates {target} with look-alike characters{diffs}.",
-                host.display_registrable(),
-                possessive(&brand.name)
-            );
-            if let Some(mix) = mixed_scripts(host).filter(|_| host.non_ascii) {
-                explanation.push_str(&format!(" It mixes {mix} letters."));
-            }
+            let Some(bref) = policy.brand_ref(bi) else {
+                return;
+            };
             out.push(Finding {
                 rule: RULE.id,
                 severity: Severity::Dangerous,
-                brand: Some(bi),
-                explanation,
+                brand: Some(bref.clone()),
+                evidence: Evidence::LookAlike {
+                    site: host.display_registrable().to_owned(),
+                    brand: bref,
+                    target: brand.main_domain().unwrap_or(&kw.text).to_owned(),
+                    differences: differences(label, &kw.text),
+                    mixed: mixed_scripts(host).filter(|_| host.non_ascii),
+                },
             });
             return;
         }
@@ -88,43 +113,39 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
             rule: RULE.id,
             severity: Severity::Suspicious,
             brand: None,
-            explanation: format!(
-                "{} mixes {mix} letters in one name, a trick used to imitate familiar names.",
-                host.display_registrable()
-            ),
+            evidence: Evidence::MixedScripts {
+                site: host.display_registrable().to_owned(),
+                mix,
+            },
         });
     } else if let Some((script, reads_as)) = whole_script_lookalike(host) {
         out.push(Finding {
             rule: RULE.id,
             severity: Severity::Suspicious,
             brand: None,
-            explanation: format!(
-                "{} is written in {script} letters that look like Latin ones; it reads as “{reads_as}”.",
-                host.display_registrable()
-            ),
+            evidence: Evidence::WholeScript {
+                site: host.display_registrable().to_owned(),
+                script,
+                reads_as,
+            },
         });
     }
 }
 
-/// "(“ẁ” instead of “w”)" when the two names have the same length.
-fn differences(written: &str, keyword: &str) -> String {
+/// Up to three characters written instead of the name's own (“ẁ” instead
+/// of “w”) when the two names have the same length.
+fn differences(written: &str, keyword: &str) -> Vec<(char, char)> {
     let w: Vec<char> = written.chars().collect();
     let k: Vec<char> = keyword.chars().collect();
     if w.len() != k.len() {
-        return String::new();
+        return Vec::new();
     }
-    let pairs: Vec<String> = w
-        .iter()
+    w.iter()
         .zip(&k)
         .filter(|(a, b)| a != b)
         .take(3)
-        .map(|(a, b)| format!("“{a}” instead of “{b}”"))
-        .collect();
-    if pairs.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", pairs.join(", "))
-    }
+        .map(|(a, b)| (*a, *b))
+        .collect()
 }
 
 /// "Latin and Cyrillic" when the registrable name mixes Latin with a script
@@ -253,19 +274,5 @@ mod tests {
             .assert_eq(&run(&RULE, &p, "ex\u{0430}mple.com"));
         expect!["dangerous PayPal: раураӏ.com is not PayPal's: it imitates paypal.com with look-alike characters (“р” instead of “p”, “а” instead of “a”, “у” instead of “y”)."]
             .assert_eq(&run(&RULE, &builtin(), "раураӏ.com"));
-    }
-
-    #[test]
-    fn not_flagged() {
-        let p = twilio();
-        for text in [
-            "twilio.com",
-            "münchen.de",
-            "https://пример.рф",
-            "twilio.net",
-            "example.com",
-        ] {
-            assert_eq!(run(&RULE, &p, text), "", "{text}");
-        }
     }
 }

@@ -18,17 +18,16 @@
 //! ## Why it matters
 //! These characters exist to make a name look like another one.
 //!
-//! ## Example (flagged)
-//! `straße-login.com` → suspicious; `login.аpple.example.com` → suspicious.
-//!
-//! ## Not flagged
-//! `münchen.de`, `日本語.jp`, `テスト.example.com`, `hindi-हिंदी.in` (Devanagari
-//! marks on Devanagari letters), any ASCII host.
+//! ## Examples
+//! What it flags and what it must not, each with the policy it is judged
+//! under, are data: [`RULE`]'s `examples`, which the registry test runs and
+//! the rule table (`cargo run -q --example rules_table`) prints.
 
 use unicode_normalization::char::is_combining_mark;
 use unicode_script::{Script, UnicodeScript};
 
 use super::{Finding, LinkRule, Severity, Subject};
+use crate::engine::explain::{Evidence, IdnTrick};
 use crate::policy::Policy;
 
 /// The registry entry.
@@ -36,7 +35,31 @@ pub const RULE: LinkRule = LinkRule {
     id: "idn-spoof",
     detects: "international names browsers refuse to show as written: deviation characters (ß, ς), stacked marks, mixed scripts in a sub-name",
     severity: "suspicious",
+    examples: EXAMPLES,
     check,
+};
+
+/// What it flags and what it must not, each with the policy it is judged
+/// under: run by the registry test in `rules/mod.rs`, printed in the rule table.
+const EXAMPLES: super::Examples = {
+    use super::Example as E;
+    use super::Severity::Suspicious;
+    super::Examples {
+        flagged: &[
+            E::twilio("https://straße-login.com/").at(Suspicious),
+            E::twilio("https://twi\u{0131}\u{0307}lio-help.com/").at(Suspicious), // stacked marks
+            E::twilio("https://login.\u{0430}pple.example.com/").at(Suspicious),
+        ],
+        not_flagged: &[
+            E::twilio("https://münchen.de/"),
+            E::twilio("https://日本語.jp/"),
+            E::twilio("https://テスト.example.com/"),
+            E::twilio("https://हिंदी.भारत/"),
+            E::twilio("hindi-हिंदी.in"), // Devanagari marks on Devanagari letters
+            E::twilio("https://twilio-okta.com/"), // any ASCII host
+            E::twilio("https://café.fr/"),
+        ],
+    }
 };
 
 fn check(subject: &Subject<'_>, _policy: &Policy, out: &mut Vec<Finding>) {
@@ -45,21 +68,19 @@ fn check(subject: &Subject<'_>, _policy: &Policy, out: &mut Vec<Finding>) {
     if !host.non_ascii || subject.listed {
         return;
     }
-    let coded = format!(
-        "Browsers show such an address in its coded form ({}).",
-        host.ascii
-    );
-    let finding = |what: String| Finding {
+    let finding = |trick: IdnTrick| Finding {
         rule: RULE.id,
         severity: Severity::Suspicious,
         brand: None,
-        explanation: format!("{} {what} {coded}", host.display()),
+        evidence: Evidence::IdnSpoof {
+            host: host.display().to_owned(),
+            ascii: host.ascii.clone(),
+            trick,
+        },
     };
     if let Some(c) = host.unicode.chars().find(|c| matches!(c, 'ß' | 'ς')) {
         let other = if c == 'ß' { "ss" } else { "σ" };
-        out.push(finding(format!(
-            "contains “{c}”, which some systems read as “{other}”: the same address can lead to two different sites."
-        )));
+        out.push(finding(IdnTrick::Deviation(c, other)));
         return;
     }
     let mut prev: Option<char> = None;
@@ -71,9 +92,7 @@ fn check(subject: &Subject<'_>, _policy: &Policy, out: &mut Vec<Finding>) {
                 Script::Latin | Script::Cyrillic | Script::Greek
             )
         {
-            out.push(finding(format!(
-                "stacks a mark on the letter “{base}” (“{base}{c}”), so it can look like another name."
-            )));
+            out.push(finding(IdnTrick::StackedMark(base, c)));
             return;
         }
         if !is_combining_mark(c) {
@@ -82,9 +101,10 @@ fn check(subject: &Subject<'_>, _policy: &Policy, out: &mut Vec<Finding>) {
     }
     for label in host.subdomain.split('.') {
         if let Some(mix) = super::homoglyph::mixed_scripts_in(label) {
-            out.push(finding(format!(
-                "mixes {mix} letters in one part of its name (“{label}”), a trick to look like another name."
-            )));
+            out.push(finding(IdnTrick::MixedSubName {
+                mix,
+                label: label.to_owned(),
+            }));
             return;
         }
     }
@@ -109,19 +129,5 @@ mod tests {
     #[test]
     fn mixed_scripts_in_a_sub_name() {
         expect!["suspicious -: login.аpple.example.com mixes Cyrillic and Latin letters in one part of its name (“аpple”), a trick to look like another name. Browsers show such an address in its coded form (login.xn--pple-43d.example.com)."].assert_eq(&run(&RULE, &twilio(), "https://login.\u{0430}pple.example.com/"));
-    }
-
-    #[test]
-    fn not_flagged() {
-        for text in [
-            "https://münchen.de/",
-            "https://日本語.jp/",
-            "https://テスト.example.com/",
-            "https://हिंदी.भारत/",
-            "https://twilio-okta.com/",
-            "https://café.fr/",
-        ] {
-            assert_eq!(run(&RULE, &twilio(), text), "", "{text}");
-        }
     }
 }

@@ -19,13 +19,13 @@
 //! ## Why it matters
 //! The link is only half the attack; the story is what makes people act.
 //!
-//! ## Example (flagged)
-//! "IT here: your password expired, log in at twilio-sso.com" → suspicious.
-//!
-//! ## Not flagged
-//! "See you at 6", "I forgot my password again, resetting it later".
+//! ## Examples
+//! What it flags and what it must not, each with the policy it is judged
+//! under, are data: [`RULE`]'s `examples`, which the registry test runs and
+//! the rule table (`cargo run -q --example rules_table`) prints.
 
 use super::{Finding, MessageRule, MessageSubject, Severity};
+use crate::engine::explain::Evidence;
 use crate::lure::{Claim, Pressure, Request, join_and, word};
 use crate::policy::Policy;
 
@@ -34,7 +34,30 @@ pub const RULE: MessageRule = MessageRule {
     id: "message-lure",
     detects: "a message that tells a sign-in lure story (account locked or expiring, schedule/HR/pay change, IT helpdesk, remote-access tool, urgency)",
     severity: "suspicious for a remote-access tool or a lure with a link, else info",
+    examples: EXAMPLES,
     check,
+};
+
+/// What it flags and what it must not, each with the policy it is judged
+/// under: run by the registry test in `rules/mod.rs`, printed in the rule table.
+const EXAMPLES: super::Examples = {
+    use super::Example as E;
+    use super::Severity::{Info, Suspicious};
+    super::Examples {
+        flagged: &[
+            E::twilio("IT Department: your password has expired. Log in at twilio-sso.com to keep access.").at(Suspicious),
+            E::twilio("IT here: your password expired, log in at twilio-sso.com").at(Suspicious),
+            E::twilio("Your schedule has changed, please check today at twilio-okta.com").at(Suspicious),
+            E::twilio("Service informatique : votre mot de passe a expiré. Connectez-vous sur twilio-sso.com.").at(Suspicious),
+            E::twilio("Helpdesk here: please install AnyDesk so we can fix your laptop.").at(Suspicious), // a remote-access tool, no link
+            E::twilio("Your shift schedule changed for next week").at(Info), // a lure without a link
+        ],
+        not_flagged: &[
+            E::twilio("See you at 6, bring the cake"),
+            E::twilio("Call me today"),
+            E::twilio("I forgot my password again lol, going to reset it later"),
+        ],
+    }
 };
 
 fn check(m: &MessageSubject<'_>, _policy: &Policy) -> Vec<Finding> {
@@ -91,7 +114,7 @@ fn check(m: &MessageSubject<'_>, _policy: &Policy) -> Vec<Finding> {
         rule: RULE.id,
         severity,
         brand: None,
-        explanation,
+        evidence: Evidence::Written(explanation),
     }]
 }
 
@@ -143,16 +166,5 @@ mod tests {
     fn lure_without_link_is_info() {
         expect!["info The message says your schedule, pay or HR details changed."]
             .assert_eq(&run("Your shift schedule changed for next week"));
-    }
-
-    #[test]
-    fn not_flagged() {
-        for text in [
-            "See you at 6, bring the cake",
-            "Call me today",
-            "I forgot my password again lol, going to reset it later",
-        ] {
-            assert_eq!(run(text), "", "{text}");
-        }
     }
 }

@@ -7,10 +7,10 @@
 //! The registry ([`LINK_RULES`], [`MESSAGE_RULES`]) is the single list that
 //! `--help`, the docs and the analysis all read.
 
-use std::fmt;
-
+use crate::engine::explain::Evidence;
 use crate::extract::Link;
 use crate::policy::Policy;
+use crate::refs::BrandRef;
 
 pub mod blocked_indicator;
 pub mod brand_combo;
@@ -24,7 +24,6 @@ pub mod display_mismatch;
 pub mod hidden_destination;
 pub mod hidden_link_lure;
 pub mod homoglyph;
-pub mod hosting;
 pub mod idn_spoof;
 pub mod message_lure;
 pub mod names;
@@ -35,36 +34,9 @@ pub mod push_approval;
 pub mod typosquat;
 pub mod words;
 
-/// How much a finding weighs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    /// The link is the organisation's own or a trusted host.
-    Safe,
-    /// Worth knowing; on its own it does not make a link risky.
-    Info,
-    /// Likely an attack; check before acting.
-    Suspicious,
-    /// An attack: do not open, do not reply.
-    Dangerous,
-}
-
-impl Severity {
-    /// The lower-case word used in JSON and text output.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Safe => "safe",
-            Severity::Info => "info",
-            Severity::Suspicious => "suspicious",
-            Severity::Dangerous => "dangerous",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+// Leaves the policy imports too (kept at their old paths).
+pub use crate::engine::hosting;
+pub use crate::engine::severity::Severity;
 
 /// One thing a rule found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,10 +45,101 @@ pub struct Finding {
     pub rule: &'static str,
     /// How much it weighs.
     pub severity: Severity,
-    /// Index into [`Policy::brands`] of the brand imitated (or owning).
-    pub brand: Option<usize>,
-    /// One or two plain-language sentences.
-    pub explanation: String,
+    /// The brand imitated (or owning).
+    pub brand: Option<BrandRef>,
+    /// What it found, as the explanation names it ([`Finding::explanation`]).
+    pub evidence: Evidence,
+}
+
+impl Finding {
+    /// One or two plain-language sentences, written now from the evidence.
+    pub fn explanation(&self) -> String {
+        self.evidence.render()
+    }
+}
+
+/// The policy an [`Example`] is judged under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Under {
+    /// The Twilio-like test policy (`tests/data/twilio.toml`).
+    Twilio,
+    /// The Twilio test policy with these TOML lines appended
+    /// (`[indicators] blocked = …`).
+    TwilioWith(&'static str),
+    /// The built-in default policy (`assets/default-policy.toml`).
+    Builtin,
+}
+
+impl Under {
+    /// How the rule table names it.
+    pub fn describe(self) -> String {
+        match self {
+            Under::Twilio => "Twilio test policy".into(),
+            Under::TwilioWith(extra) => {
+                format!("Twilio test policy + {}", extra.replace('\n', " "))
+            }
+            Under::Builtin => "built-in policy".into(),
+        }
+    }
+}
+
+/// A message (or a link alone) a rule is judged on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Example {
+    /// The text as pasted.
+    pub text: &'static str,
+    /// The policy it is judged under.
+    pub under: Under,
+    /// For a flagged example: the severity of the rule's worst finding on it.
+    pub severity: Option<Severity>,
+}
+
+impl Example {
+    /// `text` under the Twilio test policy.
+    pub const fn twilio(text: &'static str) -> Example {
+        Example {
+            text,
+            under: Under::Twilio,
+            severity: None,
+        }
+    }
+
+    /// `text` under the built-in policy.
+    pub const fn builtin(text: &'static str) -> Example {
+        Example {
+            text,
+            under: Under::Builtin,
+            severity: None,
+        }
+    }
+
+    /// `text` under the Twilio test policy plus the TOML lines `extra`.
+    pub const fn twilio_with(extra: &'static str, text: &'static str) -> Example {
+        Example {
+            text,
+            under: Under::TwilioWith(extra),
+            severity: None,
+        }
+    }
+
+    /// The same example, flagged at `severity`.
+    pub const fn at(self, severity: Severity) -> Example {
+        Example {
+            severity: Some(severity),
+            ..self
+        }
+    }
+}
+
+/// A rule's true positives and false-positive traps, as data: one
+/// registry test runs every one through [`crate::analyze`], and the rule
+/// table prints them. At least two of each.
+#[derive(Debug, Clone, Copy)]
+pub struct Examples {
+    /// The rule fires on each (at its stated severity).
+    pub flagged: &'static [Example],
+    /// The rule does not fire on any (whatever other rules say).
+    pub not_flagged: &'static [Example],
 }
 
 /// One link with the policy facts every rule asks about, computed once.
@@ -116,6 +179,8 @@ pub struct LinkRule {
     pub detects: &'static str,
     /// Severity of its findings (some rules choose per case; see the rule).
     pub severity: &'static str,
+    /// What it flags and what it must not.
+    pub examples: Examples,
     /// Append findings for the subject's link under `policy`.
     pub check: fn(&Subject<'_>, &Policy, &mut Vec<Finding>),
 }
@@ -144,6 +209,8 @@ pub struct MessageRule {
     pub detects: &'static str,
     /// Severity of its findings.
     pub severity: &'static str,
+    /// What it flags and what it must not.
+    pub examples: Examples,
     /// Findings for the message under `policy`.
     pub check: fn(&MessageSubject<'_>, &Policy) -> Vec<Finding>,
 }
@@ -158,7 +225,7 @@ pub struct RelationLink<'a> {
     /// The most severe finding of the link rules (`Info` for none).
     pub severity: Severity,
     /// The brand imitated or owning.
-    pub brand: Option<usize>,
+    pub brand: Option<&'a BrandRef>,
 }
 
 /// Findings of a relation rule, each with the index of the link it is for.
@@ -175,6 +242,8 @@ pub struct RelationRule {
     pub detects: &'static str,
     /// Severity of its findings.
     pub severity: &'static str,
+    /// What it flags and what it must not.
+    pub examples: Examples,
     /// Findings, each for the link at its index, given the normalised text
     /// and every link in order.
     pub check: fn(&str, &[RelationLink<'_>], &Policy) -> RelationFindings,
@@ -216,7 +285,7 @@ pub(crate) fn promised_finding(
     rule: &'static str,
     lang: usize,
     promise: Option<&str>,
-    explanation: String,
+    said: Evidence,
     policy: &Policy,
 ) -> Finding {
     match promise {
@@ -224,16 +293,18 @@ pub(crate) fn promised_finding(
             rule,
             severity: Severity::Dangerous,
             brand: None,
-            explanation: format!(
-                "{explanation} {}",
-                crate::lure::promise_sentence(lang, policy, p)
-            ),
+            evidence: Evidence::Promised {
+                said: Box::new(said),
+                lang,
+                promise: p.to_owned(),
+                organization: policy.organization.name.clone(),
+            },
         },
         None => Finding {
             rule,
             severity: Severity::Suspicious,
             brand: None,
-            explanation,
+            evidence: said,
         },
     }
 }
@@ -262,6 +333,58 @@ pub fn rules_table() -> String {
     out
 }
 
+/// Every rule's examples as a Markdown table (for the README: `cargo run
+/// -q --example rules_table`): one row a rule, flagged with the severity,
+/// each under the Twilio test policy unless it says otherwise.
+pub fn examples_table() -> String {
+    fn cell(examples: &[Example]) -> String {
+        examples
+            .iter()
+            .map(|e| {
+                // Invisible and direction-changing characters as escapes,
+                // so the table reads as the test data is written.
+                let text: String = e
+                    .text
+                    .chars()
+                    .map(|c| match c {
+                        '\u{200B}'..='\u{200F}'
+                        | '\u{202A}'..='\u{202E}'
+                        | '\u{2066}'..='\u{2069}'
+                        | '\u{FEFF}' => {
+                            format!("\\u{{{:04X}}}", c as u32)
+                        }
+                        '|' => "\\|".to_owned(),
+                        c => c.to_string(),
+                    })
+                    .collect();
+                let mut s = format!("`{text}`");
+                if let Some(sev) = e.severity {
+                    s.push_str(&format!(" {sev}"));
+                }
+                if e.under != Under::Twilio {
+                    s.push_str(&format!(" ({})", e.under.describe().replace('|', "\\|")));
+                }
+                s
+            })
+            .collect::<Vec<_>>()
+            .join("<br>")
+    }
+    let rows = LINK_RULES
+        .iter()
+        .map(|r| (r.id, r.examples))
+        .chain(RELATION_RULES.iter().map(|r| (r.id, r.examples)))
+        .chain(MESSAGE_RULES.iter().map(|r| (r.id, r.examples)));
+    let mut out = String::from("| rule | flagged | not flagged |\n|---|---|---|\n");
+    for (id, examples) in rows {
+        out.push_str(&format!(
+            "| `{id}` | {} | {} |\n",
+            cell(examples.flagged),
+            cell(examples.not_flagged)
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 pub(crate) mod testing {
     //! Helpers shared by the rules' own tests.
@@ -278,6 +401,18 @@ pub(crate) mod testing {
         Policy::builtin().unwrap()
     }
 
+    /// The policy an [`Example`] is judged under.
+    pub fn under(under: Under) -> Policy {
+        match under {
+            Under::Twilio => twilio(),
+            Under::Builtin => builtin(),
+            Under::TwilioWith(extra) => {
+                Policy::from_toml(&format!("{TWILIO_POLICY}\n{extra}\n"), "twilio test policy")
+                    .unwrap()
+            }
+        }
+    }
+
     /// Run one rule on the first link in `text` and render its findings as
     /// `severity brand: explanation` lines (for snapshot tests).
     pub fn run(rule: &LinkRule, policy: &Policy, text: &str) -> String {
@@ -290,11 +425,8 @@ pub(crate) mod testing {
         (rule.check)(&Subject::new(link, policy), policy, &mut out);
         out.iter()
             .map(|f| {
-                let brand = f
-                    .brand
-                    .and_then(|b| policy.brands.get(b))
-                    .map_or("-", |b| b.name.as_str());
-                format!("{} {}: {}", f.severity, brand, f.explanation)
+                let brand = f.brand.as_ref().map_or("-", BrandRef::name);
+                format!("{} {}: {}", f.severity, brand, f.explanation())
             })
             .collect::<Vec<_>>()
             .join("\n")
@@ -307,7 +439,7 @@ pub(crate) mod testing {
             .message_findings
             .iter()
             .filter(|f| f.rule == id)
-            .map(|f| format!("{} {}", f.severity, f.explanation))
+            .map(|f| format!("{} {}", f.severity, f.explanation()))
             .collect::<Vec<_>>()
             .join("\n")
     }
@@ -316,6 +448,99 @@ pub(crate) mod testing {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::normalize;
+
+    /// The findings of rule `id` anywhere in the analysis of `text`.
+    fn findings_of(id: &str, text: &str, policy: &Policy) -> Vec<Finding> {
+        let a = crate::analyze(text, policy);
+        a.links
+            .iter()
+            .flat_map(|l| l.findings.iter())
+            .chain(&a.message_findings)
+            .filter(|f| f.rule == id)
+            .cloned()
+            .collect()
+    }
+
+    /// What link rule `rule` finds run on its own on every link in `text`
+    /// (the analysis skips a link once it is known to be safe).
+    fn link_rule_alone(rule: &LinkRule, text: &str, policy: &Policy) -> Vec<Finding> {
+        let n = normalize(text);
+        let (links, _) = crate::extract::find_links(text, &n, 10);
+        let mut out = Vec::new();
+        for link in &links {
+            (rule.check)(&Subject::new(link, policy), policy, &mut out);
+        }
+        out
+    }
+
+    /// The registry test: every rule fires, at its stated severity, on each
+    /// of its flagged examples and on none of its not-flagged ones (in the
+    /// whole analysis, and for link rules also run alone), and every rule
+    /// has at least two of each.
+    #[test]
+    fn every_rule_is_judged_right_on_its_own_examples() {
+        let rules = LINK_RULES
+            .iter()
+            .map(|r| (r.id, r.examples, Some(r)))
+            .chain(RELATION_RULES.iter().map(|r| (r.id, r.examples, None)))
+            .chain(MESSAGE_RULES.iter().map(|r| (r.id, r.examples, None)));
+        let mut problems = Vec::new();
+        let (mut flagged, mut not_flagged) = (0, 0);
+        for (id, examples, link_rule) in rules {
+            if examples.flagged.len() < 2 || examples.not_flagged.len() < 2 {
+                problems.push(format!(
+                    "{id}: has {} flagged and {} not-flagged examples; at least two of each",
+                    examples.flagged.len(),
+                    examples.not_flagged.len()
+                ));
+            }
+            for e in examples.flagged {
+                flagged += 1;
+                let p = testing::under(e.under);
+                let worst = findings_of(id, e.text, &p).iter().map(|f| f.severity).max();
+                match (worst, e.severity) {
+                    (None, _) => problems.push(format!(
+                        "{id} does not fire on {:?} under {}",
+                        e.text,
+                        e.under.describe()
+                    )),
+                    (Some(got), Some(want)) if got != want => problems.push(format!(
+                        "{id} fires {got}, not {want}, on {:?} under {}",
+                        e.text,
+                        e.under.describe()
+                    )),
+                    _ => {}
+                }
+            }
+            for e in examples.not_flagged {
+                not_flagged += 1;
+                if e.severity.is_some() {
+                    problems.push(format!("{id}: not-flagged {:?} states a severity", e.text));
+                }
+                let p = testing::under(e.under);
+                let mut found = findings_of(id, e.text, &p);
+                if let Some(rule) = link_rule {
+                    found.extend(link_rule_alone(rule, e.text, &p));
+                }
+                if let Some(f) = found.first() {
+                    problems.push(format!(
+                        "{id} fires on {:?} under {}: {} {}",
+                        e.text,
+                        e.under.describe(),
+                        f.severity,
+                        f.explanation()
+                    ));
+                }
+            }
+        }
+        assert!(
+            problems.is_empty(),
+            "{} of {flagged} flagged and {not_flagged} not-flagged examples are judged wrong:\n{}",
+            problems.len(),
+            problems.join("\n")
+        );
+    }
 
     #[test]
     fn ids_are_unique_kebab_case_and_documented() {

@@ -9,14 +9,13 @@
 //! "Unknown" must never look like "safe": only names the policy lists are
 //! vouched for, so an employee learns that a green badge means "ours".
 //!
-//! ## Example (flagged as safe)
-//! `https://www.twilio.com/login` under a policy listing `twilio.com`.
-//!
-//! ## Not flagged
-//! `twilio.com.evil.example` (the registrable domain is `evil.example`),
-//! `eviltwilio.com` (not under `twilio.com`), IP addresses.
+//! ## Examples
+//! What it flags and what it must not, each with the policy it is judged
+//! under, are data: [`RULE`]'s `examples`, which the registry test runs and
+//! the rule table (`cargo run -q --example rules_table`) prints.
 
-use super::{Finding, LinkRule, Severity, Subject, possessive};
+use super::{Finding, LinkRule, Severity, Subject};
+use crate::engine::explain::Evidence;
 use crate::extract::Kind;
 use crate::policy::{Owner, Policy};
 
@@ -25,7 +24,33 @@ pub const RULE: LinkRule = LinkRule {
     id: "own-domain",
     detects: "the host is a domain the policy lists as owned (the only way a link is safe)",
     severity: "safe",
+    examples: EXAMPLES,
     check,
+};
+
+/// What it flags and what it must not, each with the policy it is judged
+/// under: run by the registry test in `rules/mod.rs`, printed in the rule table.
+const EXAMPLES: super::Examples = {
+    use super::Example as E;
+    use super::Severity::Safe;
+    super::Examples {
+        flagged: &[
+            E::twilio("https://twilio.com").at(Safe),
+            E::twilio("see www.twilio.com/docs").at(Safe),
+            E::twilio("https://twilio.okta.com/app").at(Safe),
+            E::twilio("mail support@sendgrid.com").at(Safe),
+            E::twilio("https://www.twilio.com/login").at(Safe),
+        ],
+        not_flagged: &[
+            E::twilio("https://twilio.com.evil.example"), // the registrable domain is evil.example
+            E::twilio("eviltwilio.com"),                  // not under twilio.com
+            E::twilio("https://twilio.com@evil.example/"),
+            E::twilio("okta.com"),
+            E::twilio("evil.okta.com"),
+            E::twilio("twilio.net"),
+            E::twilio("http://10.0.0.1/"), // IP addresses
+        ],
+    }
 };
 
 fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
@@ -47,51 +72,37 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
     }) {
         return;
     }
-    let what = match link.kind {
-        Kind::Email => "This address is at",
-        Kind::Web => "This link goes to",
-    };
+    let email = link.kind == Kind::Email;
     let b = match subject.owner {
         None => return,
         Some(Owner::Trusted) => {
-            let explanation = if policy.trusted_by_user(host) {
-                format!("{what} {}, a site you added as trusted.", host.display())
-            } else {
-                format!(
-                    "{what} {}, a service {} lists as trusted.",
-                    host.display(),
-                    policy.organization_name()
-                )
-            };
             out.push(Finding {
                 rule: RULE.id,
                 severity: Severity::Safe,
                 brand: None,
-                explanation,
+                evidence: Evidence::Trusted {
+                    email,
+                    host: host.display().to_owned(),
+                    by_user: policy.trusted_by_user(host),
+                    organization: policy.organization_name().to_owned(),
+                },
             });
             return;
         }
         Some(Owner::Brand(b)) => b,
     };
-    let Some(brand) = policy.brands.get(b) else {
+    let (Some(brand), Some(owner)) = (policy.brands.get(b), policy.brand_ref(b)) else {
         return;
     };
     out.push(Finding {
         rule: RULE.id,
         severity: Severity::Safe,
-        brand: Some(b),
-        explanation: if brand.added_by_user {
-            format!(
-                "{what} {}, one of {} own domains (a brand you added).",
-                host.display(),
-                possessive(&brand.name)
-            )
-        } else {
-            format!(
-                "{what} {}, one of {} own domains.",
-                host.display(),
-                possessive(&brand.name)
-            )
+        brand: Some(owner.clone()),
+        evidence: Evidence::Owned {
+            email,
+            host: host.display().to_owned(),
+            brand: owner,
+            added_by_user: brand.added_by_user,
         },
     });
 }
@@ -134,20 +145,5 @@ mod tests {
             .assert_eq(&run(&RULE, &p, "https://twilio.zendesk.com/hc"));
         expect!["safe My Bank: This link goes to mybank.example, one of My Bank's own domains (a brand you added)."]
             .assert_eq(&run(&RULE, &p, "https://mybank.example/"));
-    }
-
-    #[test]
-    fn lookalikes_and_embeddings_are_not_owned() {
-        let p = twilio();
-        for text in [
-            "https://twilio.com.evil.example",
-            "eviltwilio.com",
-            "https://twilio.com@evil.example/",
-            "okta.com",
-            "evil.okta.com",
-            "twilio.net",
-        ] {
-            assert_eq!(run(&RULE, &p, text), "", "{text}");
-        }
     }
 }

@@ -10,14 +10,13 @@
 //! MFA fatigue: the attacker already has the password and needs one tap
 //! (Uber 2022, Cisco 2022; CISA AA23-320A).
 //!
-//! ## Example (flagged)
-//! "IT here, I'm sending a push to your phone now, please hit Approve."
-//!
-//! ## Not flagged
-//! "Your Duo push was approved at 09:12", "Did you try to sign in? If not,
-//! deny the request".
+//! ## Examples
+//! What it flags and what it must not, each with the policy it is judged
+//! under, are data: [`RULE`]'s `examples`, which the registry test runs and
+//! the rule table (`cargo run -q --example rules_table`) prints.
 
 use super::{Finding, MessageRule, MessageSubject, promised_finding};
+use crate::engine::explain::Evidence;
 use crate::lure::{Request, promise_covering, word};
 use crate::policy::Policy;
 
@@ -26,7 +25,28 @@ pub const RULE: MessageRule = MessageRule {
     id: "push-approval",
     detects: "a message that asks you to approve a sign-in prompt (push, number matching)",
     severity: "suspicious; dangerous when the policy's never_ask covers MFA prompts",
+    examples: EXAMPLES,
     check,
+};
+
+/// What it flags and what it must not, each with the policy it is judged
+/// under: run by the registry test in `rules/mod.rs`, printed in the rule table.
+const EXAMPLES: super::Examples = {
+    use super::Example as E;
+    use super::Severity::{Dangerous, Suspicious};
+    super::Examples {
+        flagged: &[
+            E::twilio("IT here, I'm sending a push to your phone now, please hit Approve.").at(Dangerous),
+            E::builtin("Please approve the Duo push we sent").at(Suspicious),
+            E::builtin("Hallo, hier ist die IT-Abteilung. Bitte bestätigen Sie gleich die Push-Benachrichtigung auf Ihrem Handy.").at(Suspicious),
+        ],
+        not_flagged: &[
+            E::twilio("Your Duo push was approved at 09:12."),
+            E::twilio("Did you try to sign in? If not, deny the request and tell IT."),
+            E::twilio("Never approve a push you did not start."),
+            E::twilio("Can you approve my expense report when you get a chance?"),
+        ],
+    }
 };
 
 fn check(m: &MessageSubject<'_>, policy: &Policy) -> Vec<Finding> {
@@ -38,7 +58,7 @@ fn check(m: &MessageSubject<'_>, policy: &Policy) -> Vec<Finding> {
         RULE.id,
         f.lang,
         promise_covering(policy, "push"),
-        word(f.lang, "push_approval").to_owned(),
+        Evidence::Said(word(f.lang, "push_approval")),
         policy,
     )]
 }
@@ -56,17 +76,5 @@ mod tests {
             .assert_eq(&run_message("push-approval", &builtin(), "Please approve the Duo push we sent"));
         expect![[r#"suspicious Die Nachricht fordert Sie auf, eine Anmeldeanfrage zu bestätigen (eine Push-Nachricht oder eine Zahl in Ihrer Authenticator-App). Wer eine Anfrage bestätigt, die er nicht selbst ausgelöst hat, lässt den Absender in sein Konto."#]]
             .assert_eq(&run_message("push-approval", &builtin(), "Hallo, hier ist die IT-Abteilung. Bitte bestätigen Sie gleich die Push-Benachrichtigung auf Ihrem Handy."));
-    }
-
-    #[test]
-    fn not_flagged() {
-        for text in [
-            "Your Duo push was approved at 09:12.",
-            "Did you try to sign in? If not, deny the request and tell IT.",
-            "Never approve a push you did not start.",
-            "Can you approve my expense report when you get a chance?",
-        ] {
-            assert_eq!(run_message("push-approval", &twilio(), text), "", "{text}");
-        }
     }
 }

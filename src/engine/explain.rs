@@ -1,0 +1,879 @@
+//! Every sentence Second Look writes about a link or a message, in one
+//! place. Rules say what they found as [`Evidence`] (typed: the host parts,
+//! the brand, the trick, the promise quoted); the analysis keeps that and
+//! the facts a link's and a message's explanation need; the text is
+//! written only when someone asks for it ([`crate::rules::Finding::explanation`],
+//! [`LinkAnalysis::explanation`], [`Analysis::explanation`]), so a link
+//! whose explanation is never shown or written costs no sentence.
+//!
+//! The wording is pinned word for word by the `expect!` snapshots beside
+//! each rule and in `tests/it/incident.rs`.
+
+use crate::analysis::{Analysis, LinkAnalysis, MAX_EXPLAINED_LINKS, Verdict};
+use crate::extract::Kind;
+use crate::lure::{Request, word};
+use crate::refs::BrandRef;
+use crate::rules::hosting::HostingKind;
+use crate::rules::{Finding, Severity, possessive};
+use crate::text::EditKind;
+
+/// What a rule found, with what its sentence names. `site` is the host's
+/// registrable domain as a person reads it, `host` the whole host so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Evidence {
+    /// `blocked-indicator`: the security team marked `domain` as an attack.
+    Blocked {
+        /// The blocked indicator the host is at or under.
+        domain: String,
+    },
+    /// `own-domain`: a trusted host.
+    Trusted {
+        /// An e-mail address rather than a web link.
+        email: bool,
+        /// The host.
+        host: String,
+        /// The user added it in their own policy.
+        by_user: bool,
+        /// The organisation's name as sentences say it.
+        organization: String,
+    },
+    /// `own-domain`: one of a brand's own domains.
+    Owned {
+        /// An e-mail address rather than a web link.
+        email: bool,
+        /// The host.
+        host: String,
+        /// The owner.
+        brand: BrandRef,
+        /// The user added the brand in their own policy.
+        added_by_user: bool,
+    },
+    /// `brand-other-suffix`: the brand's exact name on a service where
+    /// anyone publishes under any name (a private suffix).
+    OpenPlatform {
+        /// The registrable domain.
+        site: String,
+        /// The brand named.
+        brand: BrandRef,
+        /// The service's suffix.
+        suffix: String,
+    },
+    /// `brand-other-suffix`: the brand's exact name under a suffix it does
+    /// not own.
+    OtherSuffix {
+        /// The registrable domain.
+        site: String,
+        /// The brand named.
+        brand: BrandRef,
+        /// The suffix used.
+        suffix: String,
+        /// The brand's own suffix, when it differs.
+        main_suffix: Option<String>,
+    },
+    /// `typosquat`: a misspelling of the brand's name.
+    Misspelt {
+        /// The registrable domain.
+        site: String,
+        /// The brand misspelt.
+        brand: BrandRef,
+        /// How.
+        how: Misspelling,
+    },
+    /// `homoglyph`: the brand's name in look-alike characters.
+    LookAlike {
+        /// The registrable domain.
+        site: String,
+        /// The brand imitated.
+        brand: BrandRef,
+        /// The domain imitated.
+        target: String,
+        /// Up to three characters written instead of the name's own
+        /// (written, the name's), when the names have the same length.
+        differences: Vec<(char, char)>,
+        /// "Latin and Cyrillic", when the name mixes scripts.
+        mixed: Option<String>,
+    },
+    /// `homoglyph`: scripts mixed in one name, no brand imitated.
+    MixedScripts {
+        /// The registrable domain.
+        site: String,
+        /// "Latin and Cyrillic".
+        mix: String,
+    },
+    /// `homoglyph`: a whole name in letters that look like Latin ones.
+    WholeScript {
+        /// The registrable domain.
+        site: String,
+        /// The script's name.
+        script: &'static str,
+        /// What it reads as in Latin letters.
+        reads_as: String,
+    },
+    /// `idn-spoof`: an international name browsers refuse to show.
+    IdnSpoof {
+        /// The host as a person reads it.
+        host: String,
+        /// The host in ASCII (the coded form browsers show).
+        ascii: String,
+        /// What is wrong with it.
+        trick: IdnTrick,
+    },
+    /// `brand-in-subdomain`: an owned domain or the brand's name written in
+    /// front of someone else's domain.
+    InFront {
+        /// The host.
+        host: String,
+        /// The brand.
+        brand: BrandRef,
+        /// The real site (registrable domain).
+        site: String,
+        /// What is written in front.
+        shown: String,
+    },
+    /// `brand-in-subdomain`: a tenant named like the brand on a platform
+    /// anyone can open an account on.
+    Tenant {
+        /// The host.
+        host: String,
+        /// The brand.
+        brand: BrandRef,
+        /// The tenant's name.
+        tenant: String,
+        /// The platform.
+        platform: String,
+        /// The brand's own tenants the policy lists there.
+        listed: Vec<String>,
+    },
+    /// `brand-in-subdomain`: the brand's name split by a dot.
+    SplitByDot {
+        /// The host.
+        host: String,
+        /// The brand.
+        brand: BrandRef,
+        /// The real site.
+        site: String,
+    },
+    /// `deceptive-url`: text before `@` that browsers ignore.
+    UserInfo {
+        /// Where the link goes.
+        shown: String,
+        /// The decoration.
+        user: String,
+    },
+    /// `deceptive-url`: a bare internet address.
+    BareIp {
+        /// The address.
+        ip: String,
+        /// How it was written, when disguised.
+        disguised: Option<String>,
+    },
+    /// `deceptive-url`: an owned domain only in the page name.
+    DomainInPath {
+        /// The owned domain.
+        domain: String,
+        /// The real site.
+        site: String,
+    },
+    /// `deceptive-url`: `@name.tld` in the page name.
+    AtInPath {
+        /// What follows the `@`.
+        word: String,
+        /// Where the link goes.
+        shown: String,
+    },
+    /// `deceptive-url`: characters that hide the spelling.
+    HiddenCharacters {
+        /// An e-mail address rather than a web link.
+        email: bool,
+        /// Which.
+        trick: HiddenTrick,
+    },
+    /// `deceptive-url`: a symbol glued inside the name as written.
+    GluedSymbol {
+        /// An e-mail address rather than a web link.
+        email: bool,
+        /// The link as written.
+        text: String,
+    },
+    /// `hidden-destination`: a brand's name in a page address on a service
+    /// anyone publishes under.
+    NameOnOpenHosting {
+        /// The service.
+        service: &'static str,
+        /// The name in the page address.
+        name: String,
+    },
+    /// `hidden-destination`: a shortener, free hosting or dynamic DNS.
+    Hosting {
+        /// Which kind.
+        kind: HostingKind,
+        /// The service.
+        service: &'static str,
+    },
+    /// `overlong-host`: longer than DNS allows.
+    TooLong {
+        /// The length in characters.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// `overlong-host`: a label longer than DNS allows.
+    LabelTooLong {
+        /// The limit.
+        max: usize,
+    },
+    /// `nested-destination`: the outer link ends where the inner one goes.
+    Nested {
+        /// How the inner link is read.
+        through: NestedThrough,
+        /// What is known about the inner link.
+        inner: NestedInner,
+    },
+    /// `display-mismatch`: a shown address over a script or data address.
+    RunsScript {
+        /// The host shown.
+        shown: String,
+        /// The scheme it runs.
+        scheme: String,
+    },
+    /// `display-mismatch`: a shown address over a link elsewhere.
+    ShownElsewhere {
+        /// The host shown.
+        shown: String,
+        /// The host it goes to.
+        goes: String,
+        /// Said of the link that is shown (`false`: of the target).
+        of_shown: bool,
+    },
+    /// A message rule's sentence in the message's language, as worded in
+    /// its vocabulary file.
+    Said(&'static str),
+    /// A sentence its rule put together (wordings with blanks filled;
+    /// `brand-combo`'s descriptions of a name).
+    Written(String),
+    /// A message rule's finding that an organisation's `never_ask` promise
+    /// covers: the finding's sentence, then the promise quoted.
+    Promised {
+        /// What the rule found.
+        said: Box<Evidence>,
+        /// The message's language.
+        lang: usize,
+        /// The promise, as the policy words it.
+        promise: String,
+        /// The organisation's name as written (may be empty).
+        organization: String,
+    },
+}
+
+/// How a name is misspelt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Misspelling {
+    /// One letter off: the edit described ("“i” doubled").
+    OneLetter(String),
+    /// Split with a hyphen.
+    Hyphen,
+    /// Look-alike characters after folding.
+    LookAlike,
+}
+
+/// What makes an international name one browsers refuse to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdnTrick {
+    /// A deviation character and how some systems read it.
+    Deviation(char, &'static str),
+    /// A combining mark stacked on a letter.
+    StackedMark(char, char),
+    /// Scripts mixed in one sub-name.
+    MixedSubName {
+        /// "Latin and Cyrillic".
+        mix: String,
+        /// The sub-name.
+        label: String,
+    },
+}
+
+/// Characters that hide a link's spelling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HiddenTrick {
+    /// Direction-changing characters.
+    Bidi,
+    /// Invisible characters.
+    Invisible,
+    /// Dots from another writing system.
+    LookalikeDots,
+}
+
+/// How a link inside another link is reached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NestedThrough {
+    /// Through the outer link's site to the inner host.
+    Redirect {
+        /// The outer link's registrable domain.
+        through: String,
+        /// The inner host.
+        ends: String,
+    },
+    /// Symbols glued in front of the name that phones read as part of it.
+    GluedSymbols {
+        /// The symbols.
+        symbols: String,
+        /// The inner host as read.
+        host: String,
+        /// The inner host in ASCII.
+        ascii: String,
+    },
+}
+
+/// What the link rules concluded about an inner link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NestedInner {
+    /// It imitates this brand.
+    Imitates(BrandRef),
+    /// It shows warning signs of its own.
+    WarningSigns,
+    /// Nothing is known about it.
+    Unknown,
+}
+
+impl Evidence {
+    /// The finding's sentences.
+    pub fn render(&self) -> String {
+        let what = |email: bool| if email { "address" } else { "link" };
+        match self {
+            Evidence::Blocked { domain } => {
+                format!("Your security team has marked {domain} as an attack.")
+            }
+            Evidence::Trusted {
+                email,
+                host,
+                by_user,
+                organization,
+            } => {
+                let what = goes(*email);
+                if *by_user {
+                    format!("{what} {host}, a site you added as trusted.")
+                } else {
+                    format!("{what} {host}, a service {organization} lists as trusted.")
+                }
+            }
+            Evidence::Owned {
+                email,
+                host,
+                brand,
+                added_by_user,
+            } => {
+                let what = goes(*email);
+                let name = possessive(brand.name());
+                if *added_by_user {
+                    format!("{what} {host}, one of {name} own domains (a brand you added).")
+                } else {
+                    format!("{what} {host}, one of {name} own domains.")
+                }
+            }
+            Evidence::OpenPlatform {
+                site,
+                brand,
+                suffix,
+            } => format!(
+                "{site} is not {}: it is a site on {suffix}, a service where anyone can publish under any name.",
+                possessive(brand.name())
+            ),
+            Evidence::OtherSuffix {
+                site,
+                brand,
+                suffix,
+                main_suffix,
+            } => {
+                let name = possessive(brand.name());
+                let instead = main_suffix
+                    .as_deref()
+                    .map(|m| format!(" instead of .{m}"))
+                    .unwrap_or_default();
+                format!("{site} is not {name}: it uses {name} name but ends in .{suffix}{instead}.")
+            }
+            Evidence::Misspelt { site, brand, how } => {
+                let name = possessive(brand.name());
+                let how = match how {
+                    Misspelling::OneLetter(edit) => {
+                        format!("misspells {name} name by one letter ({edit})")
+                    }
+                    Misspelling::Hyphen => format!("splits {name} name with a hyphen"),
+                    Misspelling::LookAlike => {
+                        format!("misspells {name} name with look-alike characters")
+                    }
+                };
+                format!("{site} is not {name}: it {how}.")
+            }
+            Evidence::LookAlike {
+                site,
+                brand,
+                target,
+                differences,
+                mixed,
+            } => {
+                let diffs = if differences.is_empty() {
+                    String::new()
+                } else {
+                    let pairs: Vec<String> = differences
+                        .iter()
+                        .map(|(a, b)| format!("“{a}” instead of “{b}”"))
+                        .collect();
+                    format!(" ({})", pairs.join(", "))
+                };
+                let mut s = format!(
+                    "{site} is not {}: it imitates {target} with look-alike characters{diffs}.",
+                    possessive(brand.name())
+                );
+                if let Some(mix) = mixed {
+                    s.push_str(&format!(" It mixes {mix} letters."));
+                }
+                s
+            }
+            Evidence::MixedScripts { site, mix } => format!(
+                "{site} mixes {mix} letters in one name, a trick used to imitate familiar names."
+            ),
+            Evidence::WholeScript {
+                site,
+                script,
+                reads_as,
+            } => format!(
+                "{site} is written in {script} letters that look like Latin ones; it reads as “{reads_as}”."
+            ),
+            Evidence::IdnSpoof { host, ascii, trick } => {
+                let what = match trick {
+                    IdnTrick::Deviation(c, other) => format!(
+                        "contains “{c}”, which some systems read as “{other}”: the same address can lead to two different sites."
+                    ),
+                    IdnTrick::StackedMark(base, c) => format!(
+                        "stacks a mark on the letter “{base}” (“{base}{c}”), so it can look like another name."
+                    ),
+                    IdnTrick::MixedSubName { mix, label } => format!(
+                        "mixes {mix} letters in one part of its name (“{label}”), a trick to look like another name."
+                    ),
+                };
+                format!("{host} {what} Browsers show such an address in its coded form ({ascii}).")
+            }
+            Evidence::InFront {
+                host,
+                brand,
+                site,
+                shown,
+            } => format!(
+                "{host} is not {}: the real site is {site}; “{shown}” in front of it is only a disguise.",
+                possessive(brand.name())
+            ),
+            Evidence::Tenant {
+                host,
+                brand,
+                tenant,
+                platform,
+                listed,
+            } => {
+                let real = if listed.is_empty() {
+                    format!(
+                        "{} has not listed an account there as its own.",
+                        brand.name()
+                    )
+                } else {
+                    format!("{} uses only {}.", brand.name(), listed.join(" and "))
+                };
+                format!(
+                    "{host} is not {}: anyone can open an account named “{tenant}” on {platform}. {real}",
+                    possessive(brand.name()),
+                )
+            }
+            Evidence::SplitByDot { host, brand, site } => {
+                let name = possessive(brand.name());
+                format!(
+                    "{host} is not {name}: it splits {name} name with a dot, and the real site is {site}."
+                )
+            }
+            Evidence::UserInfo { shown, user } => format!(
+                "This link really goes to {shown}. The “{user}” before the “@” is only decoration that browsers ignore."
+            ),
+            Evidence::BareIp { ip, disguised } => {
+                let mut s = format!(
+                    "This link goes to a bare internet address ({ip}) instead of a named website, so there is no telling who runs it."
+                );
+                if let Some(written) = disguised {
+                    s.push_str(&format!(
+                        " The address is written in a disguised form (“{written}”)."
+                    ));
+                }
+                s
+            }
+            Evidence::DomainInPath { domain, site } => {
+                format!("“{domain}” appears only in the page name; the site itself is {site}.")
+            }
+            Evidence::AtInPath { word, shown } => format!(
+                "The “@{word}” in this link looks like a web address but is only a page name on {shown}."
+            ),
+            Evidence::HiddenCharacters { email, trick } => {
+                let what = what(*email);
+                match trick {
+                    HiddenTrick::Bidi => format!(
+                        "The {what} contains hidden characters that reverse the direction of text, a trick to make it read as something else."
+                    ),
+                    HiddenTrick::Invisible => format!(
+                        "The {what} contains invisible characters that can hide its real spelling."
+                    ),
+                    HiddenTrick::LookalikeDots => format!(
+                        "The {what} uses dots from another writing system instead of normal dots."
+                    ),
+                }
+            }
+            Evidence::GluedSymbol { email, text } => format!(
+                "A symbol is glued inside this {} as written (“{text}”): a browser may open another site than the one it seems to name.",
+                what(*email)
+            ),
+            Evidence::NameOnOpenHosting { service, name } => format!(
+                "Anyone can publish pages under {service}, so “{name}” in the page address proves nothing about who made it."
+            ),
+            Evidence::Hosting { kind, service } => match kind {
+                HostingKind::Shortener => format!(
+                    "{service} is a link shortener: where the link really leads is hidden until it is opened."
+                ),
+                HostingKind::FreeHosting => format!(
+                    "{service} is a free hosting service where anyone can publish a site, so the name says nothing about who runs it."
+                ),
+                HostingKind::DynamicDns => format!(
+                    "{service} is a free dynamic-DNS service, often used for short-lived attack sites."
+                ),
+            },
+            Evidence::TooLong { len, max } => format!(
+                "This address is {len} characters long; no real website name can be longer than {max}, so it is built to hide where it goes."
+            ),
+            Evidence::LabelTooLong { max } => format!(
+                "A part of this address is longer than the {max} characters a real website name allows, so it is built to hide where it goes."
+            ),
+            Evidence::Nested { through, inner } => {
+                let tail = match inner {
+                    NestedInner::Imitates(b) => {
+                        format!(", which is not {} but imitates it", possessive(b.name()))
+                    }
+                    NestedInner::WarningSigns => {
+                        ", which shows warning signs of its own".to_owned()
+                    }
+                    NestedInner::Unknown => ", which Second Look cannot vouch for".to_owned(),
+                };
+                match through {
+                    NestedThrough::GluedSymbols {
+                        symbols,
+                        host,
+                        ascii,
+                    } => format!(
+                        "Some phones open the “{symbols}” in front of it as part of the name: {host} ({ascii}), a different site{tail}."
+                    ),
+                    NestedThrough::Redirect { through, ends } => format!(
+                        "This link goes through {through} but ends at {ends}{tail} (see the link inside it)."
+                    ),
+                }
+            }
+            Evidence::RunsScript { shown, scheme } => format!(
+                "The link shows {shown} but runs a “{scheme}:” address instead of opening a site."
+            ),
+            Evidence::ShownElsewhere {
+                shown,
+                goes,
+                of_shown,
+            } => {
+                if *of_shown {
+                    format!("The link shows {shown} but goes to {goes}.")
+                } else {
+                    format!("This link is shown as {shown} but goes to {goes}.")
+                }
+            }
+            Evidence::Said(s) => (*s).to_owned(),
+            Evidence::Written(s) => s.clone(),
+            Evidence::Promised {
+                said,
+                lang,
+                promise,
+                organization,
+            } => format!(
+                "{} {}",
+                said.render(),
+                promise_sentence(*lang, organization, promise)
+            ),
+        }
+    }
+}
+
+/// "This link goes to" / "This address is at".
+fn goes(email: bool) -> &'static str {
+    if email {
+        "This address is at"
+    } else {
+        "This link goes to"
+    }
+}
+
+/// The sentence quoting the organisation's promise, in the message's
+/// language (`organization` as written in the policy; empty for none).
+pub fn promise_sentence(lang: usize, organization: &str, promise: &str) -> String {
+    if organization.is_empty() {
+        return word(lang, "promise_generic").replace("{promise}", promise);
+    }
+    word(lang, "promise")
+        .replace("{org}", organization)
+        .replace("{promise}", promise)
+}
+
+/// The explanation of one link: how it was written, its findings, the
+/// brand's real sign-in page and "Did you mean …?".
+pub(crate) fn link(l: &LinkAnalysis) -> String {
+    let link = &l.link;
+    let verdict = l.verdict;
+    let org = &l.organization;
+    let imitated = l.brand.as_ref().filter(|_| verdict >= Verdict::Suspicious);
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(symbols) = &link.glued_symbols {
+        parts.push(format!(
+            "Some phones open the “{symbols}” in front of the name as part of it, so this link leads to {}.",
+            link.host.as_ref().map_or(link.url.as_str(), |h| h.ascii.as_str())
+        ));
+    } else if link.via.is_some() {
+        parts.push(format!(
+            "This is where the link above really leads: {} is written inside its address.",
+            link.url
+        ));
+    } else if link.refanged() {
+        parts.push(format!(
+            "It is written so that it does not look like a link (“{}”); read normally, it is {}.",
+            link.text, link.url
+        ));
+    } else if let Some(scheme) = &link.repaired_scheme {
+        let shown = if scheme.is_empty() {
+            "//".to_owned()
+        } else {
+            format!("{scheme}//")
+        };
+        parts.push(format!(
+            "The start of the address is damaged or unusual (“{shown}”), but phones still open it, as {}.",
+            link.url
+        ));
+    } else if link.hidden.contains(&EditKind::Entity) {
+        parts.push(format!(
+            "It was written with HTML character codes (“{}”) and reads as {}.",
+            link.text, link.url
+        ));
+    } else if link.hidden.contains(&EditKind::LineBreak) {
+        parts.push(format!(
+            "It is split across two lines; joined, it reads {}.",
+            link.url
+        ));
+    }
+    if let Some(h) = &link.host
+        && link.text.to_ascii_lowercase().contains("xn--")
+        && h.unicode != h.ascii
+    {
+        parts.push(format!(
+            "The link is written in punycode ({}); a browser may show it as {}.",
+            h.ascii, h.unicode
+        ));
+    }
+    let shown: Vec<&Finding> = l
+        .findings
+        .iter()
+        .filter(|f| verdict == Verdict::Safe || f.severity != Severity::Safe)
+        .collect();
+    if shown.is_empty() {
+        let what = match &link.host {
+            Some(h) => h.display_registrable().to_owned(),
+            None => link.text.clone(),
+        };
+        let err = link
+            .parse_error
+            .as_deref()
+            .map(|e| format!(" It could not be read as a web address ({e})."))
+            .unwrap_or_default();
+        let whose = if org.is_named() {
+            format!("one of the sites {} lists as its own", org.display_name())
+        } else {
+            "on Second Look's list of known sites".to_owned()
+        };
+        parts.push(format!(
+            "{what} is not {whose}, and nothing else is known about it.{err}"
+        ));
+    }
+    parts.extend(shown.iter().map(|f| f.explanation()));
+    if let Some(brand) = imitated {
+        if let Some((last, rest)) = brand.sign_in().split_last() {
+            parts.push(if rest.is_empty() {
+                format!("{} real sign-in page is {last}.", possessive(brand.name()))
+            } else {
+                format!(
+                    "{} real sign-in pages are {} and {last}.",
+                    possessive(brand.name()),
+                    rest.join(", ")
+                )
+            });
+        } else if !org.sign_in().is_empty() {
+            parts.push(format!(
+                "{} signs in only at {}.",
+                org.display_name(),
+                org.sign_in().join(" or ")
+            ));
+        }
+    }
+    if let Some(d) = &l.did_you_mean {
+        parts.push(format!("Did you mean {d}?"));
+    }
+    parts.join(" ")
+}
+
+/// What a message asks, as the headline needs it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Asks {
+    /// The message's language.
+    pub lang: usize,
+    /// What it asks (not negated).
+    pub requests: Vec<Request>,
+    /// It has phone numbers.
+    pub phones: bool,
+}
+
+/// "Dangerous: do not reply, do not call the number, do not approve." — what
+/// not to do, fitted to what the message asks (no "do not open the link"
+/// when there is none), in the message's language. A message with links
+/// that asks for none of the things below keeps the classic sentence.
+fn headline(verdict: Verdict, links: &[LinkAnalysis], asks: &Asks) -> String {
+    let lang = asks.lang;
+    let has = |r: Request| asks.requests.contains(&r);
+    let calls = has(Request::Call) && asks.phones;
+    let specific = has(Request::Code)
+        || has(Request::Push)
+        || calls
+        || has(Request::Qr)
+        || has(Request::Install);
+    let label = word(
+        lang,
+        if verdict == Verdict::Dangerous {
+            "dangerous"
+        } else {
+            "suspicious"
+        },
+    );
+    let risky_links = links.iter().any(|l| l.verdict >= Verdict::Suspicious);
+    if !links.is_empty() && !specific {
+        return if lang == 0 {
+            if verdict == Verdict::Dangerous {
+                "Dangerous: do not open the link, reply or enter anything.".to_owned()
+            } else {
+                "Suspicious: do not open the link or reply until you have checked with your security team.".to_owned()
+            }
+        } else {
+            let mut s = format!(
+                "{label}: {}, {}",
+                word(lang, "do_not_open"),
+                word(lang, "do_not_reply")
+            );
+            if verdict == Verdict::Suspicious {
+                s = format!("{s} {}", word(lang, "check_first"));
+            }
+            format!("{s}.")
+        };
+    }
+    let mut items: Vec<&str> = Vec::new();
+    if risky_links || (!links.is_empty() && !has(Request::Qr)) {
+        items.push(word(lang, "do_not_open"));
+    }
+    items.push(word(lang, "do_not_reply"));
+    if calls || asks.phones && has(Request::Chat) {
+        items.push(word(lang, "do_not_call"));
+    }
+    if has(Request::Push) {
+        items.push(word(lang, "do_not_approve"));
+    }
+    if has(Request::Qr) {
+        items.push(word(lang, "do_not_scan"));
+    }
+    if has(Request::Install) {
+        items.push(word(lang, "do_not_install"));
+    }
+    let mut s = format!("{label}: {}", items.join(", "));
+    if verdict == Verdict::Suspicious {
+        s = format!("{s} {}", word(lang, "check_first"));
+    }
+    format!("{s}.")
+}
+
+/// The explanation of a whole message: the headline, each risky link, the
+/// message findings, the promises and what was capped or repaired.
+pub(crate) fn message(a: &Analysis) -> String {
+    let verdict = a.verdict;
+    let links = &a.links;
+    let mut parts: Vec<String> = Vec::new();
+    let n_links = links.len();
+    parts.push(match verdict {
+        Verdict::Dangerous | Verdict::Suspicious => headline(verdict, links, &a.asks),
+        Verdict::Safe => {
+            let mut owners: Vec<&str> = links
+                .iter()
+                .filter_map(|l| l.brand.as_ref())
+                .map(BrandRef::name)
+                .collect();
+            owners.dedup();
+            format!(
+                "Safe: {} to a domain the policy lists as owned ({}).",
+                if n_links == 1 { "the link goes" } else { "every link goes" },
+                owners.join(", ")
+            )
+        }
+        Verdict::Unknown if n_links == 0 => {
+            "No links and no warning signs found.".to_owned()
+        }
+        Verdict::Unknown => format!(
+            "Unknown: no warning signs, but Second Look cannot vouch for {}. Unknown is not safe: open it only if you expected it.",
+            if n_links == 1 { "this link" } else { "these links" }
+        ),
+    });
+    let risky: Vec<&LinkAnalysis> = links
+        .iter()
+        .filter(|l| l.verdict >= Verdict::Suspicious)
+        .collect();
+    for l in risky.iter().take(MAX_EXPLAINED_LINKS) {
+        let brand = l
+            .brand
+            .as_ref()
+            .map(|b| format!(" (imitates {})", b.name()))
+            .unwrap_or_default();
+        let what = if l.link.kind == Kind::Email {
+            "Address"
+        } else {
+            "Link"
+        };
+        parts.push(format!(
+            "{what} {}{brand}: {}",
+            l.link.text,
+            l.explanation()
+        ));
+    }
+    if risky.len() > MAX_EXPLAINED_LINKS {
+        parts.push(format!(
+            "…and {} more risky links.",
+            risky.len() - MAX_EXPLAINED_LINKS
+        ));
+    }
+    let findings: Vec<String> = a
+        .message_findings
+        .iter()
+        .map(Finding::explanation)
+        .collect();
+    if verdict >= Verdict::Suspicious {
+        parts.extend(findings.iter().cloned());
+    }
+    // A promise a finding already quotes is not repeated.
+    parts.extend(
+        a.never_ask
+            .iter()
+            .filter(|p| !findings.iter().any(|f| f.contains(p.as_str())))
+            .cloned(),
+    );
+    // The notes of the analysis, then those about the bytes it was given
+    // (kept first in `notes`).
+    let (about_bytes, about_text) = a.notes.split_at(a.byte_notes.min(a.notes.len()));
+    parts.extend(about_text.iter().cloned());
+    parts.extend(about_bytes.iter().cloned());
+    parts.join("\n")
+}
