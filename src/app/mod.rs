@@ -121,14 +121,7 @@ impl App {
     /// An app with no background services: what the UI tests drive.
     pub fn offline(model: Model) -> App {
         let (_tx, events) = std::sync::mpsc::channel();
-        let confirmed = model
-            .outbox
-            .as_ref()
-            .and_then(|o| o.dir().parent())
-            .and_then(crate::report::Reporter::confirmed_email);
-        let reporter_email_in_use = confirmed
-            .clone()
-            .or_else(|| crate::report::Reporter::detect(&model.policy).and_then(|r| r.email));
+        let (confirmed, reporter_email_in_use) = model.reporter_email();
         App {
             model,
             autostart: Autostart::none(),
@@ -158,18 +151,7 @@ impl App {
     /// validated and kept where `secondlook report --reporter-email` keeps
     /// it (the data directory, beside the outbox), for every later report.
     pub fn confirm_reporter_email(&mut self) {
-        let Some(dir) = self
-            .model
-            .outbox
-            .as_ref()
-            .and_then(|o| o.dir().parent())
-            .map(std::path::Path::to_owned)
-        else {
-            self.reporter_email_note =
-                Some("Not saved: Second Look has no folder to keep it in on this computer.".into());
-            return;
-        };
-        match crate::report::Reporter::confirm_email(&dir, &self.reporter_email) {
+        match self.model.confirm_reporter_email(&self.reporter_email) {
             Ok(address) => {
                 self.reporter_email_note = Some(format!(
                     "Saved. Your reports now give {address} as the address to reply to."
@@ -177,7 +159,7 @@ impl App {
                 self.reporter_email_in_use = Some(address.clone());
                 self.reporter_email = address;
             }
-            Err(e) => self.reporter_email_note = Some(format!("Not saved: {e}.")),
+            Err(note) => self.reporter_email_note = Some(note),
         }
     }
 

@@ -264,6 +264,37 @@ pub struct Model {
 }
 
 impl Model {
+    /// The reporter's address the user confirmed (kept beside the outbox,
+    /// where `secondlook report --reporter-email` keeps it), and the one
+    /// reports give now (the confirmed one, else the policy's pattern).
+    pub fn reporter_email(&self) -> (Option<String>, Option<String>) {
+        let confirmed = self
+            .outbox
+            .as_ref()
+            .and_then(|o| o.dir().parent())
+            .and_then(crate::report::Reporter::confirmed_email);
+        let in_use = confirmed
+            .clone()
+            .or_else(|| crate::report::Reporter::detect(&self.policy).and_then(|r| r.email));
+        (confirmed, in_use)
+    }
+
+    /// Settings' "Use this address": `typed` validated and kept for every
+    /// later report. The address as kept, or what went wrong, in words.
+    pub fn confirm_reporter_email(&self, typed: &str) -> Result<String, String> {
+        let Some(dir) = self
+            .outbox
+            .as_ref()
+            .and_then(|o| o.dir().parent())
+            .map(std::path::Path::to_owned)
+        else {
+            return Err(
+                "Not saved: Second Look has no folder to keep it in on this computer.".into(),
+            );
+        };
+        crate::report::Reporter::confirm_email(&dir, typed).map_err(|e| format!("Not saved: {e}."))
+    }
+
     /// A model under `effective`, with the outbox in its data directory.
     pub fn new(effective: Effective, outbox: Option<Outbox>) -> Model {
         let (policy, effective) = Layers::split(effective);

@@ -19,3 +19,4 @@ pub mod rule_ids;
 pub mod rules;
 pub mod severity;
 pub mod text;
+pub mod words;

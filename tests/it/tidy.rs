@@ -170,3 +170,26 @@ fn every_rule_file_is_registered() {
         "every registered rule has its own file"
     );
 }
+
+/// The policy is compiled without the rules: `Severity`, `hosting`, the
+/// rule ids, the word lists and a brand's names are leaves both import
+/// (`src/engine/{severity,hosting,rule_ids,words}.rs`,
+/// `src/engine/policy/names.rs`), so there is no policy ↔ rules circle.
+#[test]
+fn the_policy_does_not_import_the_rules() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/engine/policy");
+    for f in rust_files(&root) {
+        let code = code_of(&std::fs::read_to_string(&f).unwrap());
+        for name in [
+            "crate::rules",
+            "crate::engine::rules",
+            "super::super::rules",
+        ] {
+            assert!(
+                !code.contains(name),
+                "{} uses {name}: move what it needs into a leaf module",
+                f.display()
+            );
+        }
+    }
+}

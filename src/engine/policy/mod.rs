@@ -29,6 +29,7 @@ use serde::{Deserialize, Serialize};
 use crate::host::comparison_form;
 use crate::refs::{BrandRef, OrgRef};
 
+pub mod names;
 pub mod schema;
 pub mod validate;
 use crate::engine::hosting;
@@ -650,7 +651,7 @@ impl Policy {
                 check_sign_in(url)
                     .map_err(|m| invalid(format!("brand \"{name}\" sign_in: {m}")))?;
             }
-            let keywords = crate::rules::names::brand_keywords(
+            let keywords = names::brand_keywords(
                 &name,
                 &domains,
                 section.keywords.as_deref(),

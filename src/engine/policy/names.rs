@@ -1,0 +1,243 @@
+//! A brand's names, as compiling a policy derives them: the brand's own
+//! name and its spellings, the labels of its domains, `keywords` and
+//! `aliases`, initials and name words (only beside lure words), each with
+//! where it comes from. The rules (`rules::names`) match labels against
+//! them; this part is the policy's, so the policy does not import the rules.
+
+use crate::engine::words::{GENERIC, IDENTITY};
+use crate::host::comparison_form;
+
+use super::{Keyword, Origin};
+
+/// Everyday English words that brands are named after or that appear in
+/// their domains (`cloud`, `mobile`, `live`, `site`, `assets`, `orange`):
+/// a name that is one of them is not distinctive on its own. Common nouns,
+/// adjectives and verbs of domain names, curated by hand.
+#[rustfmt::skip]
+pub const EVERYDAY: &[&str] = &[
+    "able", "access", "act", "action", "active", "age", "air", "all", "alpha", "amber", "angel",
+    "apple", "arch", "area", "arena", "arrow", "art", "assets", "atlas", "auto", "baby", "back",
+    "band", "bank", "bar", "base", "bay", "beach", "bear", "beauty", "bed", "bee", "bell", "best",
+    "big", "bike", "bird", "black", "blade", "blog", "bloom", "blue", "board", "boat", "body",
+    "bold", "bolt", "bond", "book", "booking", "books", "boost", "box", "brain", "brand", "brave",
+    "bridge", "bright", "broad", "brown", "buy", "cake", "call", "camp", "capital", "car", "card",
+    "care", "cart", "case", "cash", "cast", "castle", "cat", "central", "chain", "chance",
+    "channel", "chase", "chat", "check", "chef", "chip", "circle", "city", "class", "clean",
+    "clear", "click", "clock", "cloud", "club", "coast", "code", "coin", "cold", "color", "comfort",
+    "common", "connect", "content", "cook", "cool", "copper", "core", "corner", "country", "craft",
+    "crown", "cube", "cup", "cure", "daily", "dash", "data", "dawn", "day", "deal", "deals",
+    "deep", "delta", "design", "diamond", "digital", "direct", "dog", "door", "dot", "dream",
+    "drive", "drop", "eagle", "earth", "east", "easy", "echo", "edge", "electric", "element",
+    "elite", "energy", "engine", "epic", "event", "express", "eye", "face", "fact", "fair",
+    "faith", "falcon", "family", "fan", "farm", "fast", "field", "file", "film", "find", "fire",
+    "first", "fish", "fit", "fix", "flash", "fleet", "flex", "flow", "flower", "fly", "focus",
+    "food", "force", "forest", "form", "fortune", "forum", "fox", "frame", "free", "fresh",
+    "friend", "front", "fuel", "fun", "fund", "future", "game", "games", "garden", "gate",
+    "gear", "gem", "general", "giant", "glass", "global", "glory", "go", "gold", "golden", "good",
+    "grand", "graph", "green", "grid", "ground", "group", "grow", "guard", "guide", "hand",
+    "happy", "harbor", "hawk", "head", "health", "heart", "hero", "high", "hill", "home",
+    "honey", "hope", "horizon", "host", "hot", "house", "hub", "ice", "idea", "image", "impact",
+    "indeed", "info", "ink", "insight", "iron", "island", "jet", "job", "jobs", "joy", "key",
+    "kid", "kids", "king", "kit", "lab", "labs", "lake", "land", "laser", "leaf", "league",
+    "legend", "level", "life", "light", "line", "link", "lion", "list", "little", "live", "local",
+    "lock", "logic", "long", "loop", "love", "lucky", "magic", "mail", "main", "maker", "map",
+    "mark", "market", "marks", "master", "match", "media", "metro", "mind", "mint", "mobile",
+    "mode", "money", "moon", "motion", "motor", "mountain", "move", "movie", "music", "nation",
+    "native", "nature", "net", "network", "networks", "new", "news", "next", "night", "noble",
+    "north", "note", "nova", "oak", "ocean", "office", "one", "online", "open", "optimum",
+    "orange", "orbit", "origin", "outlook", "page", "palm", "panda", "paper", "park", "part",
+    "party", "pass", "path", "peak", "pearl", "people", "pet", "phone", "photo", "pilot", "pine",
+    "pink", "pixel", "pizza", "place", "plan", "planet", "plant", "play", "plaza", "plus",
+    "pocket", "point", "polar", "pop", "port", "post", "power", "press", "pride", "prime",
+    "print", "pro", "pulse", "pure", "quest", "quick", "rain", "rapid", "ray", "ready", "real",
+    "red", "resorts", "rest", "rich", "ride", "ring", "riot", "rise", "river", "road", "rock",
+    "rocket", "room", "root", "rose", "royal", "run", "safe", "sage", "sail", "sales", "salt",
+    "sand", "save", "scale", "school", "science", "score", "screen", "sea", "search", "seed",
+    "sense", "shape", "share", "shell", "shield", "ship", "shop", "show", "sign", "signal",
+    "silver", "simple", "site", "sites", "sky", "slack", "smart", "snap", "snow", "social", "soft",
+    "solar", "solid", "sound", "source", "south", "space", "spark", "speed", "sphere", "spirit",
+    "sport", "sports", "spot", "spring", "square", "stack", "star", "start", "state", "static",
+    "station", "steel", "step", "stone", "store", "storm", "story", "stream", "street", "strong",
+    "studio", "style", "summit", "sun", "super", "sure", "swift", "system", "systems", "table",
+    "talk", "target", "task", "taste", "team", "tech", "ten", "test", "text", "thing", "think",
+    "tide", "tiger", "time", "today", "tool", "tools", "top", "total", "touch", "tour", "tower",
+    "town", "track", "trade", "trail", "train", "travel", "tree", "trend", "tribe", "trip",
+    "true", "trust", "tube", "turbo", "union", "unit", "united", "unity", "up", "urban", "value",
+    "vault", "venture", "view", "villa", "vision", "vista", "voice", "wall", "watch", "water",
+    "wave", "way", "wealth", "web", "west", "white", "wide", "wild", "win", "wind", "window",
+    "windows", "wing", "wire", "wise", "wolf", "wood", "word", "work", "works", "world", "yard",
+    "yellow", "young", "zen", "zero", "zone", "aerospace", "internet", "enterprise", "holdings",
+    "international", "group", "bank", "banking", "technologies", "solutions", "services",
+];
+
+/// Lure words that make a derived or short name a sign-in lure: the
+/// sign-in, IT and identity-provider words of [`IDENTITY`] plus the
+/// generic filler words (`my`, `online`).
+pub(crate) fn vocabulary() -> impl Iterator<Item = &'static str> {
+    IDENTITY.iter().chain(GENERIC.iter()).copied()
+}
+
+/// The brand's names, each with where it comes from. `keywords` and
+/// `aliases` as the policy wrote them.
+pub fn brand_keywords(
+    name: &str,
+    domains: &[String],
+    keywords: Option<&[String]>,
+    aliases: &[String],
+) -> Vec<Keyword> {
+    let mut out: Vec<Keyword> = Vec::new();
+    let mut push = |text: String, shown: &str, origin: Origin| {
+        let text = text.trim().to_lowercase();
+        if text.is_empty()
+            || !text.chars().any(|c| c.is_alphanumeric())
+            || out.iter().any(|k| k.text == text)
+        {
+            return;
+        }
+        let folded = comparison_form(&text);
+        let (generic, bounded) = classify(&text);
+        out.push(Keyword {
+            text,
+            folded,
+            origin,
+            shown: shown.trim().to_owned(),
+            generic,
+            bounded,
+        });
+    };
+    let labels = crate::policy::default_keywords(domains);
+    let words = name_words(name);
+    match keywords {
+        Some(list) => {
+            for k in list {
+                push(k.clone(), k, Origin::Name);
+            }
+        }
+        None => {
+            // The main domain's label is the brand's name when it spells the
+            // name (`twilio`, `bankofamerica`); otherwise it is an owned
+            // domain's label like the others (`live` for Outlook).
+            if let Some(first) = labels.first() {
+                let plain: String = first.chars().filter(|c| *c != '-').collect();
+                let with_and = name_words(&name.replace('&', " and ")).concat();
+                let origin = if plain == words.concat()
+                    || plain == with_and
+                    || words.len() <= 1 && !is_everyday(first)
+                {
+                    Origin::Name
+                } else {
+                    Origin::Domain
+                };
+                push(first.clone(), first, origin);
+            }
+        }
+    }
+    for a in aliases {
+        for form in spellings(a) {
+            push(form, a, Origin::Alias);
+        }
+    }
+    // With `keywords` written out, IT has chosen the names: nothing more is
+    // derived.
+    if keywords.is_some() {
+        return out;
+    }
+    for l in &labels {
+        push(l.clone(), l, Origin::Domain);
+    }
+    // Derived from a multi-word name: only beside a lure word.
+    if words.len() >= 2 {
+        push(words.concat(), name, Origin::NameWord);
+        if name.contains('&') {
+            push(
+                name_words(&name.replace('&', " and ")).concat(),
+                name,
+                Origin::NameWord,
+            );
+        }
+        // With and without the small words (`ba` and `boa` for Bank of America).
+        let initials: String = words
+            .iter()
+            .filter(|w| !matches!(w.as_str(), "of" | "and" | "the" | "by" | "de"))
+            .filter_map(|w| w.chars().next())
+            .collect();
+        let all_initials: String = words.iter().filter_map(|w| w.chars().next()).collect();
+        for i in [initials, all_initials] {
+            if i.chars().count() >= 2 {
+                push(i, name, Origin::Initials);
+            }
+        }
+        // The first word, when it is distinctive (`northwind`, `goldman`;
+        // not `bank` of Bank of America).
+        if let Some(w) = words.first()
+            && w.chars().count() >= 4
+            && !is_everyday(w)
+        {
+            push(w.clone(), name, Origin::NameWord);
+        }
+    } else if let Some(w) = words.first() {
+        // A one-word name that differs from the domain (`Openreach`).
+        push(w.clone(), name, Origin::NameWord);
+    }
+    out
+}
+
+/// How a name is written in a domain: `M&S` → `ms`, `mands`; `HP
+/// Enterprise` → `hpenterprise`, `hp-enterprise`.
+fn spellings(alias: &str) -> Vec<String> {
+    let lower = alias.trim().to_lowercase();
+    let mut out = Vec::new();
+    let keep = |s: &str, sep: &str| -> String {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
+    out.push(keep(&lower, ""));
+    if lower.contains('&') {
+        out.push(keep(&lower.replace('&', " and "), ""));
+    }
+    let hyphened = keep(&lower, "-");
+    if hyphened.contains('-') && lower.contains(' ') {
+        out.push(hyphened);
+    }
+    out.retain(|s| !s.is_empty());
+    out
+}
+
+/// The words of a brand's name, lower case (`Marks & Spencer` → `marks`,
+/// `spencer`); a trailing `.com` of a name like `Booking.com` is dropped.
+fn name_words(name: &str) -> Vec<String> {
+    let lower = name.to_lowercase();
+    let lower = lower
+        .strip_suffix(".com")
+        .or_else(|| lower.strip_suffix(".net"))
+        .unwrap_or(&lower);
+    lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `word` is an everyday word (see [`EVERYDAY`]).
+pub fn is_everyday(word: &str) -> bool {
+    EVERYDAY.contains(&word)
+}
+
+/// Whether a name is generic (one everyday word) and which of its sides
+/// must start or end a word in the label (a distinctive part of one or two
+/// characters next to an everyday word: `icloud`, `t-mobile`).
+pub fn classify(text: &str) -> (bool, (bool, bool)) {
+    if is_everyday(text) {
+        return (true, (false, false));
+    }
+    let plain: String = text.chars().filter(|c| *c != '-').collect();
+    let n = plain.len();
+    if !plain.is_ascii() || n < 3 {
+        return (false, (false, false));
+    }
+    let short_then_word = (1..=2).any(|k| plain.get(k..).is_some_and(is_everyday));
+    let word_then_short = (1..=2).any(|k| n > k && plain.get(..n - k).is_some_and(is_everyday));
+    (false, (short_then_word, word_then_short))
+}
