@@ -14,6 +14,7 @@ pub mod cli;
 pub mod config;
 pub mod desktop;
 pub mod engine;
+pub mod events;
 pub mod feed;
 pub mod invariants;
 pub mod local_time;

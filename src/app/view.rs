@@ -469,7 +469,11 @@ fn policy_card(app: &mut App, ui: &mut egui::Ui) {
         ui.label(RichText::new(&name).heading().strong());
     });
     if managed {
-        ui.label(RichText::new("Set by your organisation").small().strong());
+        let label = ["organization.never_ask", "organization.name"]
+            .iter()
+            .find_map(|k| model.effective.locked_label(k))
+            .unwrap_or("Set by your organisation");
+        ui.label(RichText::new(label).small().strong());
     } else if org.name.trim().is_empty() {
         ui.label(
             RichText::new("General advice: your organisation has not configured Second Look.")
@@ -1155,9 +1159,16 @@ fn reporter_email_setting(app: &mut App, ui: &mut egui::Ui) {
 fn settings_screen(app: &mut App, ui: &mut egui::Ui) {
     ui.label(RichText::new("Settings").heading());
     let s = app.model.settings;
-    let locked_note = |ui: &mut egui::Ui, locked: bool| {
-        if locked {
-            ui.label(RichText::new("Set by your organisation").small().weak());
+    // "Set by your organisation" (and how: Group Policy, a profile) per key.
+    let [watch_note, login_note, notify_note] = [
+        "desktop.watch_clipboard",
+        "desktop.start_at_login",
+        "desktop.notify",
+    ]
+    .map(|k| app.model.effective.locked_label(k));
+    let locked_note = |ui: &mut egui::Ui, label: Option<&str>| {
+        if let Some(label) = label {
+            ui.label(RichText::new(label).small().weak());
         }
     };
     ui.horizontal(|ui| {
@@ -1172,7 +1183,7 @@ fn settings_screen(app: &mut App, ui: &mut egui::Ui) {
             let effect = app.model.set_watch_clipboard(v);
             app.apply(ui.ctx(), effect);
         }
-        locked_note(ui, s.watch_clipboard.locked);
+        locked_note(ui, watch_note);
     });
     ui.horizontal(|ui| {
         let mut v = if s.start_at_login.locked {
@@ -1190,7 +1201,7 @@ fn settings_screen(app: &mut App, ui: &mut egui::Ui) {
             let effect = app.model.set_start_at_login(v);
             app.apply(ui.ctx(), effect);
         }
-        locked_note(ui, s.start_at_login.locked);
+        locked_note(ui, login_note);
     });
     ui.label("Notify me about copied links that are:");
     ui.horizontal(|ui| {
@@ -1208,7 +1219,7 @@ fn settings_screen(app: &mut App, ui: &mut egui::Ui) {
             let effect = app.model.set_notify(level);
             app.apply(ui.ctx(), effect);
         }
-        locked_note(ui, s.notify.locked);
+        locked_note(ui, notify_note);
     });
     ui.separator();
     reporter_email_setting(app, ui);

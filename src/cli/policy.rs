@@ -135,11 +135,11 @@ fn policy_show(json: bool) -> ExitCode {
             if r.is_err() {
                 break;
             }
-            let lock = if s.locked() {
-                ", set by your organisation"
-            } else {
-                ""
-            };
+            let lock = s
+                .source
+                .locked_label()
+                .map(|l| format!(", {}", l.replacen("Set", "set", 1)))
+                .unwrap_or_default();
             r = writeln!(out, "{} = {}    # {}{lock}", s.key, s.value, s.source);
         }
         r

@@ -172,6 +172,7 @@ fn report(args: &ReportArgs) -> ExitCode {
         Ok(e) => e,
         Err(e) => return fail(format!("the report was NOT saved: {e}")),
     };
+    crate::events::report(&entry.report, &policy, "cli");
     let id = entry.report.id.clone();
     println!("\nSaved as report {id} in {}.", outbox.dir().display());
     if no_channel {

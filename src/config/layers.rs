@@ -33,6 +33,7 @@ use std::time::SystemTime;
 
 pub use super::merge::{Effective, Setting, Source};
 use super::merge::{Layer, merge};
+use super::platform::{Converted, Kind};
 use super::read_policy_text;
 use crate::policy::{Policy, PolicyFile, parse_file};
 
@@ -61,7 +62,8 @@ impl Locations {
         let dirs = directories::ProjectDirs::from("", "", "SecondLook");
         let managed = match std::env::var_os(MANAGED_ENV) {
             Some(p) => expand(Path::new(&p)),
-            None => expand(&default_managed_dir()),
+            // Group Policy and configuration profiles after the files: they win.
+            None => [expand(&default_managed_dir()), platform_managed()].concat(),
         };
         let user = match std::env::var_os(USER_ENV) {
             Some(p) => expand(Path::new(&p)),
@@ -70,6 +72,7 @@ impl Locations {
                 .map(|d| d.config_dir().join("policy.toml"))
                 .filter(|p| p.exists())
                 .into_iter()
+                .chain(platform_user())
                 .collect(),
         };
         let data_dir = std::env::var_os(DATA_ENV)
@@ -111,6 +114,39 @@ pub fn install_managed(from: &Path, to: &Path) -> std::io::Result<()> {
         f.sync_all()?;
     }
     std::fs::rename(&tmp, to)
+}
+
+/// The managed layers IT deployed with the platform's tools, present on
+/// this machine: `HKLM\SOFTWARE\Policies\SecondLook` on Windows; the
+/// managed preferences of a configuration profile on macOS.
+fn platform_managed() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if cfg!(windows)
+        && matches!(
+            super::registry::read(super::registry::Hive::Machine),
+            Ok(Some(_)) | Err(_)
+        )
+    {
+        out.push(PathBuf::from(super::registry::MACHINE_KEY));
+    }
+    if cfg!(target_os = "macos") {
+        out.extend(super::managed_prefs::present());
+    }
+    out
+}
+
+/// `HKCU\SOFTWARE\Policies\SecondLook` on Windows, when it holds anything.
+fn platform_user() -> Vec<PathBuf> {
+    if cfg!(windows)
+        && matches!(
+            super::registry::read(super::registry::Hive::User),
+            Ok(Some(_)) | Err(_)
+        )
+    {
+        vec![PathBuf::from(super::registry::USER_KEY)]
+    } else {
+        Vec::new()
+    }
 }
 
 fn default_managed_dir() -> PathBuf {
@@ -311,23 +347,31 @@ fn read_layer(source: Source, locations: &Locations, problems: &mut Vec<String>)
         "Your own policy"
     };
     let previous = last_valid(locations, &source);
-    let failure = match read_policy_text(&path) {
-        Ok(text) => match check_layer(&text, &path, &source, previous.as_ref()) {
-            Ok(file) => {
-                // An empty file never replaces the last valid copy.
-                if !text.trim().is_empty()
-                    && let Err(e) = remember(locations, &source, &text)
-                {
-                    problems.push(format!(
-                        "could not keep a copy of {} as the last valid version: {e}",
-                        path.display()
-                    ));
+    let read = match read_layer_text(&path) {
+        Ok(Some(read)) => Ok(read),
+        // A platform layer with nothing set: no layer, quietly.
+        Ok(None) => return None,
+        Err(why) => Err(why),
+    };
+    let failure = match read {
+        Ok((text, converted)) => {
+            match check_layer(&text, &path, &source, previous.as_ref(), converted.as_ref()) {
+                Ok(file) => {
+                    // An empty file never replaces the last valid copy.
+                    if !text.trim().is_empty()
+                        && let Err(e) = remember(locations, &source, &text)
+                    {
+                        problems.push(format!(
+                            "could not keep a copy of {} as the last valid version: {e}",
+                            path.display()
+                        ));
+                    }
+                    return Some(Layer { source, file });
                 }
-                return Some(Layer { source, file });
+                Err(why) => format!("{loud} {} {why}", path.display()),
             }
-            Err(why) => format!("{loud} {} {why}", path.display()),
-        },
-        Err(e) => format!("{loud} {} cannot be read: {e}", path.display()),
+        }
+        Err(why) => format!("{loud} {} {why}", path.display()),
     };
     match previous {
         Some(file) => {
@@ -392,6 +436,25 @@ fn read_unlisted_dir(dir: &Path, locations: &Locations, problems: &mut Vec<Strin
     out
 }
 
+/// A layer's TOML text: a file's, or a platform layer's converted to TOML
+/// (with where each line was set). `Ok(None)`: a platform layer with
+/// nothing set. `Err` says why it cannot be read, after the layer's name.
+fn read_layer_text(path: &Path) -> Result<Option<(String, Option<Converted>)>, String> {
+    let converted = match Kind::of(path) {
+        Kind::File => {
+            return read_policy_text(path)
+                .map(|text| Some((text, None)))
+                .map_err(|e| format!("cannot be read: {e}"));
+        }
+        Kind::Registry => match super::registry::Hive::of(&path.to_string_lossy()) {
+            Some(hive) => super::registry::read_converted(hive)?,
+            None => None,
+        },
+        Kind::ManagedPreferences => super::managed_prefs::read_converted(path)?,
+    };
+    Ok(converted.map(|c| (c.text.clone(), Some(c))))
+}
+
 /// A layer's text, checked on its own: it parses, it compiles alone (so one
 /// layer's fault can never stop the others combining), and, for a managed
 /// file, it is not suspiciously empty compared with its last valid version.
@@ -401,12 +464,23 @@ fn check_layer(
     path: &Path,
     source: &Source,
     previous: Option<&PolicyFile>,
+    converted: Option<&Converted>,
 ) -> Result<PolicyFile, String> {
     let name = path.display().to_string();
-    if source.is_managed() && text.is_empty() {
+    if source.is_managed() && text.is_empty() && converted.is_none() {
         return Err("is empty (0 bytes), as a failed copy or a full disk leaves a file. To remove your organisation's policy, delete the file; to keep it without brands, write `brand = []` in it.".into());
     }
-    let file = parse_file(text, &name).map_err(|e| format!("has problems:\n{e}"))?;
+    let file = parse_file(text, &name).map_err(|e| match (converted, &e) {
+        (Some(c), crate::policy::PolicyError::Problems { problems }) => format!(
+            "has problems:\n{}",
+            problems
+                .iter()
+                .map(|p| c.relocate(p))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+        _ => format!("has problems:\n{e}"),
+    })?;
     Policy::compile(file.clone(), &name).map_err(|e| format!("has problems:\n{e}"))?;
     if let (true, Some(before)) = (source.is_managed(), previous) {
         let table: toml::Table = toml::from_str(text).unwrap_or_default();
@@ -530,9 +604,14 @@ impl Fingerprint {
                         .flat_map(|d| crate::feed::Store::new(d).files()),
                 )
                 .map(|p| {
-                    let meta = std::fs::metadata(&p)
-                        .ok()
-                        .map(|m| (m.len(), m.modified().ok()));
+                    let meta = match Kind::of(&p) {
+                        // A registry key has no size or time for its whole
+                        // tree: a hash of what it holds stands for both.
+                        Kind::Registry => registry_stamp(&p),
+                        _ => std::fs::metadata(&p)
+                            .ok()
+                            .map(|m| (m.len(), m.modified().ok())),
+                    };
                     (p, meta)
                 })
                 .collect(),
@@ -540,10 +619,32 @@ impl Fingerprint {
     }
 }
 
+fn registry_stamp(path: &Path) -> Option<FileStamp> {
+    use std::hash::{Hash, Hasher};
+    let hive = super::registry::Hive::of(&path.to_string_lossy())?;
+    let tree = super::registry::read(hive).ok()??;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    format!("{tree:?}").hash(&mut h);
+    Some((h.finish(), None))
+}
+
 /// Check files as IT would before deploying: every problem of every file.
 pub fn check_files(paths: &[PathBuf]) -> Vec<String> {
     let mut out = Vec::new();
     for p in paths {
+        if Kind::of(p) == Kind::ManagedPreferences {
+            // A profile's settings as a plist: the same checks, named at the key.
+            match super::managed_prefs::read_converted(p) {
+                Ok(Some(c)) => out.extend(
+                    crate::policy::validate::check(&c.text, &p.display().to_string())
+                        .iter()
+                        .map(|problem| c.relocate(problem)),
+                ),
+                Ok(None) => {}
+                Err(why) => out.push(format!("{} {why}", p.display())),
+            }
+            continue;
+        }
         match read_policy_text(p) {
             Ok(text) => out.extend(
                 crate::policy::validate::check(&text, &p.display().to_string())

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 
+use super::platform::Kind;
 use crate::policy::schema::{self, Merge};
 use crate::policy::{BrandSection, Policy, PolicyFile, brand_key};
 
@@ -26,6 +27,24 @@ impl Source {
     /// Values from this source cannot be changed by the user.
     pub fn is_managed(&self) -> bool {
         matches!(self, Source::Managed(_) | Source::Feed(_))
+    }
+
+    /// How IT deployed it: a file, Group Policy (a registry key), a
+    /// configuration profile (managed preferences); the feed and the
+    /// built-in policy count as files.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Source::Builtin | Source::Feed(_) => Kind::File,
+            Source::User(p) | Source::Managed(p) => Kind::of(p),
+        }
+    }
+
+    /// What the window and `policy show` say about a value from this
+    /// source: "Set by your organisation" (with "(Group Policy)" or
+    /// "(configuration profile)" when it came that way); `None` when the
+    /// user may change it.
+    pub fn locked_label(&self) -> Option<&'static str> {
+        self.is_managed().then(|| self.kind().locked_label())
     }
 }
 
@@ -90,6 +109,25 @@ impl Effective {
     pub fn is_locked(&self, key: &str) -> bool {
         schema::lockable(key) && self.settings.iter().any(|s| s.key == key && s.locked())
     }
+
+    /// How the window labels a locked key ([`Effective::is_locked`]): "Set
+    /// by your organisation", "Set by your organisation (Group Policy)" or
+    /// "… (configuration profile)"; `None` when the key is not locked.
+    pub fn locked_label(&self, key: &str) -> Option<&'static str> {
+        locked_label(&self.settings, key)
+    }
+}
+
+/// How a locked key is labelled, given the effective settings (see
+/// [`Effective::locked_label`]); `None` when the key is not locked.
+pub fn locked_label(settings: &[Setting], key: &str) -> Option<&'static str> {
+    if !schema::lockable(key) {
+        return None;
+    }
+    settings
+        .iter()
+        .filter(|s| s.key == key)
+        .find_map(|s| s.source.locked_label())
 }
 
 fn toml_key(name: &str) -> String {

@@ -1,6 +1,9 @@
 //! The shell's side of the policy: reading policy files (capped,
 //! non-blocking) and the logo file, and the layers (`layers`: where the
-//! files are, last valid copies, reloading; `merge`: combining them). The
+//! files are, last valid copies, reloading; `merge`: combining them), and
+//! the layers IT deploys with the platform's tools (`registry`: Windows
+//! Group Policy; `managed_prefs`: macOS configuration profiles; `platform`:
+//! both converted to TOML text; `admx`: the Group Policy templates). The
 //! pure part (schema, parsing from text, validation, compiling) is
 //! `crate::engine::policy`; both are reached as `crate::policy`.
 
@@ -8,8 +11,12 @@ use std::path::Path;
 
 use crate::policy::{MAX_LOGO_BYTES, Policy, PolicyError};
 
+pub mod admx;
 pub mod layers;
+pub mod managed_prefs;
 pub mod merge;
+pub mod platform;
+pub mod registry;
 
 /// The largest policy file read (and the largest last valid copy kept):
 /// 1 MiB. A real policy is a few kilobytes; a bigger file is not one.
@@ -20,6 +27,16 @@ pub const MAX_POLICY_BYTES: u64 = 1 << 20;
 /// link or a loop, a pipe or device, a huge or binary file) is an error that
 /// says what is there instead; nothing blocks (a pipe is never opened).
 pub fn read_policy_text(path: &Path) -> std::io::Result<String> {
+    String::from_utf8(read_policy_bytes(path)?).map_err(|_| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "it is not UTF-8 text; save the policy as UTF-8",
+        )
+    })
+}
+
+/// [`read_policy_text`] without the UTF-8 check (a binary property list).
+pub fn read_policy_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::{Error, ErrorKind, Read as _};
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
@@ -67,12 +84,7 @@ pub fn read_policy_text(path: &Path) -> std::io::Result<String> {
     if bytes.len() as u64 > MAX_POLICY_BYTES {
         return Err(too_big());
     }
-    String::from_utf8(bytes).map_err(|_| {
-        Error::new(
-            ErrorKind::InvalidData,
-            "it is not UTF-8 text; save the policy as UTF-8",
-        )
-    })
+    Ok(bytes)
 }
 
 impl Policy {

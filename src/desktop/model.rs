@@ -28,6 +28,17 @@ pub enum Source {
     QrCode,
 }
 
+impl Source {
+    /// The event's `origin` field (`crate::events`).
+    fn event_origin(self) -> &'static str {
+        match self {
+            Source::Pasted => "window",
+            Source::Clipboard => "clipboard",
+            Source::QrCode => "qr-code",
+        }
+    }
+}
+
 impl From<Origin> for Source {
     fn from(o: Origin) -> Source {
         match o {
@@ -202,6 +213,13 @@ impl Layers {
         crate::policy::schema::lockable(key)
             && self.settings.iter().any(|s| s.key == key && s.locked())
     }
+
+    /// How the window labels a locked key: "Set by your organisation",
+    /// with "(Group Policy)" or "(configuration profile)" when IT set it
+    /// that way, as [`Effective::locked_label`]; `None` when not locked.
+    pub fn locked_label(&self, key: &str) -> Option<&'static str> {
+        crate::config::merge::locked_label(&self.settings, key)
+    }
 }
 
 /// The window's state.
@@ -304,6 +322,7 @@ impl Model {
             start_at_login: false,
         };
         m.refresh_reports();
+        crate::events::policy_problems(&m.policy, &m.effective.problems);
         m
     }
 
@@ -414,12 +433,16 @@ impl Model {
         } else {
             Some(analyze(&self.input, &self.policy))
         };
+        if let Some(a) = &self.analysis {
+            crate::events::verdict(a, &self.policy, self.source.event_origin());
+        }
     }
 
     /// The clipboard watcher checked new content: show it.
     pub fn show_checked(&mut self, text: String, analysis: Analysis, source: Source) {
         self.input = text;
         self.source = source;
+        crate::events::verdict(&analysis, &self.policy, source.event_origin());
         self.analysis = Some(analysis);
         self.screen = Screen::Check;
         self.status = None;
@@ -435,6 +458,7 @@ impl Model {
             Ok(mut p) => *p = Arc::clone(&self.policy),
             Err(poisoned) => *poisoned.into_inner() = Arc::clone(&self.policy),
         }
+        crate::events::policy_problems(&self.policy, &self.effective.problems);
         self.reanalyze();
         self.settings = self.resolve(&self.user_settings);
         self.locked_start_at_login()
@@ -567,6 +591,7 @@ impl Model {
                 return Effect::None;
             }
         };
+        crate::events::report(&entry.report, &self.policy, "window");
         let id = entry.report.id.clone();
         self.sent = Some(if no_channel {
             match &self.policy.report.email {
@@ -715,6 +740,7 @@ impl Model {
                 return Effect::None;
             }
         };
+        crate::events::report(&entry.report, &self.policy, "window");
         let id = entry.report.id.clone();
         u.sent = Some(if no_channel {
             match &self.policy.report.email {
@@ -916,6 +942,62 @@ mod tests {
         }
         assert_eq!(m.reports.len(), 1);
         assert_eq!(m.reports.first().map(|e| e.report.kind), Some(Kind::Junk));
+    }
+
+    /// The window's verdicts, clipboard verdicts and reports reach the
+    /// system log (a real datagram listener here) as events without the
+    /// text; a verdict shown again is written once.
+    #[cfg(unix)]
+    #[test]
+    fn verdicts_and_reports_are_events_for_the_soc_without_the_text() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("journal.sock");
+        let sock = std::os::unix::net::UnixDatagram::bind(&path).unwrap_or_else(|e| panic!("{e}"));
+        sock.set_nonblocking(true).unwrap_or_else(|e| panic!("{e}"));
+        let events = || {
+            let mut out = Vec::new();
+            let mut buf = vec![0u8; 65536];
+            while let Ok(n) = sock.recv(&mut buf) {
+                out.push(String::from_utf8_lossy(&buf[..n]).into_owned());
+            }
+            out
+        };
+        crate::events::set_test_sink(crate::events::Sink::Journal(path.clone()));
+        let (_d, mut m) = model(crate::rules::testing::TWILIO_POLICY);
+        let text = "Ticket 90210: schedule changed, see https://twilio-okta.com/s?u=bob";
+        m.set_input(text);
+        m.set_input(text);
+        let got = events();
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(
+            got[0].contains("SECONDLOOK_ORIGIN=window\n")
+                && got[0].contains("SECONDLOOK_DOMAIN=twilio-okta.com\n"),
+            "{got:?}"
+        );
+        let a = analyze("copied: twilio-okta.net", &m.policy);
+        m.show_checked("copied: twilio-okta.net".into(), a, Source::Clipboard);
+        m.set_input(text);
+        m.begin_report();
+        m.set_note("from bob's phone");
+        let _ = m.confirm_report();
+        let got = events();
+        crate::events::set_test_sink(crate::events::Sink::Off);
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert!(
+            got[0].contains("SECONDLOOK_ORIGIN=clipboard\n")
+                && got[0].contains("SECONDLOOK_DOMAIN=twilio-okta.net\n"),
+            "{got:?}"
+        );
+        assert!(
+            got[2].contains("SECONDLOOK_EVENT=report\n")
+                && got[2].contains("SECONDLOOK_REPORT_ID="),
+            "{got:?}"
+        );
+        for e in &got {
+            for secret in ["90210", "bob", "/s?u", "https://", "copied:"] {
+                assert!(!e.contains(secret), "{secret:?} in {e}");
+            }
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! layer, reloading, and the `secondlook policy` commands.
 
 use std::path::{Path, PathBuf};
+#[cfg(unix)]
 use std::process::Command;
 
 use crate::support::Bin;

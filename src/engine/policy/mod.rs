@@ -75,9 +75,33 @@ pub struct PolicyFile {
     /// Desktop app settings; a value set by the managed policy is locked.
     #[serde(default)]
     pub desktop: DesktopSection,
+    /// Events for the security team's log collection.
+    #[serde(default, skip_serializing_if = "EventsSection::is_empty")]
+    pub events: EventsSection,
     /// The signed indicator feed (managed policy only).
     #[serde(default, skip_serializing_if = "FeedSection::is_empty")]
     pub feed: FeedSection,
+}
+
+/// `[events]`: what Second Look writes to the system log for the security
+/// team (verdicts, reports, policy problems; never the text).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct EventsSection {
+    /// Write events to the system log (journald or syslog, the Windows
+    /// Event Log, the unified log); default true.
+    pub system_log: Option<bool>,
+}
+
+impl EventsSection {
+    fn is_empty(&self) -> bool {
+        self.system_log.is_none()
+    }
+
+    /// Whether events go to the system log (default true).
+    pub fn system_log(&self) -> bool {
+        self.system_log.unwrap_or(true)
+    }
 }
 
 /// `[organization]`
@@ -518,6 +542,8 @@ pub struct Policy {
     pub report: ReportSection,
     /// `[desktop]`, checked.
     pub desktop: DesktopSection,
+    /// `[events]`.
+    pub events: EventsSection,
     /// `[detection] trusted_hosts`, ASCII.
     pub trusted_hosts: Vec<String>,
     /// The trusted hosts the user added in their own policy (ASCII): shown
@@ -771,6 +797,7 @@ impl Policy {
             training: domains(file.indicators.training, "training")?,
             report: file.report,
             desktop: file.desktop,
+            events: file.events,
             trusted_hosts,
             user_trusted: HashSet::new(),
             lure_words,
@@ -797,6 +824,7 @@ impl Policy {
             training: HashSet::new(),
             report: ReportSection::default(),
             desktop: DesktopSection::default(),
+            events: EventsSection::default(),
             trusted_hosts: Vec::new(),
             user_trusted: HashSet::new(),
             lure_words: BTreeMap::new(),

@@ -149,6 +149,8 @@ pub const KEYS: &[Key] = &[
     key("desktop.watch_clipboard", Bool, Replace, true, "bool", "watch copied links (default true)"),
     key("desktop.start_at_login", Bool, Replace, true, "bool", "start at login (default true)"),
     key("desktop.notify", Str, Replace, true, "`suspicious`/`dangerous`/`off`", "which copied links raise a notification (default `suspicious`: suspicious and dangerous)"),
+    key("events", Table, Section, false, "table", "events for the security team's log collection"),
+    key("events.system_log", Bool, Replace, true, "bool", "write an event for each suspicious or dangerous verdict, report, urgent report and policy problem to the system log (journald or syslog, the Windows Event Log, the macOS unified log) for the security team's collection: verdict, brand, registrable domain, rule ids, policy fingerprint, never the text or a full URL (default true; see `docs/deploying.md`)"),
     key("feed", Table, Section, false, "table", "the signed indicator feed; only the managed policy may set it (in a user policy it is ignored), see \"The signed indicator feed\""),
     key("feed.url", Str, Replace, true, "https URL", "the signed indicator feed: a policy file that only adds (indicators, brands and aliases, trusted hosts, combo keywords, lure words), fetched on start and every `interval_minutes`"),
     key("feed.signature_url", Str, Replace, true, "https URL", "where the feed's minisign signature is (default: `feed.url` with `.minisig` added)"),

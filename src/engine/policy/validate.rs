@@ -846,7 +846,7 @@ url = "http://hooks.acme.com/x"
             p.toml:28:7: tls = "none" sends reports unencrypted and is allowed only to a loopback address (localhost, 127.0.0.1, ::1): use "starttls" or "tls"
             p.toml:29:16: "smtp password" must name an environment variable, like "SECONDLOOK_SMTP_PASSWORD" (capital letters, digits, _)
             p.toml:31:7: webhook url "http://hooks.acme.com/x" must be https:// (http:// only to a loopback address)
-            p.toml:33:2: unknown key `extra` at the top level; known keys: organization, brand, detection, indicators, report, desktop, feed."##]].assert_eq(&run(BAD));
+            p.toml:33:2: unknown key `extra` at the top level; known keys: organization, brand, detection, indicators, report, desktop, events, feed."##]].assert_eq(&run(BAD));
     }
 
     #[test]
