@@ -20,23 +20,6 @@ use super::{FeedConfig, FeedError, MAX_FEED_BYTES, MAX_SIGNATURE_BYTES, Store, n
 /// How long one request may take, connection and TLS included.
 const TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The system's CA store (honouring `SSL_CERT_FILE`), as report delivery
-/// uses it: a feed on an internal CA's server works. Mozilla's roots when
-/// the system has none.
-static ROOTS: std::sync::LazyLock<ureq::tls::RootCerts> = std::sync::LazyLock::new(|| {
-    let found = rustls_native_certs::load_native_certs();
-    let certs: Vec<ureq::tls::Certificate<'static>> = found
-        .certs
-        .iter()
-        .map(|c| ureq::tls::Certificate::from_der(c.as_ref()).to_owned())
-        .collect();
-    if certs.is_empty() {
-        ureq::tls::RootCerts::WebPki
-    } else {
-        ureq::tls::RootCerts::new_with_certs(&certs)
-    }
-});
-
 /// What one fetch did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -94,7 +77,7 @@ fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .tls_config(
             ureq::tls::TlsConfig::builder()
-                .root_certs(ROOTS.clone())
+                .root_certs(crate::report::deliver::ROOTS.clone())
                 .build(),
         )
         .https_only(true)

@@ -11,21 +11,23 @@ use super::outbox::{Channel, Entry, Outbox, OutboxError, State, Target, backoff,
 use crate::policy::{SmtpSection, WebhookSection};
 
 /// The system's CA store (honouring `SSL_CERT_FILE`), as SMTP uses it: a
-/// company's internal CA works for its webhooks too. Mozilla's roots when the
-/// store is empty.
-static ROOTS: std::sync::LazyLock<ureq::tls::RootCerts> = std::sync::LazyLock::new(|| {
-    let found = rustls_native_certs::load_native_certs();
-    let certs: Vec<ureq::tls::Certificate<'static>> = found
-        .certs
-        .iter()
-        .map(|c| ureq::tls::Certificate::from_der(c.as_ref()).to_owned())
-        .collect();
-    if certs.is_empty() {
-        ureq::tls::RootCerts::WebPki
-    } else {
-        ureq::tls::RootCerts::new_with_certs(&certs)
-    }
-});
+/// company's internal CA works for its webhooks (and the indicator feed,
+/// `feed::fetch`) too. Mozilla's roots when the store is empty. Loaded once
+/// per process.
+pub(crate) static ROOTS: std::sync::LazyLock<ureq::tls::RootCerts> =
+    std::sync::LazyLock::new(|| {
+        let found = rustls_native_certs::load_native_certs();
+        let certs: Vec<ureq::tls::Certificate<'static>> = found
+            .certs
+            .iter()
+            .map(|c| ureq::tls::Certificate::from_der(c.as_ref()).to_owned())
+            .collect();
+        if certs.is_empty() {
+            ureq::tls::RootCerts::WebPki
+        } else {
+            ureq::tls::RootCerts::new_with_certs(&certs)
+        }
+    });
 
 /// How long one delivery attempt may take.
 pub const TIMEOUT: Duration = Duration::from_secs(20);

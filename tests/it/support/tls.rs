@@ -11,7 +11,9 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 pub struct TestCa {
     /// The CA certificate (PEM).
     pub ca_file: PathBuf,
-    pub(super) server: Arc<rustls::ServerConfig>,
+    /// The server side: the `localhost` certificate, for a test's own
+    /// TLS server.
+    pub server: Arc<rustls::ServerConfig>,
 }
 
 impl TestCa {
