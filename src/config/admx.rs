@@ -105,7 +105,7 @@ pub fn entries() -> Vec<Entry> {
         let how = match shape {
             Type::Str => "Enter the text.",
             Type::Bool => "Enabled: true. Disabled: false. Not configured: not set here.",
-            Type::Int => "Enter the number.",
+            Type::Int { .. } => "Enter the number.",
             Type::StrList => "Click Show and enter one entry per line.",
             Type::StrMap => "Click Show: the name is the rule id, the value the text.",
             Type::StrListMap => {
@@ -233,8 +233,8 @@ pub fn admx() -> String {
                 "<text id=\"{}\" valueName=\"{v}\" maxLength=\"4096\" />",
                 e.id
             )),
-            Type::Int => Some(format!(
-                "<decimal id=\"{}\" valueName=\"{v}\" minValue=\"1\" maxValue=\"65535\" />",
+            Type::Int { min, max } => Some(format!(
+                "<decimal id=\"{}\" valueName=\"{v}\" minValue=\"{min}\" maxValue=\"{max}\" />",
                 e.id
             )),
             Type::StrList => Some(format!(
@@ -286,7 +286,7 @@ pub fn adml() -> String {
                 "<textBox refId=\"{}\"><label>{label}</label></textBox>",
                 e.id
             ),
-            Type::Int => format!(
+            Type::Int { .. } => format!(
                 "<decimalTextBox refId=\"{}\">{label}</decimalTextBox>",
                 e.id
             ),
@@ -411,7 +411,7 @@ mod tests {
             let (value, name) = match e.shape {
                 Type::Str => (Value::Sz("x".into()), e.value_name.clone()),
                 Type::Bool => (Value::Dword(1), e.value_name.clone()),
-                Type::Int => (Value::Dword(25), e.value_name.clone()),
+                Type::Int { .. } => (Value::Dword(25), e.value_name.clone()),
                 Type::StrList => (Value::Sz("x".into()), Some("1".into())),
                 Type::StrMap => (Value::Sz("x".into()), Some("typosquat".into())),
                 Type::StrListMap => (
@@ -437,7 +437,7 @@ mod tests {
             }
             let ok = match e.shape {
                 Type::Bool => v == toml::Value::Boolean(true),
-                Type::Int => v == toml::Value::Integer(25),
+                Type::Int { .. } => v == toml::Value::Integer(25),
                 Type::Str => v.is_str(),
                 Type::StrList => v.as_array().is_some_and(|a| a.len() == 1),
                 _ => v.is_table() || v.is_array(),

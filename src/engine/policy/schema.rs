@@ -19,8 +19,15 @@ pub enum Type {
     Str,
     /// `true` or `false`.
     Bool,
-    /// A whole number.
-    Int,
+    /// A whole number between `min` and `max` (both allowed): the checker
+    /// refuses others and the Group Policy template's number box has the
+    /// same bounds.
+    Int {
+        /// The smallest value allowed.
+        min: u32,
+        /// The largest value allowed.
+        max: u32,
+    },
     /// A list of strings.
     StrList,
     /// A table (`[section]`); its keys are rows of their own.
@@ -134,7 +141,7 @@ pub const KEYS: &[Key] = &[
     key("report.email", Str, Replace, true, "e-mail", "where mail reports go; also the `mailto:` fallback"),
     key("report.smtp", Table, Replace, true, "table", "SMTP delivery; the password comes from the variable `password_env` names or, when unset, the OS keyring (`secondlook outbox password`)"),
     key("report.smtp.host", Str, Part, false, "string, required", "the SMTP server's host name"),
-    key("report.smtp.port", Int, Part, false, "1–65535", "its port (587 STARTTLS, 465 TLS)"),
+    key("report.smtp.port", Int { min: 1, max: 65535 }, Part, false, "1–65535", "its port (587 STARTTLS, 465 TLS)"),
     key("report.smtp.tls", Str, Part, false, "`starttls`/`tls`/`none`", "how the connection is encrypted (default `starttls`; `none` only to loopback)"),
     key("report.smtp.username", Str, Part, false, "string", "the login name, if the server needs one"),
     key("report.smtp.password_env", Str, Part, false, "environment variable name", "the variable holding the password"),
@@ -155,7 +162,7 @@ pub const KEYS: &[Key] = &[
     key("feed.url", Str, Replace, true, "https URL", "the signed indicator feed: a policy file that only adds (indicators, brands and aliases, trusted hosts, combo keywords, lure words), fetched on start and every `interval_minutes`"),
     key("feed.signature_url", Str, Replace, true, "https URL", "where the feed's minisign signature is (default: `feed.url` with `.minisig` added)"),
     key("feed.public_key", Str, Replace, true, "minisign public key", "the `RW…` line of the feed key's `.pub` file; a feed whose signature does not verify with it is refused"),
-    key("feed.interval_minutes", Int, Replace, true, "1–1440", "minutes between fetches (default 15), plus up to a fifth as jitter"),
+    key("feed.interval_minutes", Int { min: 1, max: 1440 }, Replace, true, "1–1440", "minutes between fetches (default 15), plus up to a fifth as jitter"),
 ];
 
 /// The row for `path`, if it is a key.

@@ -44,7 +44,7 @@ fn describe(kind: Type) -> &'static str {
     match kind {
         Type::Str => "a string, e.g. \"text\"",
         Type::Bool => "true or false",
-        Type::Int => "a whole number",
+        Type::Int { .. } => "a whole number",
         Type::StrList => "a list of strings, e.g. [\"a\", \"b\"]",
         Type::Table => "a table (a [section])",
         Type::TableList => "a list of tables ([[section]] entries)",
@@ -141,31 +141,21 @@ impl Checker<'_> {
                 });
             }
             (Type::Bool, DeValue::Boolean(_)) => {}
-            (Type::Int, DeValue::Integer(i)) => {
-                if path == "feed.interval_minutes" {
-                    let ok = i
-                        .as_str()
-                        .parse::<u32>()
-                        .is_ok_and(|m| (1..=1440).contains(&m));
-                    if !ok {
-                        self.problem(
-                            span.clone(),
-                            "`interval_minutes` must be between 1 and 1440 (a day), e.g. 15".into(),
-                        );
-                    }
-                }
-                if path == "report.smtp.port" {
-                    let ok = i
-                        .as_str()
-                        .parse::<u32>()
-                        .is_ok_and(|p| (1..=65535).contains(&p));
-                    if !ok {
-                        self.problem(
-                            span.clone(),
-                            "`port` must be between 1 and 65535 (587 for STARTTLS, 465 for TLS)"
-                                .into(),
-                        );
-                    }
+            (Type::Int { min, max }, DeValue::Integer(i)) => {
+                let ok = i
+                    .as_str()
+                    .parse::<u32>()
+                    .is_ok_and(|n| (min..=max).contains(&n));
+                if !ok {
+                    let hint = match path {
+                        "feed.interval_minutes" => " (a day), e.g. 15",
+                        "report.smtp.port" => " (587 for STARTTLS, 465 for TLS)",
+                        _ => "",
+                    };
+                    self.problem(
+                        span.clone(),
+                        format!("`{key}` must be between {min} and {max}{hint}"),
+                    );
                 }
             }
             (Type::StrList, DeValue::Array(items)) => {
