@@ -11,7 +11,7 @@
 
 use crate::analysis::{Analysis, LinkAnalysis, MAX_EXPLAINED_LINKS, Verdict};
 use crate::extract::Kind;
-use crate::lure::{Request, word};
+use crate::lure::{Claim, Request, Story, join_and, word};
 use crate::refs::BrandRef;
 use crate::rules::hosting::HostingKind;
 use crate::rules::{Finding, Severity, possessive};
@@ -248,6 +248,37 @@ pub enum Evidence {
     /// A message rule's sentence in the message's language, as worded in
     /// its vocabulary file.
     Said(&'static str),
+    /// `callback-lure`: a number to call about a story, or another chat to
+    /// move to, in the message's language.
+    Callback {
+        /// The message's language.
+        lang: usize,
+        /// Who the story claims to be (`None`: "an urgent problem").
+        about: Option<Claim>,
+        /// It asks to call a number that is not the organisation's own.
+        calls: bool,
+        /// It asks to move to another chat app or number.
+        chat: bool,
+        /// The help desk's published number or contact, trimmed.
+        help: Option<String>,
+    },
+    /// `consumer-lure`: the consumer scam stories the message tells.
+    ScamStory {
+        /// The message's language.
+        lang: usize,
+        /// The stories, in order.
+        stories: Vec<Story>,
+    },
+    /// `message-lure`: the cues of a sign-in lure story.
+    LureStory {
+        /// The message's language.
+        lang: usize,
+        /// What the message says or asks, in order.
+        cues: Vec<LureCue>,
+        /// The finding is suspicious: the sentence about what attackers do
+        /// with these stories follows.
+        warned: bool,
+    },
     /// A sentence its rule put together (wordings with blanks filled;
     /// `brand-combo`'s descriptions of a name).
     Written(String),
@@ -263,6 +294,37 @@ pub enum Evidence {
         /// The organisation's name as written (may be empty).
         organization: String,
     },
+}
+
+/// One cue of a sign-in lure story (`message-lure`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LureCue {
+    /// It asks to install a remote-access tool.
+    Install,
+    /// Its password or account needs attention (locked, expiring, "verify").
+    Lockout,
+    /// A schedule, pay or HR change.
+    Schedule,
+    /// It claims to come from IT, the help desk or security.
+    ClaimsIt,
+    /// A word the policy flags (`[detection] lure_words`), as written there.
+    PolicyWord(String),
+    /// It pushes to act right away.
+    Deadline,
+}
+
+impl LureCue {
+    /// The cue's phrase in language `lang`.
+    fn render(&self, lang: usize) -> String {
+        match self {
+            LureCue::Install => word(lang, "cue_install").to_owned(),
+            LureCue::Lockout => word(lang, "cue_lockout").to_owned(),
+            LureCue::Schedule => word(lang, "cue_schedule").to_owned(),
+            LureCue::ClaimsIt => word(lang, "cue_it").to_owned(),
+            LureCue::PolicyWord(w) => word(lang, "cue_policy").replace("{word}", w),
+            LureCue::Deadline => word(lang, "cue_deadline").to_owned(),
+        }
+    }
 }
 
 /// How a name is misspelt.
@@ -584,6 +646,50 @@ impl Evidence {
                 }
             }
             Evidence::Said(s) => (*s).to_owned(),
+            Evidence::Callback {
+                lang,
+                about,
+                calls,
+                chat,
+                help,
+            } => {
+                let lang = *lang;
+                let chat = chat.then(|| word(lang, "chat"));
+                if !calls {
+                    return chat.unwrap_or_default().to_owned();
+                }
+                let about = word(lang, about.map_or("claim_other", Claim::wording_key));
+                let help = match help {
+                    Some(c) => word(lang, "callback_help").replace("{contact}", c),
+                    None => word(lang, "callback_no_help").to_owned(),
+                };
+                let mut s = format!(
+                    "{} {help}",
+                    word(lang, "callback").replace("{claim}", about)
+                );
+                if let Some(chat) = chat {
+                    s.push(' ');
+                    s.push_str(chat);
+                }
+                s
+            }
+            Evidence::ScamStory { lang, stories } => {
+                let stories: Vec<&str> = stories
+                    .iter()
+                    .map(|s| word(*lang, s.wording_key()))
+                    .collect();
+                word(*lang, "consumer").replace("{story}", &join_and(*lang, &stories))
+            }
+            Evidence::LureStory { lang, cues, warned } => {
+                let cues: Vec<String> = cues.iter().map(|c| c.render(*lang)).collect();
+                let refs: Vec<&str> = cues.iter().map(String::as_str).collect();
+                let mut s = word(*lang, "lure_intro").replace("{cues}", &join_and(*lang, &refs));
+                if *warned {
+                    s.push(' ');
+                    s.push_str(word(*lang, "lure_tail"));
+                }
+                s
+            }
             Evidence::Written(s) => s.clone(),
             Evidence::Promised {
                 said,

@@ -9,6 +9,7 @@
 pub mod analysis;
 pub mod explain;
 pub mod extract;
+pub mod fold;
 pub mod host;
 pub mod hosting;
 pub mod lure;

@@ -193,3 +193,30 @@ fn the_policy_does_not_import_the_rules() {
         }
     }
 }
+
+/// The policy is compiled without the lure analysis (which reads the
+/// compiled policy): the folding of lure words and the list of vocabulary
+/// languages are a leaf both import (`src/engine/fold.rs`), so there is no
+/// policy ↔ lure circle.
+#[test]
+fn the_policy_does_not_import_the_lure_analysis() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/engine/policy");
+    let files = rust_files(&root);
+    assert!(files.len() >= 3, "src/engine/policy has its files");
+    for f in files {
+        let code = code_of(&std::fs::read_to_string(&f).unwrap());
+        for name in [
+            "crate::lure",
+            "crate::engine::lure",
+            "super::super::lure",
+            "super::lure",
+            "secondlook::lure",
+        ] {
+            assert!(
+                !code.contains(name),
+                "{} uses {name}: use the leaf crate::engine::fold instead",
+                f.display()
+            );
+        }
+    }
+}

@@ -552,7 +552,7 @@ pub struct Policy {
     /// `[detection] lure_words`: language → words, trimmed.
     pub lure_words: BTreeMap<String, Vec<String>>,
     /// One automaton over every lure word's folded form
-    /// ([`crate::lure::fold`]), and the word each pattern stands for.
+    /// ([`crate::engine::fold::fold`]), and the word each pattern stands for.
     lure_matcher: Option<(AhoCorasick, Vec<String>)>,
     /// One automaton over every brand keyword's comparison form.
     keyword_matcher: Option<AhoCorasick>,
@@ -737,10 +737,10 @@ impl Policy {
         }
         let mut lure_words = BTreeMap::new();
         for (lang, words) in det.lure_words.unwrap_or_default() {
-            if !crate::lure::FILES.iter().any(|(code, _)| *code == lang) {
+            if !crate::engine::fold::FILES.iter().any(|(code, _)| *code == lang) {
                 return Err(invalid(format!(
                     "lure_words: unknown language \"{lang}\"; use one of {}",
-                    crate::lure::language_codes()
+                    crate::engine::fold::language_codes()
                 )));
             }
             let words: Vec<String> = words
@@ -754,7 +754,7 @@ impl Policy {
             let mut folded = Vec::new();
             let mut words = Vec::new();
             for w in lure_words.values().flatten() {
-                let f = crate::lure::fold_pattern(w);
+                let f = crate::engine::fold::fold_pattern(w);
                 if !f.is_empty() {
                     folded.push(f);
                     words.push(w.clone());
@@ -850,14 +850,14 @@ impl Policy {
     }
 
     /// The first `[detection] lure_words` entry (as written) that occurs as
-    /// whole words in `folded` (text folded by [`crate::lure::fold`]).
+    /// whole words in `folded` (text folded by [`crate::engine::fold::fold`]).
     /// Linear in the text, however many words the policy lists.
     pub fn lure_word_in(&self, folded: &str) -> Option<&str> {
         let (ac, words) = self.lure_matcher.as_ref()?;
         ac.find_overlapping_iter(folded)
             .find(|m| {
                 let w = words.get(m.pattern().as_usize()).map_or("", String::as_str);
-                crate::lure::is_whole_word(folded, m.range(), w)
+                crate::engine::fold::is_whole_word(folded, m.range(), w)
             })
             .and_then(|m| words.get(m.pattern().as_usize()))
             .map(String::as_str)

@@ -477,7 +477,7 @@ impl Checker<'_> {
             .cloned()
             .unwrap_or_default()
         {
-            if !crate::lure::FILES
+            if !crate::engine::fold::FILES
                 .iter()
                 .any(|(code, _)| *code == lang.text)
             {
@@ -486,7 +486,7 @@ impl Checker<'_> {
                     format!(
                         "[detection] lure_words: unknown language `{}`; use one of {}",
                         lang.text,
-                        crate::lure::language_codes()
+                        crate::engine::fold::language_codes()
                     ),
                 );
             } else if value.text.trim().chars().count() < 3 {

@@ -23,7 +23,7 @@
 
 use super::{Finding, MessageRule, MessageSubject, promised_finding};
 use crate::engine::explain::Evidence;
-use crate::lure::{Claim, Pressure, Request, Story, promise_covering, word};
+use crate::lure::{Claim, Pressure, Request, Story, promise_covering};
 use crate::policy::Policy;
 
 /// The registry entry.
@@ -86,35 +86,28 @@ fn check(m: &MessageSubject<'_>, policy: &Policy) -> Vec<Finding> {
     if story.is_none() && !pressure && !contact && f.policy_word.is_none() {
         return Vec::new();
     }
-    let lang = f.lang;
-    let mut explanation = if calls {
-        let about = word(lang, story.map_or("claim_other", Claim::wording_key));
-        let mut s = word(lang, "callback").replace("{claim}", about);
-        let contact = policy
-            .organization
-            .help_phone
-            .as_deref()
-            .or(policy.organization.help_contact.as_deref())
-            .filter(|c| !c.trim().is_empty());
-        s.push(' ');
-        match contact {
-            Some(c) => s.push_str(&word(lang, "callback_help").replace("{contact}", c.trim())),
-            None => s.push_str(word(lang, "callback_no_help")),
-        }
-        s
-    } else {
-        word(lang, "chat").to_owned()
+    let help = policy
+        .organization
+        .help_phone
+        .as_deref()
+        .or(policy.organization.help_contact.as_deref())
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_owned);
+    let evidence = Evidence::Callback {
+        lang: f.lang,
+        about: story,
+        calls,
+        chat,
+        help,
     };
-    if calls && chat {
-        explanation = format!("{explanation} {}", word(lang, "chat"));
-    }
     let internal = story.is_some_and(Claim::is_internal);
     let promise = promise_covering(policy, "call").filter(|_| internal);
     vec![promised_finding(
         RULE.id,
-        lang,
+        f.lang,
         promise,
-        Evidence::Written(explanation),
+        evidence,
         policy,
     )]
 }

@@ -19,7 +19,7 @@
 
 use super::{Finding, MessageRule, MessageSubject, Severity};
 use crate::engine::explain::Evidence;
-use crate::lure::{Request, Story, join_and, word};
+use crate::lure::{Request, Story};
 use crate::policy::Policy;
 
 /// The registry entry.
@@ -55,11 +55,11 @@ const EXAMPLES: super::Examples = {
 fn check(m: &MessageSubject<'_>, _policy: &Policy) -> Vec<Finding> {
     let f = m.facts;
     // The opening of a chat-move scam is `callback-lure`'s.
-    let stories: Vec<&str> = f
+    let stories: Vec<Story> = f
         .stories
         .iter()
         .filter(|s| **s != Story::Contact)
-        .map(|s| word(f.lang, s.wording_key()))
+        .copied()
         .collect();
     if stories.is_empty() || f.otp_notice {
         return Vec::new();
@@ -77,9 +77,10 @@ fn check(m: &MessageSubject<'_>, _policy: &Policy) -> Vec<Finding> {
             Severity::Info
         },
         brand: None,
-        evidence: Evidence::Written(
-            word(f.lang, "consumer").replace("{story}", &join_and(f.lang, &stories)),
-        ),
+        evidence: Evidence::ScamStory {
+            lang: f.lang,
+            stories,
+        },
     }]
 }
 

@@ -25,8 +25,8 @@
 //! the rule table (`cargo run -q --example rules_table`) prints.
 
 use super::{Finding, MessageRule, MessageSubject, Severity};
-use crate::engine::explain::Evidence;
-use crate::lure::{Claim, Pressure, Request, join_and, word};
+use crate::engine::explain::{Evidence, LureCue};
+use crate::lure::{Claim, Pressure, Request};
 use crate::policy::Policy;
 
 /// The registry entry.
@@ -62,7 +62,6 @@ const EXAMPLES: super::Examples = {
 
 fn check(m: &MessageSubject<'_>, _policy: &Policy) -> Vec<Finding> {
     let f = m.facts;
-    let lang = f.lang;
     let install = f.requests.contains(&Request::Install)
         && (f.claims.iter().any(|c| *c != Claim::Delivery)
             || f.pressure.contains(&Pressure::Lockout)
@@ -77,44 +76,42 @@ fn check(m: &MessageSubject<'_>, _policy: &Policy) -> Vec<Finding> {
         .claims
         .iter()
         .any(|c| matches!(c, Claim::It | Claim::Helpdesk | Claim::Security));
-    let mut cues: Vec<String> = Vec::new();
+    let mut cues: Vec<LureCue> = Vec::new();
     if install {
-        cues.push(word(lang, "cue_install").to_owned());
+        cues.push(LureCue::Install);
     }
     if account {
-        cues.push(word(lang, "cue_lockout").to_owned());
+        cues.push(LureCue::Lockout);
     }
     if schedule {
-        cues.push(word(lang, "cue_schedule").to_owned());
+        cues.push(LureCue::Schedule);
     }
     if it {
-        cues.push(word(lang, "cue_it").to_owned());
+        cues.push(LureCue::ClaimsIt);
     }
     if let Some(w) = &f.policy_word {
-        cues.push(word(lang, "cue_policy").replace("{word}", w));
+        cues.push(LureCue::PolicyWord(w.clone()));
     }
     if cues.is_empty() {
         return Vec::new();
     }
     if f.pressure.contains(&Pressure::Deadline) {
-        cues.push(word(lang, "cue_deadline").to_owned());
+        cues.push(LureCue::Deadline);
     }
     let severity = if install || m.risky_link {
         Severity::Suspicious
     } else {
         Severity::Info
     };
-    let refs: Vec<&str> = cues.iter().map(String::as_str).collect();
-    let mut explanation = word(lang, "lure_intro").replace("{cues}", &join_and(lang, &refs));
-    if severity == Severity::Suspicious {
-        explanation.push(' ');
-        explanation.push_str(word(lang, "lure_tail"));
-    }
     vec![Finding {
         rule: RULE.id,
         severity,
         brand: None,
-        evidence: Evidence::Written(explanation),
+        evidence: Evidence::LureStory {
+            lang: f.lang,
+            cues,
+            warned: severity == Severity::Suspicious,
+        },
     }]
 }
 

@@ -1,0 +1,146 @@
+//! The folded form of text that the lure analysis ([`crate::lure`]) and the
+//! policy's `[detection] lure_words` are both compared in, and the list of
+//! vocabulary languages: a leaf both import, so the policy does not import
+//! the lure analysis (which reads the compiled policy). Linear, no I/O.
+
+use std::ops::Range;
+
+use unicode_normalization::UnicodeNormalization;
+
+/// The vocabulary files, in the order languages are preferred on a tie.
+pub const FILES: &[(&str, &str)] = &[
+    ("en", include_str!("../../assets/lures/en.toml")),
+    ("es", include_str!("../../assets/lures/es.toml")),
+    ("de", include_str!("../../assets/lures/de.toml")),
+    ("fr", include_str!("../../assets/lures/fr.toml")),
+    ("pt", include_str!("../../assets/lures/pt.toml")),
+    ("it", include_str!("../../assets/lures/it.toml")),
+    ("nl", include_str!("../../assets/lures/nl.toml")),
+    ("ja", include_str!("../../assets/lures/ja.toml")),
+];
+
+/// The language codes there is a vocabulary for ("en, es, …").
+pub fn language_codes() -> String {
+    FILES
+        .iter()
+        .map(|(code, _)| *code)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A CJK character (kana, ideographs, half-width katakana): such words
+/// have no spaces around them.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF66..=0xFF9F)
+}
+
+/// Words of a text in the form they are compared in.
+#[derive(Debug, Clone, Default)]
+pub struct Folded {
+    /// Lower case, no accents, digit runs as `0`, one space between words,
+    /// ` | ` between clauses (at commas, colons and sentence ends).
+    pub text: String,
+    /// Byte offsets of the clause breaks (`|`) in `text`.
+    breaks: Vec<usize>,
+    /// The breaks that end a sentence (`.`, `!`, `?`, a new line).
+    sentences: Vec<usize>,
+}
+
+impl Folded {
+    /// The clause (between commas) `at` is in.
+    pub fn clause(&self, at: usize) -> usize {
+        self.breaks.partition_point(|b| *b < at)
+    }
+
+    /// The sentence `at` is in.
+    pub fn sentence(&self, at: usize) -> usize {
+        self.sentences.partition_point(|b| *b < at)
+    }
+}
+
+/// Fold `text` (see [`Folded`]). Linear in the text.
+pub fn fold(text: &str) -> Folded {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut breaks = Vec::new();
+    let mut sentences = Vec::new();
+    let mut space = true;
+    let mut digits = false;
+    let mut chars = text
+        .nfkd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() || c.is_numeric() {
+            if !digits {
+                out.push('0');
+                digits = true;
+                space = false;
+            }
+            continue;
+        }
+        // "2.99", "1,480.00": one number.
+        if digits && matches!(c, '.' | ',') && chars.peek().is_some_and(|n| n.is_ascii_digit()) {
+            continue;
+        }
+        if c.is_alphabetic() || c == '&' {
+            digits = false;
+            out.extend(c.to_lowercase());
+            space = false;
+            continue;
+        }
+        digits = false;
+        let sentence = matches!(
+            c,
+            '.' | '!' | '?' | ';' | '\n' | '\r' | '。' | '！' | '？' | '…'
+        );
+        let clause = sentence || matches!(c, ':' | ',' | '、' | '：' | '，');
+        if clause {
+            if !out.ends_with("| ") {
+                if !space {
+                    out.push(' ');
+                }
+                breaks.push(out.len());
+                out.push_str("| ");
+            }
+            if sentence
+                && sentences.last() != breaks.last()
+                && let Some(b) = breaks.last()
+            {
+                sentences.push(*b);
+            }
+            space = true;
+        } else if !space {
+            // Apostrophes too: "don't" is compared as "don t", "d'appeler"
+            // as "d appeler", "CFO's" as "cfo s".
+            out.push(' ');
+            space = true;
+        }
+    }
+    Folded {
+        text: out,
+        breaks,
+        sentences,
+    }
+}
+
+/// A pattern in folded form (no clause marks, trimmed).
+pub fn fold_pattern(p: &str) -> String {
+    fold(p).text.replace("| ", "").trim().to_owned()
+}
+
+/// The match is a whole word: a space, the text's edge or a CJK character
+/// on each side ("teamviewerをインストール" has a word "teamviewer").
+pub fn bounded_at(text: &str, r: &Range<usize>) -> bool {
+    let ok = |c: Option<char>| c.is_none_or(|c| c == ' ' || is_cjk(c));
+    let before = text.get(..r.start).and_then(|s| s.chars().next_back());
+    let after = text.get(r.end..).and_then(|s| s.chars().next());
+    ok(before) && ok(after)
+}
+
+/// The match `r` of the word `word` in folded text is a whole word (always
+/// for CJK words, which have no spaces).
+pub fn is_whole_word(folded: &str, r: Range<usize>, word: &str) -> bool {
+    word.chars().any(is_cjk) || bounded_at(folded, &r)
+}
+
