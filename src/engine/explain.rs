@@ -245,6 +245,56 @@ pub enum Evidence {
         /// Said of the link that is shown (`false`: of the target).
         of_shown: bool,
     },
+    /// `brand-combo`: the brand's own name with other words added
+    /// (`twilio-sso.com`).
+    NameCombined {
+        /// The registrable domain.
+        site: String,
+        /// The brand named.
+        brand: BrandRef,
+        /// The label as written.
+        label: String,
+        /// The name as the policy spells it; when the label does not
+        /// contain it as written, it is there in look-alike characters.
+        name: String,
+        /// The suffix, when it is not the brand's main one.
+        other_suffix: Option<String>,
+    },
+    /// `brand-combo`: another of the brand's names (an alias, its initials,
+    /// an owned domain's label, a short name) in a combination
+    /// (`nwh-sso.com`).
+    OtherNameCombined {
+        /// The registrable domain.
+        site: String,
+        /// The brand named.
+        brand: BrandRef,
+        /// The label as written.
+        label: String,
+        /// The name as written in the label.
+        written: String,
+        /// What the name is to the brand.
+        kind: NameKind,
+        /// The sign-in, IT or lure word beside it, and what it is.
+        lure: Option<(String, LureKind)>,
+        /// The suffix, when it is not the brand's main one.
+        other_suffix: Option<String>,
+    },
+    /// `brand-combo`: a misspelt or hyphen-split name beside lure words
+    /// (`nortwhind-sso.com`).
+    MisspeltCombined {
+        /// The registrable domain.
+        site: String,
+        /// The brand named.
+        brand: BrandRef,
+        /// What is left of the label without the lure words.
+        core: String,
+        /// How it misspells the name.
+        how: Misspelling,
+        /// The lure words peeled off, in label order, and what each is.
+        lures: Vec<(&'static str, LureKind)>,
+        /// The suffix, when it is not the brand's main one.
+        other_suffix: Option<String>,
+    },
     /// A message rule's sentence in the message's language, as worded in
     /// its vocabulary file.
     Said(&'static str),
@@ -279,9 +329,6 @@ pub enum Evidence {
         /// with these stories follows.
         warned: bool,
     },
-    /// A sentence its rule put together (wordings with blanks filled;
-    /// `brand-combo`'s descriptions of a name).
-    Written(String),
     /// A message rule's finding that an organisation's `never_ask` promise
     /// covers: the finding's sentence, then the promise quoted.
     Promised {
@@ -336,6 +383,48 @@ pub enum Misspelling {
     Hyphen,
     /// Look-alike characters after folding.
     LookAlike,
+}
+
+/// What a name found in a label is to its brand (`brand-combo`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameKind {
+    /// The brand's name.
+    Name,
+    /// The brand's name, which is also an everyday word (`orange`).
+    EverydayName,
+    /// What staff call the company (`aliases`).
+    Alias,
+    /// The initials of its name.
+    Initials,
+    /// A word of its name (`northwind` of Northwind Haulage).
+    PartOfName,
+    /// The label of one of its other owned domains.
+    OwnDomain,
+}
+
+/// What a word beside a brand's name is (`brand-combo`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LureKind {
+    /// An identity provider's name (`okta`, `duo`).
+    SignInService,
+    /// A sign-in word (`sso`, `login`).
+    SignIn,
+    /// An IT word (`helpdesk`, `vpn`).
+    It,
+    /// Any other lure word (`tracking`, `pay`).
+    Other,
+}
+
+impl LureKind {
+    /// "a sign-in word", "the name of a sign-in service", "an IT word".
+    pub fn phrase(self) -> &'static str {
+        match self {
+            LureKind::SignInService => "the name of a sign-in service",
+            LureKind::SignIn => "a sign-in word",
+            LureKind::It => "an IT word",
+            LureKind::Other => "a lure word",
+        }
+    }
 }
 
 /// What makes an international name one browsers refuse to show.
@@ -645,6 +734,105 @@ impl Evidence {
                     format!("This link is shown as {shown} but goes to {goes}.")
                 }
             }
+            Evidence::NameCombined {
+                site,
+                brand,
+                label,
+                name,
+                other_suffix,
+            } => {
+                let name_s = possessive(brand.name());
+                let what = match label.find(name.as_str()) {
+                    Some(pos) => {
+                        let before = label.get(..pos).unwrap_or("");
+                        let after = label.get(pos + name.len()..).unwrap_or("");
+                        let added = match (before.is_empty(), after.is_empty()) {
+                            (false, false) => format!("“{before}” and “{after}”"),
+                            (false, true) => format!("“{before}”"),
+                            _ => format!("“{after}”"),
+                        };
+                        format!("it adds {added} to {name_s} name")
+                    }
+                    None => format!(
+                        "it hides {name_s} name, spelled with look-alike characters, inside a longer name"
+                    ),
+                };
+                format!("{site} is not {name_s}: {what}{}.", ends_in(other_suffix))
+            }
+            Evidence::OtherNameCombined {
+                site,
+                brand,
+                label,
+                written,
+                kind,
+                lure,
+                other_suffix,
+            } => {
+                let mut s = format!(
+                    "{site} is not {}: {}",
+                    possessive(brand.name()),
+                    introduce(brand.name(), *kind, written)
+                );
+                let rest = label.replacen(written.as_str(), "\u{0}", 1);
+                let (before, after) = rest.split_once('\u{0}').unwrap_or(("", ""));
+                match lure {
+                    Some((w, kind)) => {
+                        let shown = if after.starts_with(&format!("-{w}")) {
+                            format!("-{w}")
+                        } else if before.ends_with(&format!("{w}-")) {
+                            format!("{w}-")
+                        } else {
+                            w.clone()
+                        };
+                        s.push_str(&format!(", and “{shown}” is {}", kind.phrase()));
+                    }
+                    None => {
+                        let added = match (before.is_empty(), after.is_empty()) {
+                            (false, false) => format!("“{before}” and “{after}”"),
+                            (false, true) => format!("“{before}”"),
+                            (true, false) => format!("“{after}”"),
+                            (true, true) => String::new(),
+                        };
+                        if !added.is_empty() {
+                            s.push_str(&format!("; the name adds {added} to it"));
+                        }
+                    }
+                }
+                s.push_str(&ends_in(other_suffix));
+                s.push('.');
+                s
+            }
+            Evidence::MisspeltCombined {
+                site,
+                brand,
+                core,
+                how,
+                lures,
+                other_suffix,
+            } => {
+                let name = possessive(brand.name());
+                let quoted = lures
+                    .iter()
+                    .map(|(w, _)| format!("“{w}”"))
+                    .collect::<Vec<_>>()
+                    .join(" and ");
+                let (is, what) = match lures.as_slice() {
+                    [] => ("is", LureKind::Other.phrase()),
+                    [(_, kind)] => ("is", kind.phrase()),
+                    _ => ("are", "sign-in or lure words"),
+                };
+                let edit = match how {
+                    Misspelling::Hyphen => format!("splits {name} name with a hyphen"),
+                    Misspelling::LookAlike => {
+                        format!("misspells {name} name with look-alike characters")
+                    }
+                    Misspelling::OneLetter(edit) => format!("misspells {name} name ({edit})"),
+                };
+                format!(
+                    "{site} is not {name}: “{core}” {edit}, and {quoted} {is} {what}{}.",
+                    ends_in(other_suffix)
+                )
+            }
             Evidence::Said(s) => (*s).to_owned(),
             Evidence::Callback {
                 lang,
@@ -690,7 +878,6 @@ impl Evidence {
                 }
                 s
             }
-            Evidence::Written(s) => s.clone(),
             Evidence::Promised {
                 said,
                 lang,
@@ -702,6 +889,30 @@ impl Evidence {
                 promise_sentence(*lang, organization, promise)
             ),
         }
+    }
+}
+
+/// " and ends in .net" when the suffix is not the brand's main one.
+fn ends_in(other_suffix: &Option<String>) -> String {
+    other_suffix
+        .as_deref()
+        .map(|s| format!(" and ends in .{s}"))
+        .unwrap_or_default()
+}
+
+/// How a name found in a label is introduced: "“nwh” is what Northwind
+/// Haulage staff call the company".
+fn introduce(name: &str, kind: NameKind, written: &str) -> String {
+    let possessive = possessive(name);
+    match kind {
+        NameKind::Alias => format!("“{written}” is what {name} staff call the company"),
+        NameKind::Initials => format!("“{written}” is {possessive} initials"),
+        NameKind::PartOfName => format!("“{written}” is part of {possessive} name"),
+        NameKind::OwnDomain => format!("“{written}” is {possessive} own domain name"),
+        NameKind::EverydayName => {
+            format!("“{written}” is {possessive} name (and an everyday word)")
+        }
+        NameKind::Name => format!("“{written}” is {possessive} name"),
     }
 }
 

@@ -28,10 +28,11 @@
 
 use super::names;
 use super::words::{identity_word_in, is_made_of_words};
-use super::{Finding, LinkRule, Severity, Subject, possessive};
-use crate::engine::explain::Evidence;
+use super::{Finding, LinkRule, Severity, Subject};
+use crate::engine::explain::{Evidence, LureKind};
 use crate::host::HostFacts;
 use crate::policy::{Brand, Keyword, KeywordHit, Origin, Policy};
+use crate::refs::BrandRef;
 
 /// The registry entry.
 pub const RULE: LinkRule = LinkRule {
@@ -155,9 +156,9 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
         if kw.generic
             && kw.origin != Origin::Name
             && !brand.widely_used
-            && !lure.as_deref().is_some_and(|w| {
-                names::is_sign_in_or_it(w) && names::describe_lure(w) != "an IT word"
-            })
+            && !lure
+                .as_deref()
+                .is_some_and(|w| names::is_sign_in_or_it(w) && names::lure_kind(w) != LureKind::It)
         {
             continue;
         }
@@ -181,14 +182,18 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
         }
     }
     if let Some((severity, _, hit, lure)) = best {
-        let (Some(brand), Some(kw)) = (policy.brands.get(hit.brand), brand_kw(policy, &hit)) else {
+        let (Some(brand), Some(kw), Some(brand_ref)) = (
+            policy.brands.get(hit.brand),
+            brand_kw(policy, &hit),
+            policy.brand_ref(hit.brand),
+        ) else {
             return;
         };
         out.push(Finding {
             rule: RULE.id,
             severity,
-            brand: policy.brand_ref(hit.brand),
-            evidence: Evidence::Written(explain(host, brand, kw, lure.as_deref())),
+            brand: Some(brand_ref.clone()),
+            evidence: combined(host, brand, brand_ref, kw, lure),
         });
         return;
     }
@@ -201,63 +206,44 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
         } else {
             return;
         };
-        let (Some(brand), Some(kw)) = (
+        let (Some(brand), Some(kw), Some(brand_ref)) = (
             policy.brands.get(h.brand),
             policy
                 .brands
                 .get(h.brand)
                 .and_then(|b| b.keywords.get(h.keyword)),
+            policy.brand_ref(h.brand),
         ) else {
             return;
         };
         out.push(Finding {
             rule: RULE.id,
             severity,
-            brand: policy.brand_ref(h.brand),
-            evidence: Evidence::Written(explain_named(host, brand, kw, &kw.text, h.lure)),
+            brand: Some(brand_ref.clone()),
+            evidence: other_name(host, brand, brand_ref, kw, h.lure.map(str::to_owned)),
         });
         return;
     }
     if !host.non_ascii
         && let Some(m) = names::misspelt_combination(policy, &host.label)
     {
-        let Some(brand) = policy.brands.get(m.brand) else {
+        let (Some(brand), Some(brand_ref)) =
+            (policy.brands.get(m.brand), policy.brand_ref(m.brand))
+        else {
             return;
-        };
-        let name = possessive(&brand.name);
-        let lures = m
-            .lures
-            .iter()
-            .map(|w| format!("“{w}”"))
-            .collect::<Vec<_>>()
-            .join(" and ");
-        let what = m
-            .lures
-            .first()
-            .map_or("a lure word", |w| names::describe_lure(w));
-        let is = if m.lures.len() > 1 { "are" } else { "is" };
-        let what = if m.lures.len() > 1 {
-            "sign-in or lure words".to_owned()
-        } else {
-            what.to_owned()
-        };
-        let edit = if m.edit == "split by a hyphen" {
-            format!("splits {name} name with a hyphen")
-        } else if m.edit == "with look-alike characters" {
-            format!("misspells {name} name with look-alike characters")
-        } else {
-            format!("misspells {name} name ({})", m.edit)
         };
         out.push(Finding {
             rule: RULE.id,
             severity: Severity::Dangerous,
-            brand: policy.brand_ref(m.brand),
-            evidence: Evidence::Written(format!(
-                "{} is not {name}: “{}” {edit}, and {lures} {is} {what}{}.",
-                host.display_registrable(),
-                m.core,
-                other_suffix(host, brand)
-            )),
+            brand: Some(brand_ref.clone()),
+            evidence: Evidence::MisspeltCombined {
+                site: host.display_registrable().to_owned(),
+                brand: brand_ref,
+                lures: m.lures.iter().map(|w| (*w, names::lure_kind(w))).collect(),
+                core: m.core,
+                how: m.edit,
+                other_suffix: other_suffix(host, brand),
+            },
         });
     }
 }
@@ -299,92 +285,56 @@ fn words(folded: &str) -> bool {
     is_made_of_words(folded) || names::made_of_words(folded, true)
 }
 
-fn explain(host: &HostFacts, brand: &Brand, kw: &Keyword, lure: Option<&str>) -> String {
-    let label = host.label.as_str();
-    let keyword = kw.text.as_str();
-    // Names other than the brand's own (aliases, initials, words of the
-    // name, other owned domains) say what they are and which word is the lure.
+/// The brand's own name with words added; another of its names says what
+/// it is and which word is the lure.
+fn combined(
+    host: &HostFacts,
+    brand: &Brand,
+    brand_ref: BrandRef,
+    kw: &Keyword,
+    lure: Option<String>,
+) -> Evidence {
     if kw.origin != Origin::Name {
-        return explain_named(host, brand, kw, keyword, lure);
+        return other_name(host, brand, brand_ref, kw, lure);
     }
-    let name = possessive(&brand.name);
-    let mut s = format!("{} is not {name}: ", host.display_registrable());
-    match label.find(keyword) {
-        Some(pos) => {
-            let before = label.get(..pos).unwrap_or("");
-            let after = label.get(pos + keyword.len()..).unwrap_or("");
-            let added = match (before.is_empty(), after.is_empty()) {
-                (false, false) => format!("“{before}” and “{after}”"),
-                (false, true) => format!("“{before}”"),
-                _ => format!("“{after}”"),
-            };
-            s.push_str(&format!(
-                "it adds {added} to {} name",
-                possessive(&brand.name)
-            ));
-        }
-        None => s.push_str(&format!(
-            "it hides {} name, spelled with look-alike characters, inside a longer name",
-            possessive(&brand.name)
-        )),
+    Evidence::NameCombined {
+        site: host.display_registrable().to_owned(),
+        brand: brand_ref,
+        label: host.label.clone(),
+        name: kw.text.clone(),
+        other_suffix: other_suffix(host, brand),
     }
-    s.push_str(&other_suffix(host, brand));
-    s.push('.');
-    s
 }
 
-/// " and ends in .net" when the suffix is not the brand's main one.
-fn other_suffix(host: &HostFacts, brand: &Brand) -> String {
+/// The suffix, when it is not the brand's main one.
+fn other_suffix(host: &HostFacts, brand: &Brand) -> Option<String> {
     match (host.suffix.as_deref(), brand.main_suffix()) {
-        (Some(suffix), Some(main)) if suffix != main => format!(" and ends in .{suffix}"),
-        _ => String::new(),
+        (Some(suffix), Some(main)) if suffix != main => Some(suffix.to_owned()),
+        _ => None,
     }
 }
 
 /// "nwh-sso.com is not Northwind Haulage's: “nwh” is what Northwind Haulage
 /// staff call the company, and “-sso” is a sign-in word."
-fn explain_named(
+fn other_name(
     host: &HostFacts,
     brand: &Brand,
+    brand_ref: BrandRef,
     kw: &Keyword,
-    written: &str,
-    lure: Option<&str>,
-) -> String {
-    let label = host.label.as_str();
-    let mut s = format!(
-        "{} is not {}: {}",
-        host.display_registrable(),
-        possessive(&brand.name),
-        names::introduce(brand, kw, written)
-    );
-    let rest = label.replacen(written, "\u{0}", 1);
-    let (before, after) = rest.split_once('\u{0}').unwrap_or(("", ""));
-    match lure {
-        Some(w) => {
-            let shown = if after.starts_with(&format!("-{w}")) {
-                format!("-{w}")
-            } else if before.ends_with(&format!("{w}-")) {
-                format!("{w}-")
-            } else {
-                w.to_owned()
-            };
-            s.push_str(&format!(", and “{shown}” is {}", names::describe_lure(w)));
-        }
-        None => {
-            let added = match (before.is_empty(), after.is_empty()) {
-                (false, false) => format!("“{before}” and “{after}”"),
-                (false, true) => format!("“{before}”"),
-                (true, false) => format!("“{after}”"),
-                (true, true) => String::new(),
-            };
-            if !added.is_empty() {
-                s.push_str(&format!("; the name adds {added} to it"));
-            }
-        }
+    lure: Option<String>,
+) -> Evidence {
+    Evidence::OtherNameCombined {
+        site: host.display_registrable().to_owned(),
+        brand: brand_ref,
+        label: host.label.clone(),
+        written: kw.text.clone(),
+        kind: names::name_kind(brand, kw),
+        lure: lure.map(|w| {
+            let kind = names::lure_kind(&w);
+            (w, kind)
+        }),
+        other_suffix: other_suffix(host, brand),
     }
-    s.push_str(&other_suffix(host, brand));
-    s.push('.');
-    s
 }
 
 #[cfg(test)]

@@ -38,6 +38,7 @@
 //! fixed vocabulary, and labels longer than [`MAX_LABEL`] are not segmented
 //! (DNS allows 63 characters per label).
 
+use crate::engine::explain::{LureKind, Misspelling, NameKind};
 use crate::engine::words::IDENTITY;
 use crate::host::comparison_form;
 use crate::policy::names::vocabulary;
@@ -242,8 +243,9 @@ pub struct Misspelt {
     pub lures: Vec<&'static str>,
     /// What is left: the misspelt name as written.
     pub core: String,
-    /// "“tw” swapped", "split by a hyphen".
-    pub edit: String,
+    /// How: one letter ("“tw” swapped"), split by a hyphen, look-alike
+    /// characters.
+    pub edit: Misspelling,
 }
 
 /// Step 2: peel lure words off the ends of the label (hyphenated or glued,
@@ -356,17 +358,19 @@ fn misspelt_core(
                 continue;
             }
             let edit = if core.contains('-') && plain == kw.text {
-                Some("split by a hyphen".to_owned())
+                Some(Misspelling::Hyphen)
             } else if super::typosquat::near(core, &kw.text)
                 && (kw.text.chars().count() >= 3 || label_has_hyphen_lure(lures, core))
                 && lures_fit(lures, core)
             {
-                Some(super::typosquat::describe_edit(core, &kw.text))
+                Some(Misspelling::OneLetter(super::typosquat::describe_edit(
+                    core, &kw.text,
+                )))
             } else if kw.folded.chars().count() >= 4
                 && super::typosquat::near(&folded, &kw.folded)
                 && core.chars().next() == kw.text.chars().next()
             {
-                Some("with look-alike characters".to_owned())
+                Some(Misspelling::LookAlike)
             } else {
                 None
             };
@@ -409,33 +413,30 @@ pub fn under_own_suffix(host: &crate::host::HostFacts, brand: &Brand, kw: &Keywo
     })
 }
 
-/// How a name found in a label is introduced in an explanation: "“nwh” is
-/// what Northwind Haulage staff call the company".
-pub fn introduce(brand: &Brand, kw: &Keyword, written: &str) -> String {
-    let name = &brand.name;
-    let possessive = super::possessive(name);
+/// What a name found in a label is to its brand, as an explanation
+/// introduces it ("“nwh” is what Northwind Haulage staff call the company").
+pub fn name_kind(brand: &Brand, kw: &Keyword) -> NameKind {
     match kw.origin {
-        Origin::Alias => format!("“{written}” is what {name} staff call the company"),
-        Origin::Initials => format!("“{written}” is {possessive} initials"),
-        Origin::NameWord if kw.text.chars().count() < name.chars().count() => {
-            format!("“{written}” is part of {possessive} name")
+        Origin::Alias => NameKind::Alias,
+        Origin::Initials => NameKind::Initials,
+        Origin::NameWord if kw.text.chars().count() < brand.name.chars().count() => {
+            NameKind::PartOfName
         }
-        Origin::NameWord => format!("“{written}” is {possessive} name"),
-        Origin::Domain => format!("“{written}” is {possessive} own domain name"),
-        Origin::Name if kw.generic => {
-            format!("“{written}” is {possessive} name (and an everyday word)")
-        }
-        Origin::Name => format!("“{written}” is {possessive} name"),
+        Origin::NameWord => NameKind::Name,
+        Origin::Domain => NameKind::OwnDomain,
+        Origin::Name if kw.generic => NameKind::EverydayName,
+        Origin::Name => NameKind::Name,
     }
 }
 
 /// A sign-in, identity-provider or IT word (not a consumer lure such as `pay`).
 pub fn is_sign_in_or_it(word: &str) -> bool {
-    describe_lure(word) != "a lure word"
+    lure_kind(word) != LureKind::Other
 }
 
-/// "a sign-in word", "the name of a sign-in service", "an IT word".
-pub fn describe_lure(word: &str) -> &'static str {
+/// What a word beside a name is: a sign-in service's name, a sign-in word,
+/// an IT word or another lure word.
+pub fn lure_kind(word: &str) -> LureKind {
     const IDP: &[&str] = &[
         "okta",
         "oktalogin",
@@ -509,13 +510,13 @@ pub fn describe_lure(word: &str) -> &'static str {
         "tickets",
     ];
     if IDP.contains(&word) {
-        "the name of a sign-in service"
+        LureKind::SignInService
     } else if SIGN_IN.contains(&word) {
-        "a sign-in word"
+        LureKind::SignIn
     } else if IT.contains(&word) {
-        "an IT word"
+        LureKind::It
     } else {
-        "a lure word"
+        LureKind::Other
     }
 }
 
@@ -619,7 +620,14 @@ mod tests {
     fn misspelt_names_inside_combinations() {
         let p = policy(NORTHWIND);
         let hit = |l: &str| {
-            misspelt_combination(&p, l).map(|m| format!("{} {:?} {}", m.core, m.lures, m.edit))
+            misspelt_combination(&p, l).map(|m| {
+                let edit = match m.edit {
+                    Misspelling::OneLetter(e) => e,
+                    Misspelling::Hyphen => "split by a hyphen".to_owned(),
+                    Misspelling::LookAlike => "with look-alike characters".to_owned(),
+                };
+                format!("{} {:?} {edit}", m.core, m.lures)
+            })
         };
         expect_test::expect![[r#"Some("nortwhind [\"sso\"] “hw” swapped")"#]]
             .assert_eq(&format!("{:?}", hit("nortwhind-sso")));
