@@ -143,4 +143,3 @@ pub fn bounded_at(text: &str, r: &Range<usize>) -> bool {
 pub fn is_whole_word(folded: &str, r: Range<usize>, word: &str) -> bool {
     word.chars().any(is_cjk) || bounded_at(folded, &r)
 }
-

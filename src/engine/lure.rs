@@ -29,9 +29,7 @@ use std::sync::LazyLock;
 use aho_corasick::{AhoCorasick, MatchKind};
 use serde::Deserialize;
 
-pub use crate::engine::fold::{
-    FILES, Folded, fold, fold_pattern, is_whole_word, language_codes,
-};
+pub use crate::engine::fold::{FILES, Folded, fold, fold_pattern, is_whole_word, language_codes};
 use crate::engine::fold::{bounded_at, is_cjk};
 use crate::policy::Policy;
 

@@ -103,13 +103,7 @@ fn check(m: &MessageSubject<'_>, policy: &Policy) -> Vec<Finding> {
     };
     let internal = story.is_some_and(Claim::is_internal);
     let promise = promise_covering(policy, "call").filter(|_| internal);
-    vec![promised_finding(
-        RULE.id,
-        f.lang,
-        promise,
-        evidence,
-        policy,
-    )]
+    vec![promised_finding(RULE.id, f.lang, promise, evidence, policy)]
 }
 
 fn digits(s: &str) -> String {
