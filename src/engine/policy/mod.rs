@@ -737,7 +737,10 @@ impl Policy {
         }
         let mut lure_words = BTreeMap::new();
         for (lang, words) in det.lure_words.unwrap_or_default() {
-            if !crate::engine::fold::FILES.iter().any(|(code, _)| *code == lang) {
+            if !crate::engine::fold::FILES
+                .iter()
+                .any(|(code, _)| *code == lang)
+            {
                 return Err(invalid(format!(
                     "lure_words: unknown language \"{lang}\"; use one of {}",
                     crate::engine::fold::language_codes()
