@@ -45,6 +45,10 @@ pub struct Folded {
     breaks: Vec<usize>,
     /// The breaks that end a sentence (`.`, `!`, `?`, a new line).
     sentences: Vec<usize>,
+    /// Byte offsets in `text` of the `0`s that stand for a number of one
+    /// to three digits on its own (not glued to letters, not an amount or
+    /// a decimal): the number a number-matching lure asks you to type.
+    pub short_numbers: Vec<usize>,
 }
 
 impl Folded {
@@ -66,22 +70,41 @@ pub fn fold(text: &str) -> Folded {
     let mut sentences = Vec::new();
     let mut space = true;
     let mut digits = false;
+    let mut short_numbers = Vec::new();
+    // The number being read: where its `0` is, how many digits, and
+    // whether it can still be a short number on its own.
+    let mut run = (0usize, 0usize, false);
+    let mut prev = ' ';
     let mut chars = text
         .nfkd()
         .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
         .peekable();
     while let Some(c) = chars.next() {
+        let before = std::mem::replace(&mut prev, c);
         if c.is_ascii_digit() || c.is_numeric() {
             if !digits {
+                let alone = (space || out.chars().next_back().is_some_and(is_cjk))
+                    && !matches!(before, '£' | '$' | '€' | '¥' | '₹' | '#' | '+');
+                run = (out.len(), 0, alone);
                 out.push('0');
                 digits = true;
                 space = false;
             }
+            run.1 += 1;
             continue;
         }
         // "2.99", "1,480.00": one number.
         if digits && matches!(c, '.' | ',') && chars.peek().is_some_and(|n| n.is_ascii_digit()) {
+            run.2 = false;
             continue;
+        }
+        if digits
+            && run.2
+            && run.1 <= 3
+            && (!c.is_alphabetic() || is_cjk(c))
+            && !matches!(c, '%' | '€' | '$' | '£' | '¥' | ':' | '/')
+        {
+            short_numbers.push(run.0);
         }
         if c.is_alphabetic() || c == '&' {
             digits = false;
@@ -117,10 +140,14 @@ pub fn fold(text: &str) -> Folded {
             space = true;
         }
     }
+    if digits && run.2 && run.1 <= 3 {
+        short_numbers.push(run.0);
+    }
     Folded {
         text: out,
         breaks,
         sentences,
+        short_numbers,
     }
 }
 

@@ -177,6 +177,9 @@ pub enum Story {
     Prize,
     /// "Reply YES".
     Reply,
+    /// "Buy gift cards and send me the codes": the executive gift-card
+    /// fraud.
+    GiftCard,
     /// A new or personal number, a job offer, a secret favour: the opening
     /// of "Hi Mum", CEO and job scams that move to another chat.
     Contact,
@@ -189,6 +192,7 @@ impl Story {
         ("card", Story::Card),
         ("prize", Story::Prize),
         ("reply", Story::Reply),
+        ("giftcard", Story::GiftCard),
         ("contact", Story::Contact),
     ];
 
@@ -200,6 +204,7 @@ impl Story {
             Story::Card => "story_card",
             Story::Prize => "story_prize",
             Story::Reply => "story_reply",
+            Story::GiftCard => "story_giftcard",
             Story::Contact => "story_contact",
         }
     }
@@ -224,6 +229,11 @@ pub enum CueSpec {
         /// The other half of the pair.
         #[serde(default, alias = "objects")]
         near: Vec<String>,
+        /// Verbs whose object is a pronoun ("send it back", "dímelo", "me
+        /// lo rimandi"): they count with one of `near` anywhere in the few
+        /// sentences before them, or just after them.
+        #[serde(default)]
+        back: Vec<String>,
     },
 }
 
@@ -248,6 +258,11 @@ pub struct OtpWords {
     /// "do not share", "we will never ask".
     #[serde(default)]
     pub warning: Vec<String>,
+    /// "only for sign-ins you started", "never enter a number someone
+    /// sends you": the message warns about sign-in prompts rather than
+    /// asking to approve one.
+    #[serde(default)]
+    pub guard: Vec<String>,
 }
 
 /// One vocabulary file.
@@ -311,6 +326,7 @@ enum Role {
     Claim(Claim),
     Phrase(Request),
     Verb(Request),
+    Back(Request),
     Object(Request),
     Pressure(Pressure),
     PressureWord(Pressure),
@@ -320,6 +336,7 @@ enum Role {
     StoryNear(Story),
     OtpNotice,
     OtpWarning,
+    PushGuard,
 }
 
 struct Pattern {
@@ -371,6 +388,9 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
         for w in &v.otp.warning {
             add(&mut texts, w, Role::OtpWarning, li);
         }
+        for w in &v.otp.guard {
+            add(&mut texts, w, Role::PushGuard, li);
+        }
         for (name, spec) in &v.claims {
             let Some(c) = lookup(Claim::ALL, name) else {
                 continue;
@@ -389,6 +409,11 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
             }
             for p in words {
                 add(&mut texts, p, Role::Verb(r), li);
+            }
+            if let CueSpec::Table { back, .. } = spec {
+                for p in back {
+                    add(&mut texts, p, Role::Back(r), li);
+                }
             }
             for p in near {
                 add(&mut texts, p, Role::Object(r), li);
@@ -473,13 +498,18 @@ fn spec_parts(spec: &CueSpec) -> (&[String], &[String], &[String]) {
             phrases,
             words,
             near,
+            ..
         } => (phrases, words, near),
     }
 }
 
 fn spec_all(spec: &CueSpec) -> impl Iterator<Item = &String> {
     let (a, b, c) = spec_parts(spec);
-    a.iter().chain(b).chain(c)
+    let d: &[String] = match spec {
+        CueSpec::Table { back, .. } => back,
+        CueSpec::List(_) => &[],
+    };
+    a.iter().chain(b).chain(c).chain(d)
 }
 
 /// What the message says, in the terms the message rules use.
@@ -502,6 +532,11 @@ pub struct Facts {
     pub otp_notice: bool,
     /// A word from the policy's `[detection] lure_words`.
     pub policy_word: Option<String>,
+    /// It hands out a code ("pickup code 7731", "share the password
+    /// 482911 with the driver"): a notice, not a request for one.
+    pub gives_code: bool,
+    /// It warns about sign-in prompts ("only for sign-ins you started").
+    pub push_guard: bool,
 }
 
 fn push_unique<T: PartialEq>(v: &mut Vec<T>, t: T) {
@@ -569,6 +604,8 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
     let mut negations: Vec<(Range<usize>, usize)> = Vec::new();
     let mut phrases: Vec<(Request, Range<usize>)> = Vec::new();
     let mut verbs: Vec<(Request, Range<usize>)> = Vec::new();
+    let mut backs: Vec<(Request, Range<usize>)> = Vec::new();
+    let mut push_guard = false;
     let mut objects: BTreeMap<Request, Spans> = BTreeMap::new();
     let mut pw: Vec<(Pressure, Range<usize>)> = Vec::new();
     let mut pn: BTreeMap<Pressure, Spans> = BTreeMap::new();
@@ -595,6 +632,7 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
                 Role::Claim(c) => push_unique(&mut out.claims, c),
                 Role::Phrase(q) => phrases.push((q, r)),
                 Role::Verb(q) => verbs.push((q, r)),
+                Role::Back(q) => backs.push((q, r)),
                 Role::Object(q) => objects.entry(q).or_default().0.push(r),
                 Role::Pressure(q) => push_unique(&mut out.pressure, q),
                 Role::PressureWord(q) => pw.push((q, r)),
@@ -604,6 +642,7 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
                 Role::StoryNear(s) => sn.entry(s).or_default().0.push(r),
                 Role::OtpNotice => otp_notice = true,
                 Role::OtpWarning => otp_warning = true,
+                Role::PushGuard => push_guard = true,
             }
         }
     }
@@ -651,7 +690,10 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
         let to = counted.partition_point(|(n, _)| n.start < v.start);
         counted.get(from..to).is_some_and(|near| {
             near.iter().rev().take(16).any(|(n, _)| {
-                n.end <= v.start && v.start - n.end <= 20 && f.clause(n.start) == clause
+                n.end <= v.start
+                    && v.start - n.end <= 20
+                    && f.clause(n.start) == clause
+                    && !f.text.get(n.end..v.start).is_some_and(joins)
             })
         })
     };
@@ -668,6 +710,97 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
             push_unique(&mut out.requests, *q);
         }
     }
+    // A verb whose object is a pronoun: the object somewhere in the few
+    // sentences before ("I sent you a code by mistake. Can you send it
+    // back?"), or just after.
+    for (q, r) in &backs {
+        if out.requests.contains(q) || negated(r) {
+            continue;
+        }
+        let Some(o) = objects.get(q) else {
+            continue;
+        };
+        let before = o.0.partition_point(|s| s.start < r.start);
+        let earlier = o.0.get(..before).is_some_and(|p| {
+            p.iter()
+                .rev()
+                .take(4)
+                .any(|s| s.end <= r.start && r.start - s.end <= 200)
+        });
+        if earlier || o.near(&f, r, 40, 0) {
+            push_unique(&mut out.requests, *q);
+        }
+    }
+    // A verb of typing or choosing next to a number of one to three digits,
+    // in a message about sign-ins: number matching ("type 19 and confirm",
+    // "het getal 71 kiezen").
+    let sign_in_story = out.claims.iter().any(|c| {
+        matches!(
+            c,
+            Claim::It | Claim::Helpdesk | Claim::Security | Claim::Idp
+        )
+    });
+    if sign_in_story && !out.requests.contains(&Request::Push) {
+        let typed = verbs.iter().any(|(q, r)| {
+            *q == Request::Push
+                && !negated(r)
+                && f.short_numbers.iter().any(|n| {
+                    let close = (*n >= r.end && n - r.end <= 12)
+                        || (*n < r.start && r.start - (n + 1) <= 12);
+                    close && f.clause(*n) == f.clause(r.start)
+                })
+        });
+        if typed {
+            push_unique(&mut out.requests, Request::Push);
+        }
+    }
+    // A code word followed by the code itself hands one out.
+    let gives_code = objects.get(&Request::Code).is_some_and(|o| {
+        o.0.iter().any(|s| {
+            f.text.get(s.end..).is_some_and(|rest| {
+                let mut at = s.end;
+                for w in rest.split(' ').take(7) {
+                    if w == "0" && !f.short_numbers.contains(&at) {
+                        return true;
+                    }
+                    // "send the code to 0612 …" names where to send it.
+                    if matches!(
+                        w,
+                        "to" | "at"
+                            | "on"
+                            | "via"
+                            | "naar"
+                            | "op"
+                            | "al"
+                            | "au"
+                            | "an"
+                            | "para"
+                            | "per"
+                            | "por"
+                            | "unter"
+                            | "sur"
+                            | "ao"
+                            | "a"
+                            | "no"
+                            | "sul"
+                    ) {
+                        return false;
+                    }
+                    at += w.len() + 1;
+                }
+                false
+            })
+        })
+    });
+    if gives_code
+        && !phrases
+            .iter()
+            .any(|(q, r)| *q == Request::Code && !negated(r))
+    {
+        out.requests.retain(|r| *r != Request::Code);
+    }
+    out.gives_code = gives_code;
+    out.push_guard = push_guard;
     for (q, r) in &pw {
         if !out.pressure.contains(q) && pn.get(q).is_some_and(|o| o.near(&f, r, 60, 60)) {
             push_unique(&mut out.pressure, *q);
@@ -698,6 +831,30 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
     out.otp_notice = otp_notice && otp_warning && has_code(text);
     out.policy_word = policy.lure_word_in(&f.text).map(str::to_owned);
     out
+}
+
+/// Words between a negation and a verb that start another verb phrase
+/// ("do not switch it off and call …", "ne l'éteignez pas et appelez …").
+fn joins(between: &str) -> bool {
+    between.split(' ').any(|w| {
+        matches!(
+            w,
+            "and"
+                | "but"
+                | "then"
+                | "et"
+                | "mais"
+                | "und"
+                | "aber"
+                | "y"
+                | "pero"
+                | "e"
+                | "ma"
+                | "en"
+                | "maar"
+                | "mas"
+        )
+    })
 }
 
 fn contains_bounded(hay: &str, needle: &str) -> bool {

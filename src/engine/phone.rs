@@ -27,13 +27,17 @@ pub fn find(text: &str, max: usize) -> Vec<String> {
         let mut j = i;
         let mut separators = 0;
         let (mut groups, mut group, mut longest) = (0, 0, 0);
+        // The number as it stood before its last group, for a last group
+        // glued to letters ("0203 880 4127 (24h line)").
+        let mut before_last = (0, 0, 0, 0);
         while let Some(&c) = b.get(j) {
             if c.is_ascii_digit() {
-                digits += 1;
                 if separators > 0 || group == 0 {
+                    before_last = (end, digits, groups, longest);
                     groups += 1;
                     group = 0;
                 }
+                digits += 1;
                 group += 1;
                 longest = longest.max(group);
                 separators = 0;
@@ -49,9 +53,13 @@ pub fn find(text: &str, max: usize) -> Vec<String> {
                 break;
             }
         }
-        let glued_after = b
+        let mut glued_after = b
             .get(end)
             .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'%');
+        if glued_after && groups > 1 && b.get(before_last.0).is_some_and(|c| *c == b' ') {
+            (end, digits, groups, longest) = before_last;
+            glued_after = false;
+        }
         // A decimal amount ends ".dd" after a currency: "48.84".
         let money = start
             .checked_sub(1)
@@ -77,11 +85,21 @@ fn next_is_digit(b: &[u8], i: usize) -> bool {
     b.get(i).is_some_and(u8::is_ascii_digit)
 }
 
-/// Digits glued to a letter before them are a reference, not a number.
+/// Digits glued to a letter before them are a reference, not a number;
+/// so are digits after a dot that follows one ("v1.2.3"), but not after a
+/// sentence's full stop in a script without spaces ("…ます.050-…").
 fn glued_before(b: &[u8], i: usize) -> bool {
-    i.checked_sub(1)
-        .and_then(|k| b.get(k))
-        .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'.')
+    let Some(k) = i.checked_sub(1) else {
+        return false;
+    };
+    match b.get(k) {
+        Some(b'.') => k
+            .checked_sub(1)
+            .and_then(|j| b.get(j))
+            .is_none_or(|c| c.is_ascii() && !c.is_ascii_whitespace()),
+        Some(c) => c.is_ascii_alphanumeric() || *c == b'-',
+        None => false,
+    }
 }
 
 #[cfg(test)]
@@ -104,6 +122,14 @@ mod tests {
         );
         assert_eq!(find("電話 0120-123-456 まで", 5), vec!["0120-123-456"]);
         assert_eq!(find("ring 020 7946 0018.", 5), vec!["020 7946 0018"]);
+        assert_eq!(
+            find("停止となります.050-3184-6627 へ", 5),
+            vec!["050-3184-6627"]
+        );
+        assert_eq!(
+            find("Phone 0203 880 4127 (24h line)", 5),
+            vec!["0203 880 4127"]
+        );
     }
 
     #[test]

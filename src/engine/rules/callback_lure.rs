@@ -45,6 +45,7 @@ const EXAMPLES: super::Examples = {
             E::twilio("Your payroll account is locked. Call the payroll team at +1 (415) 555-0132 today.").at(Suspicious),
             E::twilio("Your payroll account is locked. Call the payroll team at +1 (415) 555-0132 today to keep your direct deposit.").at(Suspicious),
             E::builtin("Votre carte bancaire a été bloquée. Appelez immédiatement le 01 23 45 67 89.").at(Suspicious),
+            E::builtin("Information Security: a login from overseas on your account. Please call us back at (872) 305-6641 to verify your identity.").at(Suspicious), // the story is the identity check
             E::builtin("This is your CEO. I'm in a meeting, text me on WhatsApp right away, I need a quick favour.").at(Suspicious), // another chat
         ],
         not_flagged: &[
@@ -83,7 +84,9 @@ fn check(m: &MessageSubject<'_>, policy: &Policy) -> Vec<Finding> {
         .iter()
         .any(|p| matches!(p, Pressure::Lockout | Pressure::Pay | Pressure::Deadline));
     let contact = f.stories.contains(&Story::Contact);
-    if story.is_none() && !pressure && !contact && f.policy_word.is_none() {
+    // "Call us back to verify your identity" is the story too.
+    let account = f.requests.contains(&Request::Credentials);
+    if story.is_none() && !pressure && !contact && !account && f.policy_word.is_none() {
         return Vec::new();
     }
     let help = policy

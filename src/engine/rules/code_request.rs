@@ -42,6 +42,8 @@ const EXAMPLES: super::Examples = {
             E::twilio("Hi, this is the service desk. Read me the 6-digit code you just got so I can verify your account.").at(Dangerous),
             E::twilio("This is the helpdesk. Please reply with the code we just sent you.").at(Dangerous),
             E::twilio("Hola, soy de soporte técnico. Por favor, envíame el código que te acaba de llegar por SMS.").at(Dangerous),
+            E::builtin("Sorry, I typed your number instead of mine and the code went to you. Can you send it back to me?").at(Dangerous), // the code is "it"
+            E::builtin("Ciao, ti arriva un SMS con un codice a 6 cifre, dimmelo qui così finisco").at(Dangerous),
         ],
         not_flagged: &[
             E::twilio("Your code is 123456. Do not share it."), // a real code notice warns against sharing
@@ -51,6 +53,7 @@ const EXAMPLES: super::Examples = {
             E::twilio("What's the door code for the office again?"),
             E::twilio("Never share your code. Twilio staff will never ask you to send it."),
             E::twilio("Tu código de verificación es 739201. No lo compartas con nadie."),
+            E::builtin("Your package arrives today. Share the one-time password 482911 with the driver at the door."), // it hands out the code
         ],
     }
 };

@@ -19,7 +19,7 @@
 
 use super::{Finding, MessageRule, MessageSubject, Severity};
 use crate::engine::explain::Evidence;
-use crate::lure::{Request, Story};
+use crate::lure::{Claim, Pressure, Request, Story};
 use crate::policy::Policy;
 
 /// The registry entry.
@@ -42,12 +42,16 @@ const EXAMPLES: super::Examples = {
             E::builtin("Your debit card has been blocked. Reply YES to unlock it.").at(Suspicious),
             E::builtin("You have won a £500 gift card! Call 09061743389 to claim").at(Suspicious),
             E::builtin("Autostrade: risulta un pedaggio non pagato. Regolarizza entro oggi su pedaggi-autostrade.info").at(Suspicious),
+            E::builtin("Are you free? I need you to buy 4 Google Play cards for a client and send me photos of the codes.").at(Suspicious), // the gift-card fraud
             E::builtin("We tried to deliver your parcel today.").at(Info), // nothing to act on
+            E::builtin("Can you buy a gift card for grandma's birthday on your way home? I'll pay you back.").at(Info), // no boss, hurry, secret or codes
+            E::builtin("ING: a card payment was declined. If you have questions, call the number on the back of your card.").at(Info), // what real banks say
         ],
         not_flagged: &[
             E::builtin("Your UPS package was delivered today at 2:14 PM, left at front door."),
             E::builtin("I won the pub quiz!"),
             E::builtin("Your order has shipped and will arrive Thursday."),
+            E::builtin("Your parcel could not be delivered and is held at our depot. Pickup code 7731."), // a carrier hands out the pickup code
         ],
     }
 };
@@ -55,10 +59,27 @@ const EXAMPLES: super::Examples = {
 fn check(m: &MessageSubject<'_>, _policy: &Policy) -> Vec<Finding> {
     let f = m.facts;
     // The opening of a chat-move scam is `callback-lure`'s.
+    // A real carrier's notice hands out the pickup code ("Codice di
+    // ritiro 7731"); a lure asks for a fee instead.
+    let pickup = f.gives_code && !f.pressure.contains(&Pressure::Pay);
+    // Buying gift cards is the fraud when a boss, a hurry, a secret or a
+    // request for the codes comes with it ("can you buy a gift card for
+    // grandma?" is not).
+    let fraud = f.claims.contains(&Claim::Executive)
+        || f.pressure.contains(&Pressure::Deadline)
+        || f.stories.contains(&Story::Contact)
+        || f.requests
+            .iter()
+            .any(|r| matches!(r, Request::Chat | Request::Code));
     let stories: Vec<Story> = f
         .stories
         .iter()
-        .filter(|s| **s != Story::Contact)
+        .filter(|s| match s {
+            Story::Contact => false,
+            Story::Parcel => !pickup,
+            Story::GiftCard => fraud,
+            _ => true,
+        })
         .copied()
         .collect();
     if stories.is_empty() || f.otp_notice {
@@ -66,9 +87,14 @@ fn check(m: &MessageSubject<'_>, _policy: &Policy) -> Vec<Finding> {
     }
     // Something to act on: a link that is not the organisation's own, a
     // number, or a request other than a call with no number ("call the
-    // number on the back of your card" is what banks rightly say).
-    let actionable =
-        m.risky_link || !f.phones.is_empty() || f.requests.iter().any(|r| *r != Request::Call);
+    // number on the back of your card" is what banks rightly say) or a
+    // link with none in the message; buying gift cards is the act itself.
+    let actionable = m.risky_link
+        || !f.phones.is_empty()
+        || stories.contains(&Story::GiftCard)
+        || f.requests
+            .iter()
+            .any(|r| !matches!(r, Request::Call | Request::Link));
     vec![Finding {
         rule: RULE.id,
         severity: if actionable {
@@ -105,6 +131,8 @@ mod tests {
             .assert_eq(&run("You have won a £500 gift card! Call 09061743389 to claim"));
         expect!["suspicious Il messaggio racconta una truffa comune: un pedaggio o una multa non pagati."]
             .assert_eq(&run("Autostrade: risulta un pedaggio non pagato. Regolarizza entro oggi su pedaggi-autostrade.info"));
+        expect!["suspicious The message tells a common scam story: a request to buy gift cards and send their codes."]
+            .assert_eq(&run("Are you free? I need you to buy 4 Google Play cards for a client and send me photos of the codes."));
         expect![
             "info The message tells a common scam story: a parcel that could not be delivered."
         ]

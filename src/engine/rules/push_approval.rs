@@ -38,12 +38,14 @@ const EXAMPLES: super::Examples = {
         flagged: &[
             E::twilio("IT here, I'm sending a push to your phone now, please hit Approve.").at(Dangerous),
             E::builtin("Please approve the Duo push we sent").at(Suspicious),
+            E::builtin("IT support: your authenticator needs re-registering. When the app asks, type 62 and confirm.").at(Suspicious), // number matching: the sender gives the number
             E::builtin("Hallo, hier ist die IT-Abteilung. Bitte bestätigen Sie gleich die Push-Benachrichtigung auf Ihrem Handy.").at(Suspicious),
         ],
         not_flagged: &[
             E::twilio("Your Duo push was approved at 09:12."),
             E::twilio("Did you try to sign in? If not, deny the request and tell IT."),
             E::twilio("Never approve a push you did not start."),
+            E::builtin("IT: from Monday, type the number shown on the sign-in screen into Okta Verify. Only do this for sign-ins you started."), // a notice about number matching
             E::twilio("Can you approve my expense report when you get a chance?"),
         ],
     }
@@ -51,7 +53,8 @@ const EXAMPLES: super::Examples = {
 
 fn check(m: &MessageSubject<'_>, policy: &Policy) -> Vec<Finding> {
     let f = m.facts;
-    if !f.requests.contains(&Request::Push) {
+    // "Only approve sign-ins you started" warns about prompts: a notice.
+    if !f.requests.contains(&Request::Push) || f.push_guard {
         return Vec::new();
     }
     vec![promised_finding(
