@@ -8,7 +8,7 @@
 //! cargo run --release --example lures -- --corpus ../shared/corpus
 //! ```
 //!
-//! Reads `tests/data/lures/{companies,dev,dev2,holdout}.tsv` (written blind, see
+//! Reads `tests/data/lures/{companies,dev,dev2,dev3,holdout}.tsv` (written blind, see
 //! its README). Each row is analysed under a policy built from its
 //! company's row (owned domains, sign-in, help phone, never_ask), or under
 //! the built-in default policy for consumer and personal messages (`-`).
@@ -232,6 +232,11 @@ fn run() -> Result<(), String> {
     if dev2_path.exists() {
         let dev2 = run_split(&dev2_path, &policies, &builtin)?;
         print_split("dev2.tsv (second blind dev set, tuning)", &dev2, show);
+    }
+    let dev3_path = data.join("dev3.tsv");
+    if dev3_path.exists() {
+        let dev3 = run_split(&dev3_path, &policies, &builtin)?;
+        print_split("dev3.tsv (third blind dev set, tuning)", &dev3, show);
     }
     if with_holdout {
         let holdout = run_split(&data.join("holdout.tsv"), &policies, &builtin)?;
