@@ -219,7 +219,9 @@ impl Reporter {
     }
 }
 
-/// The full name in the user database (the GECOS field's first part).
+/// The full name in the user database (the GECOS field's first part),
+/// when it has one other than the user name itself ("root (root)" says
+/// nothing).
 #[cfg(all(unix, not(target_os = "macos")))]
 fn full_name(user: &str) -> Option<String> {
     let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
@@ -231,7 +233,7 @@ fn full_name(user: &str) -> Option<String> {
             f.get(4)
                 .map(|g| g.split(',').next().unwrap_or("").trim().to_owned())
         })
-        .filter(|n| !n.is_empty())
+        .filter(|n| !n.is_empty() && !n.eq_ignore_ascii_case(user))
 }
 
 /// The user database's name for this process's user, when no environment
