@@ -283,14 +283,32 @@ fn send_entry_locked(
             return Err(e);
         }
         *entry = sending;
-        let result = send(&entry.report, &target);
+        // The prepared state goes in place the moment the channel has the
+        // report (the SMTP 250 after the data, the webhook's status line),
+        // before the connection is closed: a sender killed from then on
+        // leaves it delivered, not `sending` (a resend).
+        let mut prepared = Some(prepared);
+        let mut committed = None;
+        let result = send_then(&entry.report, &target, &mut || {
+            if let Some(p) = prepared.take() {
+                committed = Some(p.commit());
+            }
+        });
         match &result {
             Ok(()) => {
-                prepared.commit()?;
+                match (committed, prepared.take()) {
+                    (Some(r), _) => r?,
+                    (None, Some(p)) => p.commit()?,
+                    (None, None) => {}
+                }
+                // For power loss: the rename is on disk (a kill cannot undo it).
+                outbox.sync_dir();
                 *entry = done;
             }
             Err(_) => {
-                prepared.abandon();
+                if let Some(p) = prepared.take() {
+                    p.abandon();
+                }
                 if let Some(c) = entry.channels.get_mut(i) {
                     record(c, &result);
                 }
@@ -333,9 +351,26 @@ pub fn mail_address_ok(address: &str) -> bool {
 
 /// Send one report to one target.
 pub fn send(report: &Report, target: &Target) -> Result<(), String> {
+    send_then(report, target, &mut || {})
+}
+
+/// Send one report to one target, calling `accepted` the moment the
+/// channel has taken it — the SMTP server's `250` after the data, the
+/// webhook's 2xx status line and headers — before the connection is
+/// closed (`QUIT`, the response body): the caller records the delivery
+/// there, so the time in which a killed sender leaves an accepted report
+/// unrecorded is as short as it can be. `Ok` exactly when `accepted` was
+/// called; what fails after it (the `QUIT`) does not matter.
+pub fn send_then(
+    report: &Report,
+    target: &Target,
+    accepted: &mut dyn FnMut(),
+) -> Result<(), String> {
     match target {
-        Target::Smtp { to, server, from } => send_smtp(report, to, server, from.as_deref()),
-        Target::Webhook(w) => send_webhook(report, w),
+        Target::Smtp { to, server, from } => {
+            send_smtp(report, to, server, from.as_deref(), accepted)
+        }
+        Target::Webhook(w) => send_webhook(report, w, accepted),
     }
 }
 
@@ -489,7 +524,11 @@ pub fn mail_from(report_to: &str, policy_from: Option<&str>, username: Option<&s
     format!("secondlook@{domain}")
 }
 
-fn send_webhook(report: &Report, w: &WebhookSection) -> Result<(), String> {
+fn send_webhook(
+    report: &Report,
+    w: &WebhookSection,
+    accepted: &mut dyn FnMut(),
+) -> Result<(), String> {
     let token = secret(w.token_env.as_deref())?;
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .tls_config(
@@ -519,7 +558,12 @@ fn send_webhook(report: &Report, w: &WebhookSection) -> Result<(), String> {
         req = req.header("Authorization", &format!("{scheme} {t}"));
     }
     match req.send(body) {
-        Ok(resp) if resp.status().is_success() => Ok(()),
+        Ok(resp) if resp.status().is_success() => {
+            // The status line and headers are in; the body is never read.
+            accepted();
+            drop(resp);
+            Ok(())
+        }
         Ok(resp) => Err(format!(
             "the webhook answered {} {}; the report is kept and will be retried",
             resp.status().as_u16(),
@@ -602,38 +646,71 @@ pub fn mail(
         .map_err(|e| format!("the report could not be written as mail ({e})"))
 }
 
+/// Mail the report with lettre's connection API rather than
+/// `SmtpTransport::send`, which only returns after the `QUIT` round trip
+/// and the connection's teardown: here `accepted` runs right after the
+/// `250` that follows the data, and `QUIT` comes after it. The same
+/// connection as `SmtpTransport` would make: `tls` (implicit TLS),
+/// `starttls` (required, the default) or `none`; the system's roots;
+/// `PLAIN` or `LOGIN`; this machine's name in `EHLO`.
 fn send_smtp(
     report: &Report,
     to: &str,
     server: &SmtpSection,
     policy_from: Option<&str>,
+    accepted: &mut dyn FnMut(),
 ) -> Result<(), String> {
-    use lettre::transport::smtp::authentication::Credentials;
-    use lettre::{SmtpTransport, Transport};
+    use lettre::transport::smtp::authentication::{Credentials, DEFAULT_MECHANISMS};
+    use lettre::transport::smtp::client::{SmtpConnection, TlsParameters};
+    use lettre::transport::smtp::extension::ClientId;
 
     let message = mail(report, to, server, policy_from)?;
     let tls = server.tls.map_or("starttls", crate::policy::Tls::as_str);
-    let builder = match tls {
-        "tls" => SmtpTransport::relay(&server.host),
-        "none" => Ok(SmtpTransport::builder_dangerous(&server.host)),
-        _ => SmtpTransport::starttls_relay(&server.host),
-    }
-    .map_err(|e| format!("cannot set up TLS to {} ({e})", server.host))?;
     let port = server.port.unwrap_or(match tls {
         "tls" => 465,
         "none" => 25,
         _ => 587,
     });
-    let mut builder = builder.port(port).timeout(Some(TIMEOUT));
-    if let Some(user) = &server.username {
-        let password = smtp_password(server, user)?;
-        builder = builder.credentials(Credentials::new(user.clone(), password));
+    // The password first: without one, nothing is sent (and no connection made).
+    let credentials = match &server.username {
+        Some(user) => Some(Credentials::new(user.clone(), smtp_password(server, user)?)),
+        None => None,
+    };
+    let parameters = match tls {
+        "none" => None,
+        _ => Some(
+            TlsParameters::new(server.host.clone())
+                .map_err(|e| format!("cannot set up TLS to {} ({e})", server.host))?,
+        ),
+    };
+    let refused = |e: lettre::transport::smtp::Error| {
+        format!(
+            "the mail server {}:{port} did not take the report ({e}); the report is kept and will be retried",
+            server.host
+        )
+    };
+    let hello = ClientId::default();
+    let mut conn = SmtpConnection::connect(
+        (server.host.as_str(), port),
+        Some(TIMEOUT),
+        &hello,
+        parameters.as_ref().filter(|_| tls == "tls"),
+        None,
+    )
+    .map_err(refused)?;
+    // Every failing command below closes the connection itself.
+    if let Some(p) = parameters.as_ref().filter(|_| tls == "starttls") {
+        conn.starttls(p, &hello).map_err(refused)?;
     }
-    builder
-        .build()
-        .send(&message)
-        .map(|_| ())
-        .map_err(|e| format!("the mail server {}:{port} did not take the report ({e}); the report is kept and will be retried", server.host))
+    if let Some(c) = &credentials {
+        conn.auth(DEFAULT_MECHANISMS, c).map_err(refused)?;
+    }
+    conn.send(message.envelope(), &message.formatted())
+        .map_err(refused)?;
+    accepted();
+    // QUIT and close; the report is delivered whatever happens now.
+    conn.abort();
+    Ok(())
 }
 
 /// A `mailto:` link with the subject and the readable report filled in:

@@ -219,8 +219,10 @@ impl Reporter {
     }
 }
 
-/// The full name in the user database (the GECOS field's first part).
-#[cfg(unix)]
+/// The full name in the user database (the GECOS field's first part),
+/// when it has one other than the user name itself ("root (root)" says
+/// nothing).
+#[cfg(all(unix, not(target_os = "macos")))]
 fn full_name(user: &str) -> Option<String> {
     let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
     passwd
@@ -231,7 +233,7 @@ fn full_name(user: &str) -> Option<String> {
             f.get(4)
                 .map(|g| g.split(',').next().unwrap_or("").trim().to_owned())
         })
-        .filter(|n| !n.is_empty())
+        .filter(|n| !n.is_empty() && !n.eq_ignore_ascii_case(user))
 }
 
 /// The user database's name for this process's user, when no environment
@@ -263,6 +265,54 @@ fn full_name(user: &str) -> Option<String> {
         .ok()
         .map(|n| n.trim().to_owned())
         .filter(|n| !n.is_empty() && !n.eq_ignore_ascii_case(user))
+}
+
+/// The full name Directory Services holds for `user` (System Settings →
+/// Users & Groups; the `RealName` of a local, mobile or network account:
+/// `/etc/passwd` has only system accounts on macOS), as `id -F` prints it.
+/// Bounded: a directory server that does not answer within
+/// [`FULL_NAME_WAIT`] leaves the name out, the report is made without it.
+#[cfg(target_os = "macos")]
+fn full_name(user: &str) -> Option<String> {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("/usr/bin/id")
+        .args(["-F", user])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let deadline = std::time::Instant::now() + FULL_NAME_WAIT;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() => break,
+            Ok(None) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Ok(Some(_)) | Err(_) => return None,
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
+        }
+    }
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(&mut child.stdout.take()?, &mut out).ok()?;
+    display_name(&out, user)
+}
+
+/// How long the macOS full-name lookup may take.
+#[cfg(target_os = "macos")]
+const FULL_NAME_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// `id -F`'s output as a full name: one line, not empty, not just the
+/// user name again.
+#[cfg(any(target_os = "macos", test))]
+fn display_name(output: &[u8], user: &str) -> Option<String> {
+    let text = String::from_utf8_lossy(output);
+    let name = text.lines().next().unwrap_or("").trim();
+    (!name.is_empty() && !name.eq_ignore_ascii_case(user)).then(|| name.to_owned())
 }
 
 /// The full name is not looked up on this platform.
@@ -661,6 +711,23 @@ mod tests {
     use super::*;
     use crate::rules::testing::twilio;
     use std::time::{Duration, UNIX_EPOCH};
+
+    #[test]
+    fn the_macos_full_name_is_the_first_line_of_id_f_unless_it_is_the_user_name() {
+        assert_eq!(
+            display_name(b"Ada Lovelace\n", "ada").as_deref(),
+            Some("Ada Lovelace")
+        );
+        assert_eq!(
+            display_name("Zoë Ångström\n".as_bytes(), "zoe").as_deref(),
+            Some("Zoë Ångström")
+        );
+        // An account without a full name prints its short name, or nothing.
+        assert_eq!(display_name(b"ada\n", "ada"), None);
+        assert_eq!(display_name(b"ADA\n", "ada"), None);
+        assert_eq!(display_name(b"  \n", "ada"), None);
+        assert_eq!(display_name(b"", "ada"), None);
+    }
 
     #[test]
     fn rfc3339_dates() {

@@ -242,13 +242,23 @@ impl Outbox {
 
     /// Put a temporary file in place, durably.
     fn install(&self, tmp: &Path, id: &str) -> Result<(), OutboxError> {
+        self.rename(tmp, id)?;
+        self.sync_dir();
+        Ok(())
+    }
+
+    /// Put a temporary file in place: from now on a killed process leaves
+    /// the new version; [`Outbox::sync_dir`] makes it survive a power cut.
+    fn rename(&self, tmp: &Path, id: &str) -> Result<(), OutboxError> {
         let path = self.path(id);
-        std::fs::rename(tmp, &path).map_err(io(&path))?;
-        // Make the rename itself durable.
+        std::fs::rename(tmp, &path).map_err(io(&path))
+    }
+
+    /// Make the renames in the outbox durable (a power cut keeps them).
+    pub fn sync_dir(&self) {
         if let Ok(d) = std::fs::File::open(&self.dir) {
             let _ = d.sync_all();
         }
-        Ok(())
     }
 
     /// Write the state `entry` will have once the channel being tried
@@ -488,9 +498,11 @@ pub struct Prepared {
 
 impl Prepared {
     /// The channel accepted: put the prepared state in place (a rename: no
-    /// free space needed).
+    /// free space needed). Only the rename, the one step a killed sender
+    /// must have made: call [`Outbox::sync_dir`] after it (after the
+    /// connection is closed) for power loss.
     pub fn commit(self) -> Result<(), OutboxError> {
-        let r = self.dir.install(&self.tmp, &self.id);
+        let r = self.dir.rename(&self.tmp, &self.id);
         if r.is_err() {
             let _ = std::fs::remove_file(&self.tmp);
         }
