@@ -34,6 +34,9 @@ cp packaging/macos/com.example.secondlook.plist "$DIST/root/Library/LaunchAgents
 # (IT's; the package only ships the example next to it).
 mkdir -p "$DIST/root/Library/Application Support/SecondLook"
 cp packaging/policies/twilio-like.toml "$DIST/root/Library/Application Support/SecondLook/policy.toml.example"
+# The documentation IT and the security team need, inside the bundle.
+mkdir -p "$APP/Contents/Resources/docs"
+cp README.md docs/reporting.md docs/deploying.md docs/policy.md "$APP/Contents/Resources/docs/"
 if [ -n "$APP_ID" ]; then
     codesign --force --options runtime --timestamp --sign "$APP_ID" "$APP"
 fi
