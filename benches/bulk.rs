@@ -5,11 +5,13 @@
 //! probe against the brands' names and a short JSON line. The bulk path is
 //! what `secondlook check --lines --json` does per line, without the
 //! process's reading and writing: `analyze` and the JSON line, explanations
-//! included. Both run over the same 100,000 domains (the Alexa top list in
+//! included; the full path is the same through the whole message pipeline
+//! (`analysis::analyze_full_path`: normalising and the four scans), as
+//! every line took before the fast path. All run over the same 100,000 domains (the Alexa top list in
 //! `../shared/corpus` when present, else the synthetic list of
 //! `benches/inputs.rs`) under the Twilio-like policy; criterion times each,
 //! then five interleaved rounds of each on this thread's CPU time (not wall
-//! time: the machine is shared) give the ratio printed at the end.
+//! time: the machine is shared) give the ratios printed at the end.
 //!
 //! ```sh
 //! cargo bench --bench bulk
@@ -26,6 +28,7 @@ use std::time::{Duration, Instant};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use secondlook::analysis::analyze_full_path;
 use secondlook::json::AnalysisJson;
 use secondlook::{Analysis, Policy, analyze};
 
@@ -97,6 +100,12 @@ fn bulk_line(line: &str, policy: &Policy, out: &mut Vec<u8>) {
     json_line(&analyze(line, policy), out);
 }
 
+/// The same through the full message pipeline (normalising, the four
+/// scans), as every line took before the fast path.
+fn full_line(line: &str, policy: &Policy, out: &mut Vec<u8>) {
+    json_line(&analyze_full_path(line, policy), out);
+}
+
 fn json_line(analysis: &Analysis, out: &mut Vec<u8>) {
     serde_json::to_writer(&mut *out, &AnalysisJson::new(analysis)).unwrap();
     out.push(b'\n');
@@ -146,13 +155,22 @@ fn benches(c: &mut Criterion) {
             }
         })
     });
+    g.bench_function("full_path_100k", |b| {
+        b.iter(|| {
+            out.clear();
+            for d in &list {
+                full_line(black_box(d), &policy, &mut out);
+            }
+        })
+    });
     g.finish();
 
-    // The ratio, on CPU time, the two interleaved.
-    let mut rounds: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
+    // The ratios, on CPU time, the three interleaved.
+    let mut rounds: [Vec<f64>; 3] = [Vec::new(), Vec::new(), Vec::new()];
     let floor_work = |d: &str, out: &mut Vec<u8>| floor_line(d, &names, out);
     let bulk_work = |d: &str, out: &mut Vec<u8>| bulk_line(d, &policy, out);
-    let work: [&LineWork<'_>; 2] = [&floor_work, &bulk_work];
+    let full_work = |d: &str, out: &mut Vec<u8>| full_line(d, &policy, out);
+    let work: [&LineWork<'_>; 3] = [&floor_work, &bulk_work, &full_work];
     for _ in 0..5 {
         for (i, f) in work.iter().enumerate() {
             out.clear();
@@ -163,17 +181,20 @@ fn benches(c: &mut Criterion) {
             rounds[i].push((thread_cpu() - t).as_secs_f64());
         }
     }
-    let [floor, bulk] = rounds.map(median);
+    let [floor, bulk, full] = rounds.map(median);
     let n = list.len() as f64;
     println!(
         "over {} domains ({source}), median of 5 interleaved rounds, CPU time of one thread:",
         list.len()
     );
     println!(
-        "  floor {:.0} lines per CPU-second; bulk path {:.0} = {:.2} of the floor",
+        "  floor {:.0} lines per CPU-second; bulk path {:.0} = {:.2} of the floor; \
+         full path {:.0} = {:.2} of the floor",
         n / floor,
         n / bulk,
-        floor / bulk
+        floor / bulk,
+        n / full,
+        floor / full
     );
 }
 
