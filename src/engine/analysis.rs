@@ -122,6 +122,13 @@ impl Analysis {
     pub fn explanation(&self) -> String {
         crate::engine::explain::message(self)
     }
+
+    /// [`Analysis::explanation`], with the links' explanations already
+    /// written (`links[i]` for `self.links[i]`): the same text, each link's
+    /// sentences written once (the JSON writes them for the link too).
+    pub(crate) fn explanation_with_links(&self, links: &[&str]) -> String {
+        crate::engine::explain::message_with(self, links)
+    }
 }
 
 impl LinkAnalysis {
@@ -197,7 +204,14 @@ fn analyze_with(text: &str, policy: &Policy, fast: bool) -> Analysis {
         }
     }
     let words = String::from_utf8_lossy(&words);
-    let facts = crate::lure::facts(&words, policy);
+    // Nothing but links (a bare host, a feed's line): no words, the facts
+    // of an empty text (a test below holds them equal), without folding
+    // and scanning the blanks.
+    let facts = if words.bytes().all(|b| b == b' ') {
+        crate::lure::facts("", policy)
+    } else {
+        crate::lure::facts(&words, policy)
+    };
     let shortener = links
         .iter()
         .filter(|l| l.verdict != Verdict::Safe)
@@ -406,3 +420,24 @@ pub fn analyze_bytes(bytes: &[u8], total_len: usize, policy: &Policy) -> Analysi
     analysis
 }
 
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::expect_used)]
+    use super::*;
+
+    /// The shortcut for a text that is all links: blanks have the facts of
+    /// an empty text.
+    #[test]
+    fn blank_text_has_the_facts_of_an_empty_one() {
+        let twilio = Policy::from_toml(include_str!("../../tests/data/twilio.toml"), "t")
+            .expect("valid policy");
+        let builtin = Policy::builtin().expect("valid built-in policy");
+        for policy in [&twilio, &builtin] {
+            let empty = format!("{:?}", crate::lure::facts("", policy));
+            for n in [1, 2, 15, 80, 300] {
+                let blank = " ".repeat(n);
+                assert_eq!(format!("{:?}", crate::lure::facts(&blank, policy)), empty);
+            }
+        }
+    }
+}
