@@ -2,7 +2,8 @@
 //! plain web address gives the same analysis, byte for byte in JSON, as
 //! the full path, over the dev corpus (the brand set's lookalikes and
 //! benign domains, each under its company's policy and the Twilio one) in
-//! many written forms, and on generated lines.
+//! many written forms, and on generated lines; `--jobs` keeps the output
+//! of one job.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -12,6 +13,7 @@ use secondlook::analysis::{analyze_full_path, takes_fast_path};
 use secondlook::json::AnalysisJson;
 use secondlook::{Policy, analyze};
 
+use crate::support::Bin;
 use crate::{data, twilio};
 
 /// The JSON line `check --lines --json` writes for `line`, by both paths.
@@ -229,5 +231,39 @@ proptest! {
         let policy = twilio();
         let (a, b) = both(&line, &policy);
         prop_assert_eq!(a, b, "{:?}", line);
+    }
+}
+
+/// `--jobs`: the same bytes, in input order, whatever the number of jobs.
+#[test]
+fn jobs_keep_input_order_and_bytes() {
+    let mut input = String::new();
+    for i in 0..5000 {
+        match i % 4 {
+            0 => input.push_str(&format!("twilio-login{i}.com\n")),
+            1 => input.push_str(&format!("https://site{i}.example.org/a?b={i}\n")),
+            2 => input.push_str("Your password expired, log in at twilio-okta.net/reset\n"),
+            _ => input.push_str(&format!("plain words {i}\n")),
+        }
+    }
+    let run = |jobs: &str, json: bool| {
+        let mut args = vec!["check", "--lines", "--jobs", jobs];
+        if json {
+            args.push("--json");
+        }
+        let out = Bin::new()
+            .args(&args)
+            .policy(data("twilio.toml"))
+            .stdin(input.as_bytes())
+            .output();
+        assert!(out.status.success(), "{}", crate::support::stderr(&out));
+        crate::support::stdout(&out)
+    };
+    for json in [true, false] {
+        let one = run("1", json);
+        assert_eq!(one.lines().count(), 5000);
+        for jobs in ["2", "3", "8"] {
+            assert_eq!(run(jobs, json), one, "--jobs {jobs} --json={json}");
+        }
     }
 }
