@@ -122,6 +122,13 @@ impl Analysis {
     pub fn explanation(&self) -> String {
         crate::engine::explain::message(self)
     }
+
+    /// [`Analysis::explanation`], with the links' explanations already
+    /// written (`links[i]` for `self.links[i]`): the same text, each link's
+    /// sentences written once (the JSON writes them for the link too).
+    pub(crate) fn explanation_with_links(&self, links: &[&str]) -> String {
+        crate::engine::explain::message_with(self, links)
+    }
 }
 
 impl LinkAnalysis {
@@ -133,6 +140,25 @@ impl LinkAnalysis {
 
 /// Analyse one message under `policy`.
 pub fn analyze(text: &str, policy: &Policy) -> Analysis {
+    analyze_with(text, policy, true)
+}
+
+/// [`analyze`] without the bulk fast path (`engine::bare`): every text
+/// normalised and scanned. For the tests that prove the fast path gives
+/// the same analysis; not for use.
+#[doc(hidden)]
+pub fn analyze_full_path(text: &str, policy: &Policy) -> Analysis {
+    analyze_with(text, policy, false)
+}
+
+/// [`analyze`] takes the bulk fast path for `text`: it is plainly one bare
+/// host or web address whose host is read. For tests and benchmarks.
+#[doc(hidden)]
+pub fn takes_fast_path(text: &str) -> bool {
+    text.len() <= MAX_TEXT_BYTES && crate::engine::bare::links(text, MAX_LINKS).is_some()
+}
+
+fn analyze_with(text: &str, policy: &Policy, fast: bool) -> Analysis {
     let mut notes = Vec::new();
     let text = if text.len() > MAX_TEXT_BYTES {
         let cut = floor_char_boundary(text, MAX_TEXT_BYTES);
@@ -145,26 +171,47 @@ pub fn analyze(text: &str, policy: &Policy) -> Analysis {
     } else {
         text
     };
-    let norm = normalize(text);
-    let (links, more) = find_links(text, &norm, MAX_LINKS);
-    if more {
-        notes.push(format!(
-            "Only the first {MAX_LINKS} links were checked; the message has more."
-        ));
-    }
+    // A bare host or plain web address (the lines of a feed) needs no
+    // normalising and no scans: its one candidate is the whole text.
+    let bare = if fast {
+        crate::engine::bare::links(text, MAX_LINKS)
+    } else {
+        None
+    };
+    let norm;
+    let (norm_text, links) = match bare {
+        Some(links) => (text, links),
+        None => {
+            norm = normalize(text);
+            let (links, more) = find_links(text, &norm, MAX_LINKS);
+            if more {
+                notes.push(format!(
+                    "Only the first {MAX_LINKS} links were checked; the message has more."
+                ));
+            }
+            (norm.text.as_str(), links)
+        }
+    };
     let mut links: Vec<LinkAnalysis> = links.into_iter().map(|l| analyze_link(l, policy)).collect();
-    apply_relation_rules(&norm.text, &mut links, policy);
+    apply_relation_rules(norm_text, &mut links, policy);
     let risky_link = links.iter().any(|l| l.verdict != Verdict::Safe);
     // Message rules read the words, not the links ("teamviewer.com" is a
     // link, not a request to install TeamViewer).
-    let mut words = norm.text.clone().into_bytes();
+    let mut words = norm_text.as_bytes().to_vec();
     for l in &links {
         if let Some(bytes) = words.get_mut(l.link.normalized_span.clone()) {
             bytes.fill(b' ');
         }
     }
     let words = String::from_utf8_lossy(&words);
-    let facts = crate::lure::facts(&words, policy);
+    // Nothing but links (a bare host, a feed's line): no words, the facts
+    // of an empty text (a test below holds them equal), without folding
+    // and scanning the blanks.
+    let facts = if words.bytes().all(|b| b == b' ') {
+        crate::lure::facts("", policy)
+    } else {
+        crate::lure::facts(&words, policy)
+    };
     let shortener = links
         .iter()
         .filter(|l| l.verdict != Verdict::Safe)
@@ -371,4 +418,26 @@ pub fn analyze_bytes(bytes: &[u8], total_len: usize, policy: &Policy) -> Analysi
         analysis.notes = extra;
     }
     analysis
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::expect_used)]
+    use super::*;
+
+    /// The shortcut for a text that is all links: blanks have the facts of
+    /// an empty text.
+    #[test]
+    fn blank_text_has_the_facts_of_an_empty_one() {
+        let twilio = Policy::from_toml(include_str!("../../tests/data/twilio.toml"), "t")
+            .expect("valid policy");
+        let builtin = Policy::builtin().expect("valid built-in policy");
+        for policy in [&twilio, &builtin] {
+            let empty = format!("{:?}", crate::lure::facts("", policy));
+            for n in [1, 2, 15, 80, 300] {
+                let blank = " ".repeat(n);
+                assert_eq!(format!("{:?}", crate::lure::facts(&blank, policy)), empty);
+            }
+        }
+    }
 }

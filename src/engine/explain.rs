@@ -1118,6 +1118,12 @@ fn headline(verdict: Verdict, links: &[LinkAnalysis], asks: &Asks) -> String {
 /// The explanation of a whole message: the headline, each risky link, the
 /// message findings, the promises and what was capped or repaired.
 pub(crate) fn message(a: &Analysis) -> String {
+    message_with(a, &[])
+}
+
+/// [`message`], taking each link's explanation from `explained` (by index
+/// in `a.links`, already written for the JSON) instead of writing it again.
+pub(crate) fn message_with(a: &Analysis, explained: &[&str]) -> String {
     let verdict = a.verdict;
     let links = &a.links;
     let mut parts: Vec<String> = Vec::new();
@@ -1145,11 +1151,12 @@ pub(crate) fn message(a: &Analysis) -> String {
             if n_links == 1 { "this link" } else { "these links" }
         ),
     });
-    let risky: Vec<&LinkAnalysis> = links
+    let risky: Vec<(usize, &LinkAnalysis)> = links
         .iter()
-        .filter(|l| l.verdict >= Verdict::Suspicious)
+        .enumerate()
+        .filter(|(_, l)| l.verdict >= Verdict::Suspicious)
         .collect();
-    for l in risky.iter().take(MAX_EXPLAINED_LINKS) {
+    for (i, l) in risky.iter().take(MAX_EXPLAINED_LINKS) {
         let brand = l
             .brand
             .as_ref()
@@ -1160,11 +1167,11 @@ pub(crate) fn message(a: &Analysis) -> String {
         } else {
             "Link"
         };
-        parts.push(format!(
-            "{what} {}{brand}: {}",
-            l.link.text,
-            l.explanation()
-        ));
+        let explanation = match explained.get(*i) {
+            Some(e) => std::borrow::Cow::Borrowed(*e),
+            None => std::borrow::Cow::Owned(l.explanation()),
+        };
+        parts.push(format!("{what} {}{brand}: {explanation}", l.link.text));
     }
     if risky.len() > MAX_EXPLAINED_LINKS {
         parts.push(format!(

@@ -834,6 +834,32 @@ fn build(
     Some(link)
 }
 
+/// The links of a text that is one whole candidate, a bare host or a plain
+/// web address, as [`find_links`] finds them: the candidate built by the
+/// same `build`, then the readings inside it. Only for the bulk fast path
+/// (`crate::engine::bare`), which has checked that the normalising pass
+/// changes nothing in the text and that every scan's candidate is the
+/// whole text. `None` when it does not read as a link with a host (the
+/// full path then decides), or would pass `max` links.
+pub(crate) fn whole_text_link(input: &str, max: usize) -> Option<Vec<Link>> {
+    let norm = Normalized {
+        text: input.to_owned(),
+        edits: Vec::new(),
+    };
+    let link = build(input, &norm, 0..input.len(), input, Kind::Web)?;
+    link.host.as_ref()?;
+    let mut inner: Vec<Link> = glued_prefix_link(input, &link, 0).into_iter().collect();
+    inner.extend(joined_break_link(input, &link, 0));
+    inner.extend(nested_links(&link, 0, 1));
+    if inner.len() >= max {
+        return None;
+    }
+    let mut links = Vec::with_capacity(1 + inner.len());
+    links.push(link);
+    links.extend(inner);
+    Some(links)
+}
+
 fn has_scheme(s: &str) -> bool {
     let Some((scheme, _)) = s.split_once(':') else {
         return false;

@@ -7,6 +7,7 @@
 //! tidy test (`tests/it/tidy.rs`) enforces the boundary.
 
 pub mod analysis;
+mod bare;
 pub mod explain;
 pub mod extract;
 pub mod fold;

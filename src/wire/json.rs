@@ -124,11 +124,24 @@ fn link(l: &LinkAnalysis) -> LinkJson<'_> {
 impl<'a> AnalysisJson<'a> {
     /// The JSON view of `analysis`.
     pub fn new(analysis: &'a Analysis) -> AnalysisJson<'a> {
+        let links: Vec<LinkJson<'a>> = analysis.links.iter().map(link).collect();
+        // Each risky link's explanation is part of the message's too:
+        // written once, for both.
+        let explanation = if analysis
+            .links
+            .iter()
+            .any(|l| l.verdict >= crate::analysis::Verdict::Suspicious)
+        {
+            let written: Vec<&str> = links.iter().map(|l| l.explanation.as_str()).collect();
+            analysis.explanation_with_links(&written)
+        } else {
+            analysis.explanation()
+        };
         AnalysisJson {
             verdict: analysis.verdict.as_str(),
-            links: analysis.links.iter().map(link).collect(),
+            links,
             message_findings: analysis.message_findings.iter().map(finding).collect(),
-            explanation: analysis.explanation(),
+            explanation,
             never_ask: &analysis.never_ask,
             notes: &analysis.notes,
             policy: analysis.organization.source(),

@@ -6,6 +6,7 @@ mod adversarial;
 #[cfg(feature = "gui")]
 mod app;
 mod bad_input;
+mod bulk;
 mod cli;
 #[cfg(all(feature = "gui", target_os = "linux"))]
 mod desktop;

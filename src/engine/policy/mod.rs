@@ -32,7 +32,7 @@ use crate::refs::{BrandRef, OrgRef};
 pub mod names;
 pub mod schema;
 pub mod validate;
-use crate::engine::hosting;
+use crate::engine::hosting::{self, LookupHasher};
 use crate::engine::severity::Severity;
 pub use validate::Problem;
 use validate::line_column;
@@ -559,10 +559,10 @@ pub struct Policy {
     /// For each automaton pattern: (brand index, keyword index).
     keyword_owner: Vec<(usize, usize)>,
     /// Every listed domain and trusted host → its owner.
-    domain_owner: HashMap<String, Owner>,
+    domain_owner: HashMap<String, Owner, LookupHasher>,
     /// Owned domains that are themselves public suffixes (the PSL lists them
     /// because customers get sub-names): only the exact domain is owned.
-    exact_only: HashSet<String>,
+    exact_only: HashSet<String, LookupHasher>,
     /// One shared reference per brand (same order as `brands`), what
     /// findings carry.
     brand_refs: Vec<BrandRef>,
@@ -616,7 +616,7 @@ impl Policy {
             check_sign_in(url).map_err(|m| invalid(format!("[organization] sign_in: {m}")))?;
         }
         let mut brands: Vec<Brand> = Vec::with_capacity(file.brand.len());
-        let mut exact_only = HashSet::new();
+        let mut exact_only = HashSet::default();
         for section in file.brand {
             let name = section
                 .name
@@ -710,7 +710,7 @@ impl Policy {
                 ))
             })?)
         };
-        let mut domain_owner = HashMap::new();
+        let mut domain_owner = HashMap::default();
         for (bi, brand) in brands.iter().enumerate() {
             for d in &brand.domains {
                 domain_owner.entry(d.clone()).or_insert(Owner::Brand(bi));
@@ -834,8 +834,8 @@ impl Policy {
             lure_matcher: None,
             keyword_matcher: None,
             keyword_owner: Vec::new(),
-            domain_owner: HashMap::new(),
-            exact_only: HashSet::new(),
+            domain_owner: HashMap::default(),
+            exact_only: HashSet::default(),
             brand_refs: Vec::new(),
             org_ref: org_ref(&Organization::default(), source),
         }
