@@ -261,18 +261,28 @@ fn check_lines_parallel(
                 };
                 let Ok(chunk) = next else { return };
                 let mut buf = Vec::with_capacity(chunk.lines.len() * 400);
-                let mut start = 0;
-                let mut failed = None;
-                for (i, (end, total)) in chunk.lines.iter().enumerate() {
-                    let line = chunk.bytes.get(start..*end).unwrap_or_default();
-                    start = *end;
-                    if let Err(e) =
-                        write_line(&policy, json, chunk.first + i, line, *total, &mut buf)
-                    {
-                        failed = Some(e);
-                        break;
+                // A panic in the analysis (a bug: it is fuzzed never to) must
+                // not leave the writer waiting for this chunk forever: it
+                // ends the command with an error at this chunk, as one job
+                // would stop there.
+                let worked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    let mut start = 0;
+                    for (i, (end, total)) in chunk.lines.iter().enumerate() {
+                        let line = chunk.bytes.get(start..*end).unwrap_or_default();
+                        start = *end;
+                        write_line(&policy, json, chunk.first + i, line, *total, &mut buf)?;
                     }
-                }
+                    Ok(())
+                }));
+                let failed = match worked {
+                    Ok(Ok(())) => None,
+                    Ok(Err(e)) => Some(e),
+                    Err(_) => Some(io::Error::other(format!(
+                        "the analysis failed unexpectedly in lines {}-{} (a bug: please report it); nothing from there on was checked",
+                        chunk.first,
+                        chunk.first + chunk.lines.len().saturating_sub(1)
+                    ))),
+                };
                 let error = failed.or(chunk.error);
                 if done_tx.send((chunk.seq, buf, error)).is_err() {
                     return;
