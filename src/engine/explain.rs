@@ -354,6 +354,8 @@ pub enum LureKind {
     It,
     /// Any other lure word (`tracking`, `pay`).
     Other,
+    /// A filler word lookalike names add (`my`, `online`).
+    Filler,
 }
 
 impl LureKind {
@@ -364,6 +366,7 @@ impl LureKind {
             LureKind::SignIn => "a sign-in word",
             LureKind::It => "an IT word",
             LureKind::Other => "a lure word",
+            LureKind::Filler => "a word lookalike names add",
         }
     }
 }

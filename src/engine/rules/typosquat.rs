@@ -58,6 +58,7 @@ const EXAMPLES: super::Examples = {
             E::twilio("example.com"),
             E::builtin("tmall.com"),  // a first-letter edit of gmail
             E::builtin("bchase.com"), // Chromium's filter for everyday-word brands: a first-letter edit
+            E::twilio("auth.com"),    // under five letters: a typo only of a shorter name
         ],
     }
 };
@@ -171,7 +172,8 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
 /// `ibm.com`). Chromium skips such short names altogether, and its
 /// first-letter filter exists because folded look-alikes of short names are
 /// other real names (`gmail`/`tmall`); here only an edit as typed counts,
-/// never one found after folding, so both hold.
+/// never one found after folding, so both hold. A label that is a known
+/// word (`auth`, `hr`, `go`) is never such a typo.
 fn short_typo(
     host: &crate::host::HostFacts,
     policy: &Policy,
@@ -181,7 +183,11 @@ fn short_typo(
 ) -> Option<Finding> {
     let label = host.label.as_str();
     let n = kw.text.chars().count();
+    // A known word is not a typo (`auth.com` is not Authy's, `hr.com` not
+    // HP's, `go.com` not GE's): Chromium only matches names that are not
+    // themselves popular sites; offline, the word lists stand for that.
     if !(2..LONG_ENOUGH_FOR_FIRST_LETTER).contains(&n)
+        || is_known_word(label)
         || label == kw.text
         || (kw.generic && kw.origin != crate::policy::Origin::Name)
         || brand.widely_used
@@ -207,6 +213,12 @@ fn short_typo(
         brand: policy.brand_ref(bi),
         evidence: misspelt(policy, host, bi, how)?,
     })
+}
+
+/// The label is an everyday word or made of sign-in, lure and filler
+/// words (`auth`, `hr`, `go`, `myid`).
+fn is_known_word(label: &str) -> bool {
+    super::names::is_everyday(label) || super::names::made_of_words(label, false)
 }
 
 /// "{site} is not {brand's}: it {how}."
