@@ -12,11 +12,16 @@
 //!
 //! ## Not flagged
 //! Exact-name or look-alike matches (other rules), names that are not near
-//! a keyword, names shorter than five letters (`auth`), and Chromium's
-//! false-positive filters for keywords under six letters and `widely_used`
-//! brands: an edit at the first letter (`gmail`/`tmall`) or names that
-//! differ only in trailing digits. Folded keywords of eight or more letters
-//! are also matched within two look-alike edits.
+//! a keyword, and Chromium's false-positive filters for keywords under six
+//! letters and `widely_used` brands: an edit at the first letter
+//! (`gmail`/`tmall`) or names that differ only in trailing digits. Typos
+//! of names under five letters (and the filtered ones of five) count only
+//! as typed, under a suffix the brand owns the name under (`ibn.com` for
+//! IBM, `cuthy.com` for Authy), and never when the label is itself a known
+//! word (`auth.com`, `hr.com`, `go.com`): Chromium matches no name that is
+//! a popular site of its own, and offline the word lists stand for that.
+//! Folded keywords of eight or more letters are also matched within two
+//! look-alike edits.
 //!
 //! ## Examples
 //! What it flags and what it must not, each with the policy it is judged
@@ -187,7 +192,7 @@ fn short_typo(
     // HP's, `go.com` not GE's): Chromium only matches names that are not
     // themselves popular sites; offline, the word lists stand for that.
     if !(2..LONG_ENOUGH_FOR_FIRST_LETTER).contains(&n)
-        || is_known_word(label)
+        || is_known_word(label, &kw.text)
         || label == kw.text
         || (kw.generic && kw.origin != crate::policy::Origin::Name)
         || brand.widely_used
@@ -215,10 +220,15 @@ fn short_typo(
     })
 }
 
-/// The label is an everyday word or made of sign-in, lure and filler
-/// words (`auth`, `hr`, `go`, `myid`).
-fn is_known_word(label: &str) -> bool {
-    super::names::is_everyday(label) || super::names::made_of_words(label, false)
+/// The label is an everyday word, a number or made of sign-in, lure and
+/// filler words (`auth`, `hr`, `go`, `myid`, `35`), and not the name with
+/// something added (`okta0`, `3my` stay typos).
+fn is_known_word(label: &str, name: &str) -> bool {
+    let digits = label.bytes().filter(u8::is_ascii_digit).count();
+    let words = super::names::made_of_words(label, false)
+        && (digits == 0 || digits == label.len())
+        && !label.contains(name);
+    super::names::is_everyday(label) || words
 }
 
 /// "{site} is not {brand's}: it {how}."
