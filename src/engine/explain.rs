@@ -413,6 +413,8 @@ pub enum LureKind {
     It,
     /// Any other lure word (`tracking`, `pay`).
     Other,
+    /// A filler word lookalike names add (`my`, `online`).
+    Filler,
 }
 
 impl LureKind {
@@ -423,6 +425,7 @@ impl LureKind {
             LureKind::SignIn => "a sign-in word",
             LureKind::It => "an IT word",
             LureKind::Other => "a lure word",
+            LureKind::Filler => "a word lookalike names add",
         }
     }
 }

@@ -220,7 +220,8 @@ pub fn to_unicode(ascii: &str) -> String {
 }
 
 /// The form two labels are compared in: UTS #39 skeleton, combining marks
-/// removed, lower-cased, then [`visual_fold`]ed.
+/// removed, lower-cased, the [`extra_confusable`] letters read as the Latin
+/// ones they look like, then [`visual_fold`]ed.
 ///
 /// Two labels with the same comparison form look alike to a hurried reader.
 pub fn comparison_form(s: &str) -> String {
@@ -231,10 +232,58 @@ pub fn comparison_form(s: &str) -> String {
         out.push_str(&s.to_ascii_lowercase());
     } else {
         for c in unicode_security::skeleton(s).filter(|c| !is_combining_mark(*c)) {
-            out.extend(c.to_lowercase());
+            for l in c.to_lowercase() {
+                match extra_confusable(l) {
+                    Some(latin) => out.push(latin),
+                    None => out.push(l),
+                }
+            }
         }
     }
     visual_fold(&out)
+}
+
+/// Letters that UTS #39 does not map to the Latin letter they look like
+/// in a domain name, read as that letter:
+/// - Chromium's supplement to the confusables list (its IDN spoof
+///   checker's extra skeleton mappings): Cyrillic `к` `т` `ь` `в` `м` `н`
+///   `п` `ш` `є`, `ԍ`, and Latin `ĸ` `ŧ` `ħ` `ƅ` `ŋ` (`окта`, `ьт`, `ԍооԍӏе`);
+/// - Latin small capitals (`ᴍ`, `ʙ`, `ɢ`), which read as lower-case
+///   letters;
+/// - Latin letters with a stroke, hook or descender (`ꞑ`, `ⱨ`, `ƀ`, `ɇ`),
+///   which a glance reads as the plain letter.
+///
+/// Applied only to names that are not plain ASCII (the fast path of
+/// [`comparison_form`] never sees these letters).
+pub fn extra_confusable(c: char) -> Option<char> {
+    Some(match c {
+        // Chromium's extra confusables.
+        'ĸ' | 'κ' | 'к' | 'қ' | 'ҝ' | 'ҟ' | 'ҡ' | 'ӄ' | 'ԟ' | 'ⱪ' | 'ꝁ' | 'ᴋ' => 'k',
+        'ŧ' | 'т' | 'ҭ' | 'ԏ' | 'ᴛ' | 'ƫ' | 'ƭ' => 't',
+        'ƅ' | 'ь' | 'ҍ' | 'в' | 'ʙ' | 'ƀ' | 'ɓ' => 'b',
+        'ħ' | 'н' | 'ћ' | 'ң' | 'ҥ' | 'ӈ' | 'ӊ' | 'ԋ' | 'ԧ' | 'ԩ' | 'ʜ' | 'ⱨ' | 'ɦ' => {
+            'h'
+        }
+        'ŋ' | 'п' | 'ᴨ' | 'ԥ' | 'ɴ' | 'ꞑ' | 'ɲ' | 'ƞ' => 'n',
+        'ω' | 'ш' | 'щ' | 'ɯ' | 'ᴡ' => 'w',
+        // UTS #39 writes `м` and `ᴍ` as `ʍ`.
+        'м' | 'ӎ' | 'ᴍ' | 'ʍ' | 'ɱ' => 'm',
+        'є' | 'ҽ' | 'ҿ' | 'ᴇ' | 'ɇ' => 'e',
+        'ԍ' | 'ɢ' | 'ǥ' | 'ɠ' => 'g',
+        'ԃ' | 'ᴅ' | 'đ' | 'ɗ' => 'd',
+        'ҫ' => 'c',
+        'ұ' | 'ʏ' | 'ɏ' => 'y',
+        'ҳ' | 'ӽ' | 'ӿ' | 'χ' => 'x',
+        'ᴀ' => 'a',
+        'ɪ' | 'ɨ' => 'i',
+        'ᴊ' | 'ɉ' | 'ʝ' => 'j',
+        'ʟ' | 'ł' => 'l',
+        'ᴘ' | 'ƥ' => 'p',
+        'ʀ' | 'ɍ' => 'r',
+        'ʉ' => 'u',
+        'ƶ' | 'ȥ' => 'z',
+        _ => return None,
+    })
 }
 
 /// Fold ASCII characters that are easy to mistake for one another into one
@@ -318,6 +367,32 @@ mod tests {
         assert_eq!(h.label, "twilio-okta");
         assert_eq!(h.subdomain, "login");
         assert!(h.suffix_known && !h.suffix_private);
+    }
+
+    #[test]
+    fn letters_unicode_does_not_map_read_as_latin() {
+        // Whole-script Cyrillic names of short brands (Chromium's extras).
+        for (written, latin) in [
+            ("окта", "okta"),
+            ("ьт", "bt"),
+            ("іьм", "ibm"),
+            ("ԍе", "ge"),
+            ("теӏеком", "telekom"),
+            // Small capitals and letters with a stroke or descender.
+            ("ᴍailchimp", "mailchimp"),
+            ("ʙt", "bt"),
+            ("ƅŧ", "bt"),
+            ("aꞑd", "and"),
+        ] {
+            assert_eq!(
+                comparison_form(written),
+                comparison_form(latin),
+                "{written}"
+            );
+        }
+        // Letters that look like no Latin letter stay apart.
+        assert_ne!(comparison_form("пример"), comparison_form("npnmep"));
+        assert_ne!(comparison_form("жк"), comparison_form("xk"));
     }
 
     #[test]

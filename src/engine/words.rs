@@ -5,7 +5,8 @@
 //! `-helpdesk`, `-cms`, `oktalogin-`; Twilio's report: "Twilio", "Okta",
 //! "SSO"), the security words Chromium's combo-squatting check uses, and the
 //! consumer lure words of parcel, bank and prize smishing (`-tracking`,
-//! `-refund`). A brand name joined to one of them is `dangerous`.
+//! `-refund`) and of lost-device phishing in the languages it targets
+//! (`findmy-`, `buscar-`, `-localizador`, `suporte-`). A brand name joined to one of them is `dangerous`.
 //! `GENERIC` words are common filler in lookalike names (`my-`, `-online`,
 //! `-app`). They only count towards recognising a brand name as a separate
 //! word (`apple-online` is Apple plus a word; `pineapple` is not).
@@ -30,6 +31,11 @@ pub const IDENTITY: &[&str] = &[
     "delivery", "track", "tracking", "parcel", "package", "shipping", "claim", "notice",
     "notification", "customer", "service", "services", "payments", "pay", "rewards", "prize",
     "gift", "bill", "card", "kyc", "locked", "suspended", "unpaid", "fee", "fees", "toll",
+    // Lost-device lures ("find my iPhone"), in English, Spanish and Portuguese.
+    "find", "findmy", "locate", "locator", "location", "locations", "lost", "maps",
+    "buscar", "encontrar", "localizar", "localizador", "localizacion", "rastreio", "rastrear",
+    "dispositivo", "dispositivos", "mapa", "mapas", "perdido", "soporte", "suporte",
+    "atendimento", "reclamacion", "reclamaciones", "reporte", "oficial", "ayuda", "ajuda",
 ];
 
 /// Filler words that only help recognise a brand name as a word of its own.

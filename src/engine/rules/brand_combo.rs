@@ -232,9 +232,19 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
         else {
             return;
         };
+        // Beside filler words only (`boolingmy`): a warning, not an alarm.
+        let severity = if m
+            .lures
+            .iter()
+            .any(|w| names::lure_kind(w) != LureKind::Filler)
+        {
+            Severity::Dangerous
+        } else {
+            Severity::Suspicious
+        };
         out.push(Finding {
             rule: RULE.id,
-            severity: Severity::Dangerous,
+            severity,
             brand: Some(brand_ref.clone()),
             evidence: Evidence::MisspeltCombined {
                 site: host.display_registrable().to_owned(),
@@ -427,7 +437,16 @@ mod name_tests {
             .assert_eq(&run(&RULE, &p, "nortwhind-sso.com"));
         expect!["dangerous Northwind Haulage: north-wind-okta.net is not Northwind Haulage's: “north-wind” splits Northwind Haulage's name with a hyphen, and “okta” is the name of a sign-in service and ends in .net."]
             .assert_eq(&run(&RULE, &p, "north-wind-okta.net"));
-        for not in ["cloud-login.com", "southwind-sso.com", "nortwhind.com"] {
+        // Beside a filler word only, a long misspelt name is a warning.
+        expect!["suspicious Northwind Haulage: my-nortwhind.com is not Northwind Haulage's: “nortwhind” misspells Northwind Haulage's name (“hw” swapped), and “my” is a word lookalike names add."]
+            .assert_eq(&run(&RULE, &p, "my-nortwhind.com"));
+        for not in [
+            "cloud-login.com",
+            "southwind-sso.com",
+            "nortwhind.com",
+            "my-nortwind-haulage.org",
+            "porthwind-my.com", // beside a filler word, the first letter is kept
+        ] {
             assert_eq!(run(&RULE, &p, not), "", "{not}");
         }
     }
@@ -467,12 +486,16 @@ mod name_tests {
             .assert_eq(&run(&RULE, &p, "orangefacture.com"));
         expect!["dangerous Outlook: live-login.com is not Outlook's: “live” is Outlook's own domain name, and “-login” is a sign-in word."]
             .assert_eq(&run(&RULE, &p, "live-login.com"));
+        // Lost-device lures, in the languages they target.
+        expect!["dangerous iCloud: findmyicloud.us is not iCloud's: it adds “findmy” to iCloud's name and ends in .us."].assert_eq(&run(&RULE, &p, "findmyicloud.us"));
+        expect!["dangerous iCloud: suporteicloud.net is not iCloud's: it adds “suporte” to iCloud's name and ends in .net."].assert_eq(&run(&RULE, &p, "suporteicloud.net"));
         for not in [
             "magicloud.com",
             "pineapple.com",
             "agentorange.com",
             "livehelpnow.net",
             "live24.gr",
+            "reporterlive.com", // an owned everyday label is not misspelt (`rlive`)
             "wikicloud.org",
         ] {
             assert_eq!(run(&RULE, &p, not), "", "{not}");

@@ -52,6 +52,9 @@ const EXAMPLES: super::Examples = {
             E::twilio("раураӏ.com").at(Suspicious), // a look-alike script, no brand in this policy
             E::twilio("ex\u{0430}mple.com").at(Suspicious),
             E::builtin("раураӏ.com").at(Dangerous),
+            E::twilio_with(SHORT_BRANDS, "ьт.com").at(Dangerous), // whole-script Cyrillic
+            E::twilio_with(SHORT_BRANDS, "ᴍailchimp.com").at(Dangerous), // a small capital
+            E::twilio_with(SHORT_BRANDS, "3ň.com").at(Dangerous), // a short name, accented
         ],
         not_flagged: &[
             E::twilio("twilio.com"),
@@ -59,9 +62,14 @@ const EXAMPLES: super::Examples = {
             E::twilio("https://пример.рф"), // Cyrillic on a Cyrillic home suffix
             E::twilio("twilio.net"),
             E::twilio("example.com"),
+            E::twilio_with(SHORT_BRANDS, "3ň.net"), // not a suffix 3M owns its name under
+            E::twilio_with(SHORT_BRANDS, "жк.com"), // letters that look like no Latin ones
         ],
     }
 };
+
+/// Short brands for the examples above.
+const SHORT_BRANDS: &str = "[[brand]]\nname = \"BT\"\ndomains = [\"bt.com\"]\n\n[[brand]]\nname = \"3M\"\ndomains = [\"3m.com\"]\n\n[[brand]]\nname = \"Mailchimp\"\ndomains = [\"mailchimp.com\"]\n";
 
 fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
     let link = subject.link;
@@ -77,6 +85,7 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
             // Three-letter names and shorter: only under the brand's own suffix.
             let same_look = folded == kw.folded
                 && (host.non_ascii
+                    && (kw.text.chars().count() >= 4 || !whole_script_at_home(host))
                     || kw.text.chars().count() >= 4
                     || super::names::under_own_suffix(host, brand, kw))
                 && label != kw.text
@@ -84,7 +93,7 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
             let accented_near = host.non_ascii
                 && kw.text.chars().count() >= 4
                 && super::typosquat::near(folded, &kw.folded);
-            if !(same_look || accented_near) {
+            if !(same_look || accented_near || short_accented(host, brand, kw)) {
                 continue;
             }
             let Some(bref) = policy.brand_ref(bi) else {
@@ -130,6 +139,29 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
             },
         });
     }
+}
+
+/// A name of two or three characters written with foreign letters where
+/// the name has others (`3ň.com`, `aňd.com` for `3m`, `amd`), one edit
+/// apart once folded, under a suffix the brand owns the name under: every
+/// character that differs is a non-ASCII one, so no plain short name
+/// (`3n.com`, `and.com`) is taken for the brand.
+fn short_accented(
+    host: &HostFacts,
+    brand: &crate::policy::Brand,
+    kw: &crate::policy::Keyword,
+) -> bool {
+    let n = kw.text.chars().count();
+    host.non_ascii
+        && (2..=3).contains(&n)
+        && host.label.chars().count() == n
+        && host
+            .label
+            .chars()
+            .zip(kw.text.chars())
+            .all(|(a, b)| a == b || !a.is_ascii())
+        && super::typosquat::near(&host.label_folded, &kw.folded)
+        && super::names::under_own_suffix(host, brand, kw)
 }
 
 /// Up to three characters written instead of the name's own (“ẁ” instead
@@ -186,20 +218,10 @@ pub(crate) fn mixed_scripts_in(label: &str) -> Option<String> {
     }
 }
 
-/// A name written only in Cyrillic, Greek or Armenian letters whose skeleton
-/// is plain Latin letters, outside the script's home suffixes (Chromium's
-/// whole-script-confusable check).
-fn whole_script_lookalike(host: &HostFacts) -> Option<(&'static str, String)> {
-    use unicode_script::UnicodeScript;
-    let mut script = None;
-    for c in host.label.chars().filter(|c| c.is_alphabetic()) {
-        let s = c.script();
-        if script.is_some_and(|x| x != s) {
-            return None;
-        }
-        script = Some(s);
-    }
-    let (script, home): (Script, &[&str]) = match script? {
+/// A script that reads as Latin and its home suffixes, where names in it
+/// are ordinary (Chromium's whole-script-confusable check).
+fn home_suffixes(script: Script) -> Option<(Script, &'static [&'static str])> {
+    let found: (Script, &'static [&'static str]) = match script {
         Script::Cyrillic => (
             Script::Cyrillic,
             &[
@@ -227,8 +249,45 @@ fn whole_script_lookalike(host: &HostFacts) -> Option<(&'static str, String)> {
         Script::Armenian => (Script::Armenian, &["am", "xn--y9a3aq"]),
         _ => return None,
     };
+    Some(found)
+}
+
+/// The host ends in one of `home`.
+fn at_home(host: &HostFacts, home: &[&str]) -> bool {
     let tld = host.ascii.rsplit('.').next().unwrap_or("");
-    if home.contains(&tld) {
+    home.contains(&tld)
+}
+
+/// The name is written wholly in one look-alike script under one of that
+/// script's home suffixes (`вк.рф`): there a short name in it is ordinary.
+fn whole_script_at_home(host: &HostFacts) -> bool {
+    use unicode_script::UnicodeScript;
+    let mut scripts = host
+        .label
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .map(|c| c.script());
+    let Some(first) = scripts.next() else {
+        return false;
+    };
+    scripts.all(|s| s == first) && home_suffixes(first).is_some_and(|(_, home)| at_home(host, home))
+}
+
+/// A name written only in Cyrillic, Greek or Armenian letters whose skeleton
+/// is plain Latin letters, outside the script's home suffixes (Chromium's
+/// whole-script-confusable check).
+fn whole_script_lookalike(host: &HostFacts) -> Option<(&'static str, String)> {
+    use unicode_script::UnicodeScript;
+    let mut script = None;
+    for c in host.label.chars().filter(|c| c.is_alphabetic()) {
+        let s = c.script();
+        if script.is_some_and(|x| x != s) {
+            return None;
+        }
+        script = Some(s);
+    }
+    let (script, home) = home_suffixes(script?)?;
+    if at_home(host, home) {
         return None;
     }
     let skeleton: String = unicode_security::skeleton(&host.label)
@@ -263,6 +322,19 @@ mod tests {
             .assert_eq(&run(&RULE, &p, "tw\u{0456}lio.com"));
         expect!["dangerous SendGrid: seŋdgṛid.com is not SendGrid's: it imitates sendgrid.com with look-alike characters (“ŋ” instead of “n”, “ṛ” instead of “r”)."]
             .assert_eq(&run(&RULE, &p, "seŋdgṛid.com"));
+    }
+
+    #[test]
+    fn letters_unicode_does_not_map_and_short_names() {
+        let p = crate::Policy::from_toml(SHORT_BRANDS, "test").unwrap();
+        expect!["dangerous BT: ьт.com is not BT's: it imitates bt.com with look-alike characters (“ь” instead of “b”, “т” instead of “t”)."]
+            .assert_eq(&run(&RULE, &p, "ьт.com"));
+        expect!["dangerous Mailchimp: ᴍailchimp.com is not Mailchimp's: it imitates mailchimp.com with look-alike characters (“ᴍ” instead of “m”)."].assert_eq(&run(&RULE, &p, "ᴍailchimp.com"));
+        expect!["dangerous 3M: 3ň.com is not 3M's: it imitates 3m.com with look-alike characters (“ň” instead of “m”)."]
+            .assert_eq(&run(&RULE, &p, "3ň.com"));
+        for not in ["3ň.net", "3n.com", "bt.com", "ьт.рф"] {
+            assert_eq!(run(&RULE, &p, not), "", "{not}");
+        }
     }
 
     #[test]

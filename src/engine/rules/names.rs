@@ -39,7 +39,7 @@
 //! (DNS allows 63 characters per label).
 
 use crate::engine::explain::{LureKind, Misspelling, NameKind};
-use crate::engine::words::IDENTITY;
+use crate::engine::words::{GENERIC, IDENTITY};
 use crate::host::comparison_form;
 use crate::policy::names::vocabulary;
 pub use crate::policy::names::{EVERYDAY, brand_keywords, classify, is_everyday};
@@ -49,6 +49,9 @@ use crate::policy::{Brand, Keyword, Origin, Policy};
 pub const MAX_LABEL: usize = 63;
 /// Lure words peeled off the ends of a label at most.
 pub const MAX_PEEL: usize = 4;
+/// A misspelt name beside filler words only (`my`, `online`) counts from
+/// this many characters.
+pub const MIN_FILLER_CORE: usize = 6;
 
 /// The vocabulary as listed and in comparison form, computed once.
 static VOCABULARY: std::sync::LazyLock<Vec<(&'static str, String)>> =
@@ -290,8 +293,13 @@ pub fn misspelt_combination(policy: &Policy, label: &str) -> Option<Misspelt> {
         }
         lures.push((w, front, hyphen));
         core = rest;
-        if lures.iter().any(|(w, _, _)| IDENTITY.contains(w))
-            && let Some(found) = misspelt_core(policy, core.trim_matches('-'), &lures)
+        // A sign-in or lure word, or beside a long name a filler word
+        // (`my-cmoudflare`, `boolingmy`): a name of six letters or more one
+        // edit away is rarely another word.
+        let lured = lures.iter().any(|(w, _, _)| IDENTITY.contains(w));
+        let long_core = core.trim_matches('-').chars().count() >= MIN_FILLER_CORE;
+        if (lured || long_core)
+            && let Some(found) = misspelt_core(policy, core.trim_matches('-'), &lures, !lured)
         {
             return Some(found);
         }
@@ -333,11 +341,17 @@ fn lures_fit(lures: &[(&'static str, bool, bool)], core: &str) -> bool {
 }
 
 /// The brand name `core` misspells (one edit, look-alike characters with
-/// one edit and the first letter kept, or split by hyphens).
+/// one edit and the first letter kept, or split by hyphens). Beside filler
+/// words only (`filler_only`), the name must be a long one
+/// ([`MIN_FILLER_CORE`]) and keep its first letter (`lookingtoday` is not
+/// `booking`). Neither initials nor an owned domain's everyday label
+/// (`live`, `windows`) count misspelt: one edit from them is another word
+/// (`rlive`, `bg`).
 fn misspelt_core(
     policy: &Policy,
     core: &str,
     lures: &[(&'static str, bool, bool)],
+    filler_only: bool,
 ) -> Option<Misspelt> {
     // An everyday word beside a lure word is not a misspelt name (`cloud-login`).
     if is_everyday(core) || made_of_words(core, false) {
@@ -355,6 +369,14 @@ fn misspelt_core(
         for (ki, kw) in brand.keywords.iter().enumerate() {
             if core == kw.text || folded == kw.folded {
                 // The name itself (another step's) or look-alike characters.
+                continue;
+            }
+            if kw.origin == Origin::Initials
+                || (kw.generic && kw.origin != Origin::Name)
+                || (filler_only
+                    && (kw.text.chars().count() < MIN_FILLER_CORE
+                        || core.chars().next() != kw.text.chars().next()))
+            {
                 continue;
             }
             let edit = if core.contains('-') && plain == kw.text {
@@ -431,7 +453,10 @@ pub fn name_kind(brand: &Brand, kw: &Keyword) -> NameKind {
 
 /// A sign-in, identity-provider or IT word (not a consumer lure such as `pay`).
 pub fn is_sign_in_or_it(word: &str) -> bool {
-    lure_kind(word) != LureKind::Other
+    matches!(
+        lure_kind(word),
+        LureKind::SignInService | LureKind::SignIn | LureKind::It
+    )
 }
 
 /// What a word beside a name is: a sign-in service's name, a sign-in word,
@@ -515,6 +540,8 @@ pub fn lure_kind(word: &str) -> LureKind {
         LureKind::SignIn
     } else if IT.contains(&word) {
         LureKind::It
+    } else if GENERIC.contains(&word) && !IDENTITY.contains(&word) {
+        LureKind::Filler
     } else {
         LureKind::Other
     }

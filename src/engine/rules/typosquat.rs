@@ -12,11 +12,16 @@
 //!
 //! ## Not flagged
 //! Exact-name or look-alike matches (other rules), names that are not near
-//! a keyword, names shorter than five letters (`auth`), and Chromium's
-//! false-positive filters for keywords under six letters and `widely_used`
-//! brands: an edit at the first letter (`gmail`/`tmall`) or names that
-//! differ only in trailing digits. Folded keywords of eight or more letters
-//! are also matched within two look-alike edits.
+//! a keyword, and Chromium's false-positive filters for keywords under six
+//! letters and `widely_used` brands: an edit at the first letter
+//! (`gmail`/`tmall`) or names that differ only in trailing digits. Typos
+//! of names under five letters (and the filtered ones of five) count only
+//! as typed, under a suffix the brand owns the name under (`ibn.com` for
+//! IBM, `cuthy.com` for Authy), and never when the label is itself a known
+//! word (`auth.com`, `hr.com`, `go.com`): Chromium matches no name that is
+//! a popular site of its own, and offline the word lists stand for that.
+//! Folded keywords of eight or more letters are also matched within two
+//! look-alike edits.
 //!
 //! ## Examples
 //! What it flags and what it must not, each with the policy it is judged
@@ -58,6 +63,7 @@ const EXAMPLES: super::Examples = {
             E::twilio("example.com"),
             E::builtin("tmall.com"),  // a first-letter edit of gmail
             E::builtin("bchase.com"), // Chromium's filter for everyday-word brands: a first-letter edit
+            E::twilio("auth.com"),    // under five letters: a typo only of a shorter name
         ],
     }
 };
@@ -171,7 +177,8 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
 /// `ibm.com`). Chromium skips such short names altogether, and its
 /// first-letter filter exists because folded look-alikes of short names are
 /// other real names (`gmail`/`tmall`); here only an edit as typed counts,
-/// never one found after folding, so both hold.
+/// never one found after folding, so both hold. A label that is a known
+/// word (`auth`, `hr`, `go`) is never such a typo.
 fn short_typo(
     host: &crate::host::HostFacts,
     policy: &Policy,
@@ -181,7 +188,11 @@ fn short_typo(
 ) -> Option<Finding> {
     let label = host.label.as_str();
     let n = kw.text.chars().count();
+    // A known word is not a typo (`auth.com` is not Authy's, `hr.com` not
+    // HP's, `go.com` not GE's): Chromium only matches names that are not
+    // themselves popular sites; offline, the word lists stand for that.
     if !(2..LONG_ENOUGH_FOR_FIRST_LETTER).contains(&n)
+        || is_known_word(label, &kw.text)
         || label == kw.text
         || (kw.generic && kw.origin != crate::policy::Origin::Name)
         || brand.widely_used
@@ -207,6 +218,17 @@ fn short_typo(
         brand: policy.brand_ref(bi),
         evidence: misspelt(policy, host, bi, how)?,
     })
+}
+
+/// The label is an everyday word, a number or made of sign-in, lure and
+/// filler words (`auth`, `hr`, `go`, `myid`, `35`), and not the name with
+/// something added (`okta0`, `3my` stay typos).
+fn is_known_word(label: &str, name: &str) -> bool {
+    let digits = label.bytes().filter(u8::is_ascii_digit).count();
+    let words = super::names::made_of_words(label, false)
+        && (digits == 0 || digits == label.len())
+        && !label.contains(name);
+    super::names::is_everyday(label) || words
 }
 
 /// "{site} is not {brand's}: it {how}."
