@@ -13,7 +13,9 @@
 //!   name, or one letter from it (`τωιιο` reads as "twiio") → `dangerous`
 //!   for that brand. Which letters count, and how each
 //!   reads, is [`LATIN_LOOKALIKES`] (Chromium's lists): letters the UTS #39
-//!   skeleton does not map to Latin (`п`, `ԍ`, `τ`, `ω`) are in it too. A
+//!   skeleton does not map to Latin (`п`, `ԍ`, `τ`, `ω`) are in it too; for
+//!   a brand's name also the small-capital shapes (`окта`, `ьт.com` for BT,
+//!   names of up to three letters only under the brand's own suffix). A
 //!   name whose skeleton is already the brand's is `homoglyph`'s.
 //!
 //! ## Why it matters
@@ -60,6 +62,7 @@ const EXAMPLES: super::Examples = {
         not_flagged: &[
             E::twilio("https://яндекс.рф/"),  // Cyrillic under a Cyrillic suffix
             E::twilio("https://пример.com/"), // letters with no Latin twin (м)
+            E::twilio("https://комета.com/"), // small capitals alone: no brand, not flagged
             E::twilio("https://ѕсоре.ru/"),   // a Cyrillic home suffix
             E::twilio("https://ελληνικά.gr/"),
             E::twilio("https://ουτλοοκ.gr/"), // Greek under .gr
@@ -124,6 +127,13 @@ pub const LATIN_LOOKALIKES: &[(char, &str)] = &[
     ('ց', "g"),
 ];
 
+/// Cyrillic letters shaped like Latin small capitals (`т`, `м`, `к`, `н`,
+/// `в`), as lookalike generators use them (dnstwist): too common in honest
+/// Russian names for Chromium's list, so they count only when the whole
+/// name then reads as a brand's (`окта` → "okta", `ьт` → "bt").
+const SMALL_CAPITALS: &[(char, &str)] =
+    &[('т', "t"), ('м', "m"), ('к', "k"), ('н', "h"), ('в', "b")];
+
 /// Top-level domains of the countries that write in the script (ASCII):
 /// a name in that script there is expected. A top-level domain written in
 /// the script itself (`.рф`, `.онлайн`, `.ελ`) counts too.
@@ -165,19 +175,25 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
             imitates: brand,
         },
     };
-    if let Some((script, reads_as)) = whole_script_reading(&host.label, host) {
+    let plain = whole_script_reading(&host.label, host);
+    // Against a brand's name, small-capital look-alikes count too (`окта`).
+    if let Some((script, reads_as)) = plain
+        .clone()
+        .or_else(|| reading_with(&host.label, host, true))
+    {
         let folded = comparison_form(&reads_as);
         for (bi, brand) in policy.brands.iter().enumerate() {
             for kw in brand.keywords.iter().filter(|k| !k.needs_lure()) {
                 let len = kw.text.chars().count();
-                let reads_like = (len >= 4 && kw.folded == folded)
+                let reads_like = (kw.folded == folded
+                    && (len >= 4 || super::names::under_own_suffix(host, brand, kw)))
                     || (len >= 5 && super::typosquat::near(&folded, &kw.folded));
                 if !reads_like {
                     continue;
                 }
                 // The skeleton already reads as the brand: `homoglyph` says so.
                 if host.label_folded == kw.folded
-                    || super::typosquat::near(&host.label_folded, &kw.folded)
+                    || (len >= 4 && super::typosquat::near(&host.label_folded, &kw.folded))
                 {
                     return;
                 }
@@ -195,6 +211,8 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
                 return;
             }
         }
+    }
+    if let Some((script, reads_as)) = plain {
         out.push(finding(Severity::Suspicious, None, script, reads_as, None));
         return;
     }
@@ -217,6 +235,12 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
 /// digits and hyphens, when the host's top-level domain is not that
 /// script's ([`home_suffixes`]).
 pub(crate) fn whole_script_reading(label: &str, host: &HostFacts) -> Option<(Script, String)> {
+    reading_with(label, host, false)
+}
+
+/// [`whole_script_reading`], with [`SMALL_CAPITALS`] counted as look-alikes
+/// too when `small_capitals`.
+fn reading_with(label: &str, host: &HostFacts, small_capitals: bool) -> Option<(Script, String)> {
     let mut script = None;
     let mut reads_as = String::with_capacity(label.len());
     for c in label.chars() {
@@ -231,7 +255,11 @@ pub(crate) fn whole_script_reading(label: &str, host: &HostFacts) -> Option<(Scr
             return None;
         }
         script = Some(s);
-        reads_as.push_str(&reading(c)?);
+        let small = small_capitals
+            .then(|| SMALL_CAPITALS.iter().find(|(l, _)| *l == c))
+            .flatten()
+            .map(|(_, r)| (*r).to_owned());
+        reads_as.push_str(&small.or_else(|| reading(c))?);
     }
     let script = script?;
     let tld = host.ascii.rsplit('.').next().unwrap_or("");
@@ -272,6 +300,17 @@ mod tests {
     }
 
     #[test]
+    fn small_capitals_count_against_a_brand_s_name() {
+        // One small capital (`тԝіӏіо`) is one letter from the skeleton's
+        // reading, which `homoglyph` judges; two or a short name are this rule's.
+        expect![""].assert_eq(&run(&RULE, &twilio(), "https://тԝіӏіо.com/"));
+        let bt =
+            crate::Policy::from_toml("[[brand]]\nname = \"BT\"\ndomains = [\"bt.com\"]\n", "bt")
+                .unwrap();
+        expect!["dangerous BT: ьт.com is not BT's: it is written in Cyrillic letters chosen to look like Latin ones, so that it reads as “bt”, like bt.com. Browsers show such an address in its coded form (xn--r1at.com)."].assert_eq(&run(&RULE, &bt, "https://ьт.com/"));
+    }
+
+    #[test]
     fn whole_script_names_without_a_brand() {
         let p = twilio();
         expect!["suspicious -: раураӏ.com is written in Cyrillic letters chosen to look like Latin ones: it reads as “paypal”. Browsers show such an address in its coded form (xn--80aa0cbo65f.com)."]
@@ -280,6 +319,9 @@ mod tests {
             .assert_eq(&run(&RULE, &p, "https://ѕепԁԍгіԁ.example.com/"));
         // The skeleton already reads as PayPal: homoglyph's finding, not this one.
         expect![""].assert_eq(&run(&RULE, &builtin(), "раураӏ.com"));
+        // Small capitals count only against a brand's name.
+        expect![""].assert_eq(&run(&RULE, &p, "https://окта.com/"));
+        expect![""].assert_eq(&run(&RULE, &p, "https://комета.com/"));
     }
 
     #[test]
