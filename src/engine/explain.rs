@@ -100,14 +100,21 @@ pub enum Evidence {
         /// "Latin and Cyrillic".
         mix: String,
     },
-    /// `homoglyph`: a whole name in letters that look like Latin ones.
+    /// `whole-script`: a name, or a part of it, wholly in letters of
+    /// another script that look like Latin ones.
     WholeScript {
-        /// The registrable domain.
+        /// The registrable domain, or the whole host when `part` is a sub-name.
         site: String,
+        /// The sub-name so written, when it is not the registrable name.
+        part: Option<String>,
         /// The script's name.
         script: &'static str,
         /// What it reads as in Latin letters.
         reads_as: String,
+        /// The host in ASCII (the coded form browsers show).
+        ascii: String,
+        /// The brand whose name it reads as, and its main domain.
+        imitates: Option<(BrandRef, String)>,
     },
     /// `idn-spoof`: an international name browsers refuse to show.
     IdnSpoof {
@@ -437,6 +444,15 @@ pub enum IdnTrick {
     Deviation(char, &'static str),
     /// A combining mark stacked on a letter.
     StackedMark(char, char),
+    /// The same combining mark twice on one letter.
+    DoubledMark(char, char),
+    /// A character that shows as blank space.
+    Invisible(char),
+    /// A character browsers do not allow in a name they show.
+    Disallowed(char),
+    /// A Chinese or Japanese character beside Latin letters that looks
+    /// like the punctuation or letter given.
+    CjkLookalike(char, &'static str),
     /// Scripts mixed in one sub-name.
     MixedSubName {
         /// "Latin and Cyrillic".
@@ -588,11 +604,26 @@ impl Evidence {
             ),
             Evidence::WholeScript {
                 site,
+                part,
                 script,
                 reads_as,
-            } => format!(
-                "{site} is written in {script} letters that look like Latin ones; it reads as “{reads_as}”."
-            ),
+                ascii,
+                imitates,
+            } => {
+                let coded = format!("Browsers show such an address in its coded form ({ascii}).");
+                match (imitates, part) {
+                    (Some((brand, target)), _) => format!(
+                        "{site} is not {}: it is written in {script} letters chosen to look like Latin ones, so that it reads as “{reads_as}”, like {target}. {coded}",
+                        possessive(brand.name())
+                    ),
+                    (None, Some(part)) => format!(
+                        "{site} is written in {script} letters chosen to look like Latin ones: “{part}” reads as “{reads_as}”. {coded}"
+                    ),
+                    (None, None) => format!(
+                        "{site} is written in {script} letters chosen to look like Latin ones: it reads as “{reads_as}”. {coded}"
+                    ),
+                }
+            }
             Evidence::IdnSpoof { host, ascii, trick } => {
                 let what = match trick {
                     IdnTrick::Deviation(c, other) => format!(
@@ -600,6 +631,20 @@ impl Evidence {
                     ),
                     IdnTrick::StackedMark(base, c) => format!(
                         "stacks a mark on the letter “{base}” (“{base}{c}”), so it can look like another name."
+                    ),
+                    IdnTrick::DoubledMark(base, c) => format!(
+                        "puts the same mark twice on the letter “{base}” (“{base}{c}{c}”), which shows as once, so it can look like another name."
+                    ),
+                    IdnTrick::Invisible(c) => format!(
+                        "contains a character that shows as blank space (U+{:04X}), so it can look like another name.",
+                        *c as u32
+                    ),
+                    IdnTrick::Disallowed(c) => format!(
+                        "contains “{c}” (U+{:04X}), a character browsers do not allow in an address they show, because it can pass for another one.",
+                        *c as u32
+                    ),
+                    IdnTrick::CjkLookalike(c, reads_as) => format!(
+                        "puts “{c}”, a Chinese or Japanese character that looks like “{reads_as}”, beside Latin letters, so it can look like another name."
                     ),
                     IdnTrick::MixedSubName { mix, label } => format!(
                         "mixes {mix} letters in one part of its name (“{label}”), a trick to look like another name."

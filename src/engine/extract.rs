@@ -88,9 +88,11 @@ static OTHER_SCHEME: LazyLock<Option<Regex>> = LazyLock::new(|| {
 /// Scheme-less dotted names that `linkify` passes over: under a non-Latin
 /// top-level domain (`twilio-okta.онлайн`, `пример.рф`), or right after a
 /// dot or hyphen (`.twilio-okta.com`, `-twilio-okta.com`), which a reader
-/// and a phone still see as the name. Kept only under a known suffix.
+/// and a phone still see as the name, or behind a symbol or punctuation a
+/// phone takes into it (`€.com[.]-x`, where refanging glued on more).
+/// Kept only under a known suffix.
 static DOTTED_NAME: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r#"[\p{L}\p{N}][\p{L}\p{N}\p{M}\p{So}\p{Pi}\p{Pf}\-]*(?:\.[\p{L}\p{N}\p{So}][\p{L}\p{N}\p{M}\p{So}\p{Pi}\p{Pf}\-]*)+(?:[/?#][^\s<>"'`\p{Cc}]*)?"#).ok()
+    Regex::new(r#"[\p{L}\p{N}[\p{S}\p{Po}\p{Pd}\p{Pc}--\p{ASCII}]][\p{L}\p{N}\p{M}\p{So}\p{Pi}\p{Pf}\-]*(?:\.[\p{L}\p{N}\p{So}][\p{L}\p{N}\p{M}\p{So}\p{Pi}\p{Pf}\-]*)+(?:[/?#][^\s<>"'`\p{Cc}]*)?"#).ok()
 });
 
 /// Drop trailing punctuation that belongs to the sentence, and closing
@@ -285,6 +287,15 @@ pub fn find_links(input: &str, norm: &Normalized, max: usize) -> (Vec<Link>, boo
             let mut inner: Vec<Link> = glued_prefix_link(input, &link, outer).into_iter().collect();
             inner.extend(joined_break_link(input, &link, outer));
             inner.extend(nested_links(&link, outer, 1));
+            for behind in names_behind_a_dead_host(&link, outer) {
+                let host = behind.host.as_ref().map(|h| h.ascii.as_str());
+                if !inner
+                    .iter()
+                    .any(|l| l.host.as_ref().map(|h| h.ascii.as_str()) == host)
+                {
+                    inner.push(behind);
+                }
+            }
             links.push(link);
             for n in inner {
                 if links.len() >= max {
@@ -320,11 +331,11 @@ fn build_candidate(input: &str, norm: &Normalized, c: &Candidate) -> Option<Link
     if let Some(link) = build_read(input, norm, c.span.clone(), text, c.kind) {
         return Some(link);
     }
-    if c.source != Source::DottedName {
+    if !matches!(c.source, Source::DottedName | Source::Linkify) || c.kind != Kind::Web {
         return None;
     }
-    // Refanging can glue a word to a name (`x.co.uk[.]é`): try the name
-    // without its last one or two parts (bounded: linear overall).
+    // Refanging can glue a word to a name (`x.co.uk[.]é`, `€.com[.]hxxps`):
+    // try the name without its last one or two parts (bounded: linear overall).
     let host_end = text.find(['/', '?', '#']).unwrap_or(text.len());
     let mut end = host_end;
     for _ in 0..2 {
@@ -409,6 +420,9 @@ fn symbol_cut(candidate: &str) -> Option<usize> {
 /// Android's link finder takes them into the name, and IDNA keeps them, so
 /// the phone opens another, registrable site (`xn--twilio-…com`). That
 /// reading is judged too, as a link inside this one ([`Link::via`]).
+/// Punctuation glued in front with them (`¡👉twilio.com`:
+/// [`crate::text::is_glued_punctuation`]) is taken in the same way;
+/// quotation marks and brackets are not (they end a link).
 fn glued_prefix_link(input: &str, link: &Link, index: usize) -> Option<Link> {
     if link.kind != Kind::Web || link.url.contains("//") {
         return None;
@@ -417,7 +431,9 @@ fn glued_prefix_link(input: &str, link: &Link, index: usize) -> Option<Link> {
     let mut start = link.span.start;
     let mut symbols = String::new();
     for c in before.chars().rev() {
-        if crate::text::is_other_symbol(c) && !c.is_ascii() {
+        if !c.is_ascii()
+            && (crate::text::is_other_symbol(c) || crate::text::is_glued_punctuation(c))
+        {
             start -= c.len_utf8();
             symbols.insert(0, c);
         } else if matches!(c, '\u{FE0F}' | '\u{FE0E}' | '\u{200D}') {
@@ -500,6 +516,129 @@ fn joined_break_link(input: &str, link: &Link, index: usize) -> Option<Link> {
     alt.via = Some(index);
     alt.hidden.push(EditKind::LineBreak);
     Some(alt)
+}
+
+/// At most this many names are read out of the address of a link whose
+/// host leads nowhere.
+const MAX_BEHIND_DEAD_HOST: usize = 3;
+
+/// A web link whose host leads nowhere (`https://x?q=evil.com`, no public
+/// suffix): a phone that does not take it as a link (Android needs a real
+/// name after `https://`) makes a link of the name inside it instead, and
+/// opens that. Those names are judged too, as links inside this one
+/// ([`Link::via`]).
+fn names_behind_a_dead_host(outer: &Link, index: usize) -> Vec<Link> {
+    let dead = outer.kind == Kind::Web
+        && outer.via.is_none()
+        && outer.host.as_ref().is_some_and(leads_nowhere);
+    if !dead {
+        return Vec::new();
+    }
+    let Some(after) = outer
+        .url
+        .find("//")
+        .map(|i| i + 2)
+        .and_then(|i| outer.url.get(i..))
+        .and_then(|rest| rest.find(['/', '?', '#', '\\']).and_then(|j| rest.get(j..)))
+    else {
+        return Vec::new();
+    };
+    let mut finder = LinkFinder::new();
+    finder.url_must_have_scheme(false).kinds(&[LinkKind::Url]);
+    let dotted = DOTTED_NAME
+        .as_ref()
+        .into_iter()
+        .flat_map(|re| re.find_iter(after));
+    let mut out: Vec<Link> = Vec::new();
+    let found = finder.links(after).map(|l| (l.start(), l.as_str()));
+    let dotted = dotted.map(|m| (m.start(), m.as_str()));
+    for (at, found) in found.chain(dotted) {
+        if out.len() >= MAX_BEHIND_DEAD_HOST {
+            break;
+        }
+        // A piece of a percent escape (`%2Ftwilio.com` → `2Ftwilio.com`)
+        // is part of something else.
+        if at >= 1 && after.as_bytes().get(at - 1) == Some(&b'%') {
+            continue;
+        }
+        let text = trim_trailing(found.trim_end_matches('\\'));
+        if text.contains("://") && !text.to_ascii_lowercase().starts_with("http") {
+            continue;
+        }
+        let Some((url, parsed, facts)) = name_under_known_suffix(text) else {
+            continue;
+        };
+        if out
+            .iter()
+            .any(|l| l.host.as_ref().is_some_and(|h| h.ascii == facts.ascii))
+        {
+            continue;
+        }
+        let mut link = outer.clone();
+        link.host = Some(facts);
+        link.written_host = written_host(&url).to_owned();
+        link.parsed = Some(parsed);
+        link.url = url;
+        link.parse_error = None;
+        link.via = Some(index);
+        link.glued_symbols = None;
+        link.repaired_scheme = None;
+        out.push(link);
+    }
+    out
+}
+
+/// A host name no phone takes for a link's (Android's link finder wants a
+/// dotted name with a top-level domain of two or more letters): one label
+/// (`https://x`), or a last label of digits or other characters, and no
+/// known public suffix. `evil.example` is not one: a phone opens it.
+pub fn leads_nowhere(h: &HostFacts) -> bool {
+    if h.kind != crate::host::HostKind::Domain || h.suffix_known || h.ascii.len() > MAX_HOST_LEN {
+        return false;
+    }
+    match h.ascii.rsplit_once('.') {
+        None => true,
+        Some((_, tld)) => {
+            !(tld.starts_with("xn--")
+                || tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic()))
+        }
+    }
+}
+
+/// `text` as a web address whose host is a registrable name under a known
+/// suffix, or else the same without the host's last one or two parts
+/// (refanging can glue a word on: `x.com[.]hxxps`).
+fn name_under_known_suffix(text: &str) -> Option<(String, url::Url, HostFacts)> {
+    let lower = text.to_ascii_lowercase();
+    let url = if lower.starts_with("http://") || lower.starts_with("https://") {
+        text.to_owned()
+    } else {
+        format!("http://{text}")
+    };
+    let host_at = url.find("//").map_or(0, |i| i + 2);
+    let host_end = url
+        .get(host_at..)
+        .and_then(|r| r.find(['/', '?', '#']))
+        .map_or(url.len(), |i| host_at + i);
+    let mut end = url.len();
+    for attempt in 0..3 {
+        if attempt > 0 {
+            end = url
+                .get(host_at..end.min(host_end))?
+                .rfind('.')
+                .map(|i| host_at + i)?;
+        }
+        let candidate = url.get(..end)?;
+        if let Ok(parsed) = url::Url::parse(candidate)
+            && let Some(h) = parsed.host()
+        {
+            let facts = HostFacts::from_url_host(&h);
+            if facts.suffix_known && facts.registrable.is_some() {
+                return Some((candidate.to_owned(), parsed, facts));
+            }
+        }
+    }
+    None
 }
 
 /// The links written inside a web link's address: query and fragment

@@ -12,6 +12,7 @@ pub const POLICY_RULE_IDS: &[&str] = &[
     "brand-other-suffix",
     "typosquat",
     "homoglyph",
+    "whole-script",
     "idn-spoof",
     "brand-in-subdomain",
     "deceptive-url",

@@ -353,6 +353,45 @@ pub(crate) fn is_other_symbol(c: char) -> bool {
         .is_some_and(|re| re.is_match(c.encode_utf8(&mut buf)))
 }
 
+static GLUED_PUNCTUATION: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"^[\p{Po}\p{Pd}\p{Pc}]$").ok());
+
+/// Punctuation that is neither a quotation mark nor a bracket (`¡`, `¿`,
+/// `•`, `—`, `！`): a phone's link finder takes it into a name glued to it
+/// (`¡twilio.com`), and IDNA keeps it (or maps it to ASCII punctuation no
+/// registry gives out). Quotation marks and brackets end a link instead.
+pub(crate) fn is_glued_punctuation(c: char) -> bool {
+    let mut buf = [0u8; 4];
+    GLUED_PUNCTUATION
+        .as_ref()
+        .is_some_and(|re| re.is_match(c.encode_utf8(&mut buf)))
+}
+
+static QUOTE_OR_BRACKET: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"^[\p{Pi}\p{Pf}\p{Ps}\p{Pe}]$").ok());
+
+/// A quotation mark or bracket of any language (`«`, `“`, `（`, `「`): it
+/// ends a link, for a reader and for a phone after a space.
+pub(crate) fn is_quote_or_bracket(c: char) -> bool {
+    let mut buf = [0u8; 4];
+    QUOTE_OR_BRACKET
+        .as_ref()
+        .is_some_and(|re| re.is_match(c.encode_utf8(&mut buf)))
+}
+
+static UNREGISTRABLE: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"^[\p{P}\p{Sc}\p{Sm}\p{Sk}]$").ok());
+
+/// Punctuation and symbols other than emoji and pictographs (`¡`, `«`,
+/// `€`, `±`): IDNA 2008, which domain registries follow, disallows them in
+/// a name, so no one can register one that holds them.
+pub(crate) fn is_unregistrable_char(c: char) -> bool {
+    let mut buf = [0u8; 4];
+    UNREGISTRABLE
+        .as_ref()
+        .is_some_and(|re| re.is_match(c.encode_utf8(&mut buf)))
+}
+
 /// [`is_symbol`] for one character.
 pub(crate) fn is_symbol_char(c: char) -> bool {
     let mut buf = [0u8; 4];

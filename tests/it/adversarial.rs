@@ -29,6 +29,7 @@ fn adversarial_corpus() {
     let p = crate::twilio();
     let corpus = include_str!("../data/adversarial.txt");
     let mut report = String::new();
+    let mut failures: Vec<String> = Vec::new();
     for line in corpus.lines() {
         if line.starts_with("# ") || line.trim().is_empty() {
             continue;
@@ -37,7 +38,12 @@ fn adversarial_corpus() {
             report.push_str(&format!("\n## {section}\n"));
             continue;
         }
-        let a = analyze(&decode(line), &p);
+        let text = decode(line);
+        let a = analyze(&text, &p);
+        // Every line is judged as it would be opened (both halves).
+        if let Err(e) = secondlook::invariants::destinations(&text, &a) {
+            failures.push(format!("{line}: {e}"));
+        }
         report.push_str(&format!("{line}\n  => {}\n", a.verdict));
         for l in &a.links {
             let rules: Vec<&str> = l.findings.iter().map(|f| f.rule).collect();
@@ -58,5 +64,6 @@ fn adversarial_corpus() {
             report.push_str(&format!("  message: {} {}\n", f.severity, f.rule));
         }
     }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
     expect_test::expect_file!["../data/adversarial.expected"].assert_eq(&report);
 }

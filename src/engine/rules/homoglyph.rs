@@ -9,9 +9,11 @@
 //!   `dangerous`.
 //! - A name with accented or foreign letters one edit away from a brand
 //!   (`seŋdgṛid.com`) → `dangerous`.
-//! - Without a brand: Latin mixed with another script in one name, or a name
-//!   written entirely in Cyrillic, Greek or Armenian letters that read as
-//!   Latin (outside those scripts' home suffixes) → `suspicious`.
+//! - Without a brand: Latin mixed with another script in one name, beyond
+//!   what Chromium's restriction level allows (Latin with Han and kana,
+//!   Han and Bopomofo, or Han and Hangul) → `suspicious`. A name written
+//!   entirely in look-alike Cyrillic, Greek or Armenian letters is
+//!   `whole-script`'s.
 //!
 //! ## Why it matters
 //! A browser may show these exactly like the real name.
@@ -31,7 +33,7 @@ use crate::policy::Policy;
 /// The registry entry.
 pub const RULE: LinkRule = LinkRule {
     id: "homoglyph",
-    detects: "a name that looks like a brand's but uses other characters (tw1lio.com, tẁilio.com), mixed or look-alike scripts",
+    detects: "a name that looks like a brand's but uses other characters (tw1lio.com, tẁilio.com), or mixes scripts",
     severity: "dangerous when a brand is imitated, else suspicious",
     examples: EXAMPLES,
     check,
@@ -49,8 +51,8 @@ const EXAMPLES: super::Examples = {
             E::twilio("https://xn--tilio-1v1b.com").at(Dangerous),
             E::twilio("tw\u{0456}lio.com").at(Dangerous),
             E::twilio("seŋdgṛid.com").at(Dangerous),
-            E::twilio("раураӏ.com").at(Suspicious), // a look-alike script, no brand in this policy
             E::twilio("ex\u{0430}mple.com").at(Suspicious),
+            E::twilio("https://한국テスト.com/").at(Suspicious), // Hangul with kana: no one writes so
             E::builtin("раураӏ.com").at(Dangerous),
             E::twilio_with(SHORT_BRANDS, "ьт.com").at(Dangerous), // whole-script Cyrillic
             E::twilio_with(SHORT_BRANDS, "ᴍailchimp.com").at(Dangerous), // a small capital
@@ -58,8 +60,9 @@ const EXAMPLES: super::Examples = {
         ],
         not_flagged: &[
             E::twilio("twilio.com"),
-            E::twilio("münchen.de"),        // one script, no brand
-            E::twilio("https://пример.рф"), // Cyrillic on a Cyrillic home suffix
+            E::twilio("münchen.de"),              // one script, no brand
+            E::twilio("https://пример.рф"),       // Cyrillic on a Cyrillic home suffix
+            E::twilio("https://テスト-blog.jp/"), // Latin with kana, as Japanese is written
             E::twilio("twilio.net"),
             E::twilio("example.com"),
             E::twilio_with(SHORT_BRANDS, "3ň.net"), // not a suffix 3M owns its name under
@@ -127,17 +130,6 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
                 mix,
             },
         });
-    } else if let Some((script, reads_as)) = whole_script_lookalike(host) {
-        out.push(Finding {
-            rule: RULE.id,
-            severity: Severity::Suspicious,
-            brand: None,
-            evidence: Evidence::WholeScript {
-                site: host.display_registrable().to_owned(),
-                script,
-                reads_as,
-            },
-        });
     }
 }
 
@@ -197,17 +189,19 @@ pub(crate) fn mixed_scripts_in(label: &str) -> Option<String> {
         .collect();
     scripts.sort_by_key(|s| s.full_name());
     scripts.dedup();
-    let east_asian = [
-        Script::Han,
-        Script::Hiragana,
-        Script::Katakana,
-        Script::Hangul,
-        Script::Bopomofo,
+    // The combinations Chromium's restriction level allows with Latin: the
+    // scripts Japanese, Chinese and Korean are written in, each set alone.
+    let writing_systems: [&[Script]; 3] = [
+        &[Script::Han, Script::Hiragana, Script::Katakana],
+        &[Script::Han, Script::Bopomofo],
+        &[Script::Han, Script::Hangul],
     ];
     if scripts.len() < 2
-        || scripts
-            .iter()
-            .all(|s| *s == Script::Latin || east_asian.contains(s))
+        || writing_systems.iter().any(|allowed| {
+            scripts
+                .iter()
+                .all(|s| *s == Script::Latin || allowed.contains(s))
+        })
     {
         return None;
     }
@@ -218,48 +212,8 @@ pub(crate) fn mixed_scripts_in(label: &str) -> Option<String> {
     }
 }
 
-/// A script that reads as Latin and its home suffixes, where names in it
-/// are ordinary (Chromium's whole-script-confusable check).
-fn home_suffixes(script: Script) -> Option<(Script, &'static [&'static str])> {
-    let found: (Script, &'static [&'static str]) = match script {
-        Script::Cyrillic => (
-            Script::Cyrillic,
-            &[
-                "bg",
-                "by",
-                "kz",
-                "xn--p1ai",
-                "ru",
-                "su",
-                "ua",
-                "uz",
-                "xn--90ais",
-                "xn--j1amh",
-                "xn--90a3ac",
-                "xn--d1alf",
-                "xn--80ao21a",
-                "mk",
-                "rs",
-                "mn",
-                "kg",
-                "tj",
-            ],
-        ),
-        Script::Greek => (Script::Greek, &["gr", "xn--qxam"]),
-        Script::Armenian => (Script::Armenian, &["am", "xn--y9a3aq"]),
-        _ => return None,
-    };
-    Some(found)
-}
-
-/// The host ends in one of `home`.
-fn at_home(host: &HostFacts, home: &[&str]) -> bool {
-    let tld = host.ascii.rsplit('.').next().unwrap_or("");
-    home.contains(&tld)
-}
-
-/// The name is written wholly in one look-alike script under one of that
-/// script's home suffixes (`вк.рф`): there a short name in it is ordinary.
+/// The name is written wholly in one script under one of that script's
+/// home suffixes (`вк.рф`): there a short name in it is ordinary.
 fn whole_script_at_home(host: &HostFacts) -> bool {
     use unicode_script::UnicodeScript;
     let mut scripts = host
@@ -270,37 +224,7 @@ fn whole_script_at_home(host: &HostFacts) -> bool {
     let Some(first) = scripts.next() else {
         return false;
     };
-    scripts.all(|s| s == first) && home_suffixes(first).is_some_and(|(_, home)| at_home(host, home))
-}
-
-/// A name written only in Cyrillic, Greek or Armenian letters whose skeleton
-/// is plain Latin letters, outside the script's home suffixes (Chromium's
-/// whole-script-confusable check).
-fn whole_script_lookalike(host: &HostFacts) -> Option<(&'static str, String)> {
-    use unicode_script::UnicodeScript;
-    let mut script = None;
-    for c in host.label.chars().filter(|c| c.is_alphabetic()) {
-        let s = c.script();
-        if script.is_some_and(|x| x != s) {
-            return None;
-        }
-        script = Some(s);
-    }
-    let (script, home) = home_suffixes(script?)?;
-    if at_home(host, home) {
-        return None;
-    }
-    let skeleton: String = unicode_security::skeleton(&host.label)
-        .flat_map(char::to_lowercase)
-        .collect();
-    if skeleton
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '-')
-    {
-        Some((script.full_name(), skeleton))
-    } else {
-        None
-    }
+    scripts.all(|s| s == first) && super::whole_script::at_home(host, first)
 }
 
 #[cfg(test)]
@@ -340,8 +264,10 @@ mod tests {
     #[test]
     fn scripts_without_a_brand() {
         let p = twilio();
-        expect!["suspicious -: раураӏ.com is written in Cyrillic letters that look like Latin ones; it reads as “paypal”."]
-            .assert_eq(&run(&RULE, &p, "раураӏ.com"));
+        // A whole name in look-alike letters is `whole-script`'s, not this rule's.
+        expect![""].assert_eq(&run(&RULE, &p, "раураӏ.com"));
+        expect!["suspicious -: 한국テスト.com mixes Hangul and Katakana letters in one name, a trick used to imitate familiar names."]
+            .assert_eq(&run(&RULE, &p, "https://한국テスト.com/"));
         expect!["suspicious -: exаmple.com mixes Cyrillic and Latin letters in one name, a trick used to imitate familiar names."]
             .assert_eq(&run(&RULE, &p, "ex\u{0430}mple.com"));
         expect!["dangerous PayPal: раураӏ.com is not PayPal's: it imitates paypal.com with look-alike characters (“р” instead of “p”, “а” instead of “a”, “у” instead of “y”)."]

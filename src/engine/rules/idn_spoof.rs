@@ -8,9 +8,20 @@
 //! - A combining mark stacked on a Latin, Cyrillic or Greek letter that
 //!   does not compose into one letter (`i` + U+0307): it can hide a dot or
 //!   accent, or add one.
+//! - The same combining mark twice on one letter (shown once).
+//! - A character IDNA keeps but that shows as blank space (`twi⠀lio.com`,
+//!   the Braille blank U+2800).
+//! - A letter, mark, digit or punctuation character UTS #39 does not allow
+//!   in identifiers: IPA and small-capital letters (`ɡoogle.com`,
+//!   `ᴛwilio.com`), `ĸ`, letters of scripts no longer in use (Cherokee),
+//!   punctuation a phone takes into the name (`¡twilio.com`). Chromium
+//!   shows these in coded form.
+//! - A Chinese or Japanese character that looks like a slash, hyphen, dot
+//!   or `o` (`ノ`, `一`, `ー`, `〇`) beside a Latin letter or digit.
 //! - A sub-name (left of the registrable name) that mixes Latin with
 //!   another script, or Cyrillic, Greek and Armenian with each other
-//!   (`аpple.example.com`). The registrable name itself is `homoglyph`'s.
+//!   (`аpple.example.com`). The registrable name itself is `homoglyph`'s,
+//!   and a name wholly in look-alike letters `whole-script`'s.
 //!
 //! Browsers show such hosts in their coded (punycode) form; the explanation
 //! says so in words.
@@ -33,7 +44,7 @@ use crate::policy::Policy;
 /// The registry entry.
 pub const RULE: LinkRule = LinkRule {
     id: "idn-spoof",
-    detects: "international names browsers refuse to show as written: deviation characters (ß, ς), stacked marks, mixed scripts in a sub-name",
+    detects: "international names browsers refuse to show as written: deviation characters (ß, ς), stacked or doubled marks, blank-looking or disallowed characters (ɡ, ᴛ, ¡), CJK look-alikes of / and -, mixed scripts in a sub-name",
     severity: "suspicious",
     examples: EXAMPLES,
     check,
@@ -49,6 +60,9 @@ const EXAMPLES: super::Examples = {
             E::twilio("https://straße-login.com/").at(Suspicious),
             E::twilio("https://twi\u{0131}\u{0307}lio-help.com/").at(Suspicious), // stacked marks
             E::twilio("https://login.\u{0430}pple.example.com/").at(Suspicious),
+            E::twilio("https://\u{0261}oogle.com/").at(Suspicious), // IPA script g, no Google here
+            E::twilio("https://twi\u{2800}lio-help.com/").at(Suspicious), // Braille blank
+            E::twilio("https://example\u{4E00}login.com/").at(Suspicious), // 一 as a hyphen
         ],
         not_flagged: &[
             E::twilio("https://münchen.de/"),
@@ -58,6 +72,9 @@ const EXAMPLES: super::Examples = {
             E::twilio("hindi-हिंदी.in"), // Devanagari marks on Devanagari letters
             E::twilio("https://twilio-okta.com/"), // any ASCII host
             E::twilio("https://café.fr/"),
+            E::twilio("https://l·l.cat/"), // the Catalan middle dot is allowed
+            E::twilio("https://テスト・ブログ.jp/"),
+            E::twilio("https://ᓀᐦᐃᔭᐍᐏᐣ.ca/"), // Canadian syllabics, which Chromium allows
         ],
     }
 };
@@ -84,19 +101,55 @@ fn check(subject: &Subject<'_>, _policy: &Policy, out: &mut Vec<Finding>) {
         return;
     }
     let mut prev: Option<char> = None;
+    let mut prev_mark: Option<char> = None;
     for c in host.unicode.chars() {
         if is_combining_mark(c)
             && let Some(base) = prev
-            && matches!(
+        {
+            if matches!(
                 base.script(),
                 Script::Latin | Script::Cyrillic | Script::Greek
-            )
-        {
-            out.push(finding(IdnTrick::StackedMark(base, c)));
-            return;
+            ) {
+                out.push(finding(IdnTrick::StackedMark(base, c)));
+                return;
+            }
+            // The same mark twice shows as one (Chromium refuses it).
+            if prev_mark == Some(c) {
+                out.push(finding(IdnTrick::DoubledMark(base, c)));
+                return;
+            }
         }
-        if !is_combining_mark(c) {
+        if is_combining_mark(c) {
+            prev_mark = Some(c);
+        } else {
             prev = Some(c);
+            prev_mark = None;
+        }
+    }
+    if let Some(c) = host.unicode.chars().find(|c| INVISIBLE.contains(c)) {
+        out.push(finding(IdnTrick::Invisible(c)));
+        return;
+    }
+    // A part that mixes scripts or is wholly in look-alike letters is
+    // flagged as such (`homoglyph`, `whole-script`, below): its letters are
+    // not named again.
+    let explained = |label: &str| {
+        super::homoglyph::mixed_scripts_in(label).is_some()
+            || super::whole_script::whole_script_reading(label, host).is_some()
+    };
+    let disallowed_char = host
+        .unicode
+        .split('.')
+        .filter(|l| !explained(l))
+        .find_map(|l| l.chars().find(|c| disallowed(*c)));
+    if let Some(c) = disallowed_char {
+        out.push(finding(IdnTrick::Disallowed(c)));
+        return;
+    }
+    for label in host.unicode.split('.') {
+        if let Some((c, reads_as)) = cjk_lookalike_beside_latin(label) {
+            out.push(finding(IdnTrick::CjkLookalike(c, reads_as)));
+            return;
         }
     }
     for label in host.subdomain.split('.') {
@@ -108,6 +161,80 @@ fn check(subject: &Subject<'_>, _policy: &Policy, out: &mut Vec<Finding>) {
             return;
         }
     }
+}
+
+/// Characters that IDNA keeps in a name but that show as blank space
+/// (the Braille blank, Hangul and Khitan fillers, Khmer inherent vowels).
+/// Those IDNA removes (zero-width characters, variation selectors) leave
+/// the name as read, and are `deceptive-url`'s when the text hid them.
+const INVISIBLE: &[char] = &[
+    '\u{2800}',
+    '\u{115F}',
+    '\u{1160}',
+    '\u{3164}',
+    '\u{FFA0}',
+    '\u{17B4}',
+    '\u{17B5}',
+    '\u{16FE4}',
+    '\u{1D159}',
+];
+
+/// A letter, mark, digit or punctuation character outside what UTS #39
+/// allows in identifiers (`Identifier_Status=Allowed`), which Chromium
+/// shows in coded form: IPA and small-capital letters (`ɡ`, `ᴛ`), `ĸ`,
+/// letters of scripts no longer in use, punctuation (`¡`, `«`). The
+/// scripts Chromium allows besides (Canadian syllabics, Miao, Mongolian,
+/// Tifinagh, Yi) are left alone, and so are symbols and emoji (see
+/// `text::glued` and `deceptive-url`).
+fn disallowed(c: char) -> bool {
+    use unicode_security::GeneralSecurityProfile;
+    if c.is_ascii() || c.identifier_allowed() || INVISIBLE.contains(&c) {
+        return false;
+    }
+    if matches!(
+        c.script(),
+        Script::Canadian_Aboriginal
+            | Script::Miao
+            | Script::Mongolian
+            | Script::Tifinagh
+            | Script::Yi
+    ) {
+        return false;
+    }
+    // Symbols (emoji, ™ and the like) and emoji skin tones are judged
+    // where they are glued in.
+    !crate::text::is_other_symbol(c) && !('\u{1F3FB}'..='\u{1F3FF}').contains(&c)
+}
+
+/// Chinese and Japanese characters that look like a slash, a hyphen, a dot
+/// or an `o` (Chromium's list), written beside a Latin letter or digit.
+fn cjk_lookalike_beside_latin(label: &str) -> Option<(char, &'static str)> {
+    const LOOKALIKES: &[(char, &str)] = &[
+        ('\u{30CE}', "/"),  // ノ
+        ('\u{30BD}', "/"),  // ソ
+        ('\u{30BE}', "/"),  // ゾ
+        ('\u{30F3}', "/"),  // ン
+        ('\u{4E3F}', "/"),  // 丿
+        ('\u{4E40}', "\\"), // 乀
+        ('\u{4E41}', "\\"), // 乁
+        ('\u{4E36}', "."),  // 丶
+        ('\u{4E00}', "-"),  // 一
+        ('\u{30FC}', "-"),  // ー
+        ('\u{3127}', "-"),  // ㄧ
+        ('\u{3007}', "o"),  // 〇
+    ];
+    let latin = |c: Option<&char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    let chars: Vec<char> = label.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        let Some((_, reads_as)) = LOOKALIKES.iter().find(|(l, _)| l == c) else {
+            continue;
+        };
+        let before = i.checked_sub(1).and_then(|j| chars.get(j));
+        if latin(before) || latin(chars.get(i + 1)) {
+            return Some((*c, reads_as));
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -124,6 +251,22 @@ mod tests {
     #[test]
     fn stacked_marks() {
         expect!["suspicious -: twiı̇lio-help.com stacks a mark on the letter “ı” (“ı̇”), so it can look like another name. Browsers show such an address in its coded form (xn--twilio-help-1zb422d.com)."].assert_eq(&run(&RULE, &twilio(), "https://twi\u{0131}\u{0307}lio-help.com/"));
+    }
+
+    #[test]
+    fn disallowed_and_blank_characters() {
+        let p = twilio();
+        expect!["suspicious -: ɡoogle.com contains “ɡ” (U+0261), a character browsers do not allow in an address they show, because it can pass for another one. Browsers show such an address in its coded form (xn--oogle-qmc.com)."].assert_eq(&run(&RULE, &p, "https://\u{0261}oogle.com/"));
+        expect!["suspicious -: ¡twilio.com contains “¡” (U+00A1), a character browsers do not allow in an address they show, because it can pass for another one. Browsers show such an address in its coded form (xn--twilio-vga.com)."].assert_eq(&run(&RULE, &p, "¡twilio.com"));
+        expect!["suspicious -: twi⠀lio-help.com contains a character that shows as blank space (U+2800), so it can look like another name. Browsers show such an address in its coded form (xn--twilio-help-cc3h.com)."].assert_eq(&run(&RULE, &p, "https://twi\u{2800}lio-help.com/"));
+    }
+
+    #[test]
+    fn doubled_marks_and_cjk_lookalikes() {
+        let p = twilio();
+        expect!["suspicious -: بّّ.com puts the same mark twice on the letter “ب” (“بّّ”), which shows as once, so it can look like another name. Browsers show such an address in its coded form (xn--ngb6fa.com)."].assert_eq(&run(&RULE, &p, "https://\u{0628}\u{0651}\u{0651}.com/"));
+        expect!["suspicious -: example一login.com puts “一”, a Chinese or Japanese character that looks like “-”, beside Latin letters, so it can look like another name. Browsers show such an address in its coded form (xn--examplelogin-mt4s.com)."].assert_eq(&run(&RULE, &p, "https://example\u{4E00}login.com/"));
+        expect![""].assert_eq(&run(&RULE, &p, "https://一二三.jp/"));
     }
 
     #[test]

@@ -32,6 +32,7 @@ pub mod overlong_host;
 pub mod own_domain;
 pub mod push_approval;
 pub mod typosquat;
+pub mod whole_script;
 pub use crate::engine::words;
 
 // Leaves the policy imports too (kept at their old paths).
@@ -262,6 +263,7 @@ pub const LINK_RULES: &[LinkRule] = &[
     brand_other_suffix::RULE,
     typosquat::RULE,
     homoglyph::RULE,
+    whole_script::RULE,
     idn_spoof::RULE,
     brand_in_subdomain::RULE,
     deceptive_url::RULE,
