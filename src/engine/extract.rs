@@ -99,23 +99,38 @@ static DOTTED_NAME: LazyLock<Option<Regex>> = LazyLock::new(|| {
 /// brackets that were opened outside the link. Linear: brackets are counted
 /// once, then adjusted as characters are dropped.
 fn trim_trailing(link: &str) -> &str {
-    let count = |c: char| link.bytes().filter(|b| *b == c as u8).count();
-    let mut balance = [
-        ('(', ')', count('('), count(')')),
-        ('[', ']', count('['), count(']')),
-        ('{', '}', count('{'), count('}')),
-    ];
+    // Brackets are counted only when a closing one ends the link (one pass
+    // for all three kinds), not for every candidate.
+    let mut balance: Option<[(char, char, usize, usize); 3]> = None;
+    let counts = || {
+        let mut b = [('(', ')', 0, 0), ('[', ']', 0, 0), ('{', '}', 0, 0)];
+        for byte in link.bytes() {
+            for (open, close, opens, closes) in b.iter_mut() {
+                if byte == *open as u8 {
+                    *opens += 1;
+                } else if byte == *close as u8 {
+                    *closes += 1;
+                }
+            }
+        }
+        b
+    };
     let mut s = link;
-    while let Some(last) = s.chars().last() {
+    while let Some(last) = s.chars().next_back() {
         let drop = match last {
             '.' | ',' | ';' | ':' | '!' | '?' | '*' | '_' | '~' | '\u{2019}' | '\u{201D}' => true,
-            _ => match balance.iter_mut().find(|(_, close, _, _)| *close == last) {
+            ')' | ']' | '}' => match balance
+                .get_or_insert_with(counts)
+                .iter_mut()
+                .find(|(_, close, _, _)| *close == last)
+            {
                 Some((_, _, opens, closes)) if *opens < *closes => {
                     *closes -= 1;
                     true
                 }
                 _ => false,
             },
+            _ => false,
         };
         if !drop {
             break;

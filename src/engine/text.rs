@@ -238,8 +238,178 @@ fn compose(first: Normalized, second: Normalized) -> Normalized {
     }
 }
 
+/// What one match of [`PATTERN`] is, told from its text alone: the
+/// alternatives start and end with characters no other one can, so no
+/// capture groups are needed (resolving them ran the regex crate's bounded
+/// backtracker on every match, a quarter of the time on text dense with
+/// invisible characters and symbols). [`single_pass_with_captures`] is the
+/// oracle the tests compare with.
+fn classify(m: &str) -> Option<(Replacement, EditKind)> {
+    let mut chars = m.chars();
+    let first = chars.next()?;
+    let second = chars.next();
+    if second.is_none() {
+        // The single-character alternatives (5, 6, 7, 8).
+        return Some(match first {
+            '\u{3002}' | '\u{FF0E}' | '\u{FF61}' => (Replacement::Str("."), EditKind::LookalikeDot),
+            c if is_invisible(c) => (Replacement::Str(""), EditKind::Invisible(c)),
+            '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{061C}' => (Replacement::Str(""), EditKind::Bidi(first)),
+            _ => (Replacement::Symbol, EditKind::Symbol),
+        });
+    }
+    match first {
+        // 15-16: a name character, `-`, a line break, a name character
+        // (under `(?i)` the Kelvin sign and long s count as letters).
+        _ if second == Some('-') => Some((Replacement::Joined, EditKind::LineBreak)),
+        // 1: `h` + `xx`/`**`/`__`/`tt` + `p` + maybe `s` (or `ſ`, its
+        // case-insensitive twin).
+        'h' | 'H' => {
+            let secure = m
+                .get(4..)
+                .is_some_and(|r| r.starts_with(['s', 'S', '\u{17F}']));
+            let scheme = if secure { "https://" } else { "http://" };
+            Some((Replacement::Str(scheme), EditKind::Refanged))
+        }
+        // 9: quoted-printable soft line break.
+        '=' => Some((Replacement::Str(""), EditKind::SoftBreak)),
+        // 10-12: numeric character reference.
+        '&' if second == Some('#') => {
+            let digits = m.get(2..)?.trim_end_matches(';');
+            let code = match digits.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                None => digits.parse::<u32>().ok(),
+            };
+            let c = code.and_then(char::from_u32).filter(|c| !c.is_control())?;
+            Some((Replacement::Char(c), EditKind::Entity))
+        }
+        // 13-14: named character reference.
+        '&' => {
+            let c = match m.get(1..m.len() - 1)? {
+                "period" => '.',
+                "colon" => ':',
+                "sol" => '/',
+                "bsol" => '\\',
+                "commat" => '@',
+                "hyphen" | "dash" => '-',
+                "lowbar" => '_',
+                "quest" => '?',
+                "equals" => '=',
+                "num" => '#',
+                "percnt" => '%',
+                "amp" => '&',
+                "tilde" => '~',
+                _ => '+',
+            };
+            Some((Replacement::Char(c), EditKind::Entity))
+        }
+        // 3, 4: a bracketed dot or at (optionally spaced).
+        _ => {
+            let inner = m.trim_matches(|c: char| c.is_whitespace() || "[](){}".contains(c));
+            if inner == "@" || inner.eq_ignore_ascii_case("at") {
+                Some((Replacement::Str("@"), EditKind::Refanged))
+            } else {
+                Some((Replacement::Str("."), EditKind::Refanged))
+            }
+        }
+    }
+}
+
+/// What a match is replaced with.
+#[derive(Clone, Copy)]
+enum Replacement {
+    Str(&'static str),
+    Char(char),
+    /// A symbol: a space, unless glued inside a name (then kept).
+    Symbol,
+    /// A hyphen line break: the characters either side of the break.
+    Joined,
+}
+
 /// One linear pass of the normalising regex.
 fn single_pass(input: &str) -> Normalized {
+    let Some(pattern) = PATTERN.as_ref() else {
+        return Normalized {
+            text: input.to_owned(),
+            edits: Vec::new(),
+        };
+    };
+    let mut text = String::new();
+    let mut edits = Vec::new();
+    let mut copied_to = 0;
+    for whole in pattern.find_iter(input) {
+        let m = whole.as_str();
+        let Some((replacement, kind)) = classify(m) else {
+            continue;
+        };
+        let mut buf = [0u8; 4];
+        let replacement: &str = match replacement {
+            Replacement::Str(s) => s,
+            Replacement::Char(c) => c.encode_utf8(&mut buf),
+            Replacement::Symbol => {
+                if is_symbol(m) && glued(input, whole.start(), whole.end()) {
+                    continue;
+                }
+                " "
+            }
+            Replacement::Joined => {
+                // `x-` + `\r?\n` + `y`: what is before and after the break.
+                let (Some(dash), Some(newline)) = (m.find('-'), m.rfind('\n')) else {
+                    continue;
+                };
+                let (Some(left), Some(right)) = (m.get(..=dash), m.get(newline + 1..)) else {
+                    continue;
+                };
+                if text.capacity() == 0 {
+                    text.reserve(input.len());
+                }
+                text.push_str(&input[copied_to..whole.start()]);
+                let start = text.len();
+                text.push_str(left);
+                text.push_str(right);
+                edits.push(Edit {
+                    normalized: start..text.len(),
+                    original: whole.range(),
+                    kind,
+                });
+                copied_to = whole.end();
+                continue;
+            }
+        };
+        if replacement.eq_ignore_ascii_case(m) {
+            // `https://` matched the scheme alternative but needs no change.
+            continue;
+        }
+        if text.capacity() == 0 {
+            text.reserve(input.len());
+        }
+        text.push_str(&input[copied_to..whole.start()]);
+        let start = text.len();
+        text.push_str(replacement);
+        edits.push(Edit {
+            normalized: start..text.len(),
+            original: whole.range(),
+            kind,
+        });
+        copied_to = whole.end();
+    }
+    if edits.is_empty() {
+        return Normalized {
+            text: input.to_owned(),
+            edits,
+        };
+    }
+    text.push_str(&input[copied_to..]);
+    Normalized { text, edits }
+}
+
+/// The pass as first written, with the regex's capture groups: the
+/// oracle [`single_pass`] is tested against (the same text and edits).
+#[cfg(test)]
+fn single_pass_with_captures(input: &str) -> Normalized {
     let Some(pattern) = PATTERN.as_ref() else {
         return Normalized {
             text: input.to_owned(),
@@ -340,13 +510,18 @@ static SYMBOL: LazyLock<Option<Regex>> =
 /// The character is a symbol (emoji, ™, Ⓜ) or a quotation mark, not an
 /// ellipsis or a bracket (which IDNA never keeps inside a name).
 fn is_symbol(s: &str) -> bool {
-    SYMBOL.as_ref().is_some_and(|re| re.is_match(s))
+    // No ASCII character is a symbol or quotation mark in this sense
+    // (`\p{So}`, `\p{Pi}`, `\p{Pf}`): the common case costs no regex.
+    !s.is_ascii() && SYMBOL.as_ref().is_some_and(|re| re.is_match(s))
 }
 
 static OTHER_SYMBOL: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"^\p{So}$").ok());
 
 /// The character is an emoji or other symbol (`\p{So}`), not punctuation.
 pub(crate) fn is_other_symbol(c: char) -> bool {
+    if c.is_ascii() {
+        return false;
+    }
     let mut buf = [0u8; 4];
     OTHER_SYMBOL
         .as_ref()
@@ -640,6 +815,57 @@ mod tests {
         assert_eq!(n.text, "twilio.com");
         assert_eq!(n.edits[0].kind, EditKind::LookalikeDot);
         assert_eq!(n.original_span(0..10), 0.."twilio\u{3002}com".len());
+    }
+
+    fn same_pass(input: &str) {
+        let fast = single_pass(input);
+        let oracle = single_pass_with_captures(input);
+        assert_eq!(fast.text, oracle.text, "text of {input:?}");
+        assert_eq!(fast.edits, oracle.edits, "edits of {input:?}");
+    }
+
+    /// The pass that tells matches apart by their text gives exactly what
+    /// the capture groups gave, on the adversarial corpus, the fuzz seeds
+    /// and the corners of `(?i)` (Kelvin sign, long s, upper-case names).
+    #[test]
+    fn the_pass_without_capture_groups_equals_the_one_with_them() {
+        let corpus = include_str!("../../tests/data/adversarial.txt");
+        for line in corpus.lines() {
+            same_pass(line);
+            same_pass(&normalize(line).text);
+        }
+        same_pass(corpus);
+        for s in [
+            "hxxp\u{17F}://x.com hXXPS[:]//a h**p://b h__ps : //c hTTps://d",
+            "\u{212A}-\nx a-\r\n\u{17F} 9-\n9 -\nx x-\n-",
+            "a[.]b a ( . ) b a{dot}b a[DOT]b a [ [ . ] ] b a(at)b a[AT]b a[@]b a[\u{3002}]b",
+            "&#46; &#x3A; &#X2e &#0; &#1114112; &#x110000; &PERIOD; &period; &Colon; &amp;",
+            "=\n =\r\n = \n",
+            "\u{3002}\u{FF0E}\u{FF61} \u{200B}\u{FEFF}\u{00AD}\u{FE0F} \u{202E}\u{2066}\u{061C}",
+            "twilio.com\u{2122}.ws \u{1F449}twilio.com\u{1F448} \u{00AB}x\u{00BB} \u{2026} \u{3008}\u{3011}",
+            "https://a\u{200B}b\u{2122}c\u{3002}d[.]e%2e1-2-3.\u{1F512}a\u{200B}b",
+            "\u{24B6}\u{24D0} \u{1F130} \u{2100}",
+        ] {
+            same_pass(s);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        #[test]
+        fn the_pass_without_capture_groups_equals_the_one_with_them_on_generated_text(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "h", "H", "xx", "XX", "**", "__", "tt", "p", "s", "S", "\u{17F}", ":", "/", "\\",
+                "[", "]", "(", ")", "{", "}", " ", "\t", ".", "dot", "DOT", "at", "@", "-", "\n",
+                "\r", "=", "&", "#", "x", "3a", "46", ";", "period", "PERIOD", "sol", "a", "k",
+                "\u{212A}", "9", "\u{3002}", "\u{FF0E}", "\u{200B}", "\u{FE0F}", "\u{202E}",
+                "\u{2122}", "\u{1F512}", "\u{24C9}", "\u{00AB}", "\u{2026}", "\u{3010}",
+                "\u{0301}", "\u{1F3FB}", "twilio", "com",
+            ]), 0..40)
+        ) {
+            let text: String = parts.concat();
+            same_pass(&text);
+        }
     }
 
     #[test]
