@@ -236,6 +236,12 @@ pub enum Evidence {
         /// What is known about the inner link.
         inner: NestedInner,
     },
+    /// `nested-destination`: the link carries links inside links deeper
+    /// than are read, so where it ends is hidden.
+    NestedBeyond {
+        /// The registrable name it goes through first.
+        through: String,
+    },
     /// `display-mismatch`: a shown address over a script or data address.
     RunsScript {
         /// The host shown.
@@ -768,6 +774,9 @@ impl Evidence {
                     ),
                 }
             }
+            Evidence::NestedBeyond { through } => format!(
+                "This link goes through {through} and then through address after address hidden inside each other, deeper than anyone checks: where it ends is hidden. Do not open it."
+            ),
             Evidence::RunsScript { shown, scheme } => format!(
                 "The link shows {shown} but runs a “{scheme}:” address instead of opening a site."
             ),

@@ -58,6 +58,11 @@ pub struct Link {
     /// `intent://`, `//host`): what was written before the host. The link is
     /// judged as `https://` (phones open these).
     pub repaired_scheme: Option<String>,
+    /// Its address carries links still deeper than are read out of it
+    /// (`?next=` inside `?next=` inside `?next=`…, past
+    /// `MAX_NESTING_DEPTH`): where it ends is hidden, so it is never `safe`
+    /// (`nested-destination`).
+    pub nested_beyond: bool,
 }
 
 impl Link {
@@ -664,6 +669,48 @@ fn nested_links(outer: &Link, index: usize, depth: usize) -> Vec<Link> {
     let Some(u) = &outer.parsed else {
         return Vec::new();
     };
+    let urls = inner_urls(u);
+    let mut out = Vec::new();
+    for inner in urls.into_iter().take(MAX_NESTED) {
+        let inner = trim_trailing(inner.trim()).to_owned();
+        let Ok(parsed) = url::Url::parse(&inner) else {
+            continue;
+        };
+        if !matches!(parsed.scheme(), "http" | "https") {
+            continue;
+        }
+        let Some(h) = parsed.host() else { continue };
+        let mut link = outer.clone();
+        link.host = Some(HostFacts::from_url_host(&h));
+        link.written_host = written_host(&inner).to_owned();
+        link.parsed = Some(parsed);
+        link.url = inner;
+        link.parse_error = None;
+        link.via = Some(index);
+        link.glued_symbols = None;
+        link.repaired_scheme = None;
+        link.nested_beyond = false;
+        let deeper = if depth < MAX_NESTING_DEPTH {
+            nested_links(&link, index, depth + 1)
+        } else {
+            // Not followed further (each level re-reads nearly the whole
+            // address: unbounded depth would be quadratic), but not hidden
+            // either: a link that still carries one is flagged.
+            link.nested_beyond = link
+                .parsed
+                .as_ref()
+                .is_some_and(|p| !inner_urls(p).is_empty());
+            Vec::new()
+        };
+        out.push(link);
+        out.extend(deeper);
+    }
+    out
+}
+
+/// The addresses carried in `u`'s query, fragment or path (redirectors,
+/// mail-security rewriters), unparsed, deduplicated.
+fn inner_urls(u: &url::Url) -> Vec<String> {
     let mut urls: Vec<String> = Vec::new();
     let consider = |value: &str, urls: &mut Vec<String>| {
         let mut v = value.trim().to_owned();
@@ -764,34 +811,7 @@ fn nested_links(outer: &Link, index: usize, depth: usize) -> Vec<Link> {
         }
     }
     urls.dedup();
-    let mut out = Vec::new();
-    for inner in urls.into_iter().take(MAX_NESTED) {
-        let inner = trim_trailing(inner.trim()).to_owned();
-        let Ok(parsed) = url::Url::parse(&inner) else {
-            continue;
-        };
-        if !matches!(parsed.scheme(), "http" | "https") {
-            continue;
-        }
-        let Some(h) = parsed.host() else { continue };
-        let mut link = outer.clone();
-        link.host = Some(HostFacts::from_url_host(&h));
-        link.written_host = written_host(&inner).to_owned();
-        link.parsed = Some(parsed);
-        link.url = inner;
-        link.parse_error = None;
-        link.via = Some(index);
-        link.glued_symbols = None;
-        link.repaired_scheme = None;
-        let deeper = if depth < MAX_NESTING_DEPTH {
-            nested_links(&link, index, depth + 1)
-        } else {
-            Vec::new()
-        };
-        out.push(link);
-        out.extend(deeper);
-    }
-    out
+    urls
 }
 
 /// Query parameters that redirectors and sign-in pages use for the next
@@ -921,6 +941,7 @@ fn build(
         via: None,
         glued_symbols: None,
         repaired_scheme: None,
+        nested_beyond: false,
     };
     match kind {
         Kind::Email => {

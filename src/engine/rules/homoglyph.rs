@@ -54,6 +54,8 @@ const EXAMPLES: super::Examples = {
             E::twilio("ex\u{0430}mple.com").at(Suspicious),
             E::twilio("https://한국テスト.com/").at(Suspicious), // Hangul with kana: no one writes so
             E::builtin("раураӏ.com").at(Dangerous),
+            E::twilio("https://ѕепԁԍгіԁ.com/").at(Dangerous), // whole-script Cyrillic
+            E::twilio("https://τωιιο.com/").at(Dangerous),    // whole-script Greek
             E::twilio_with(SHORT_BRANDS, "ьт.com").at(Dangerous), // whole-script Cyrillic
             E::twilio_with(SHORT_BRANDS, "ᴍailchimp.com").at(Dangerous), // a small capital
             E::twilio_with(SHORT_BRANDS, "3ň.com").at(Dangerous), // a short name, accented

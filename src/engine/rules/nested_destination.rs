@@ -41,7 +41,7 @@ pub const RULE: RelationRule = RelationRule {
 /// under: run by the registry test in `rules/mod.rs`, printed in the rule table.
 const EXAMPLES: super::Examples = {
     use super::Example as E;
-    use super::Severity::{Dangerous, Info};
+    use super::Severity::{Dangerous, Info, Suspicious};
     super::Examples {
         flagged: &[
             E::twilio("https://www.twilio.com/login?next=https://twilio-okta.com/").at(Dangerous),
@@ -52,6 +52,7 @@ const EXAMPLES: super::Examples = {
             E::twilio("https://urldefense.proofpoint.com/v2/url?u=https-3A__twilio-2Dokta.com_login&d=DwMF").at(Dangerous),
             E::twilio("https://www.twilio.com/go#next=//twilio-okta.com/").at(Dangerous),
             E::twilio("https://twilio.com/r?to=https://example.org/").at(Info), // an owned domain forwarding to an unknown site is not safe
+            E::twilio("https://www.twilio.com/?next=https://www.twilio.com/?next=https://www.twilio.com/?next=https://www.twilio.com/?next=https://evil.example/").at(Suspicious), // nested deeper than is read
         ],
         not_flagged: &[
             E::twilio("https://www.twilio.com/login?next=https://www.twilio.com/console"), // ends at an owned domain
@@ -63,9 +64,33 @@ const EXAMPLES: super::Examples = {
 
 fn check(_text: &str, links: &[RelationLink<'_>], _policy: &Policy) -> RelationFindings {
     let mut out = Vec::new();
-    for inner in links {
+    for (i, inner) in links.iter().enumerate() {
         let Some(o) = inner.link.via else { continue };
         let Some(outer) = links.get(o) else { continue };
+        if inner.link.nested_beyond
+            && let Some(oh) = &outer.link.host
+        {
+            // Links nested past what is read: neither the outer link nor
+            // any link read out of it may look safe.
+            let group = links
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.link.via == Some(o))
+                .map(|(at, _)| at);
+            for at in std::iter::once(o).chain(group) {
+                out.push((
+                    at,
+                    Finding {
+                        rule: RULE.id,
+                        severity: Severity::Suspicious,
+                        brand: None,
+                        evidence: Evidence::NestedBeyond {
+                            through: oh.display_registrable().to_owned(),
+                        },
+                    },
+                ));
+            }
+        }
         if inner.severity <= outer.severity {
             continue;
         }
@@ -88,6 +113,31 @@ fn check(_text: &str, links: &[RelationLink<'_>], _policy: &Policy) -> RelationF
                 ends: ih.display().to_owned(),
             },
         };
+        // The links read between the outer one and this one (`?next=` in
+        // `?next=`) carry it too: each is lifted like the outer one.
+        for (at, mid) in links.iter().enumerate().take(i).skip(o + 1) {
+            if mid.link.via == Some(o)
+                && mid.severity < inner.severity
+                && let Some(mh) = &mid.link.host
+                && carries(&mid.link.url, &ih.ascii)
+            {
+                out.push((
+                    at,
+                    Finding {
+                        rule: RULE.id,
+                        severity: inner.severity.max(Severity::Info),
+                        brand: inner.brand.cloned(),
+                        evidence: Evidence::Nested {
+                            through: NestedThrough::Redirect {
+                                through: mh.display_registrable().to_owned(),
+                                ends: ih.display().to_owned(),
+                            },
+                            inner: known.clone(),
+                        },
+                    },
+                ));
+            }
+        }
         out.push((
             o,
             Finding {
@@ -102,6 +152,30 @@ fn check(_text: &str, links: &[RelationLink<'_>], _policy: &Policy) -> RelationF
         ));
     }
     out
+}
+
+/// `url` carries `host` somewhere after its own host (raw or
+/// percent-encoded, up to three times).
+fn carries(url: &str, host: &str) -> bool {
+    let after = url
+        .find("://")
+        .map_or(url, |i| url.get(i + 3..).unwrap_or(""));
+    let rest = after
+        .find(['/', '?', '#'])
+        .and_then(|i| after.get(i..))
+        .unwrap_or("");
+    let mut text = rest.to_ascii_lowercase();
+    for _ in 0..3 {
+        if text.contains(host) {
+            return true;
+        }
+        let decoded = crate::extract::percent_decode_lossy(&text);
+        if decoded == text {
+            return false;
+        }
+        text = decoded;
+    }
+    text.contains(host)
 }
 
 #[cfg(test)]
@@ -128,6 +202,33 @@ mod tests {
     fn an_owned_redirect_to_an_unknown_site_is_not_safe() {
         expect![[r#"unknown unknown: This link goes through twilio.com but ends at example.org, which Second Look cannot vouch for (see the link inside it)."#]]
         .assert_eq(&outer("https://twilio.com/r?to=https://example.org/"));
+    }
+
+    #[test]
+    fn links_nested_deeper_than_read_are_never_safe() {
+        let chain = |n: usize| {
+            let mut s = String::new();
+            for _ in 0..n {
+                s.push_str("https://www.twilio.com/login?next=");
+            }
+            s + "https://evil.example/"
+        };
+        // Within the depth read, the end is found and judged.
+        expect!["unknown unknown: This link goes through twilio.com but ends at evil.example, which Second Look cannot vouch for (see the link inside it)."]
+            .assert_eq(&outer(&chain(2)));
+        expect!["suspicious suspicious: This link goes through twilio.com and then through address after address hidden inside each other, deeper than anyone checks: where it ends is hidden. Do not open it. Twilio signs in only at https://twilio.okta.com."]
+            .assert_eq(&outer(&chain(3)));
+        for n in 3..40 {
+            let a = analyze(&chain(n), &twilio());
+            assert!(
+                a.links.iter().all(|l| l.verdict != crate::Verdict::Safe),
+                "{n} levels: {:?}",
+                a.links
+                    .iter()
+                    .map(|l| (&l.link.url, l.verdict))
+                    .collect::<Vec<_>>()
+            );
+        }
     }
 
     #[test]

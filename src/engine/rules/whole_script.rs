@@ -50,11 +50,9 @@ pub const RULE: LinkRule = LinkRule {
 /// under: run by the registry test in `rules/mod.rs`, printed in the rule table.
 const EXAMPLES: super::Examples = {
     use super::Example as E;
-    use super::Severity::{Dangerous, Suspicious};
+    use super::Severity::Suspicious;
     super::Examples {
         flagged: &[
-            E::twilio("https://ѕепԁԍгіԁ.com/").at(Dangerous),
-            E::twilio("https://τωιιο.com/").at(Dangerous),
             E::twilio("раураӏ.com").at(Suspicious), // no PayPal in this policy
             E::twilio("https://ѕсоре.net/").at(Suspicious),
             E::twilio("https://ѕепԁԍгіԁ.example.com/").at(Suspicious), // a sub-name
@@ -298,22 +296,35 @@ mod tests {
 
     #[test]
     fn whole_script_names_that_read_as_a_brand() {
+        // Their skeletons, with the extra confusables, are the brand's name:
+        // `homoglyph` names the brand, and this rule does not say it twice.
         let p = twilio();
-        expect!["dangerous SendGrid: ѕепԁԍгіԁ.com is not SendGrid's: it is written in Cyrillic letters chosen to look like Latin ones, so that it reads as “sendgrid”, like sendgrid.com. Browsers show such an address in its coded form (xn--c1ad4a0fi83hca7g.com)."]
-            .assert_eq(&run(&RULE, &p, "https://ѕепԁԍгіԁ.com/"));
-        expect!["dangerous Twilio: τωιιο.com is not Twilio's: it is written in Greek letters chosen to look like Latin ones, so that it reads as “twiio”, like twilio.com. Browsers show such an address in its coded form (xn--uxaasrz.com)."]
-            .assert_eq(&run(&RULE, &p, "https://τωιιο.com/"));
+        for (text, brand) in [
+            ("https://ѕепԁԍгіԁ.com/", "SendGrid"),
+            ("https://τωιιο.com/", "Twilio"),
+        ] {
+            assert_eq!(run(&RULE, &p, text), "", "{text}");
+            let a = crate::analysis::analyze(text, &p);
+            let l = a.links.first();
+            assert_eq!(a.verdict, crate::Verdict::Dangerous, "{text}");
+            assert_eq!(
+                l.and_then(|l| l.brand.as_ref()).map(|b| b.name()),
+                Some(brand),
+                "{text}"
+            );
+        }
     }
 
     #[test]
     fn small_capitals_count_against_a_brand_s_name() {
         // One small capital (`тԝіӏіо`) is one letter from the skeleton's
-        // reading, which `homoglyph` judges; two or a short name are this rule's.
+        // reading, which `homoglyph` judges, as it does `ьт.com` for BT.
         expect![""].assert_eq(&run(&RULE, &twilio(), "https://тԝіӏіо.com/"));
         let bt =
             crate::Policy::from_toml("[[brand]]\nname = \"BT\"\ndomains = [\"bt.com\"]\n", "bt")
                 .unwrap();
-        expect!["dangerous BT: ьт.com is not BT's: it is written in Cyrillic letters chosen to look like Latin ones, so that it reads as “bt”, like bt.com. Browsers show such an address in its coded form (xn--r1at.com)."].assert_eq(&run(&RULE, &bt, "https://ьт.com/"));
+        let a = crate::analysis::analyze("https://ьт.com/", &bt);
+        assert_eq!(a.verdict, crate::Verdict::Dangerous);
     }
 
     #[test]
