@@ -6,7 +6,9 @@
 //! Telegram or a "new number"), together with a claim to be IT, the help
 //! desk, security, HR, payroll, an executive, a bank, a carrier or an
 //! identity provider, or with lock-out, pay or deadline pressure; with or
-//! without a link. → `suspicious`; `dangerous` when the story claims to come
+//! without a link. A chat link (`t.me/…`, `wa.me/…`, `signal.me/…`) in a
+//! message from "support", an `@handle` beside a chat app's name, or a new
+//! group joined by scanning a QR code move the chat by themselves. → `suspicious`; `dangerous` when the story claims to come
 //! from inside the organisation and the policy's `never_ask` promises it
 //! never asks people to call (quoted). The explanation gives the help
 //! desk's published number (`organization.help_phone`, else `help_contact`).

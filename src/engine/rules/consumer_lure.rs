@@ -3,7 +3,10 @@
 //! ## What it flags
 //! A parcel that could not be delivered or owes a fee, an unpaid toll or
 //! fine, a blocked card or bank account, a prize, refund or gift card,
-//! "reply YES", in any of the vocabulary languages, together with something
+//! "reply YES", in any of the vocabulary languages, or a small fee ("$2.95",
+//! "1,99 zł", "19 kr": an amount found by its shape and a word of paying, in
+//! any language) with a link the organisation does not own and none of its
+//! own, together with something
 //! to act on (a link that is not the organisation's own, a number, a
 //! request to reply, call or sign in). → `suspicious` with a short reason;
 //! the story alone → `info`.
@@ -25,7 +28,7 @@ use crate::policy::Policy;
 /// The registry entry.
 pub const RULE: MessageRule = MessageRule {
     id: "consumer-lure",
-    detects: "a parcel, toll, blocked-card, prize or \"reply YES\" scam story",
+    detects: "a parcel, toll, blocked-card, prize or \"reply YES\" scam story, or a small fee to pay through a link",
     severity: "suspicious with something to act on (a link, a number, a reply), else info",
     examples: EXAMPLES,
     check,

@@ -7,8 +7,12 @@
 //! sign in or confirm an account, a schedule, pay or HR change, a claim to
 //! be IT, the help desk or security, a request to install a remote-access
 //! tool, words the policy flags (`[detection] lure_words`), urgency.
-//! - A request to install a remote-access tool → `suspicious`, with or
-//!   without a link.
+//! - A request to install a remote-access tool, or a link to an app file
+//!   (`.apk`, `.ipa`, `.exe`, `.msi`) → `suspicious`, with or without a link.
+//! - A request to send personal or bank details (a date of birth, routing
+//!   and account numbers) from someone claiming to be a company, or under
+//!   lock-out or pay pressure → `suspicious`; `dangerous` when the story is
+//!   internal and the policy's `never_ask` covers such details (quoted).
 //! - Any other cue together with a link that is not the organisation's own →
 //!   `suspicious`; on its own → `info`. Urgency only counts beside another cue.
 //!
@@ -32,7 +36,7 @@ use crate::policy::Policy;
 /// The registry entry.
 pub const RULE: MessageRule = MessageRule {
     id: "message-lure",
-    detects: "a message that tells a sign-in lure story (account locked or expiring, schedule/HR/pay change, IT helpdesk, remote-access tool, urgency)",
+    detects: "a message that tells a sign-in lure story (account locked or expiring, schedule/HR/pay change, IT helpdesk, remote-access tool or app link, personal or bank details to send, urgency)",
     severity: "suspicious for a remote-access tool or a lure with a link, else info",
     examples: EXAMPLES,
     check,
