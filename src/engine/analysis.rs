@@ -195,6 +195,22 @@ fn analyze_with(text: &str, policy: &Policy, fast: bool) -> Analysis {
     let mut links: Vec<LinkAnalysis> = links.into_iter().map(|l| analyze_link(l, policy)).collect();
     apply_relation_rules(norm_text, &mut links, policy);
     let risky_link = links.iter().any(|l| l.verdict != Verdict::Safe);
+    let own_link = links.iter().any(|l| l.verdict == Verdict::Safe);
+    let chat_link = links
+        .iter()
+        .filter(|l| l.verdict != Verdict::Safe)
+        .filter_map(|l| l.link.host.as_ref())
+        .any(|h| crate::rules::callback_lure::is_chat_host(&h.ascii));
+    let app_link = links
+        .iter()
+        .filter(|l| l.verdict != Verdict::Safe)
+        .filter_map(|l| l.link.parsed.as_ref())
+        .any(|u| {
+            let path = u.path().to_ascii_lowercase();
+            [".apk", ".xapk", ".ipa", ".exe", ".msi"]
+                .iter()
+                .any(|e| path.ends_with(e))
+        });
     // Message rules read the words, not the links ("teamviewer.com" is a
     // link, not a request to install TeamViewer).
     let mut words = norm_text.as_bytes().to_vec();
@@ -224,6 +240,9 @@ fn analyze_with(text: &str, policy: &Policy, fast: bool) -> Analysis {
         facts: &facts,
         links: links.len(),
         risky_link,
+        own_link,
+        chat_link,
+        app_link,
         shortener,
     };
     let mut message_findings: Vec<Finding> = MESSAGE_RULES

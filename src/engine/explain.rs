@@ -359,6 +359,8 @@ pub enum Evidence {
 /// One cue of a sign-in lure story (`message-lure`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LureCue {
+    /// It asks to send personal or bank details.
+    Data,
     /// It asks to install a remote-access tool.
     Install,
     /// Its password or account needs attention (locked, expiring, "verify").
@@ -377,6 +379,7 @@ impl LureCue {
     /// The cue's phrase in language `lang`.
     fn render(&self, lang: usize) -> String {
         match self {
+            LureCue::Data => word(lang, "cue_data").to_owned(),
             LureCue::Install => word(lang, "cue_install").to_owned(),
             LureCue::Lockout => word(lang, "cue_lockout").to_owned(),
             LureCue::Schedule => word(lang, "cue_schedule").to_owned(),

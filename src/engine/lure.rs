@@ -126,6 +126,8 @@ pub enum Request {
     Credentials,
     /// Reply YES, Y, 1.
     Reply,
+    /// Send personal or bank details (a date of birth, an account number).
+    Data,
 }
 
 impl Request {
@@ -139,6 +141,7 @@ impl Request {
         ("chat", Request::Chat),
         ("credentials", Request::Credentials),
         ("reply", Request::Reply),
+        ("data", Request::Data),
     ];
 }
 
@@ -183,6 +186,9 @@ pub enum Story {
     /// A new or personal number, a job offer, a secret favour: the opening
     /// of "Hi Mum", CEO and job scams that move to another chat.
     Contact,
+    /// A small amount of money to pay ("$2.95", "1,99 zł", "19 kr"): found
+    /// by its shape, in any language ([`small_amount`]), not from words.
+    Fee,
 }
 
 impl Story {
@@ -194,6 +200,7 @@ impl Story {
         ("reply", Story::Reply),
         ("giftcard", Story::GiftCard),
         ("contact", Story::Contact),
+        ("fee", Story::Fee),
     ];
 
     /// The wording key describing the story.
@@ -206,6 +213,7 @@ impl Story {
             Story::Reply => "story_reply",
             Story::GiftCard => "story_giftcard",
             Story::Contact => "story_contact",
+            Story::Fee => "story_fee",
         }
     }
 }
@@ -279,6 +287,11 @@ pub struct Vocabulary {
     /// Words that turn a request in the same clause around.
     #[serde(default)]
     pub negation: Vec<String>,
+    /// Verbs of asking that, just after a negation, make the sentence a
+    /// promise ("we will never **ask** you to share a code or approve a
+    /// push"): every request in the rest of that sentence is turned around.
+    #[serde(default)]
+    pub ask: Vec<String>,
     /// Innocent phrases blanked before matching ("promo code").
     #[serde(default)]
     pub innocent: Vec<String>,
@@ -294,7 +307,7 @@ pub struct Vocabulary {
     /// Story name → cue.
     #[serde(default)]
     pub stories: BTreeMap<String, CueSpec>,
-    /// Request name (`code`, `push`, `call`) → words that, in a `never_ask`
+    /// Request name (`code`, `push`, `call`, `data`) → words that, in a `never_ask`
     /// promise, say the promise covers that request.
     #[serde(default)]
     pub promise: BTreeMap<String, Vec<String>>,
@@ -323,6 +336,7 @@ pub static VOCABULARIES: LazyLock<Vec<Vocabulary>> = LazyLock::new(|| {
 enum Role {
     Common,
     Negation,
+    Ask,
     Claim(Claim),
     Phrase(Request),
     Verb(Request),
@@ -381,6 +395,9 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
         }
         for w in &v.negation {
             add(&mut texts, w, Role::Negation, li);
+        }
+        for w in &v.ask {
+            add(&mut texts, w, Role::Ask, li);
         }
         for w in &v.otp.notice {
             add(&mut texts, w, Role::OtpNotice, li);
@@ -602,6 +619,7 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
     let n_langs = VOCABULARIES.len();
     let mut common = vec![0f32; n_langs];
     let mut negations: Vec<(Range<usize>, usize)> = Vec::new();
+    let mut asks: Vec<Range<usize>> = Vec::new();
     let mut phrases: Vec<(Request, Range<usize>)> = Vec::new();
     let mut verbs: Vec<(Request, Range<usize>)> = Vec::new();
     let mut backs: Vec<(Request, Range<usize>)> = Vec::new();
@@ -629,6 +647,7 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
             match p.role {
                 Role::Common => {}
                 Role::Negation => negations.push((r, p.lang)),
+                Role::Ask => asks.push(r),
                 Role::Claim(c) => push_unique(&mut out.claims, c),
                 Role::Phrase(q) => phrases.push((q, r)),
                 Role::Verb(q) => verbs.push((q, r)),
@@ -681,8 +700,42 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
             *e = (*e).max(n.start);
         }
     }
+    // "We will never ask you to …": a negation just before a verb of
+    // asking turns around every request after it in the sentence, up to a
+    // "but" ("we never ask for codes, but please send yours now" asks).
+    asks.sort_by_key(|a| a.start);
+    // The verb may also come just before the negation ("wir fragen Sie
+    // niemals", "we vragen nooit").
+    let mut promises: Vec<usize> = counted
+        .iter()
+        .filter_map(|(n, _)| {
+            let i = asks.partition_point(|a| a.start < n.end);
+            let after = asks.get(i).filter(|a| {
+                a.start - n.end <= 12 && !f.text.get(n.end..a.start).is_some_and(joins)
+            });
+            let before = i.checked_sub(1).and_then(|j| asks.get(j)).filter(|a| {
+                a.end <= n.start
+                    && n.start - a.end <= 12
+                    && !f.text.get(a.end..n.start).is_some_and(joins)
+            });
+            after
+                .or(before)
+                .filter(|a| f.clause(a.start) == f.clause(n.start))
+                .map(|a| a.end.max(n.end))
+        })
+        .collect();
+    promises.sort_unstable();
     let negated = |v: &Range<usize>| {
         let clause = f.clause(v.start);
+        let i = promises.partition_point(|e| *e <= v.start);
+        if i > 0
+            && promises.get(i - 1).is_some_and(|e| {
+                f.sentence(*e) == f.sentence(v.start)
+                    && !f.text.get(*e..v.start).is_some_and(contrasts)
+            })
+        {
+            return true;
+        }
         if last_after.get(&clause).is_some_and(|s| *s >= v.end) {
             return true;
         }
@@ -706,7 +759,19 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
         if out.requests.contains(q) || negated(r) {
             continue;
         }
-        if !compiled.paired.contains(q) || objects.get(q).is_some_and(|o| o.near(&f, r, 40, 30)) {
+        // "123456 is your code to confirm the change": a code just before
+        // "to" and a verb is what the code is for, not what to send.
+        let purpose = |o: &Spans| {
+            !o.near(&f, r, 40, 0)
+                && o.0
+                    .iter()
+                    .any(|s| s.end <= r.start && f.text.get(s.end..r.start) == Some(" to "))
+        };
+        if !compiled.paired.contains(q)
+            || objects
+                .get(q)
+                .is_some_and(|o| o.near(&f, r, 40, 30) && !purpose(o))
+        {
             push_unique(&mut out.requests, *q);
         }
     }
@@ -827,6 +892,14 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
     out.requests.sort();
     out.pressure.sort();
     out.stories.sort();
+    // "Message @northwind_hr_support on Telegram": a chat handle, in a
+    // message that names a chat app, asks to move the chat (any language).
+    if !out.requests.contains(&Request::Chat) && chat_handle(text) && names_chat_app(&f.text) {
+        out.requests.push(Request::Chat);
+    }
+    if small_amount(text) && asks_to_pay(text) {
+        push_unique(&mut out.stories, Story::Fee);
+    }
     out.phones = crate::phone::find(text, 20);
     out.otp_notice = otp_notice && otp_warning && has_code(text);
     out.policy_word = policy.lure_word_in(&f.text).map(str::to_owned);
@@ -857,6 +930,16 @@ fn joins(between: &str) -> bool {
     })
 }
 
+/// A word that starts a contrasting clause ("but", "aber", "mais").
+fn contrasts(between: &str) -> bool {
+    between.split(' ').any(|w| {
+        matches!(
+            w,
+            "but" | "however" | "mais" | "aber" | "pero" | "ma" | "maar" | "mas"
+        )
+    })
+}
+
 fn contains_bounded(hay: &str, needle: &str) -> bool {
     let cjk = needle.chars().any(is_cjk);
     hay.match_indices(needle)
@@ -879,6 +962,251 @@ fn says_it_in_capitals(text: &str) -> bool {
             before && after
         })
     })
+}
+
+/// Chat apps, by their names (the same in every language).
+const CHAT_APPS: &[&str] = &[
+    "telegram",
+    "whatsapp",
+    "signal",
+    "line",
+    "wechat",
+    "viber",
+    "kakaotalk",
+    "kakao",
+    "threema",
+];
+
+fn names_chat_app(folded: &str) -> bool {
+    CHAT_APPS.iter().any(|a| contains_bounded(folded, a))
+}
+
+/// A chat handle: `@name` at the start of a word (not an e-mail address),
+/// three or more letters, digits or `_`.
+fn chat_handle(text: &str) -> bool {
+    let b = text.as_bytes();
+    text.match_indices('@').any(|(i, _)| {
+        let start = i == 0
+            || b.get(i - 1)
+                .is_some_and(|c| !c.is_ascii_alphanumeric() && *c != b'.');
+        let name = b
+            .get(i + 1..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+            .count();
+        start && name >= 3
+    })
+}
+
+/// Stems of "pay", "fee", "charge", "customs" in many languages, the
+/// vocabulary files' and others' (a price in an advert has none of them:
+/// "any large pizza $7.99", "£12.40 to spend"). Latin ones match at the
+/// start of a word.
+const PAY_WORDS: &[&str] = &[
+    "pay",
+    "fee",
+    "charge",
+    "due",
+    "customs",
+    "duty",
+    "settle",
+    "zahl",
+    "bezahl",
+    "gebühr",
+    "zoll",
+    "paiem",
+    "frais",
+    "douane",
+    "régl",
+    "pagar",
+    "pague",
+    "pagu",
+    "pagamento",
+    "paga",
+    "tasa",
+    "tarifa",
+    "aduana",
+    "tass",
+    "dogan",
+    "betal",
+    "kosten",
+    "douane",
+    "toeslag",
+    "taxa",
+    "portagem",
+    "alfândeg",
+    "avgift",
+    "tull",
+    "opłat",
+    "opłać",
+    "dopłat",
+    "cło",
+    "plăt",
+    "taxă",
+    "vamă",
+    "öde",
+    "ücret",
+    "gümrük",
+    "bayar",
+    "biaya",
+    "bea cukai",
+    "poplat",
+    "díj",
+    "fizet",
+    "vám",
+    "支払",
+    "払",
+    "手数料",
+    "関税",
+    "料金",
+    "支付",
+    "付款",
+    "缴",
+    "关税",
+    "费",
+    "결제",
+    "납부",
+    "수수료",
+    "관세",
+    "요금",
+];
+
+/// The text asks for money: a word of [`PAY_WORDS`].
+fn asks_to_pay(text: &str) -> bool {
+    let t = text.to_lowercase();
+    PAY_WORDS.iter().any(|w| {
+        let latin = w
+            .chars()
+            .all(|c| c.is_ascii() || ('\u{00C0}'..='\u{024F}').contains(&c));
+        if !latin {
+            return t.contains(w);
+        }
+        t.match_indices(w).any(|(i, _)| {
+            !t[..i]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+        })
+    })
+}
+
+/// Currency signs and codes, and whether one unit is worth little (so that
+/// "¥300" or "₩3,000" is still a small fee).
+const CURRENCIES: &[(&str, bool)] = &[
+    ("$", false),
+    ("€", false),
+    ("£", false),
+    ("¥", true),
+    ("₩", true),
+    ("₹", true),
+    ("₺", false),
+    ("₽", true),
+    ("円", true),
+    ("元", false),
+    ("원", true),
+    ("zł", false),
+    ("zl", false),
+    ("kr", false),
+    ("kn", false),
+    ("lei", false),
+    ("ron", false),
+    ("eur", false),
+    ("usd", false),
+    ("gbp", false),
+    ("pln", false),
+    ("sek", false),
+    ("nok", false),
+    ("dkk", false),
+    ("chf", false),
+    ("jpy", true),
+    ("cny", false),
+    ("rmb", false),
+    ("krw", true),
+    ("tl", false),
+    ("rp", true),
+    ("idr", true),
+    ("czk", true),
+    ("kč", true),
+    ("huf", true),
+    ("aud", false),
+    ("cad", false),
+    ("inr", true),
+    ("brl", false),
+    ("r$", false),
+    ("mxn", false),
+    ("zar", false),
+    ("nzd", false),
+];
+
+/// A small amount of money, by its shape in any language: a number (with
+/// `.` or `,` for thousands or decimals) right next to a currency sign or
+/// code, either order, one space allowed ("$2.95", "1,99 zł", "19 kr",
+/// "€ 1.99", "¥300"). Small: under 100 units, or under 10 000 of a
+/// currency whose unit is worth little (yen, won, forint). Linear.
+pub fn small_amount(text: &str) -> bool {
+    let t = text.to_lowercase();
+    let b = t.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if !b.get(i).is_some_and(u8::is_ascii_digit)
+            || (i > 0 && b.get(i - 1).is_some_and(|c| c.is_ascii_alphanumeric()))
+        {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut end = i;
+        while b.get(end).is_some_and(|c| c.is_ascii_digit())
+            || (matches!(b.get(end), Some(b'.' | b','))
+                && b.get(end + 1).is_some_and(u8::is_ascii_digit))
+        {
+            end += 1;
+        }
+        i = end.max(start + 1);
+        if b.get(end).is_some_and(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        let (Some(before), Some(after)) = (t.get(..start), t.get(end..)) else {
+            continue;
+        };
+        let before = before.strip_suffix(' ').unwrap_or(before);
+        let after = after.strip_prefix(' ').unwrap_or(after);
+        let unit = CURRENCIES.iter().find(|(c, _)| {
+            let letters = c.chars().all(|ch| ch.is_ascii_alphabetic());
+            let pre = before.ends_with(c)
+                && (!letters
+                    || !before[..before.len() - c.len()]
+                        .chars()
+                        .next_back()
+                        .is_some_and(char::is_alphanumeric));
+            let post = after.starts_with(c)
+                && (!letters
+                    || !after[c.len()..]
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_alphanumeric));
+            pre || post
+        });
+        let Some((_, cheap)) = unit else {
+            continue;
+        };
+        let Some(number) = t.get(start..end) else {
+            continue;
+        };
+        // The whole units: digits before a decimal part of one or two
+        // digits ("1,99", "2.95"); "3,000" and "1.249" are thousands.
+        let whole = match number.rfind(['.', ',']) {
+            Some(k) if number.len() - k <= 3 => &number[..k],
+            _ => number,
+        };
+        let units: String = whole.chars().filter(char::is_ascii_digit).collect();
+        let limit = if *cheap { 10_000 } else { 100 };
+        if units.len() <= 6 && units.parse::<u32>().is_ok_and(|n| n < limit) {
+            return true;
+        }
+    }
+    false
 }
 
 /// A one-time code: a run of 4 to 8 digits (optionally after `G-`).
@@ -933,7 +1261,7 @@ pub fn word(lang: usize, key: &str) -> &'static str {
 
 /// The policy promise (`never_ask`) that covers `request`, if any: the
 /// first promise naming a word of that kind in any language's `promise`
-/// list (`code`, `push`, `call`).
+/// list (`code`, `push`, `call`, `data`).
 pub fn promise_covering<'p>(policy: &'p Policy, request: &str) -> Option<&'p str> {
     policy
         .organization
@@ -1005,7 +1333,7 @@ mod tests {
             }
             for name in v.promise.keys() {
                 assert!(
-                    ["code", "push", "call"].contains(&name.as_str()),
+                    ["code", "push", "call", "data"].contains(&name.as_str()),
                     "{code}: promise {name}"
                 );
             }
@@ -1109,6 +1437,75 @@ mod tests {
                 .is_empty()
         );
         let f = facts("Do not worry. Just send me the code you received.", &p);
+        assert_eq!(f.requests, vec![Request::Code]);
+    }
+
+    #[test]
+    fn small_amounts_by_their_shape() {
+        for t in [
+            "Pay $2.95 now",
+            "dopłatę 1,99 zł",
+            "Betala 19 kr",
+            "taxa de 2,50 lei",
+            "only €1.99",
+            "手数料¥300をお支払い",
+            "1,99 EUR",
+            "₩3,000",
+        ] {
+            assert!(small_amount(t), "{t}");
+        }
+        for t in [
+            "Pay $250.00 now",
+            "£450.00 is on hold",
+            "room 12 at 4:10",
+            "code 482913",
+            "try 3 times",
+            "1.249,00 EUR",
+            "¥30000",
+        ] {
+            assert!(!small_amount(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn a_fee_is_an_amount_and_a_word_of_paying() {
+        let p = crate::rules::testing::builtin();
+        for t in [
+            "FedEx: your shipment is pending customs clearance. Pay $2.95 now",
+            "InPost: Twoja paczka czeka na dopłatę 1,99 zł.",
+            "PostNord: Betala tullavgift 19 kr",
+            "FAN Courier: Plătiți taxa de 2,50 lei",
+            "お荷物の関税¥300をお支払いください",
+        ] {
+            assert!(facts(t, &p).stories.contains(&Story::Fee), "{t}");
+        }
+        for t in [
+            "Domino's: Get any large pizza for $7.99 carryout today.",
+            "Your card has 1,240 points (£12.40) to spend in store.",
+            "Lidl: aceite de oliva virgen extra a 5,99€ con Lidl Plus.",
+            "Pay me back the lunch when you can",
+        ] {
+            assert!(!facts(t, &p).stories.contains(&Story::Fee), "{t}");
+        }
+    }
+
+    #[test]
+    fn a_promise_never_to_ask_turns_the_whole_sentence_around() {
+        let p = twilio();
+        for t in [
+            "We will NEVER ask you to share your code or send money to yourself.",
+            "IT will never ask for your password, a code or to approve a push.",
+            "We'll never ask you to move money or share a code.",
+            "Wir fragen Sie niemals nach Ihrem Code, schicken Sie ihn niemandem.",
+            "Nunca le pediremos que nos envíe el código por SMS.",
+        ] {
+            assert!(facts(t, &p).requests.is_empty(), "{t}");
+        }
+        // A "but" ends the promise.
+        let f = facts(
+            "We never ask for codes, but this time please send me the code you got.",
+            &p,
+        );
         assert_eq!(f.requests, vec![Request::Code]);
     }
 

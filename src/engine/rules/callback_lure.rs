@@ -6,7 +6,9 @@
 //! Telegram or a "new number"), together with a claim to be IT, the help
 //! desk, security, HR, payroll, an executive, a bank, a carrier or an
 //! identity provider, or with lock-out, pay or deadline pressure; with or
-//! without a link. → `suspicious`; `dangerous` when the story claims to come
+//! without a link. A chat link (`t.me/…`, `wa.me/…`, `signal.me/…`) in a
+//! message from "support", an `@handle` beside a chat app's name, or a new
+//! group joined by scanning a QR code move the chat by themselves. → `suspicious`; `dangerous` when the story claims to come
 //! from inside the organisation and the policy's `never_ask` promises it
 //! never asks people to call (quoted). The explanation gives the help
 //! desk's published number (`organization.help_phone`, else `help_contact`).
@@ -47,10 +49,16 @@ const EXAMPLES: super::Examples = {
             E::builtin("Votre carte bancaire a été bloquée. Appelez immédiatement le 01 23 45 67 89.").at(Suspicious),
             E::builtin("Information Security: a login from overseas on your account. Please call us back at (872) 305-6641 to verify your identity.").at(Suspicious), // the story is the identity check
             E::builtin("This is your CEO. I'm in a meeting, text me on WhatsApp right away, I need a quick favour.").at(Suspicious), // another chat
+            E::builtin("Coinbase Support: your case #88213 has been escalated. Continue on Telegram with your agent: t.me/cb_support_desk").at(Suspicious), // a chat link from "support"
+            E::builtin("Acme HR: due to email issues we're handling tax forms via Telegram today. Message @acme_hr_support to finish yours.").at(Suspicious), // a chat handle
+            E::builtin("星野商事の佐藤です。今後の業務連絡は新しいLINEグループで行います。こちらのQRコードから参加してください。").at(Suspicious), // a new group joined by QR
         ],
         not_flagged: &[
             E::twilio("Can you call me back at 555 0199 8877? It's about the slides."),
             E::twilio("Call me when you get home"),
+            E::builtin("Join our running club chat: t.me/sunday_runners"), // a chat link, no support story
+            E::builtin("Reminder: parent-teacher conference Thu 4:10pm, room 12. If you need to reschedule please call the front office 555-013-4400."),
+            E::builtin("Promemoria: visita presso ASL Roma 1 il 12/03 ore 9:00. Per disdire chiamare 06 5550 1234."),
             E::twilio("Your code is 381920. Do not share it. If you did not ask for it, call us on 0800 123 4567."), // a real code notice
             E::twilio("Dentist reminder: your appointment is on Tuesday. To reschedule call 020 7946 0018."),
         ],
@@ -74,10 +82,14 @@ fn check(m: &MessageSubject<'_>, policy: &Policy) -> Vec<Finding> {
         .iter()
         .any(|p| !published.iter().any(|q| same_number(q, &digits(p))));
     let calls = f.requests.contains(&Request::Call) && unknown_number;
-    let chat = f.requests.contains(&Request::Chat);
+    let chat = f.requests.contains(&Request::Chat) || m.chat_link;
     if !(calls || chat) || f.otp_notice {
         return Vec::new();
     }
+    // A chat link ("t.me/…", "wa.me/…") from "support", or a new group to
+    // join by scanning a QR code, moves the conversation by itself.
+    let moved =
+        chat && ((m.chat_link && names_support(m.text)) || f.requests.contains(&Request::Qr));
     let story = f.claims.iter().find(|c| **c != Claim::Delivery).copied();
     let pressure = f
         .pressure
@@ -86,7 +98,7 @@ fn check(m: &MessageSubject<'_>, policy: &Policy) -> Vec<Finding> {
     let contact = f.stories.contains(&Story::Contact);
     // "Call us back to verify your identity" is the story too.
     let account = f.requests.contains(&Request::Credentials);
-    if story.is_none() && !pressure && !contact && !account && f.policy_word.is_none() {
+    if story.is_none() && !pressure && !contact && !account && !moved && f.policy_word.is_none() {
         return Vec::new();
     }
     let help = policy
@@ -107,6 +119,53 @@ fn check(m: &MessageSubject<'_>, policy: &Policy) -> Vec<Finding> {
     let internal = story.is_some_and(Claim::is_internal);
     let promise = promise_covering(policy, "call").filter(|_| internal);
     vec![promised_finding(RULE.id, f.lang, promise, evidence, policy)]
+}
+
+/// Link hosts that open a chat with whoever registered the name.
+pub const CHAT_HOSTS: &[&str] = &[
+    "t.me",
+    "telegram.me",
+    "telegram.dog",
+    "wa.me",
+    "chat.whatsapp.com",
+    "api.whatsapp.com",
+    "signal.me",
+    "signal.group",
+    "line.me",
+    "lin.ee",
+    "m.me",
+    "invite.viber.com",
+];
+
+/// `host` is a chat link host (or under one).
+pub fn is_chat_host(host: &str) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    CHAT_HOSTS
+        .iter()
+        .any(|c| host == *c || host.strip_suffix(c).is_some_and(|h| h.ends_with('.')))
+}
+
+/// The message says it comes from "support" or an agent (words that are
+/// much the same in many languages).
+fn names_support(text: &str) -> bool {
+    let t = text.to_lowercase();
+    [
+        "support",
+        "agent",
+        "soporte",
+        "suporte",
+        "assistenza",
+        "kundenservice",
+        "kundendienst",
+        "service client",
+        "klantenservice",
+        "helpdesk",
+        "help desk",
+        "サポート",
+        "担当",
+    ]
+    .iter()
+    .any(|w| t.contains(w))
 }
 
 fn digits(s: &str) -> String {

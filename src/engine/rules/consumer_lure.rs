@@ -3,7 +3,10 @@
 //! ## What it flags
 //! A parcel that could not be delivered or owes a fee, an unpaid toll or
 //! fine, a blocked card or bank account, a prize, refund or gift card,
-//! "reply YES", in any of the vocabulary languages, together with something
+//! "reply YES", in any of the vocabulary languages, or a small fee ("$2.95",
+//! "1,99 zł", "19 kr": an amount found by its shape and a word of paying, in
+//! any language) with a link the organisation does not own and none of its
+//! own, together with something
 //! to act on (a link that is not the organisation's own, a number, a
 //! request to reply, call or sign in). → `suspicious` with a short reason;
 //! the story alone → `info`.
@@ -25,7 +28,7 @@ use crate::policy::Policy;
 /// The registry entry.
 pub const RULE: MessageRule = MessageRule {
     id: "consumer-lure",
-    detects: "a parcel, toll, blocked-card, prize or \"reply YES\" scam story",
+    detects: "a parcel, toll, blocked-card, prize or \"reply YES\" scam story, or a small fee to pay through a link",
     severity: "suspicious with something to act on (a link, a number, a reply), else info",
     examples: EXAMPLES,
     check,
@@ -43,6 +46,8 @@ const EXAMPLES: super::Examples = {
             E::builtin("You have won a £500 gift card! Call 09061743389 to claim").at(Suspicious),
             E::builtin("Autostrade: risulta un pedaggio non pagato. Regolarizza entro oggi su pedaggi-autostrade.info").at(Suspicious),
             E::builtin("Are you free? I need you to buy 4 Google Play cards for a client and send me photos of the codes.").at(Suspicious), // the gift-card fraud
+            E::builtin("InPost: Twoja paczka czeka na dopłatę 1,99 zł. Opłać teraz: inpost-doplata.pl-paczki.com").at(Suspicious), // a small fee and a link, in any language
+            E::builtin("FAN Courier: coletul dvs. este reținut. Plătiți taxa de 2,50 lei: fancourier-livrare.ro-colet.com").at(Suspicious),
             E::builtin("We tried to deliver your parcel today.").at(Info), // nothing to act on
             E::builtin("Can you buy a gift card for grandma's birthday on your way home? I'll pay you back.").at(Info), // no boss, hurry, secret or codes
             E::builtin("ING: a card payment was declined. If you have questions, call the number on the back of your card.").at(Info), // what real banks say
@@ -51,6 +56,8 @@ const EXAMPLES: super::Examples = {
             E::builtin("Your UPS package was delivered today at 2:14 PM, left at front door."),
             E::builtin("I won the pub quiz!"),
             E::builtin("Your order has shipped and will arrive Thursday."),
+            E::twilio("Your Twilio invoice of $12.50 is ready: twilio.com/console/billing"), // the organisation's own link
+            E::builtin("Lunch was €12.40 each, I paid. Send it back whenever."), // an amount, no link
             E::builtin("Your parcel could not be delivered and is held at our depot. Pickup code 7731."), // a carrier hands out the pickup code
         ],
     }
@@ -78,6 +85,9 @@ fn check(m: &MessageSubject<'_>, _policy: &Policy) -> Vec<Finding> {
             Story::Contact => false,
             Story::Parcel => !pickup,
             Story::GiftCard => fraud,
+            // A small amount is a fee lure with a link to pay on a site
+            // the organisation does not own, and none of its own.
+            Story::Fee => m.risky_link && !m.own_link,
             _ => true,
         })
         .copied()
@@ -133,6 +143,8 @@ mod tests {
             .assert_eq(&run("Autostrade: risulta un pedaggio non pagato. Regolarizza entro oggi su pedaggi-autostrade.info"));
         expect!["suspicious The message tells a common scam story: a request to buy gift cards and send their codes."]
             .assert_eq(&run("Are you free? I need you to buy 4 Google Play cards for a client and send me photos of the codes."));
+        expect!["suspicious The message tells a common scam story: a small fee to pay on a site you do not know (a parcel, toll or customs charge)."]
+            .assert_eq(&run("PostNord: Ditt paket väntar. Betala tullavgift 19 kr för att få det levererat: postnord-se.info"));
         expect![
             "info The message tells a common scam story: a parcel that could not be delivered."
         ]

@@ -41,6 +41,7 @@ const EXAMPLES: super::Examples = {
         flagged: &[
             E::twilio("Twilio HR: your benefits enrolment closes today, review it at https://bit.ly/3Hrx9").at(Suspicious),
             E::twilio("Your mailbox password expires today. Scan the attached QR code to keep access.").at(Suspicious),
+            E::builtin("Facilities: new parking permits! Scan the QR on the flyer at the garage entrance and sign in with your network ID to keep your spot.").at(Suspicious), // a sign-in behind a QR code
             E::twilio("Uw salarisstrook staat klaar. Log vandaag nog in via https://bit.ly/3Hrx9 om uw account te bevestigen.").at(Suspicious),
         ],
         not_flagged: &[

@@ -198,6 +198,14 @@ pub struct MessageSubject<'a> {
     pub links: usize,
     /// Some link is not the organisation's own.
     pub risky_link: bool,
+    /// Some link is the organisation's own (or a trusted host).
+    pub own_link: bool,
+    /// Some link (not the organisation's own) opens a chat: `t.me/…`,
+    /// `wa.me/…`, `signal.me/…` ([`callback_lure::CHAT_HOSTS`]).
+    pub chat_link: bool,
+    /// Some link (not the organisation's own) downloads an app to install
+    /// by hand: its path ends in `.apk`, `.xapk`, `.ipa`, `.exe` or `.msi`.
+    pub app_link: bool,
     /// The link shortener a link (not the organisation's own) is on.
     pub shortener: Option<&'static str>,
 }
