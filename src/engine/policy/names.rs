@@ -145,9 +145,11 @@ pub fn brand_keywords(
     for l in &labels {
         push(l.clone(), l, Origin::Domain);
     }
-    // Derived from a multi-word name: only beside a lure word.
+    // Derived from a multi-word name. The whole name run together
+    // (`deltaairlines` for Delta Air Lines at delta.com) is as distinctive
+    // as the name itself; the rest only beside a lure word.
     if words.len() >= 2 {
-        push(words.concat(), name, Origin::NameWord);
+        push(words.concat(), name, Origin::Name);
         if name.contains('&') {
             push(
                 name_words(&name.replace('&', " and ")).concat(),

@@ -589,7 +589,7 @@ mod tests {
                 "mands:Alias",
                 "hpenterprise:Alias",
                 "hp-enterprise:Alias",
-                "marksspencer:NameWord",
+                "marksspencer:Name",
             ]
         "#]]
         .assert_debug_eq(&names(&p));
