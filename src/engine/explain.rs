@@ -492,6 +492,13 @@ pub enum NestedThrough {
         /// The inner host.
         ends: String,
     },
+    /// Symbols in front of the name that some phones end the link at.
+    DroppedSymbols {
+        /// The symbols.
+        symbols: String,
+        /// The inner host as read.
+        host: String,
+    },
     /// Symbols glued in front of the name that phones read as part of it.
     GluedSymbols {
         /// The symbols.
@@ -765,6 +772,9 @@ impl Evidence {
                     NestedInner::Unknown => ", which Second Look cannot vouch for".to_owned(),
                 };
                 match through {
+                    NestedThrough::DroppedSymbols { symbols, host } => format!(
+                        "Some phones end the link at the “{symbols}” in front of it and open {host}, a different site{tail}."
+                    ),
                     NestedThrough::GluedSymbols {
                         symbols,
                         host,
@@ -1004,7 +1014,12 @@ pub(crate) fn link(l: &LinkAnalysis) -> String {
     let org = &l.organization;
     let imitated = l.brand.as_ref().filter(|_| verdict >= Verdict::Suspicious);
     let mut parts: Vec<String> = Vec::new();
-    if let Some(symbols) = &link.glued_symbols {
+    if let Some(symbols) = link.glued_symbols.as_ref().filter(|_| link.symbols_dropped) {
+        parts.push(format!(
+            "Some phones end the link at the “{symbols}” in front of the name, so this link leads to {}.",
+            link.host.as_ref().map_or(link.url.as_str(), |h| h.ascii.as_str())
+        ));
+    } else if let Some(symbols) = &link.glued_symbols {
         parts.push(format!(
             "Some phones open the “{symbols}” in front of the name as part of it, so this link leads to {}.",
             link.host.as_ref().map_or(link.url.as_str(), |h| h.ascii.as_str())

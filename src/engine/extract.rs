@@ -63,6 +63,10 @@ pub struct Link {
     /// `MAX_NESTING_DEPTH`): where it ends is hidden, so it is never `safe`
     /// (`nested-destination`).
     pub nested_beyond: bool,
+    /// With [`Link::glued_symbols`]: this reading leaves the symbols in
+    /// front of the name out (phones that end a link at them), where the
+    /// outer link took them in.
+    pub symbols_dropped: bool,
 }
 
 impl Link {
@@ -305,6 +309,7 @@ pub fn find_links(input: &str, norm: &Normalized, max: usize) -> (Vec<Link>, boo
             }
             let outer = links.len();
             let mut inner: Vec<Link> = glued_prefix_link(input, &link, outer).into_iter().collect();
+            inner.extend(dropped_prefix_link(&link, outer));
             inner.extend(joined_break_link(input, &link, outer));
             inner.extend(nested_links(&link, outer, 1));
             for behind in names_behind_a_dead_host(&link, outer) {
@@ -486,6 +491,53 @@ fn glued_prefix_link(input: &str, link: &Link, index: usize) -> Option<Link> {
     alt.url = url;
     alt.via = Some(index);
     alt.glued_symbols = Some(symbols);
+    Some(alt)
+}
+
+/// A web link whose name starts with symbols or punctuation taken into it
+/// (`™evil.example`, judged as a browser maps it: `tmevil.example`): a
+/// phone that ends a link at the symbol opens the name after it. That
+/// reading is judged too, as a link inside this one ([`Link::via`]).
+fn dropped_prefix_link(link: &Link, index: usize) -> Option<Link> {
+    if link.kind != Kind::Web || link.url.contains("//") {
+        return None;
+    }
+    let mut symbols = String::new();
+    let mut rest = link.url.as_str();
+    while let Some(c) = rest.chars().next() {
+        // Symbols only: punctuation glued in front (`¡twilio.com`) is taken
+        // into the name by phones (docs/security.md, per character).
+        let glued = !c.is_ascii() && crate::text::is_other_symbol(c);
+        if !glued && !matches!(c, '\u{FE0F}' | '\u{FE0E}' | '\u{200D}') {
+            break;
+        }
+        if glued {
+            symbols.push(c);
+        }
+        rest = rest.get(c.len_utf8()..)?;
+        if symbols.chars().count() > 8 {
+            return None;
+        }
+    }
+    if symbols.is_empty() || rest.is_empty() {
+        return None;
+    }
+    let parsed = url::Url::parse(&format!("http://{rest}")).ok()?;
+    let facts = HostFacts::from_url_host(&parsed.host()?);
+    if !facts.suffix_known
+        || facts.registrable.is_none()
+        || link.host.as_ref().is_some_and(|h| h.ascii == facts.ascii)
+    {
+        return None;
+    }
+    let mut alt = link.clone();
+    alt.written_host = written_host(rest).to_owned();
+    alt.url = rest.to_owned();
+    alt.host = Some(facts);
+    alt.parsed = Some(parsed);
+    alt.via = Some(index);
+    alt.glued_symbols = Some(symbols);
+    alt.symbols_dropped = true;
     Some(alt)
 }
 
@@ -690,6 +742,7 @@ fn nested_links(outer: &Link, index: usize, depth: usize) -> Vec<Link> {
         link.glued_symbols = None;
         link.repaired_scheme = None;
         link.nested_beyond = false;
+        link.symbols_dropped = false;
         let deeper = if depth < MAX_NESTING_DEPTH {
             nested_links(&link, index, depth + 1)
         } else {
@@ -942,6 +995,7 @@ fn build(
         glued_symbols: None,
         repaired_scheme: None,
         nested_beyond: false,
+        symbols_dropped: false,
     };
     match kind {
         Kind::Email => {
@@ -1024,6 +1078,7 @@ pub(crate) fn whole_text_link(input: &str, max: usize) -> Option<Vec<Link>> {
     let link = build(input, &norm, 0..input.len(), input, Kind::Web)?;
     link.host.as_ref()?;
     let mut inner: Vec<Link> = glued_prefix_link(input, &link, 0).into_iter().collect();
+    inner.extend(dropped_prefix_link(&link, 0));
     inner.extend(joined_break_link(input, &link, 0));
     inner.extend(nested_links(&link, 0, 1));
     if inner.len() >= max {

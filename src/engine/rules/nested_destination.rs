@@ -103,6 +103,10 @@ fn check(_text: &str, links: &[RelationLink<'_>], _policy: &Policy) -> RelationF
             _ => NestedInner::Unknown,
         };
         let through = match &inner.link.glued_symbols {
+            Some(symbols) if inner.link.symbols_dropped => NestedThrough::DroppedSymbols {
+                symbols: symbols.clone(),
+                host: ih.display().to_owned(),
+            },
             Some(symbols) => NestedThrough::GluedSymbols {
                 symbols: symbols.clone(),
                 host: ih.display().to_owned(),
@@ -229,6 +233,25 @@ mod tests {
                     .collect::<Vec<_>>()
             );
         }
+    }
+
+    #[test]
+    fn a_symbol_a_phone_ends_the_link_at_does_not_hide_the_name_after_it() {
+        let p = crate::Policy::from_toml(
+            "[indicators]\nblocked = [\"evil-blocked.com\"]\n",
+            "blocked",
+        )
+        .unwrap();
+        let a = analyze("™evil-blocked.com", &p);
+        assert_eq!(a.verdict, crate::Verdict::Dangerous);
+        let hosts: Vec<_> = a
+            .links
+            .iter()
+            .filter_map(|l| l.link.host.as_ref().map(|h| h.ascii.clone()))
+            .collect();
+        assert_eq!(hosts, ["tmevil-blocked.com", "evil-blocked.com"]);
+        expect!["Some phones end the link at the “™” in front of it and open evil-blocked.com, a different site, which shows warning signs of its own."]
+            .assert_eq(&a.links[0].findings.iter().find(|f| f.rule == "nested-destination").map(|f| f.explanation()).unwrap_or_default());
     }
 
     #[test]
