@@ -474,6 +474,15 @@ fn glued_prefix_link(input: &str, link: &Link, index: usize) -> Option<Link> {
         return None;
     }
     let url = format!("{symbols}{}", link.url);
+    let mut alt = symbol_reading(link, url, index, symbols)?;
+    alt.span = start..link.span.end;
+    alt.text = input.get(alt.span.clone())?.to_owned();
+    Some(alt)
+}
+
+/// `link` read as `url` (the name with the symbols in front of it taken in
+/// or left out), as a link inside it, when that names another real site.
+fn symbol_reading(link: &Link, url: String, index: usize, symbols: String) -> Option<Link> {
     let parsed = url::Url::parse(&format!("http://{url}")).ok()?;
     let facts = HostFacts::from_url_host(&parsed.host()?);
     if !facts.suffix_known
@@ -483,8 +492,6 @@ fn glued_prefix_link(input: &str, link: &Link, index: usize) -> Option<Link> {
         return None;
     }
     let mut alt = link.clone();
-    alt.span = start..link.span.end;
-    alt.text = input.get(alt.span.clone())?.to_owned();
     alt.written_host = written_host(&url).to_owned();
     alt.host = Some(facts);
     alt.parsed = Some(parsed);
@@ -522,21 +529,7 @@ fn dropped_prefix_link(link: &Link, index: usize) -> Option<Link> {
     if symbols.is_empty() || rest.is_empty() {
         return None;
     }
-    let parsed = url::Url::parse(&format!("http://{rest}")).ok()?;
-    let facts = HostFacts::from_url_host(&parsed.host()?);
-    if !facts.suffix_known
-        || facts.registrable.is_none()
-        || link.host.as_ref().is_some_and(|h| h.ascii == facts.ascii)
-    {
-        return None;
-    }
-    let mut alt = link.clone();
-    alt.written_host = written_host(rest).to_owned();
-    alt.url = rest.to_owned();
-    alt.host = Some(facts);
-    alt.parsed = Some(parsed);
-    alt.via = Some(index);
-    alt.glued_symbols = Some(symbols);
+    let mut alt = symbol_reading(link, rest.to_owned(), index, symbols)?;
     alt.symbols_dropped = true;
     Some(alt)
 }
