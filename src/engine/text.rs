@@ -522,8 +522,15 @@ pub(crate) fn is_other_symbol(c: char) -> bool {
     if c.is_ascii() {
         return false;
     }
+    char_matches(&OTHER_SYMBOL, c)
+}
+
+/// `c` alone matches one of the single-character classes here (`None`:
+/// the class failed to compile, and then nothing
+/// matches).
+fn char_matches(class: &LazyLock<Option<Regex>>, c: char) -> bool {
     let mut buf = [0u8; 4];
-    OTHER_SYMBOL
+    class
         .as_ref()
         .is_some_and(|re| re.is_match(c.encode_utf8(&mut buf)))
 }
@@ -536,10 +543,7 @@ static GLUED_PUNCTUATION: LazyLock<Option<Regex>> =
 /// (`¡twilio.com`), and IDNA keeps it (or maps it to ASCII punctuation no
 /// registry gives out). Quotation marks and brackets end a link instead.
 pub(crate) fn is_glued_punctuation(c: char) -> bool {
-    let mut buf = [0u8; 4];
-    GLUED_PUNCTUATION
-        .as_ref()
-        .is_some_and(|re| re.is_match(c.encode_utf8(&mut buf)))
+    char_matches(&GLUED_PUNCTUATION, c)
 }
 
 static QUOTE_OR_BRACKET: LazyLock<Option<Regex>> =
@@ -548,10 +552,7 @@ static QUOTE_OR_BRACKET: LazyLock<Option<Regex>> =
 /// A quotation mark or bracket of any language (`«`, `“`, `（`, `「`): it
 /// ends a link, for a reader and for a phone after a space.
 pub(crate) fn is_quote_or_bracket(c: char) -> bool {
-    let mut buf = [0u8; 4];
-    QUOTE_OR_BRACKET
-        .as_ref()
-        .is_some_and(|re| re.is_match(c.encode_utf8(&mut buf)))
+    char_matches(&QUOTE_OR_BRACKET, c)
 }
 
 static UNREGISTRABLE: LazyLock<Option<Regex>> =
@@ -561,10 +562,7 @@ static UNREGISTRABLE: LazyLock<Option<Regex>> =
 /// `€`, `±`): IDNA 2008, which domain registries follow, disallows them in
 /// a name, so no one can register one that holds them.
 pub(crate) fn is_unregistrable_char(c: char) -> bool {
-    let mut buf = [0u8; 4];
-    UNREGISTRABLE
-        .as_ref()
-        .is_some_and(|re| re.is_match(c.encode_utf8(&mut buf)))
+    char_matches(&UNREGISTRABLE, c)
 }
 
 /// [`is_symbol`] for one character.
