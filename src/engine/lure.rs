@@ -242,6 +242,20 @@ pub enum CueSpec {
         /// sentences before them, or just after them.
         #[serde(default)]
         back: Vec<String>,
+        /// Verbs that only ask for the object when it goes to someone
+        /// (`to`): "type it in this chat", "paste the code here", but not
+        /// "enter the code on the sign-in page".
+        #[serde(default)]
+        weak: Vec<String>,
+        /// Who the object goes to, in the sentence of the verb: "me",
+        /// "us", "here", "in this chat", "this number", "the agent".
+        #[serde(default)]
+        to: Vec<String>,
+        /// Words standing for the object just after a verb ("reply with
+        /// **it**", "send **them** here"): they count with the object
+        /// named in the few sentences before.
+        #[serde(default)]
+        pronouns: Vec<String>,
     },
 }
 
@@ -287,6 +301,11 @@ pub struct Vocabulary {
     /// Words that turn a request in the same clause around.
     #[serde(default)]
     pub negation: Vec<String>,
+    /// The language puts its negation after the verb ("geben Sie den Code
+    /// nicht weiter", "dela inte koden"): a negation later in the clause
+    /// turns the verb around too.
+    #[serde(default)]
+    pub negation_after: bool,
     /// Verbs of asking that, just after a negation, make the sentence a
     /// promise ("we will never **ask** you to share a code or approve a
     /// push"): every request in the rest of that sentence is turned around.
@@ -341,6 +360,9 @@ enum Role {
     Phrase(Request),
     Verb(Request),
     Back(Request),
+    Weak(Request),
+    To(Request),
+    Pronoun(Request),
     Object(Request),
     Pressure(Pressure),
     PressureWord(Pressure),
@@ -384,7 +406,7 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
             role,
             lang,
             weight: 1.0,
-            bounded: !f.chars().any(is_cjk),
+            bounded: !f.chars().any(unspaced),
         });
         texts.push(f);
     };
@@ -427,9 +449,25 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
             for p in words {
                 add(&mut texts, p, Role::Verb(r), li);
             }
-            if let CueSpec::Table { back, .. } = spec {
+            if let CueSpec::Table {
+                back,
+                weak,
+                to,
+                pronouns,
+                ..
+            } = spec
+            {
                 for p in back {
                     add(&mut texts, p, Role::Back(r), li);
+                }
+                for p in weak {
+                    add(&mut texts, p, Role::Weak(r), li);
+                }
+                for p in to {
+                    add(&mut texts, p, Role::To(r), li);
+                }
+                for p in pronouns {
+                    add(&mut texts, p, Role::Pronoun(r), li);
                 }
             }
             for p in near {
@@ -491,7 +529,7 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
             push_unique(&mut paired, r);
         }
     }
-    let innocent_bounded = innocent.iter().map(|p| !p.chars().any(is_cjk)).collect();
+    let innocent_bounded = innocent.iter().map(|p| !p.chars().any(unspaced)).collect();
     Compiled {
         paired,
         innocent: AhoCorasick::builder()
@@ -623,6 +661,9 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
     let mut phrases: Vec<(Request, Range<usize>)> = Vec::new();
     let mut verbs: Vec<(Request, Range<usize>)> = Vec::new();
     let mut backs: Vec<(Request, Range<usize>)> = Vec::new();
+    let mut weaks: Vec<(Request, Range<usize>)> = Vec::new();
+    let mut pronouns: Vec<(Request, Range<usize>)> = Vec::new();
+    let mut tos: BTreeMap<Request, Spans> = BTreeMap::new();
     let mut push_guard = false;
     let mut objects: BTreeMap<Request, Spans> = BTreeMap::new();
     let mut pw: Vec<(Pressure, Range<usize>)> = Vec::new();
@@ -652,6 +693,9 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
                 Role::Phrase(q) => phrases.push((q, r)),
                 Role::Verb(q) => verbs.push((q, r)),
                 Role::Back(q) => backs.push((q, r)),
+                Role::Weak(q) => weaks.push((q, r)),
+                Role::Pronoun(q) => pronouns.push((q, r)),
+                Role::To(q) => tos.entry(q).or_default().0.push(r),
                 Role::Object(q) => objects.entry(q).or_default().0.push(r),
                 Role::Pressure(q) => push_unique(&mut out.pressure, q),
                 Role::PressureWord(q) => pw.push((q, r)),
@@ -665,8 +709,10 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
             }
         }
     }
+    pronouns.sort_by_key(|(_, r)| r.start);
     for spans in objects
         .values_mut()
+        .chain(tos.values_mut())
         .chain(pn.values_mut())
         .chain(sn.values_mut())
     {
@@ -681,9 +727,11 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
     // after the verb ("geben Sie den Code nicht weiter", "deel hem niet",
     // "ne le communiquez pas"), later in the same clause; not "if you did
     // not ask for this, call us" (another clause).
-    let after_verb: Vec<usize> = ["de", "nl", "fr"]
+    let after_verb: Vec<usize> = VOCABULARIES
         .iter()
-        .filter_map(|c| VOCABULARIES.iter().position(|v| v.language == *c))
+        .enumerate()
+        .filter(|(_, v)| v.negation_after)
+        .map(|(i, _)| i)
         .collect();
     // Negations that count, sorted by start; for each clause, where its last
     // after-verb negation starts. Each test is then a binary search, so a
@@ -796,15 +844,74 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
             push_unique(&mut out.requests, *q);
         }
     }
-    // A verb of typing or choosing next to a number of one to three digits,
-    // in a message about sign-ins: number matching ("type 19 and confirm",
-    // "het getal 71 kiezen").
+    // The request as a verb, its object and whom it goes to. A verb of
+    // typing or pasting asks for the object only when it goes to someone
+    // ("paste the code in this chat", "type it here"), not "enter the code
+    // on the sign-in page". A pronoun just after a verb ("reply with it",
+    // "send them here") stands for the object named in the few sentences
+    // before ("You'll get a code in a minute, reply with it").
+    // A story about signing in: IT, the help desk, security, an identity
+    // provider.
     let sign_in_story = out.claims.iter().any(|c| {
         matches!(
             c,
             Claim::It | Claim::Helpdesk | Claim::Security | Claim::Idp
         )
     });
+    let addressed = |q: &Request, r: &Range<usize>| {
+        tos.get(q).is_some_and(|t| t.near(&f, r, 60, 40))
+    };
+    let named_before = |q: &Request, r: &Range<usize>| {
+        objects.get(q).is_some_and(|o| {
+            let before = o.0.partition_point(|s| s.start < r.start);
+            o.0.get(..before).is_some_and(|p| {
+                p.iter()
+                    .rev()
+                    .take(4)
+                    .any(|s| s.end <= r.start && r.start - s.end <= 240)
+            })
+        })
+    };
+    let pronoun_after = |q: &Request, r: &Range<usize>| {
+        let i = pronouns.partition_point(|(_, s)| s.start < r.end);
+        pronouns.get(i..).is_some_and(|rest| {
+            rest.iter().take(3).any(|(p, s)| {
+                p == q
+                    && s.start - r.end <= 12
+                    && f.clause(s.start) == f.clause(r.start)
+            })
+        })
+    };
+    for (q, r, weak) in verbs
+        .iter()
+        .map(|(q, r)| (q, r, false))
+        .chain(weaks.iter().map(|(q, r)| (q, r, true)))
+    {
+        if out.requests.contains(q) || negated(r) {
+            continue;
+        }
+        let object = objects.get(q).is_some_and(|o| o.near(&f, r, 40, 30));
+        // "comunica all'operatore che ti chiamerà il codice": with whom it
+        // goes to between them, the object may come further on.
+        let far = objects.get(q).is_some_and(|o| o.near(&f, r, 90, 0));
+        // "kirim ke saya", "send to me": the addressee right after the verb
+        // leaves the object out, as a pronoun does.
+        let dropped = tos.get(q).is_some_and(|t| t.near(&f, r, 4, 0));
+        // "Accept it" stands for a prompt only in a story about signing in.
+        let story = *q != Request::Push || sign_in_story;
+        let pronoun = (pronoun_after(q, r) || dropped) && named_before(q, r) && story;
+        let asks = if weak {
+            (object || pronoun) && addressed(q, r)
+        } else {
+            pronoun || (far && addressed(q, r))
+        };
+        if asks {
+            push_unique(&mut out.requests, *q);
+        }
+    }
+    // A verb of typing or choosing next to a number of one to three digits,
+    // in a message about sign-ins: number matching ("type 19 and confirm",
+    // "het getal 71 kiezen").
     if sign_in_story && !out.requests.contains(&Request::Push) {
         let typed = verbs.iter().any(|(q, r)| {
             *q == Request::Push
@@ -857,7 +964,11 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
             })
         })
     });
-    if gives_code
+    // A real one-time-code notice (the code, and a warning not to share
+    // it) asks for nothing either: "55018342 is your one-time passcode.
+    // Citi will never call, text or email asking for it."
+    let notice = otp_notice && otp_warning && has_code(text);
+    if (gives_code || notice)
         && !phrases
             .iter()
             .any(|(q, r)| *q == Request::Code && !negated(r))
@@ -901,7 +1012,7 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
         push_unique(&mut out.stories, Story::Fee);
     }
     out.phones = crate::phone::find(text, 20);
-    out.otp_notice = otp_notice && otp_warning && has_code(text);
+    out.otp_notice = notice;
     out.policy_word = policy.lure_word_in(&f.text).map(str::to_owned);
     out
 }
@@ -940,8 +1051,20 @@ fn contrasts(between: &str) -> bool {
     })
 }
 
+/// A character of a script whose words are matched anywhere, not as whole
+/// words: CJK (no spaces at all) and Hangul (particles glued to the word:
+/// "인증번호를", "코드는").
+fn unspaced(c: char) -> bool {
+    is_cjk(c) || is_hangul(c)
+}
+
+/// A Hangul syllable or letter.
+fn is_hangul(c: char) -> bool {
+    matches!(c as u32, 0xAC00..=0xD7AF | 0x1100..=0x11FF | 0x3130..=0x318F)
+}
+
 fn contains_bounded(hay: &str, needle: &str) -> bool {
-    let cjk = needle.chars().any(is_cjk);
+    let cjk = needle.chars().any(unspaced);
     hay.match_indices(needle)
         .any(|(i, m)| cjk || bounded_at(hay, &(i..i + m.len())))
 }
@@ -1236,6 +1359,20 @@ fn language(text: &str, common: &[f32]) -> usize {
     if kana >= 2
         && let Some(i) = VOCABULARIES.iter().position(|v| v.language == "ja")
     {
+        return i;
+    }
+    // Hangul is Korean; Han characters without kana are Chinese (when
+    // they are a good part of the text, not a name in an English one).
+    let latin = text.chars().filter(char::is_ascii_alphabetic).count();
+    let by_script = |code: &str, n: usize| {
+        (n >= 2 && n * 3 >= latin)
+            .then(|| VOCABULARIES.iter().position(|v| v.language == code))
+            .flatten()
+    };
+    if let Some(i) = by_script("ko", text.chars().filter(|c| is_hangul(*c)).count()) {
+        return i;
+    }
+    if let Some(i) = by_script("zh", text.chars().filter(|c| is_cjk(*c)).count()) {
         return i;
     }
     let mut best = 0;
