@@ -665,6 +665,10 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
     let mut pronouns: Vec<(Request, Range<usize>)> = Vec::new();
     let mut tos: BTreeMap<Request, Spans> = BTreeMap::new();
     let mut push_guard = false;
+    // Pressure and story phrases read as a whole ("accesso non
+    // autorizzato", "if you did not make this"): a negation inside one
+    // turns no verb around.
+    let mut wholes: Vec<Range<usize>> = Vec::new();
     let mut objects: BTreeMap<Request, Spans> = BTreeMap::new();
     let mut pw: Vec<(Pressure, Range<usize>)> = Vec::new();
     let mut pn: BTreeMap<Pressure, Spans> = BTreeMap::new();
@@ -697,10 +701,16 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
                 Role::Pronoun(q) => pronouns.push((q, r)),
                 Role::To(q) => tos.entry(q).or_default().0.push(r),
                 Role::Object(q) => objects.entry(q).or_default().0.push(r),
-                Role::Pressure(q) => push_unique(&mut out.pressure, q),
+                Role::Pressure(q) => {
+                    wholes.push(r);
+                    push_unique(&mut out.pressure, q);
+                }
                 Role::PressureWord(q) => pw.push((q, r)),
                 Role::PressureNear(q) => pn.entry(q).or_default().0.push(r),
-                Role::Story(s) => push_unique(&mut out.stories, s),
+                Role::Story(s) => {
+                    wholes.push(r);
+                    push_unique(&mut out.stories, s);
+                }
                 Role::StoryWord(s) => sw.push((s, r)),
                 Role::StoryNear(s) => sn.entry(s).or_default().0.push(r),
                 Role::OtpNotice => otp_notice = true,
@@ -736,9 +746,23 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
     // Negations that count, sorted by start; for each clause, where its last
     // after-verb negation starts. Each test is then a binary search, so a
     // text of a million "not send code" stays linear-ish.
+    // Whether a negation lies inside a whole phrase: sorted by start, with
+    // the furthest end so far, one binary search each.
+    wholes.sort_by_key(|w| w.start);
+    let reach: Vec<usize> = wholes
+        .iter()
+        .scan(0, |end, w| {
+            *end = (*end).max(w.end);
+            Some(*end)
+        })
+        .collect();
+    let inside = |n: &Range<usize>| {
+        let i = wholes.partition_point(|w| w.start <= n.start);
+        i > 0 && reach.get(i - 1).is_some_and(|e| *e >= n.end)
+    };
     let mut counted: Vec<(Range<usize>, usize)> = negations
         .into_iter()
-        .filter(|(_, l)| *l == lang || *l == 0)
+        .filter(|(n, l)| (*l == lang || *l == 0) && !inside(n))
         .collect();
     counted.sort_by_key(|(n, _)| n.start);
     let mut last_after: BTreeMap<usize, usize> = BTreeMap::new();
