@@ -874,6 +874,11 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
     // on the sign-in page". A pronoun just after a verb ("reply with it",
     // "send them here") stands for the object named in the few sentences
     // before ("You'll get a code in a minute, reply with it").
+    // "IT" written in capitals is the IT department, unless the whole
+    // text shouts.
+    if !out.claims.contains(&Claim::It) && says_it_in_capitals(text) {
+        out.claims.push(Claim::It);
+    }
     // A story about signing in: IT, the help desk, security, an identity
     // provider.
     let sign_in_story = out.claims.iter().any(|c| {
@@ -1010,11 +1015,6 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
         if !out.stories.contains(s) && sn.get(s).is_some_and(|o| o.near(&f, r, 60, 60)) {
             push_unique(&mut out.stories, *s);
         }
-    }
-    // "IT" written in capitals is the IT department, unless the whole
-    // text shouts.
-    if !out.claims.contains(&Claim::It) && says_it_in_capitals(text) {
-        out.claims.push(Claim::It);
     }
     // A locked account or card at a bank is the blocked-card story.
     if out.pressure.contains(&Pressure::Lockout)
