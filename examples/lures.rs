@@ -233,7 +233,10 @@ fn run() -> Result<(), String> {
         ("dev2.tsv", "dev2.tsv (second blind dev set, tuning)"),
         ("dev3.tsv", "dev3.tsv (third blind dev set, tuning)"),
         ("dev4.tsv", "dev4.tsv (fourth blind set)"),
-        ("dev5.tsv", "dev5.tsv (written with the request model, tuning)"),
+        (
+            "dev5.tsv",
+            "dev5.tsv (written with the request model, tuning)",
+        ),
     ] {
         let path = data.join(file);
         if path.exists() {

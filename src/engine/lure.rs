@@ -256,6 +256,10 @@ pub enum CueSpec {
         /// named in the few sentences before.
         #[serde(default)]
         pronouns: Vec<String>,
+        /// Words for the reader right after a verb ("I'll send **you**
+        /// the code"): the sender gives, it does not ask.
+        #[serde(default)]
+        reader: Vec<String>,
     },
 }
 
@@ -363,6 +367,7 @@ enum Role {
     Weak(Request),
     To(Request),
     Pronoun(Request),
+    Reader(Request),
     Object(Request),
     Pressure(Pressure),
     PressureWord(Pressure),
@@ -454,9 +459,13 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
                 weak,
                 to,
                 pronouns,
+                reader,
                 ..
             } = spec
             {
+                for p in reader {
+                    add(&mut texts, p, Role::Reader(r), li);
+                }
                 for p in back {
                     add(&mut texts, p, Role::Back(r), li);
                 }
@@ -664,6 +673,7 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
     let mut weaks: Vec<(Request, Range<usize>)> = Vec::new();
     let mut pronouns: Vec<(Request, Range<usize>)> = Vec::new();
     let mut tos: BTreeMap<Request, Spans> = BTreeMap::new();
+    let mut readers: BTreeMap<Request, Spans> = BTreeMap::new();
     let mut push_guard = false;
     // Pressure and story phrases read as a whole ("accesso non
     // autorizzato", "if you did not make this"): a negation inside one
@@ -700,6 +710,7 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
                 Role::Weak(q) => weaks.push((q, r)),
                 Role::Pronoun(q) => pronouns.push((q, r)),
                 Role::To(q) => tos.entry(q).or_default().0.push(r),
+                Role::Reader(q) => readers.entry(q).or_default().0.push(r),
                 Role::Object(q) => objects.entry(q).or_default().0.push(r),
                 Role::Pressure(q) => {
                     wholes.push(r);
@@ -723,6 +734,7 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
     for spans in objects
         .values_mut()
         .chain(tos.values_mut())
+        .chain(readers.values_mut())
         .chain(pn.values_mut())
         .chain(sn.values_mut())
     {
@@ -827,8 +839,11 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
             push_unique(&mut out.requests, *q);
         }
     }
+    // "I'll send you the code": the reader right after the verb is who
+    // gets it, so the sender gives rather than asks.
+    let gives = |q: &Request, r: &Range<usize>| readers.get(q).is_some_and(|t| t.near(&f, r, 2, 0));
     for (q, r) in &verbs {
-        if out.requests.contains(q) || negated(r) {
+        if out.requests.contains(q) || negated(r) || gives(q, r) {
             continue;
         }
         // "123456 is your code to confirm the change": a code just before
@@ -887,9 +902,8 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
             Claim::It | Claim::Helpdesk | Claim::Security | Claim::Idp
         )
     });
-    let addressed = |q: &Request, r: &Range<usize>| {
-        tos.get(q).is_some_and(|t| t.near(&f, r, 60, 40))
-    };
+    let addressed =
+        |q: &Request, r: &Range<usize>| tos.get(q).is_some_and(|t| t.near(&f, r, 60, 40));
     let named_before = |q: &Request, r: &Range<usize>| {
         objects.get(q).is_some_and(|o| {
             let before = o.0.partition_point(|s| s.start < r.start);
@@ -901,22 +915,32 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
             })
         })
     };
+    // The pronoun just after the verb, or just before it where the verb
+    // comes last ("kannst du ihn mir weiterleiten", "kun je hem sturen").
     let pronoun_after = |q: &Request, r: &Range<usize>| {
         let i = pronouns.partition_point(|(_, s)| s.start < r.end);
-        pronouns.get(i..).is_some_and(|rest| {
+        let after = pronouns.get(i..).is_some_and(|rest| {
             rest.iter().take(3).any(|(p, s)| {
+                p == q && s.start - r.end <= 12 && f.clause(s.start) == f.clause(r.start)
+            })
+        });
+        let j = pronouns.partition_point(|(_, s)| s.start < r.start);
+        let before = pronouns.get(..j).is_some_and(|prefix| {
+            prefix.iter().rev().take(3).any(|(p, s)| {
                 p == q
-                    && s.start - r.end <= 12
+                    && s.end <= r.start
+                    && r.start - s.end <= 12
                     && f.clause(s.start) == f.clause(r.start)
             })
-        })
+        });
+        after || before
     };
     for (q, r, weak) in verbs
         .iter()
         .map(|(q, r)| (q, r, false))
         .chain(weaks.iter().map(|(q, r)| (q, r, true)))
     {
-        if out.requests.contains(q) || negated(r) {
+        if out.requests.contains(q) || negated(r) || gives(q, r) {
             continue;
         }
         let object = objects.get(q).is_some_and(|o| o.near(&f, r, 40, 30));

@@ -108,6 +108,8 @@ mod tests {
             .assert_eq(&run_message("code-request", &Policy::from_toml("", "empty").unwrap(), "Cześć, wysłałem ci kod przez pomyłkę, możesz mi go przesłać?"));
         expect![[r#"suspicious 이 메시지는 일회용 인증번호나 비밀번호를 보내거나, 불러주거나, 전달하라고 요구합니다. 진짜 로그인에는 다른 사람이 내 인증번호를 알아야 할 일이 없습니다. 번호를 받은 사람은 내 계정으로 로그인할 수 있습니다."#]]
             .assert_eq(&run_message("code-request", &Policy::from_toml("", "empty").unwrap(), "전산팀입니다. 방금 받은 인증번호를 이 채팅창에 입력해 주세요."));
-        expect![""].assert_eq(&run("You'll receive a code by text: enter it on the sign-in page."));
+        expect![""].assert_eq(&run(
+            "You'll receive a code by text: enter it on the sign-in page.",
+        ));
     }
 }

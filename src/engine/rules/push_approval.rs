@@ -91,6 +91,10 @@ mod tests {
             .assert_eq(&run_message("push-approval", &twilio(), "Twilio IT: a prompt will pop up on your phone in a minute, just accept it."));
         expect![[r#"suspicious 这条消息要求您批准一个登录请求（推送通知，或在身份验证器中输入的数字）。批准不是您自己发起的请求，就等于让发送者进入您的账户。"#]]
             .assert_eq(&run_message("push-approval", &builtin(), "信息中心通知：系统升级中，稍后您会收到一个推送，请点击批准完成验证。"));
-        expect![""].assert_eq(&run_message("push-approval", &builtin(), "The offer letter is attached, please accept it by Friday."));
+        expect![""].assert_eq(&run_message(
+            "push-approval",
+            &builtin(),
+            "The offer letter is attached, please accept it by Friday.",
+        ));
     }
 }
