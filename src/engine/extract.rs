@@ -517,6 +517,25 @@ fn dropped_prefix_link(link: &Link, index: usize) -> Option<Link> {
     if link.kind != Kind::Web || link.url.contains("//") {
         return None;
     }
+    // Quotation marks and brackets of other scripts in front (`（twilio.com`,
+    // `«👉.com`) end a link for a reader and for phones that stop there;
+    // IDNA maps `（` to `(`, which no registry gives out: the name after
+    // them is what those phones open, glued symbols and all.
+    let brackets: String = link
+        .url
+        .chars()
+        .take_while(|c| !c.is_ascii() && crate::text::is_quote_or_bracket(*c))
+        .take(9)
+        .collect();
+    if !brackets.is_empty() {
+        let rest = link.url.get(brackets.len()..)?;
+        if rest.is_empty() || brackets.chars().count() > 8 {
+            return None;
+        }
+        let mut alt = symbol_reading(link, rest.to_owned(), index, brackets)?;
+        alt.symbols_dropped = true;
+        return Some(alt);
+    }
     let mut symbols = String::new();
     let mut rest = link.url.as_str();
     while let Some(c) = rest.chars().next() {
