@@ -106,7 +106,8 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
         .then(|| crate::host::letter_fold(&host.label))
         .filter(|l| l != folded);
     let forms = std::iter::once(folded).chain(by_letter.as_deref());
-    for (folded, hit) in forms.flat_map(|f| policy.keyword_hits(f).into_iter().map(move |h| (f, h))) {
+    for (folded, hit) in forms.flat_map(|f| policy.keyword_hits(f).into_iter().map(move |h| (f, h)))
+    {
         let Some(brand) = policy.brands.get(hit.brand) else {
             continue;
         };
@@ -135,14 +136,15 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
         // The brand's own everyday name and short names stand as a word of
         // their own or glued to known words (`applefind`, `deltavpn`). The
         // everyday name may also start the label glued to other letters
-        // that hold a lure word (`appleviewdevice`); a second ordinary
+        // that hold a lure word in the same part (`appleviewdevice`; not
+        // `deltaair-support`, where `deltaair` is the name); a second ordinary
         // word glued on is another business (`deltadental`,
         // `orangetheory`), and a name inside another word is not the
         // brand's (`pineapple`).
         let starts_label = own_everyday
             && left.is_empty()
             && kw.text.chars().count() >= 5
-            && lure_in(right).is_some();
+            && lure_in(right.split('-').next().unwrap_or("")).is_some();
         if (own_everyday || kw.text.chars().count() < MIN_FREE_KEYWORD)
             && !token_is_word(left, right)
             && !starts_label
@@ -560,8 +562,10 @@ mod name_tests {
         // Side by side, `lh` reads as `h` and swallows the name's `l`.
         expect!["dangerous DHL: dhlhelp.com is not DHL's: it adds “help” to DHL's name."]
             .assert_eq(&run(&RULE, &p, "dhlhelp.com"));
-        expect!["dangerous Shell: shellhelpdesk.com is not Shell's: it adds “helpdesk” to Shell's name."]
-            .assert_eq(&run(&RULE, &p, "shellhelpdesk.com"));
+        expect![
+            "dangerous Shell: shellhelpdesk.com is not Shell's: it adds “helpdesk” to Shell's name."
+        ]
+        .assert_eq(&run(&RULE, &p, "shellhelpdesk.com"));
         for not in ["dhlhouse.com", "shellholiday.com"] {
             assert_eq!(run(&RULE, &p, not), "", "{not}");
         }

@@ -61,7 +61,7 @@ const EXAMPLES: super::Examples = {
             E::twilio_with(SHORT_BRANDS, "3ň.com").at(Dangerous), // a short name, accented
             E::twilio_with(GROUPS, "maerslc.com").at(Dangerous), // “lc” side by side reads “k”
             E::twilio_with(GROUPS, "llbbc.co.uk").at(Dangerous), // “llb” reads “b”, under BBC's suffix
-            E::twilio_with(GROUPS, "shc11.com").at(Dangerous), // “c1” read one by one, not as “d”
+            E::twilio_with(GROUPS, "shc11.com").at(Dangerous),   // “c1” read one by one, not as “d”
         ],
         not_flagged: &[
             E::twilio("twilio.com"),
@@ -350,7 +350,13 @@ mod tests {
             .assert_eq(&run(&RULE, &p, "lcaiserpermamente.org"));
         expect!["dangerous Maersk: rnaers1c.com is not Maersk's: it imitates maersk.com with letters that read as others when side by side (“rn” instead of “m”, “1c” instead of “k”)."]
             .assert_eq(&run(&RULE, &p, "rnaers1c.com"));
-        for not in ["lbbc.com", "naerslc.com", "maersk.com", "shelf.com", "welcome.com"] {
+        for not in [
+            "lbbc.com",
+            "naerslc.com",
+            "maersk.com",
+            "shelf.com",
+            "welcome.com",
+        ] {
             assert_eq!(run(&RULE, &p, not), "", "{not}");
         }
     }
