@@ -226,7 +226,9 @@ fn letter_groups(
             .zip(&name)
             .filter(|(a, b)| a.class != b.class)
             .count();
-        if !(wrong == 0 || wrong == 1 && long && grouped) {
+        // Only as typed: in a name with foreign letters the skeleton's
+        // letters would be shown (`π` for `п`).
+        if !(wrong == 0 || wrong == 1 && long && grouped && !host.non_ascii) {
             return None;
         }
         let mut differ: Vec<(String, String)> = written
