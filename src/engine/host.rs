@@ -300,9 +300,7 @@ pub fn letter_units(s: &str, side_by_side: bool) -> Vec<LetterUnit> {
             Some(b.shape)
         } else if (is_l(aw) || aw == "i") && bw == "c" {
             Some('k')
-        } else if a.shape == 'd' && is_l(bw) {
-            Some('d')
-        } else if aw == "c" && (is_l(bw) || bw == "i") {
+        } else if a.shape == 'd' && is_l(bw) || aw == "c" && (is_l(bw) || bw == "i") {
             Some('d')
         } else if matches!(aw, "r" | "n") && bw == "n" {
             Some('m')

@@ -124,7 +124,7 @@ pub fn brand_keywords(
                 // A multi-word name whose main domain is one of its words
                 // (`delta.com` for Delta Air Lines): the company goes by
                 // that word, so it is the name, everyday word or not.
-                let goes_by = words.len() >= 2 && words.iter().any(|w| *w == plain);
+                let goes_by = words.len() >= 2 && words.contains(&plain);
                 let origin = if plain == words.concat()
                     || plain == with_and
                     || goes_by
