@@ -93,6 +93,19 @@ pub enum Evidence {
         /// "Latin and Cyrillic", when the name mixes scripts.
         mixed: Option<String>,
     },
+    /// `homoglyph`: the brand's name with letters written as groups that
+    /// read as one letter side by side (`maerslc` for `maersk`).
+    LetterGroups {
+        /// The registrable domain.
+        site: String,
+        /// The brand imitated.
+        brand: BrandRef,
+        /// The domain imitated.
+        target: String,
+        /// Up to three places where the writing differs (written, the
+        /// name's), at least one of them a group (`lc`, `k`).
+        groups: Vec<(String, String)>,
+    },
     /// `homoglyph`: scripts mixed in one name, no brand imitated.
     MixedScripts {
         /// The registrable domain.
@@ -614,6 +627,22 @@ impl Evidence {
                     s.push_str(&format!(" It mixes {mix} letters."));
                 }
                 s
+            }
+            Evidence::LetterGroups {
+                site,
+                brand,
+                target,
+                groups,
+            } => {
+                let pairs: Vec<String> = groups
+                    .iter()
+                    .map(|(a, b)| format!("“{a}” instead of “{b}”"))
+                    .collect();
+                format!(
+                    "{site} is not {}: it imitates {target} with letters that read as others when side by side ({}).",
+                    possessive(brand.name()),
+                    pairs.join(", ")
+                )
             }
             Evidence::MixedScripts { site, mix } => format!(
                 "{site} mixes {mix} letters in one name, a trick used to imitate familiar names."

@@ -225,6 +225,13 @@ pub fn to_unicode(ascii: &str) -> String {
 ///
 /// Two labels with the same comparison form look alike to a hurried reader.
 pub fn comparison_form(s: &str) -> String {
+    visual_fold(&confusable_base(s))
+}
+
+/// [`comparison_form`] before the visual fold: the UTS #39 skeleton
+/// without combining marks, lower case, with [`extra_confusable`] letters
+/// read as Latin (ASCII text is only lower-cased).
+pub fn confusable_base(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     if s.is_ascii() {
         // Fast path: for ASCII the skeleton only maps characters that the
@@ -240,7 +247,92 @@ pub fn comparison_form(s: &str) -> String {
             }
         }
     }
-    visual_fold(&out)
+    out
+}
+
+/// One letter as a reader takes it in: what it reads as (`shape`) and
+/// what is written (`written`: one character, or a group that reads as one
+/// letter side by side, `lc` for `k`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LetterUnit {
+    /// The letter it reads as, in its look-alike class (`b` and `d` are
+    /// one class, `c` and `e`, `1` `i` `l`, …: [`visual_fold`]'s).
+    pub class: char,
+    /// The letter it reads as, before the class (`k` for `lc`).
+    pub shape: char,
+    /// As written.
+    pub written: String,
+}
+
+/// The letters of `s` ([`confusable_base`] form) as a reader takes them
+/// in, with dnstwist's multi-letter look-alikes read as the one letter they
+/// imitate: `cl`, `dl` → `d`; `lc`, `lk` → `k`; `lb` → `b`; `rn`, `nn` →
+/// `m`; `vv`, `uu` → `w`; `lh` → `h` (with `1` or `|` for `l`), repeated
+/// (`llb` is `lb` is `b`; `ic` also for `k`). With
+/// `side_by_side` false, every character is a letter of its own (`shc11` reads as
+/// `shell` one by one, while `c1` side by side is a `d`). Linear: each
+/// character is pushed once and every merge removes one unit.
+pub fn letter_units(s: &str, side_by_side: bool) -> Vec<LetterUnit> {
+    let single = |c: char| {
+        let class = match c {
+            '1' | 'i' | 'l' | '|' | '!' => 'l',
+            '0' => 'o',
+            'b' => 'd',
+            'q' => 'g',
+            'c' | '3' => 'e',
+            'v' => 'u',
+            '5' => 's',
+            other => other,
+        };
+        let shape = match c {
+            '1' | '|' | '!' => 'l',
+            '0' => 'o',
+            '5' => 's',
+            '3' => 'e',
+            other => other,
+        };
+        (class, shape)
+    };
+    let is_l = |w: &str| matches!(w, "l" | "1" | "|");
+    let merge = |a: &LetterUnit, b: &LetterUnit| -> Option<char> {
+        let (aw, bw) = (a.written.as_str(), b.written.as_str());
+        if is_l(aw) && matches!(b.shape, 'b' | 'k' | 'h') {
+            Some(b.shape)
+        } else if (is_l(aw) || aw == "i") && bw == "c" {
+            Some('k')
+        } else if a.shape == 'd' && is_l(bw) || aw == "c" && (is_l(bw) || bw == "i") {
+            Some('d')
+        } else if matches!(aw, "r" | "n") && bw == "n" {
+            Some('m')
+        } else if matches!(aw, "v" | "u") && matches!(bw, "v" | "u") {
+            Some('w')
+        } else {
+            None
+        }
+    };
+    let mut out: Vec<LetterUnit> = Vec::with_capacity(s.len());
+    for c in s.chars() {
+        let (class, shape) = single(c);
+        out.push(LetterUnit {
+            class,
+            shape,
+            written: c.to_string(),
+        });
+        while side_by_side && out.len() >= 2 {
+            let (Some(b), Some(a)) = (out.last(), out.get(out.len() - 2)) else {
+                break;
+            };
+            let Some(shape) = merge(a, b) else { break };
+            let written = format!("{}{}", a.written, b.written);
+            out.truncate(out.len() - 2);
+            out.push(LetterUnit {
+                class: single(shape).0,
+                shape,
+                written,
+            });
+        }
+    }
+    out
 }
 
 /// Letters that UTS #39 does not map to the Latin letter they look like
@@ -294,12 +386,23 @@ pub fn extra_confusable(c: char) -> Option<char> {
 /// Only for comparing; never shown. Taken from the ASCII homoglyph table that
 /// dnstwist generates lookalikes with.
 pub fn visual_fold(s: &str) -> String {
+    fold_with(s, true)
+}
+
+/// [`visual_fold`] letter by letter, without its pairs (`rn`, `cl`, `lh`,
+/// …): `dhlhelp` keeps its `dhl`, which side by side reads `dhhelp`.
+pub fn letter_fold(s: &str) -> String {
+    fold_with(s, false)
+}
+
+fn fold_with(s: &str, pairs: bool) -> String {
     let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len() + 4);
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         let next = bytes.get(i + 1).copied();
         let pair = match (b, next) {
+            _ if !pairs => None,
             (b'r', Some(b'n')) | (b'n', Some(b'n')) => Some("rn"),
             (b'v' | b'u', Some(b'v' | b'u')) => Some("w"),
             (b'c', Some(b'l' | b'1' | b'i' | b'|')) => Some("d"),
@@ -358,6 +461,25 @@ pub fn script_names(scripts: &[Script]) -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn letters_side_by_side() {
+        let read = |s: &str, side: bool| -> String {
+            letter_units(s, side)
+                .iter()
+                .map(|u| format!("{}={}", u.written, u.shape))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert_eq!(read("maerslc", true), "m=m a=a e=e r=r s=s lc=k");
+        assert_eq!(read("llbbc", true), "llb=b b=b c=c");
+        assert_eq!(read("cllelta", true), "cll=d e=e l=l t=t a=a");
+        assert_eq!(read("rnvv", true), "rn=m vv=w");
+        assert_eq!(read("shc11", true), "s=s h=h c11=d");
+        assert_eq!(read("shc11", false), "s=s h=h c=c 1=l 1=l");
+        assert_eq!(letter_fold("dhlhelp"), "dhlhelp");
+        assert_eq!(visual_fold("dhlhelp"), "dhhelp");
+    }
 
     #[test]
     fn registrable_domain_and_label() {

@@ -337,6 +337,10 @@ pub struct Vocabulary {
     /// One-time-code notices.
     #[serde(default)]
     pub otp: OtpWords,
+    /// Words attackers put in domain names beside a brand, read by the
+    /// brand rules (`crate::engine::words::domain_words`), not here.
+    #[serde(default)]
+    pub domain: crate::engine::words::DomainWords,
     /// Explanation wording, key → text.
     #[serde(default)]
     pub wording: BTreeMap<String, String>,

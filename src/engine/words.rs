@@ -13,7 +13,87 @@
 
 use std::sync::LazyLock;
 
+use serde::Deserialize;
+
 use crate::host::comparison_form;
+
+/// The lure words of one language that attackers put in domain names
+/// beside a brand (`delta-ayuda.com`, `hilfe-telekom.de`,
+/// `orange-assistance.fr`): the `[domain]` table of each vocabulary file
+/// (`assets/lures/<lang>.toml`, [`crate::engine::fold::FILES`]), so a
+/// language's lure words live in one reviewed file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DomainWords {
+    /// Sign-in and account words (`cuenta`, `konto`, `compte`).
+    #[serde(default)]
+    pub sign_in: Vec<String>,
+    /// Help-desk and support words (`ayuda`, `hilfe`, `assistance`).
+    #[serde(default)]
+    pub it: Vec<String>,
+    /// Other lure words (`factura`, `rechnung`, `colis`).
+    #[serde(default)]
+    pub other: Vec<String>,
+}
+
+/// The `[domain]` table alone, read from a whole vocabulary file.
+#[derive(Deserialize)]
+struct DomainTable {
+    #[serde(default)]
+    domain: DomainWords,
+}
+
+/// Every language's domain lure words, lower case and ASCII (a word a
+/// domain cannot spell is left out), each once, in file order.
+static DOMAIN_WORDS: LazyLock<DomainWords> = LazyLock::new(|| {
+    let mut all = DomainWords::default();
+    for (_, text) in crate::engine::fold::FILES {
+        // A broken file is reported by the vocabulary tests; here it is
+        // left out rather than stopping the analysis.
+        let Ok(t) = toml::from_str::<DomainTable>(text) else {
+            continue;
+        };
+        for (from, to) in [
+            (t.domain.sign_in, &mut all.sign_in),
+            (t.domain.it, &mut all.it),
+            (t.domain.other, &mut all.other),
+        ] {
+            for w in from {
+                let w = w.trim().to_ascii_lowercase();
+                if !w.is_empty()
+                    && w.bytes().all(|b| b.is_ascii_alphanumeric())
+                    && !IDENTITY.contains(&w.as_str())
+                    && !to.contains(&w)
+                {
+                    to.push(w);
+                }
+            }
+        }
+    }
+    all
+});
+
+/// The domain lure words of every vocabulary file (see [`DomainWords`]).
+pub fn domain_words() -> &'static DomainWords {
+    &DOMAIN_WORDS
+}
+
+/// Every lure word: [`IDENTITY`] and every language's domain lure words.
+pub static LURE_WORDS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let d = domain_words();
+    IDENTITY
+        .iter()
+        .copied()
+        .chain(d.sign_in.iter().map(String::as_str))
+        .chain(d.it.iter().map(String::as_str))
+        .chain(d.other.iter().map(String::as_str))
+        .collect()
+});
+
+/// `word` is a lure word ([`LURE_WORDS`]).
+pub fn is_lure_word(word: &str) -> bool {
+    LURE_WORDS.contains(&word)
+}
 
 /// Words that turn a brand lookalike into a sign-in, IT or consumer lure.
 #[rustfmt::skip]
@@ -54,14 +134,14 @@ struct Folded {
 }
 
 static FOLDED: LazyLock<Folded> = LazyLock::new(|| {
-    let identity: Vec<String> = IDENTITY.iter().map(|w| comparison_form(w)).collect();
+    let identity: Vec<String> = LURE_WORDS.iter().map(|w| comparison_form(w)).collect();
     let mut all = identity.clone();
     all.extend(GENERIC.iter().map(|w| comparison_form(w)));
     all.sort_by_key(|w| std::cmp::Reverse(w.len()));
     Folded { identity, all }
 });
 
-/// The identity word (as listed) that `folded` contains, if any. Two-letter
+/// The lure word (as listed, [`LURE_WORDS`]) that `folded` contains, if any. Two-letter
 /// words (`it`, `hr`, `id`) count only as a whole hyphen-separated part.
 pub fn identity_word_in(folded: &str) -> Option<&'static str> {
     let parts: Vec<&str> = folded
@@ -75,7 +155,7 @@ pub fn identity_word_in(folded: &str) -> Option<&'static str> {
             folded.contains(w.as_str())
         };
         if hit {
-            return IDENTITY.get(i).copied();
+            return LURE_WORDS.get(i).copied();
         }
     }
     None

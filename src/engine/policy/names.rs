@@ -4,7 +4,7 @@
 //! where it comes from. The rules (`rules::names`) match labels against
 //! them; this part is the policy's, so the policy does not import the rules.
 
-use crate::engine::words::{GENERIC, IDENTITY};
+use crate::engine::words::{GENERIC, LURE_WORDS};
 use crate::host::comparison_form;
 
 use super::{Keyword, Origin};
@@ -71,10 +71,11 @@ pub const EVERYDAY: &[&str] = &[
 ];
 
 /// Lure words that make a derived or short name a sign-in lure: the
-/// sign-in, IT and identity-provider words of [`IDENTITY`] plus the
-/// generic filler words (`my`, `online`).
+/// sign-in, IT and identity-provider words of [`LURE_WORDS`] (with every
+/// language's domain lure words) plus the generic filler words (`my`,
+/// `online`).
 pub(crate) fn vocabulary() -> impl Iterator<Item = &'static str> {
-    IDENTITY.iter().chain(GENERIC.iter()).copied()
+    LURE_WORDS.iter().chain(GENERIC.iter()).copied()
 }
 
 /// The brand's names, each with where it comes from. `keywords` and
@@ -120,8 +121,13 @@ pub fn brand_keywords(
             if let Some(first) = labels.first() {
                 let plain: String = first.chars().filter(|c| *c != '-').collect();
                 let with_and = name_words(&name.replace('&', " and ")).concat();
+                // A multi-word name whose main domain is one of its words
+                // (`delta.com` for Delta Air Lines): the company goes by
+                // that word, so it is the name, everyday word or not.
+                let goes_by = words.len() >= 2 && words.contains(&plain);
                 let origin = if plain == words.concat()
                     || plain == with_and
+                    || goes_by
                     || words.len() <= 1 && !is_everyday(first)
                 {
                     Origin::Name
@@ -160,13 +166,37 @@ pub fn brand_keywords(
         // With and without the small words (`ba` and `boa` for Bank of America).
         let initials: String = words
             .iter()
-            .filter(|w| !matches!(w.as_str(), "of" | "and" | "the" | "by" | "de"))
+            .filter(|w| !is_small_word(w))
             .filter_map(|w| w.chars().next())
             .collect();
         let all_initials: String = words.iter().filter_map(|w| w.chars().next()).collect();
-        for i in [initials, all_initials] {
+        // The small words written out (`bofa` for Bank of America, `pandg`
+        // for Procter & Gamble), as people shorten such names.
+        let spelt_small: String = name_words(&name.replace('&', " and "))
+            .iter()
+            .map(|w| {
+                if is_small_word(w) {
+                    w.clone()
+                } else {
+                    w.chars().next().map(String::from).unwrap_or_default()
+                }
+            })
+            .collect();
+        for i in [initials, all_initials, spelt_small] {
             if i.chars().count() >= 2 {
                 push(i, name, Origin::Initials);
+            }
+        }
+        // The first words run together, when they are distinctive
+        // (`deltaair` for Delta Air Lines, `hewlettpackard`): only beside a
+        // lure word, like the first word.
+        for k in 2..words.len() {
+            let prefix = words.get(..k).unwrap_or_default();
+            if prefix.last().is_some_and(|w| !is_small_word(w)) {
+                let run = prefix.concat();
+                if run.chars().count() >= MIN_NAME_PREFIX && !is_everyday(&run) {
+                    push(run, name, Origin::NameWord);
+                }
             }
         }
         // The first word, when it is distinctive (`northwind`, `goldman`;
@@ -182,6 +212,15 @@ pub fn brand_keywords(
         push(w.clone(), name, Origin::NameWord);
     }
     out
+}
+
+/// The first words of a multi-word name run together count from this
+/// many characters (`deltaair`; not `aira`).
+const MIN_NAME_PREFIX: usize = 6;
+
+/// The small words of a name (`of`, `and`): left out of initials.
+fn is_small_word(w: &str) -> bool {
+    matches!(w, "of" | "and" | "the" | "by" | "de")
 }
 
 /// How a name is written in a domain: `M&S` → `ms`, `mands`; `HP

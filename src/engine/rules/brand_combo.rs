@@ -99,7 +99,15 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
             .or_else(|| org_word(s).map(str::to_owned))
     };
     let mut best: Option<(Severity, usize, KeywordHit, Option<String>)> = None;
-    for hit in policy.keyword_hits(folded) {
+    // The fold reads letters side by side (`lh` as `h`), which can swallow
+    // a name's last letter into the word glued after it (`dhlhelp`,
+    // `shellhelp`): the label is also read letter by letter.
+    let by_letter = (!host.non_ascii)
+        .then(|| crate::host::letter_fold(&host.label))
+        .filter(|l| l != folded);
+    let forms = std::iter::once(folded).chain(by_letter.as_deref());
+    for (folded, hit) in forms.flat_map(|f| policy.keyword_hits(f).into_iter().map(move |h| (f, h)))
+    {
         let Some(brand) = policy.brands.get(hit.brand) else {
             continue;
         };
@@ -125,9 +133,18 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
         if everyday && !own_everyday && !rest_is_words(left, right) {
             continue;
         }
-        // The brand's own everyday name may also start the label
-        // (`applefind`), never end it inside another word (`pineapple`).
-        let starts_label = own_everyday && left.is_empty() && kw.text.chars().count() >= 5;
+        // The brand's own everyday name and short names stand as a word of
+        // their own or glued to known words (`applefind`, `deltavpn`). The
+        // everyday name may also start the label glued to other letters
+        // that hold a lure word in the same part (`appleviewdevice`; not
+        // `deltaair-support`, where `deltaair` is the name); a second ordinary
+        // word glued on is another business (`deltadental`,
+        // `orangetheory`), and a name inside another word is not the
+        // brand's (`pineapple`).
+        let starts_label = own_everyday
+            && left.is_empty()
+            && kw.text.chars().count() >= 5
+            && lure_in(right.split('-').next().unwrap_or("")).is_some();
         if (own_everyday || kw.text.chars().count() < MIN_FREE_KEYWORD)
             && !token_is_word(left, right)
             && !starts_label
@@ -482,7 +499,7 @@ mod name_tests {
         expect!["dangerous Orange: orange-sso.fr is not Orange's: it adds “-sso” to Orange's name and ends in .fr."]
             .assert_eq(&run(&RULE, &p, "orange-sso.fr"));
         // The brand's own everyday name may start the label, never end inside a word.
-        expect!["suspicious Orange: orangefacture.com is not Orange's: it adds “facture” to Orange's name."]
+        expect!["dangerous Orange: orangefacture.com is not Orange's: it adds “facture” to Orange's name."]
             .assert_eq(&run(&RULE, &p, "orangefacture.com"));
         expect!["dangerous Outlook: live-login.com is not Outlook's: “live” is Outlook's own domain name, and “-login” is a sign-in word."]
             .assert_eq(&run(&RULE, &p, "live-login.com"));
@@ -497,7 +514,59 @@ mod name_tests {
             "live24.gr",
             "reporterlive.com", // an owned everyday label is not misspelt (`rlive`)
             "wikicloud.org",
+            "orangetheory.com", // a second ordinary word glued on is not a lure word
         ] {
+            assert_eq!(run(&RULE, &p, not), "", "{not}");
+        }
+    }
+
+    const DELTA: &str = "[[brand]]\nname = \"Delta Air Lines\"\ndomains = [\"delta.com\"]\n\n[[brand]]\nname = \"Shell\"\ndomains = [\"shell.com\"]\n\n[[brand]]\nname = \"DHL\"\ndomains = [\"dhl.com\"]\n";
+
+    #[test]
+    fn an_everyday_name_the_company_goes_by_beside_lure_words() {
+        let p = policy(DELTA);
+        expect!["dangerous Delta Air Lines: support-delta.com is not Delta Air Lines': it adds “support-” to Delta Air Lines' name."]
+            .assert_eq(&run(&RULE, &p, "support-delta.com"));
+        expect!["dangerous Delta Air Lines: deltavpn.com is not Delta Air Lines': it adds “vpn” to Delta Air Lines' name."]
+            .assert_eq(&run(&RULE, &p, "deltavpn.com"));
+        expect!["dangerous Delta Air Lines: deltaair-support.com is not Delta Air Lines': “deltaair” is part of Delta Air Lines' name, and “-support” is an IT word."]
+            .assert_eq(&run(&RULE, &p, "deltaair-support.com"));
+        expect!["suspicious Delta Air Lines: mydelta.com is not Delta Air Lines': it adds “my” to Delta Air Lines' name."]
+            .assert_eq(&run(&RULE, &p, "mydelta.com"));
+        for not in [
+            "deltadental.com",
+            "deltafaucet.com",
+            "deltaair.com", // part of the name needs a lure word
+            "shelby.com",
+        ] {
+            assert_eq!(run(&RULE, &p, not), "", "{not}");
+        }
+    }
+
+    #[test]
+    fn lure_words_in_other_languages() {
+        let p = policy(DELTA);
+        expect!["dangerous Delta Air Lines: delta-ayuda.com is not Delta Air Lines': it adds “-ayuda” to Delta Air Lines' name."]
+            .assert_eq(&run(&RULE, &p, "delta-ayuda.com"));
+        expect!["dangerous Delta Air Lines: hilfe-delta.de is not Delta Air Lines': it adds “hilfe-” to Delta Air Lines' name and ends in .de."]
+            .assert_eq(&run(&RULE, &p, "hilfe-delta.de"));
+        expect!["dangerous Delta Air Lines: deltaair-cuenta.com is not Delta Air Lines': “deltaair” is part of Delta Air Lines' name, and “-cuenta” is a sign-in word."]
+            .assert_eq(&run(&RULE, &p, "deltaair-cuenta.com"));
+        expect!["dangerous Delta Air Lines: delta-assistance.fr is not Delta Air Lines': it adds “-assistance” to Delta Air Lines' name and ends in .fr."]
+            .assert_eq(&run(&RULE, &p, "delta-assistance.fr"));
+    }
+
+    #[test]
+    fn a_name_read_letter_by_letter_before_a_glued_word() {
+        let p = policy(DELTA);
+        // Side by side, `lh` reads as `h` and swallows the name's `l`.
+        expect!["dangerous DHL: dhlhelp.com is not DHL's: it adds “help” to DHL's name."]
+            .assert_eq(&run(&RULE, &p, "dhlhelp.com"));
+        expect![
+            "dangerous Shell: shellhelpdesk.com is not Shell's: it adds “helpdesk” to Shell's name."
+        ]
+        .assert_eq(&run(&RULE, &p, "shellhelpdesk.com"));
+        for not in ["dhlhouse.com", "shellholiday.com"] {
             assert_eq!(run(&RULE, &p, not), "", "{not}");
         }
     }

@@ -59,6 +59,9 @@ const EXAMPLES: super::Examples = {
             E::twilio_with(SHORT_BRANDS, "ьт.com").at(Dangerous), // whole-script Cyrillic
             E::twilio_with(SHORT_BRANDS, "ᴍailchimp.com").at(Dangerous), // a small capital
             E::twilio_with(SHORT_BRANDS, "3ň.com").at(Dangerous), // a short name, accented
+            E::twilio_with(GROUPS, "maerslc.com").at(Dangerous), // “lc” side by side reads “k”
+            E::twilio_with(GROUPS, "llbbc.co.uk").at(Dangerous), // “llb” reads “b”, under BBC's suffix
+            E::twilio_with(GROUPS, "shc11.com").at(Dangerous),   // “c1” read one by one, not as “d”
         ],
         not_flagged: &[
             E::twilio("twilio.com"),
@@ -69,9 +72,15 @@ const EXAMPLES: super::Examples = {
             E::twilio("example.com"),
             E::twilio_with(SHORT_BRANDS, "3ň.net"), // not a suffix 3M owns its name under
             E::twilio_with(SHORT_BRANDS, "жк.com"), // letters that look like no Latin ones
+            E::twilio_with(GROUPS, "lbbc.com"), // a short name's groups only under its own suffix
+            E::twilio_with(GROUPS, "naerslc.com"), // a group and a wrong letter: long names only
+            E::twilio_with(GROUPS, "shelf.com"),
         ],
     }
 };
+
+/// Names written with letter groups, for the examples above.
+const GROUPS: &str = "[[brand]]\nname = \"Maersk\"\ndomains = [\"maersk.com\"]\n\n[[brand]]\nname = \"BBC\"\ndomains = [\"bbc.co.uk\"]\n\n[[brand]]\nname = \"Shell\"\ndomains = [\"shell.com\"]\n\n[[brand]]\nname = \"Kaiser Permanente\"\ndomains = [\"kaiserpermanente.org\"]\n";
 
 /// Short brands for the examples above.
 const SHORT_BRANDS: &str = "[[brand]]\nname = \"BT\"\ndomains = [\"bt.com\"]\n\n[[brand]]\nname = \"3M\"\ndomains = [\"3m.com\"]\n\n[[brand]]\nname = \"Mailchimp\"\ndomains = [\"mailchimp.com\"]\n";
@@ -99,6 +108,22 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
                 && kw.text.chars().count() >= 4
                 && super::typosquat::near(folded, &kw.folded);
             if !(same_look || accented_near || short_accented(host, brand, kw)) {
+                if let Some(groups) = letter_groups(host, brand, kw)
+                    && let Some(bref) = policy.brand_ref(bi)
+                {
+                    out.push(Finding {
+                        rule: RULE.id,
+                        severity: Severity::Dangerous,
+                        brand: Some(bref.clone()),
+                        evidence: Evidence::LetterGroups {
+                            site: host.display_registrable().to_owned(),
+                            brand: bref,
+                            target: brand.main_domain().unwrap_or(&kw.text).to_owned(),
+                            groups,
+                        },
+                    });
+                    return;
+                }
                 continue;
             }
             let Some(bref) = policy.brand_ref(bi) else {
@@ -157,6 +182,70 @@ fn short_accented(
         && super::typosquat::near(&host.label_folded, &kw.folded)
         && super::names::under_own_suffix(host, brand, kw)
 }
+
+/// The name written with dnstwist's multi-letter look-alikes, letters
+/// that read as one other letter side by side (`maerslc` for `maersk`,
+/// `lcaiser` for `kaiser`, `llbbc` for `bbc`; and the reverse, `k` where
+/// the name has `lc`), or with look-alike letters the fold's pairs misread
+/// (`shc11` for `shell`: `c1` side by side is a `d`): the whole name,
+/// letter for letter as a reader takes it in
+/// ([`crate::host::letter_units`]). A long name ([`LONG_NAME`]) may have
+/// one other letter wrong beside a group. Names of four letters or more,
+/// shorter ones under a suffix the brand owns the name under. Returns
+/// where the writing differs.
+fn letter_groups(
+    host: &HostFacts,
+    brand: &crate::policy::Brand,
+    kw: &crate::policy::Keyword,
+) -> Option<Vec<(String, String)>> {
+    use crate::host::{confusable_base, letter_units};
+    if host.label == kw.text
+        || host.label.len() > super::names::MAX_LABEL
+        || !(kw.text.chars().count() >= 4 || super::names::under_own_suffix(host, brand, kw))
+    {
+        return None;
+    }
+    let base = confusable_base(&host.label);
+    let long = kw.text.chars().count() >= LONG_NAME;
+    // Side by side first (`maerslc`), then one by one (`shc11`, where `c1`
+    // side by side would be a `d`).
+    [true, false].into_iter().find_map(|merge| {
+        let written = letter_units(&base, merge);
+        let name = letter_units(&kw.text, merge);
+        if written.len() != name.len() {
+            return None;
+        }
+        let grouped = written
+            .iter()
+            .zip(&name)
+            .any(|(a, b)| a.written.chars().count() != b.written.chars().count());
+        // A long name may also have one other letter typed wrong
+        // (`lcaiserpermamente`), when a group is there too.
+        let wrong = written
+            .iter()
+            .zip(&name)
+            .filter(|(a, b)| a.class != b.class)
+            .count();
+        // Only as typed: in a name with foreign letters the skeleton's
+        // letters would be shown (`π` for `п`).
+        if !(wrong == 0 || wrong == 1 && long && grouped && !host.non_ascii) {
+            return None;
+        }
+        let mut differ: Vec<(String, String)> = written
+            .iter()
+            .zip(&name)
+            .filter(|(a, b)| a.written != b.written)
+            .map(|(a, b)| (a.written.clone(), b.written.clone()))
+            .collect();
+        differ.dedup();
+        differ.truncate(3);
+        (!differ.is_empty()).then_some(differ)
+    })
+}
+
+/// Names at least this long may have one letter typed wrong besides the
+/// letters written in groups.
+const LONG_NAME: usize = 8;
 
 /// Up to three characters written instead of the name's own (“ẁ” instead
 /// of “w”) when the two names have the same length.
@@ -248,6 +337,30 @@ mod tests {
             .assert_eq(&run(&RULE, &p, "tw\u{0456}lio.com"));
         expect!["dangerous SendGrid: seŋdgṛid.com is not SendGrid's: it imitates sendgrid.com with look-alike characters (“ŋ” instead of “n”, “ṛ” instead of “r”)."]
             .assert_eq(&run(&RULE, &p, "seŋdgṛid.com"));
+    }
+
+    #[test]
+    fn letters_that_read_as_one_side_by_side() {
+        let p = crate::Policy::from_toml(GROUPS, "test").unwrap();
+        expect!["dangerous Maersk: maerslc.com is not Maersk's: it imitates maersk.com with letters that read as others when side by side (“lc” instead of “k”)."]
+            .assert_eq(&run(&RULE, &p, "maerslc.com"));
+        expect!["dangerous BBC: llbbc.co.uk is not BBC's: it imitates bbc.co.uk with letters that read as others when side by side (“llb” instead of “b”)."]
+            .assert_eq(&run(&RULE, &p, "llbbc.co.uk"));
+        expect!["dangerous Shell: shc11.com is not Shell's: it imitates shell.com with letters that read as others when side by side (“c” instead of “e”, “1” instead of “l”)."]
+            .assert_eq(&run(&RULE, &p, "shc11.com"));
+        expect!["dangerous Kaiser Permanente: lcaiserpermamente.org is not Kaiser Permanente's: it imitates kaiserpermanente.org with letters that read as others when side by side (“lc” instead of “k”, “m” instead of “n”)."]
+            .assert_eq(&run(&RULE, &p, "lcaiserpermamente.org"));
+        expect!["dangerous Maersk: rnaers1c.com is not Maersk's: it imitates maersk.com with letters that read as others when side by side (“rn” instead of “m”, “1c” instead of “k”)."]
+            .assert_eq(&run(&RULE, &p, "rnaers1c.com"));
+        for not in [
+            "lbbc.com",
+            "naerslc.com",
+            "maersk.com",
+            "shelf.com",
+            "welcome.com",
+        ] {
+            assert_eq!(run(&RULE, &p, not), "", "{not}");
+        }
     }
 
     #[test]

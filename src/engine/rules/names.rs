@@ -39,7 +39,7 @@
 //! (DNS allows 63 characters per label).
 
 use crate::engine::explain::{LureKind, Misspelling, NameKind};
-use crate::engine::words::{GENERIC, IDENTITY};
+use crate::engine::words::{GENERIC, domain_words, is_lure_word};
 use crate::host::comparison_form;
 use crate::policy::names::vocabulary;
 pub use crate::policy::names::{EVERYDAY, brand_keywords, classify, is_everyday};
@@ -296,7 +296,7 @@ pub fn misspelt_combination(policy: &Policy, label: &str) -> Option<Misspelt> {
         // A sign-in or lure word, or beside a long name a filler word
         // (`my-cmoudflare`, `boolingmy`): a name of six letters or more one
         // edit away is rarely another word.
-        let lured = lures.iter().any(|(w, _, _)| IDENTITY.contains(w));
+        let lured = lures.iter().any(|(w, _, _)| is_lure_word(w));
         let long_core = core.trim_matches('-').chars().count() >= MIN_FILLER_CORE;
         if (lured || long_core)
             && let Some(found) = misspelt_core(policy, core.trim_matches('-'), &lures, !lured)
@@ -337,7 +337,7 @@ fn lures_fit(lures: &[(&'static str, bool, bool)], core: &str) -> bool {
     core.chars().count() >= 6
         || lures
             .iter()
-            .any(|(w, _, hyphen)| *hyphen || w.len() >= 3 && IDENTITY.contains(w))
+            .any(|(w, _, hyphen)| *hyphen || w.len() >= 3 && is_lure_word(w))
 }
 
 /// The brand name `core` misspells (one edit, look-alike characters with
@@ -534,13 +534,16 @@ pub fn lure_kind(word: &str) -> LureKind {
         "ticket",
         "tickets",
     ];
+    // Other languages' words, from their vocabulary files (`cuenta`, `hilfe`).
+    let d = domain_words();
+    let listed = |l: &[String]| l.iter().any(|w| w == word);
     if IDP.contains(&word) {
         LureKind::SignInService
-    } else if SIGN_IN.contains(&word) {
+    } else if SIGN_IN.contains(&word) || listed(&d.sign_in) {
         LureKind::SignIn
-    } else if IT.contains(&word) {
+    } else if IT.contains(&word) || listed(&d.it) {
         LureKind::It
-    } else if GENERIC.contains(&word) && !IDENTITY.contains(&word) {
+    } else if GENERIC.contains(&word) && !is_lure_word(word) {
         LureKind::Filler
     } else {
         LureKind::Other
@@ -593,6 +596,40 @@ mod tests {
             ]
         "#]]
         .assert_debug_eq(&names(&p));
+    }
+
+    #[test]
+    fn names_a_multi_word_name_goes_by() {
+        let p = policy(
+            "[[brand]]\nname = \"Delta Air Lines\"\ndomains = [\"delta.com\"]\n\n[[brand]]\nname = \"Bank of America\"\ndomains = [\"bankofamerica.com\"]\n",
+        );
+        let all = |i: usize| -> Vec<String> {
+            p.brands[i]
+                .keywords
+                .iter()
+                .map(|k| format!("{}:{:?}", k.text, k.origin))
+                .collect()
+        };
+        // The main domain is a word of the name: the company goes by it.
+        expect_test::expect![[r#"
+            [
+                "delta:Name",
+                "deltaairlines:Name",
+                "dal:Initials",
+                "deltaair:NameWord",
+            ]
+        "#]]
+        .assert_debug_eq(&all(0));
+        // The small words written out (`bofa`).
+        expect_test::expect![[r#"
+            [
+                "bankofamerica:Name",
+                "ba:Initials",
+                "boa:Initials",
+                "bofa:Initials",
+            ]
+        "#]]
+        .assert_debug_eq(&all(1));
     }
 
     #[test]
