@@ -8,8 +8,9 @@
 //! cargo run --release --example lures -- --corpus ../shared/corpus
 //! ```
 //!
-//! Reads `tests/data/lures/{companies,dev,dev2,dev3,holdout}.tsv` (written blind, see
-//! its README). Each row is analysed under a policy built from its
+//! Reads `tests/data/lures/{companies,dev,dev2,dev3,dev5,holdout}.tsv` (dev5
+//! written with the request model, the others blind, see its README; a
+//! `dev4.tsv` is read when present). Each row is analysed under a policy built from its
 //! company's row (owned domains, sign-in, help phone, never_ask), or under
 //! the built-in default policy for consumer and personal messages (`-`).
 //! "Flagged" means `suspicious` or `dangerous`. Prints smish and ham flag
@@ -228,15 +229,20 @@ fn run() -> Result<(), String> {
     let builtin = Policy::builtin().map_err(|e| e.to_string())?;
     let dev = run_split(&data.join("dev.tsv"), &policies, &builtin)?;
     print_split("dev.tsv (tuning)", &dev, show);
-    let dev2_path = data.join("dev2.tsv");
-    if dev2_path.exists() {
-        let dev2 = run_split(&dev2_path, &policies, &builtin)?;
-        print_split("dev2.tsv (second blind dev set, tuning)", &dev2, show);
-    }
-    let dev3_path = data.join("dev3.tsv");
-    if dev3_path.exists() {
-        let dev3 = run_split(&dev3_path, &policies, &builtin)?;
-        print_split("dev3.tsv (third blind dev set, tuning)", &dev3, show);
+    for (file, title) in [
+        ("dev2.tsv", "dev2.tsv (second blind dev set, tuning)"),
+        ("dev3.tsv", "dev3.tsv (third blind dev set, tuning)"),
+        ("dev4.tsv", "dev4.tsv (fourth blind set)"),
+        (
+            "dev5.tsv",
+            "dev5.tsv (written with the request model, tuning)",
+        ),
+    ] {
+        let path = data.join(file);
+        if path.exists() {
+            let split = run_split(&path, &policies, &builtin)?;
+            print_split(title, &split, show);
+        }
     }
     if with_holdout {
         let holdout = run_split(&data.join("holdout.tsv"), &policies, &builtin)?;

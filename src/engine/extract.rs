@@ -292,6 +292,14 @@ pub fn find_links(input: &str, norm: &Normalized, max: usize) -> (Vec<Link>, boo
                 }
                 taken.push(c.span.clone());
                 built.push(link);
+            } else if c.source == Source::Linkify && c.kind == Kind::Web {
+                for link in names_behind_an_unread_host(input, norm, c) {
+                    let r = link.normalized_span.clone();
+                    if !taken.iter().any(|t| t.start < r.end && r.start < t.end) {
+                        taken.push(r);
+                        built.push(link);
+                    }
+                }
             }
         }
         for link in unreadable {
@@ -509,6 +517,25 @@ fn dropped_prefix_link(link: &Link, index: usize) -> Option<Link> {
     if link.kind != Kind::Web || link.url.contains("//") {
         return None;
     }
+    // Quotation marks and brackets of other scripts in front (`（twilio.com`,
+    // `«👉.com`) end a link for a reader and for phones that stop there;
+    // IDNA maps `（` to `(`, which no registry gives out: the name after
+    // them is what those phones open, glued symbols and all.
+    let brackets: String = link
+        .url
+        .chars()
+        .take_while(|c| !c.is_ascii() && crate::text::is_quote_or_bracket(*c))
+        .take(9)
+        .collect();
+    if !brackets.is_empty() {
+        let rest = link.url.get(brackets.len()..)?;
+        if rest.is_empty() || brackets.chars().count() > 8 {
+            return None;
+        }
+        let mut alt = symbol_reading(link, rest.to_owned(), index, brackets)?;
+        alt.symbols_dropped = true;
+        return Some(alt);
+    }
     let mut symbols = String::new();
     let mut rest = link.url.as_str();
     while let Some(c) = rest.chars().next() {
@@ -592,6 +619,49 @@ const MAX_BEHIND_DEAD_HOST: usize = 3;
 /// name after `https://`) makes a link of the name inside it instead, and
 /// opens that. Those names are judged too, as links inside this one
 /// ([`Link::via`]).
+/// The names after the host of a scheme-less run a phone links but that is
+/// no link of ours, because its host leads nowhere (`co.uk0/[ab.com`: no
+/// such top-level domain): as behind a dead host, the phone opens a name
+/// inside it (`ab.com`), so that name is judged as a link of its own.
+fn names_behind_an_unread_host(input: &str, norm: &Normalized, c: &Candidate) -> Vec<Link> {
+    let Some(text) = norm.text.get(c.span.clone()) else {
+        return Vec::new();
+    };
+    let Some(host_end) = text.find(['/', '?', '#', '\\']) else {
+        return Vec::new();
+    };
+    if text.contains("://") {
+        return Vec::new();
+    }
+    let dead = url::Url::parse(&format!("http://{text}"))
+        .ok()
+        .and_then(|u| u.host().map(|h| HostFacts::from_url_host(&h)))
+        .is_some_and(|h| leads_nowhere(&h));
+    let Some(after) = text.get(host_end..).filter(|_| dead) else {
+        return Vec::new();
+    };
+    let mut finder = LinkFinder::new();
+    finder.url_must_have_scheme(false).kinds(&[LinkKind::Url]);
+    finder
+        .links(after)
+        .take(MAX_BEHIND_DEAD_HOST)
+        .filter_map(|l| {
+            // A piece of a percent escape is part of something else.
+            if l.start() >= 1 && after.as_bytes().get(l.start() - 1) == Some(&b'%') {
+                return None;
+            }
+            let found = trim_trailing(l.as_str().trim_end_matches('\\'));
+            if found.contains("://") {
+                return None;
+            }
+            let start = c.span.start + host_end + l.start();
+            let span = start..start + found.len();
+            let t = norm.text.get(span.clone())?;
+            build_read(input, norm, span, t, Kind::Web)
+        })
+        .collect()
+}
+
 fn names_behind_a_dead_host(outer: &Link, index: usize) -> Vec<Link> {
     let dead = outer.kind == Kind::Web
         && outer.via.is_none()

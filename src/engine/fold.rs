@@ -17,6 +17,13 @@ pub const FILES: &[(&str, &str)] = &[
     ("it", include_str!("../../assets/lures/it.toml")),
     ("nl", include_str!("../../assets/lures/nl.toml")),
     ("ja", include_str!("../../assets/lures/ja.toml")),
+    ("sv", include_str!("../../assets/lures/sv.toml")),
+    ("pl", include_str!("../../assets/lures/pl.toml")),
+    ("tr", include_str!("../../assets/lures/tr.toml")),
+    ("zh", include_str!("../../assets/lures/zh.toml")),
+    ("ko", include_str!("../../assets/lures/ko.toml")),
+    ("id", include_str!("../../assets/lures/id.toml")),
+    ("ro", include_str!("../../assets/lures/ro.toml")),
 ];
 
 /// The language codes there is a vocabulary for ("en, es, …").

@@ -242,6 +242,24 @@ pub enum CueSpec {
         /// sentences before them, or just after them.
         #[serde(default)]
         back: Vec<String>,
+        /// Verbs that only ask for the object when it goes to someone
+        /// (`to`): "type it in this chat", "paste the code here", but not
+        /// "enter the code on the sign-in page".
+        #[serde(default)]
+        weak: Vec<String>,
+        /// Who the object goes to, in the sentence of the verb: "me",
+        /// "us", "here", "in this chat", "this number", "the agent".
+        #[serde(default)]
+        to: Vec<String>,
+        /// Words standing for the object just after a verb ("reply with
+        /// **it**", "send **them** here"): they count with the object
+        /// named in the few sentences before.
+        #[serde(default)]
+        pronouns: Vec<String>,
+        /// Words for the reader right after a verb ("I'll send **you**
+        /// the code"): the sender gives, it does not ask.
+        #[serde(default)]
+        reader: Vec<String>,
     },
 }
 
@@ -287,6 +305,11 @@ pub struct Vocabulary {
     /// Words that turn a request in the same clause around.
     #[serde(default)]
     pub negation: Vec<String>,
+    /// The language puts its negation after the verb ("geben Sie den Code
+    /// nicht weiter", "dela inte koden"): a negation later in the clause
+    /// turns the verb around too.
+    #[serde(default)]
+    pub negation_after: bool,
     /// Verbs of asking that, just after a negation, make the sentence a
     /// promise ("we will never **ask** you to share a code or approve a
     /// push"): every request in the rest of that sentence is turned around.
@@ -341,6 +364,10 @@ enum Role {
     Phrase(Request),
     Verb(Request),
     Back(Request),
+    Weak(Request),
+    To(Request),
+    Pronoun(Request),
+    Reader(Request),
     Object(Request),
     Pressure(Pressure),
     PressureWord(Pressure),
@@ -384,7 +411,7 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
             role,
             lang,
             weight: 1.0,
-            bounded: !f.chars().any(is_cjk),
+            bounded: !f.chars().any(unspaced),
         });
         texts.push(f);
     };
@@ -427,9 +454,29 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
             for p in words {
                 add(&mut texts, p, Role::Verb(r), li);
             }
-            if let CueSpec::Table { back, .. } = spec {
+            if let CueSpec::Table {
+                back,
+                weak,
+                to,
+                pronouns,
+                reader,
+                ..
+            } = spec
+            {
+                for p in reader {
+                    add(&mut texts, p, Role::Reader(r), li);
+                }
                 for p in back {
                     add(&mut texts, p, Role::Back(r), li);
+                }
+                for p in weak {
+                    add(&mut texts, p, Role::Weak(r), li);
+                }
+                for p in to {
+                    add(&mut texts, p, Role::To(r), li);
+                }
+                for p in pronouns {
+                    add(&mut texts, p, Role::Pronoun(r), li);
                 }
             }
             for p in near {
@@ -491,7 +538,7 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
             push_unique(&mut paired, r);
         }
     }
-    let innocent_bounded = innocent.iter().map(|p| !p.chars().any(is_cjk)).collect();
+    let innocent_bounded = innocent.iter().map(|p| !p.chars().any(unspaced)).collect();
     Compiled {
         paired,
         innocent: AhoCorasick::builder()
@@ -623,7 +670,15 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
     let mut phrases: Vec<(Request, Range<usize>)> = Vec::new();
     let mut verbs: Vec<(Request, Range<usize>)> = Vec::new();
     let mut backs: Vec<(Request, Range<usize>)> = Vec::new();
+    let mut weaks: Vec<(Request, Range<usize>)> = Vec::new();
+    let mut pronouns: Vec<(Request, Range<usize>)> = Vec::new();
+    let mut tos: BTreeMap<Request, Spans> = BTreeMap::new();
+    let mut readers: BTreeMap<Request, Spans> = BTreeMap::new();
     let mut push_guard = false;
+    // Pressure and story phrases read as a whole ("accesso non
+    // autorizzato", "if you did not make this"): a negation inside one
+    // turns no verb around.
+    let mut wholes: Vec<Range<usize>> = Vec::new();
     let mut objects: BTreeMap<Request, Spans> = BTreeMap::new();
     let mut pw: Vec<(Pressure, Range<usize>)> = Vec::new();
     let mut pn: BTreeMap<Pressure, Spans> = BTreeMap::new();
@@ -652,11 +707,21 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
                 Role::Phrase(q) => phrases.push((q, r)),
                 Role::Verb(q) => verbs.push((q, r)),
                 Role::Back(q) => backs.push((q, r)),
+                Role::Weak(q) => weaks.push((q, r)),
+                Role::Pronoun(q) => pronouns.push((q, r)),
+                Role::To(q) => tos.entry(q).or_default().0.push(r),
+                Role::Reader(q) => readers.entry(q).or_default().0.push(r),
                 Role::Object(q) => objects.entry(q).or_default().0.push(r),
-                Role::Pressure(q) => push_unique(&mut out.pressure, q),
+                Role::Pressure(q) => {
+                    wholes.push(r);
+                    push_unique(&mut out.pressure, q);
+                }
                 Role::PressureWord(q) => pw.push((q, r)),
                 Role::PressureNear(q) => pn.entry(q).or_default().0.push(r),
-                Role::Story(s) => push_unique(&mut out.stories, s),
+                Role::Story(s) => {
+                    wholes.push(r);
+                    push_unique(&mut out.stories, s);
+                }
                 Role::StoryWord(s) => sw.push((s, r)),
                 Role::StoryNear(s) => sn.entry(s).or_default().0.push(r),
                 Role::OtpNotice => otp_notice = true,
@@ -665,8 +730,11 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
             }
         }
     }
+    pronouns.sort_by_key(|(_, r)| r.start);
     for spans in objects
         .values_mut()
+        .chain(tos.values_mut())
+        .chain(readers.values_mut())
         .chain(pn.values_mut())
         .chain(sn.values_mut())
     {
@@ -681,16 +749,32 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
     // after the verb ("geben Sie den Code nicht weiter", "deel hem niet",
     // "ne le communiquez pas"), later in the same clause; not "if you did
     // not ask for this, call us" (another clause).
-    let after_verb: Vec<usize> = ["de", "nl", "fr"]
+    let after_verb: Vec<usize> = VOCABULARIES
         .iter()
-        .filter_map(|c| VOCABULARIES.iter().position(|v| v.language == *c))
+        .enumerate()
+        .filter(|(_, v)| v.negation_after)
+        .map(|(i, _)| i)
         .collect();
     // Negations that count, sorted by start; for each clause, where its last
     // after-verb negation starts. Each test is then a binary search, so a
     // text of a million "not send code" stays linear-ish.
+    // Whether a negation lies inside a whole phrase: sorted by start, with
+    // the furthest end so far, one binary search each.
+    wholes.sort_by_key(|w| w.start);
+    let reach: Vec<usize> = wholes
+        .iter()
+        .scan(0, |end, w| {
+            *end = (*end).max(w.end);
+            Some(*end)
+        })
+        .collect();
+    let inside = |n: &Range<usize>| {
+        let i = wholes.partition_point(|w| w.start <= n.start);
+        i > 0 && reach.get(i - 1).is_some_and(|e| *e >= n.end)
+    };
     let mut counted: Vec<(Range<usize>, usize)> = negations
         .into_iter()
-        .filter(|(_, l)| *l == lang || *l == 0)
+        .filter(|(n, l)| (*l == lang || *l == 0) && !inside(n))
         .collect();
     counted.sort_by_key(|(n, _)| n.start);
     let mut last_after: BTreeMap<usize, usize> = BTreeMap::new();
@@ -755,8 +839,11 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
             push_unique(&mut out.requests, *q);
         }
     }
+    // "I'll send you the code": the reader right after the verb is who
+    // gets it, so the sender gives rather than asks.
+    let gives = |q: &Request, r: &Range<usize>| readers.get(q).is_some_and(|t| t.near(&f, r, 2, 0));
     for (q, r) in &verbs {
-        if out.requests.contains(q) || negated(r) {
+        if out.requests.contains(q) || negated(r) || gives(q, r) {
             continue;
         }
         // "123456 is your code to confirm the change": a code just before
@@ -796,15 +883,88 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
             push_unique(&mut out.requests, *q);
         }
     }
-    // A verb of typing or choosing next to a number of one to three digits,
-    // in a message about sign-ins: number matching ("type 19 and confirm",
-    // "het getal 71 kiezen").
+    // The request as a verb, its object and whom it goes to. A verb of
+    // typing or pasting asks for the object only when it goes to someone
+    // ("paste the code in this chat", "type it here"), not "enter the code
+    // on the sign-in page". A pronoun just after a verb ("reply with it",
+    // "send them here") stands for the object named in the few sentences
+    // before ("You'll get a code in a minute, reply with it").
+    // "IT" written in capitals is the IT department, unless the whole
+    // text shouts.
+    if !out.claims.contains(&Claim::It) && says_it_in_capitals(text) {
+        out.claims.push(Claim::It);
+    }
+    // A story about signing in: IT, the help desk, security, an identity
+    // provider.
     let sign_in_story = out.claims.iter().any(|c| {
         matches!(
             c,
             Claim::It | Claim::Helpdesk | Claim::Security | Claim::Idp
         )
     });
+    let addressed =
+        |q: &Request, r: &Range<usize>| tos.get(q).is_some_and(|t| t.near(&f, r, 60, 40));
+    let named_before = |q: &Request, r: &Range<usize>| {
+        objects.get(q).is_some_and(|o| {
+            let before = o.0.partition_point(|s| s.start < r.start);
+            o.0.get(..before).is_some_and(|p| {
+                p.iter()
+                    .rev()
+                    .take(4)
+                    .any(|s| s.end <= r.start && r.start - s.end <= 240)
+            })
+        })
+    };
+    // The pronoun just after the verb, or just before it where the verb
+    // comes last ("kannst du ihn mir weiterleiten", "kun je hem sturen").
+    let pronoun_after = |q: &Request, r: &Range<usize>| {
+        let i = pronouns.partition_point(|(_, s)| s.start < r.end);
+        let after = pronouns.get(i..).is_some_and(|rest| {
+            rest.iter().take(3).any(|(p, s)| {
+                p == q && s.start - r.end <= 12 && f.clause(s.start) == f.clause(r.start)
+            })
+        });
+        let j = pronouns.partition_point(|(_, s)| s.start < r.start);
+        let before = pronouns.get(..j).is_some_and(|prefix| {
+            prefix.iter().rev().take(3).any(|(p, s)| {
+                p == q
+                    && s.end <= r.start
+                    && r.start - s.end <= 12
+                    && f.clause(s.start) == f.clause(r.start)
+            })
+        });
+        after || before
+    };
+    for (q, r, weak) in verbs
+        .iter()
+        .map(|(q, r)| (q, r, false))
+        .chain(weaks.iter().map(|(q, r)| (q, r, true)))
+    {
+        if out.requests.contains(q) || negated(r) || gives(q, r) {
+            continue;
+        }
+        let object = objects.get(q).is_some_and(|o| o.near(&f, r, 40, 30));
+        // "comunica all'operatore che ti chiamerà il codice": with whom it
+        // goes to between them, the object may come further on.
+        let far = objects.get(q).is_some_and(|o| o.near(&f, r, 90, 0));
+        // "kirim ke saya", "send to me": the addressee right after the verb
+        // leaves the object out, as a pronoun does.
+        let dropped = tos.get(q).is_some_and(|t| t.near(&f, r, 4, 0));
+        // "Accept it" stands for a prompt only in a story about signing in.
+        let story = *q != Request::Push || sign_in_story;
+        let pronoun = (pronoun_after(q, r) || dropped) && named_before(q, r) && story;
+        let asks = if weak {
+            (object || pronoun) && addressed(q, r)
+        } else {
+            pronoun || (far && addressed(q, r))
+        };
+        if asks {
+            push_unique(&mut out.requests, *q);
+        }
+    }
+    // A verb of typing or choosing next to a number of one to three digits,
+    // in a message about sign-ins: number matching ("type 19 and confirm",
+    // "het getal 71 kiezen").
     if sign_in_story && !out.requests.contains(&Request::Push) {
         let typed = verbs.iter().any(|(q, r)| {
             *q == Request::Push
@@ -857,7 +1017,11 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
             })
         })
     });
-    if gives_code
+    // A real one-time-code notice (the code, and a warning not to share
+    // it) asks for nothing either: "55018342 is your one-time passcode.
+    // Citi will never call, text or email asking for it."
+    let notice = otp_notice && otp_warning && has_code(text);
+    if (gives_code || notice)
         && !phrases
             .iter()
             .any(|(q, r)| *q == Request::Code && !negated(r))
@@ -875,11 +1039,6 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
         if !out.stories.contains(s) && sn.get(s).is_some_and(|o| o.near(&f, r, 60, 60)) {
             push_unique(&mut out.stories, *s);
         }
-    }
-    // "IT" written in capitals is the IT department, unless the whole
-    // text shouts.
-    if !out.claims.contains(&Claim::It) && says_it_in_capitals(text) {
-        out.claims.push(Claim::It);
     }
     // A locked account or card at a bank is the blocked-card story.
     if out.pressure.contains(&Pressure::Lockout)
@@ -901,7 +1060,7 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
         push_unique(&mut out.stories, Story::Fee);
     }
     out.phones = crate::phone::find(text, 20);
-    out.otp_notice = otp_notice && otp_warning && has_code(text);
+    out.otp_notice = notice;
     out.policy_word = policy.lure_word_in(&f.text).map(str::to_owned);
     out
 }
@@ -940,8 +1099,20 @@ fn contrasts(between: &str) -> bool {
     })
 }
 
+/// A character of a script whose words are matched anywhere, not as whole
+/// words: CJK (no spaces at all) and Hangul (particles glued to the word:
+/// "인증번호를", "코드는").
+fn unspaced(c: char) -> bool {
+    is_cjk(c) || is_hangul(c)
+}
+
+/// A Hangul syllable or letter.
+fn is_hangul(c: char) -> bool {
+    matches!(c as u32, 0xAC00..=0xD7AF | 0x1100..=0x11FF | 0x3130..=0x318F)
+}
+
 fn contains_bounded(hay: &str, needle: &str) -> bool {
-    let cjk = needle.chars().any(is_cjk);
+    let cjk = needle.chars().any(unspaced);
     hay.match_indices(needle)
         .any(|(i, m)| cjk || bounded_at(hay, &(i..i + m.len())))
 }
@@ -1236,6 +1407,20 @@ fn language(text: &str, common: &[f32]) -> usize {
     if kana >= 2
         && let Some(i) = VOCABULARIES.iter().position(|v| v.language == "ja")
     {
+        return i;
+    }
+    // Hangul is Korean; Han characters without kana are Chinese (when
+    // they are a good part of the text, not a name in an English one).
+    let latin = text.chars().filter(char::is_ascii_alphabetic).count();
+    let by_script = |code: &str, n: usize| {
+        (n >= 2 && n * 3 >= latin)
+            .then(|| VOCABULARIES.iter().position(|v| v.language == code))
+            .flatten()
+    };
+    if let Some(i) = by_script("ko", text.chars().filter(|c| is_hangul(*c)).count()) {
+        return i;
+    }
+    if let Some(i) = by_script("zh", text.chars().filter(|c| is_cjk(*c)).count()) {
         return i;
     }
     let mut best = 0;

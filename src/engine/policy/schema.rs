@@ -133,7 +133,7 @@ pub const KEYS: &[Key] = &[
     key("detection.severity", StrMap, EachUnlessManaged, false, "table rule → `info`/`suspicious`/`dangerous`", "the organisation's weight for a rule"),
     key("detection.disabled", StrMap, EachUnlessManaged, false, "table rule → reason", "rules switched off, with the reason"),
     key("detection.user_additions", Bool, Replace, true, "bool", "whether the user's own policy may add brands, trusted hosts and training domains (default true); `false` in the managed policy ignores them (locked)"),
-    key("detection.lure_words", StrListMap, AddUpEach, false, "table language → list", "extra lure words or phrases (3+ letters) per language (`en`, `es`, `de`, `fr`, `pt`, `it`, `nl`, `ja`), added to the built-in vocabulary (`assets/lures/*.toml`); they count in a message of any language"),
+    key("detection.lure_words", StrListMap, AddUpEach, false, "table language → list", "extra lure words or phrases (3+ letters) per language (`en`, `es`, `de`, `fr`, `pt`, `it`, `nl`, `ja`, `sv`, `pl`, `tr`, `zh`, `ko`, `id`, `ro`), added to the built-in vocabulary (`assets/lures/*.toml`); they count in a message of any language"),
     key("indicators", Table, Section, false, "table", "domains the security team already knows about"),
     key("indicators.blocked", StrList, AddUp, false, "list", "known attack domains: always dangerous, \"Your security team has marked … as an attack.\""),
     key("indicators.training", StrList, AddUp, false, "list", "the organisation's phishing-simulation domains: a report is answered with thanks"),

@@ -44,6 +44,10 @@ const EXAMPLES: super::Examples = {
             E::twilio("Hola, soy de soporte técnico. Por favor, envíame el código que te acaba de llegar por SMS.").at(Dangerous),
             E::builtin("Sorry, I typed your number instead of mine and the code went to you. Can you send it back to me?").at(Dangerous), // the code is "it"
             E::builtin("Ciao, ti arriva un SMS con un codice a 6 cifre, dimmelo qui così finisco").at(Dangerous),
+            E::twilio("Twilio IT: you'll get a 6-digit code in a minute, reply with it so we can finish the move.").at(Dangerous), // "it" is the code named before
+            E::twilio("IT service desk: paste the passcode you receive in this chat.").at(Dangerous), // a verb of typing, and whom it goes to
+            E::builtin("Cześć, wysłałem ci kod przez pomyłkę, możesz mi go przesłać?").at(Dangerous),
+            E::builtin("你好，我刚才不小心把验证码发到你手机上了，麻烦把验证码发给我。").at(Dangerous),
         ],
         not_flagged: &[
             E::twilio("Your code is 123456. Do not share it."), // a real code notice warns against sharing
@@ -54,6 +58,10 @@ const EXAMPLES: super::Examples = {
             E::twilio("Never share your code. Twilio staff will never ask you to send it."),
             E::twilio("Tu código de verificación es 739201. No lo compartas con nadie."),
             E::builtin("Your package arrives today. Share the one-time password 482911 with the driver at the door."), // it hands out the code
+            E::twilio("55018342 is your one-time passcode. Twilio will never call, text or email asking for it."), // a real notice
+            E::twilio("You'll receive a code by text: enter it on the sign-in page."), // typing it, but to no one
+            E::twilio("Did you get the meeting code for the Zoom? Send it to me when you can."), // not a sign-in code
+            E::builtin("Doğrulama kodunuz 482913. Bu kodu kimseyle paylaşmayın."),
         ],
     }
 };
@@ -90,5 +98,18 @@ mod tests {
             .assert_eq(&run_message("code-request", &Policy::from_toml("", "empty").unwrap(), "Please reply with the code we just sent you."));
         expect![[r#"dangerous El mensaje le pide que envíe, lea en voz alta o reenvíe un código de un solo uso o una contraseña. Quien tenga el código puede iniciar sesión en su nombre. Twilio ha prometido: “Twilio will never ask for your password or 2FA code anywhere other than the twilio.com portal.”"#]]
             .assert_eq(&run("Hola, soy de soporte técnico. Por favor, envíame el código que te acaba de llegar por SMS."));
+    }
+
+    #[test]
+    fn the_code_named_before_a_pronoun_or_an_addressee() {
+        expect![[r#"dangerous The message asks you to send, read out or forward a one-time code or password. A real sign-in never needs someone else to have your code: whoever gets it can sign in as you. Twilio has promised: “Twilio will never ask for your password or 2FA code anywhere other than the twilio.com portal.”"#]]
+            .assert_eq(&run("Twilio IT: you'll get a 6-digit code in a minute, reply with it so we can finish the move."));
+        expect![[r#"suspicious Wiadomość prosi o wysłanie, odczytanie lub przekazanie kodu jednorazowego albo hasła. Prawdziwe logowanie nigdy nie wymaga, by ktoś inny znał twój kod: kto go dostanie, może zalogować się jako ty."#]]
+            .assert_eq(&run_message("code-request", &Policy::from_toml("", "empty").unwrap(), "Cześć, wysłałem ci kod przez pomyłkę, możesz mi go przesłać?"));
+        expect![[r#"suspicious 이 메시지는 일회용 인증번호나 비밀번호를 보내거나, 불러주거나, 전달하라고 요구합니다. 진짜 로그인에는 다른 사람이 내 인증번호를 알아야 할 일이 없습니다. 번호를 받은 사람은 내 계정으로 로그인할 수 있습니다."#]]
+            .assert_eq(&run_message("code-request", &Policy::from_toml("", "empty").unwrap(), "전산팀입니다. 방금 받은 인증번호를 이 채팅창에 입력해 주세요."));
+        expect![""].assert_eq(&run(
+            "You'll receive a code by text: enter it on the sign-in page.",
+        ));
     }
 }

@@ -143,7 +143,7 @@ mod tests {
             .assert_eq(&run("Autostrade: risulta un pedaggio non pagato. Regolarizza entro oggi su pedaggi-autostrade.info"));
         expect!["suspicious The message tells a common scam story: a request to buy gift cards and send their codes."]
             .assert_eq(&run("Are you free? I need you to buy 4 Google Play cards for a client and send me photos of the codes."));
-        expect!["suspicious The message tells a common scam story: a small fee to pay on a site you do not know (a parcel, toll or customs charge)."]
+        expect!["suspicious Meddelandet berättar en vanlig bedrägerihistoria: ett paket som inte kunde levereras och en liten avgift att betala på en sida du inte känner (ett paket, en vägavgift eller tull)."]
             .assert_eq(&run("PostNord: Ditt paket väntar. Betala tullavgift 19 kr för att få det levererat: postnord-se.info"));
         expect![
             "info The message tells a common scam story: a parcel that could not be delivered."

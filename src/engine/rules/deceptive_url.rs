@@ -58,9 +58,61 @@ const EXAMPLES: super::Examples = {
             E::twilio("https://twilio.com/login"),
             E::twilio("https://example.com/@user"), // a profile path without a domain
             E::twilio("https://example.com:8443/x"), // ports
+            // A CJK sentence's full stop before the name: a phone that links
+            // the whole run opens a sub-name of the domain the reader sees.
+            E::twilio("お荷物は本日18-20時にお届け予定です\u{3002}sagawa-exp.co.jp"),
+            E::twilio("고객님의 상품이 오늘 배송됩니다\u{3002}cjlogistics.com"),
         ],
     }
 };
+
+/// The host part after the link's last look-alike dot, when every
+/// look-alike dot in it ends a sentence written in CJK or Hangul before the
+/// name (`お届け予定です。sagawa-exp.co.jp`): such a dot follows a CJK or
+/// Hangul character, precedes an ASCII letter or digit, and lies left of the
+/// registrable domain, so a phone that links the whole run opens a sub-name
+/// of the very domain the reader sees and the dot hides nothing. `None`
+/// when any look-alike dot follows a Latin letter (`twilio。com`) or sits
+/// inside the registrable domain (`ツイリオ。com`).
+pub(crate) fn sentence_end_dots(link: &crate::extract::Link) -> Option<&str> {
+    let registrable = link.host.as_ref()?.registrable.as_deref()?;
+    let text = link.text.as_str();
+    let mut after_last = None;
+    let mut prev = None;
+    for (i, c) in text.char_indices() {
+        if matches!(c, '\u{3002}' | '\u{FF0E}' | '\u{FF61}') {
+            let end = i + c.len_utf8();
+            let next = text.get(end..)?.chars().next();
+            if !prev.is_some_and(writes_sentences_without_dots)
+                || !next.is_some_and(|n| n.is_ascii_alphanumeric())
+            {
+                return None;
+            }
+            after_last = Some(end);
+        }
+        prev = Some(c);
+    }
+    let tail = text.get(after_last?..)?;
+    let host = tail.split(['/', '?', '#', ':']).next()?;
+    let under = host.len() > registrable.len()
+        && host
+            .get(..host.len() - registrable.len())
+            .is_some_and(|h| h.ends_with('.'));
+    let ends_in_it = host
+        .get(host.len().saturating_sub(registrable.len())..)
+        .is_some_and(|r| r.eq_ignore_ascii_case(registrable));
+    (ends_in_it && (host.len() == registrable.len() || under)).then_some(host)
+}
+
+/// Kana, ideographs, Hangul and CJK punctuation: scripts whose sentences
+/// end in `。` with no space after it.
+fn writes_sentences_without_dots(c: char) -> bool {
+    crate::engine::fold::is_cjk(c)
+        || matches!(c as u32,
+            0x1100..=0x11FF | 0x3130..=0x318F | 0xAC00..=0xD7AF // Hangul
+            | 0x3000..=0x3001 | 0x3003..=0x303F // CJK symbols and punctuation
+            | 0xFF01..=0xFF0D | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF60) // full-width punctuation
+}
 
 fn finding(severity: Severity, evidence: Evidence) -> Finding {
     Finding {
@@ -198,7 +250,7 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
             },
         ));
     }
-    if dots {
+    if dots && sentence_end_dots(link).is_none() {
         out.push(finding(
             Severity::Suspicious,
             Evidence::HiddenCharacters {
@@ -214,6 +266,48 @@ mod tests {
     use super::*;
     use crate::rules::testing::{run, twilio};
     use expect_test::expect;
+
+    /// A CJK sentence's full stop in front of a name hides nothing; the
+    /// same dot after a Latin letter, inside the registrable domain, or in
+    /// front of a lookalike is still judged.
+    #[test]
+    fn a_cjk_sentence_end_before_the_name_is_no_lookalike_dot() {
+        let p = twilio();
+        let verdict = |t: &str| crate::analyze(t, &p).verdict;
+        assert_eq!(
+            verdict("お届け予定です。sagawa-exp.co.jp"),
+            crate::Verdict::Unknown
+        );
+        assert_eq!(
+            verdict("배송됩니다．cjlogistics.com/track"),
+            crate::Verdict::Unknown
+        );
+        assert_eq!(
+            verdict("請於7日內攜帶證件領取。post.gov.tw"),
+            crate::Verdict::Unknown
+        );
+        for attack in [
+            "https://example\u{3002}com/", // between Latin labels
+            "ツイリオ。com",               // inside the registrable domain
+            "ログイン。example。com",      // one dot ends a sentence, one does not
+        ] {
+            let a = crate::analyze(attack, &p);
+            assert!(
+                a.links
+                    .iter()
+                    .any(|l| l.findings.iter().any(|f| f.rule == RULE.id)),
+                "{attack}: {a:?}"
+            );
+        }
+        assert_eq!(
+            verdict("アカウント確認。twilio-okta.com"),
+            crate::Verdict::Dangerous
+        );
+        assert_eq!(
+            verdict("请登录。twilio.com.evil-site.net"),
+            crate::Verdict::Dangerous
+        );
+    }
 
     #[test]
     fn userinfo() {

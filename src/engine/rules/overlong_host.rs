@@ -52,6 +52,8 @@ const EXAMPLES: super::Examples = {
             E::twilio("https://a.b.c.example.co.uk/"),
             E::twilio("twilio-okta.com"),
             E::twilio("http://127.0.0.1/"),
+            // A long Chinese sentence ended by `。` before the name.
+            E::twilio("已到達台北信義郵局，請於7日內攜帶證件領取\u{3002}post.gov.tw"),
         ],
     }
 };
@@ -69,7 +71,12 @@ fn check(subject: &Subject<'_>, _policy: &Policy, out: &mut Vec<Finding>) {
             len: n,
             max: MAX_HOST_LEN,
         }
-    } else if host.ascii.split('.').any(|l| l.len() > MAX_LABEL_LEN) {
+    } else if host.ascii.split('.').any(|l| l.len() > MAX_LABEL_LEN)
+        // A long CJK sentence ended by `。` before the name is not a part
+        // built to hide the end: the name after it is what the reader sees.
+        && super::deceptive_url::sentence_end_dots(subject.link)
+            .is_none_or(|after| after.split('.').any(|l| l.len() > MAX_LABEL_LEN))
+    {
         Evidence::LabelTooLong { max: MAX_LABEL_LEN }
     } else {
         return;

@@ -40,6 +40,8 @@ const EXAMPLES: super::Examples = {
             E::builtin("Please approve the Duo push we sent").at(Suspicious),
             E::builtin("IT support: your authenticator needs re-registering. When the app asks, type 62 and confirm.").at(Suspicious), // number matching: the sender gives the number
             E::builtin("Hallo, hier ist die IT-Abteilung. Bitte bestätigen Sie gleich die Push-Benachrichtigung auf Ihrem Handy.").at(Suspicious),
+            E::twilio("Twilio IT: a prompt will pop up on your phone in a minute, just accept it.").at(Dangerous), // "it" is the prompt, in a sign-in story
+            E::builtin("Swedbank säkerhetsavdelning: öppna BankID-appen och godkänn nu för att stoppa överföringen.").at(Suspicious),
         ],
         not_flagged: &[
             E::twilio("Your Duo push was approved at 09:12."),
@@ -47,6 +49,8 @@ const EXAMPLES: super::Examples = {
             E::twilio("Never approve a push you did not start."),
             E::builtin("IT: from Monday, type the number shown on the sign-in screen into Okta Verify. Only do this for sign-ins you started."), // a notice about number matching
             E::twilio("Can you approve my expense report when you get a chance?"),
+            E::builtin("The offer letter is attached, please accept it by Friday."), // "it" is no prompt
+            E::twilio("IT: number matching starts Monday. When you sign in, type the number on your screen into Okta Verify."), // your own sign-in
         ],
     }
 };
@@ -79,5 +83,18 @@ mod tests {
             .assert_eq(&run_message("push-approval", &builtin(), "Please approve the Duo push we sent"));
         expect![[r#"suspicious Die Nachricht fordert Sie auf, eine Anmeldeanfrage zu bestätigen (eine Push-Nachricht oder eine Zahl in Ihrer Authenticator-App). Wer eine Anfrage bestätigt, die er nicht selbst ausgelöst hat, lässt den Absender in sein Konto."#]]
             .assert_eq(&run_message("push-approval", &builtin(), "Hallo, hier ist die IT-Abteilung. Bitte bestätigen Sie gleich die Push-Benachrichtigung auf Ihrem Handy."));
+    }
+
+    #[test]
+    fn the_prompt_named_before_a_pronoun() {
+        expect![[r#"dangerous The message asks you to approve a sign-in prompt (a push, or a number to type in your authenticator). Approving a prompt you did not start lets the sender into your account. Twilio has promised: “Twilio will never ask for your password or 2FA code anywhere other than the twilio.com portal.”"#]]
+            .assert_eq(&run_message("push-approval", &twilio(), "Twilio IT: a prompt will pop up on your phone in a minute, just accept it."));
+        expect![[r#"suspicious 这条消息要求您批准一个登录请求（推送通知，或在身份验证器中输入的数字）。批准不是您自己发起的请求，就等于让发送者进入您的账户。"#]]
+            .assert_eq(&run_message("push-approval", &builtin(), "信息中心通知：系统升级中，稍后您会收到一个推送，请点击批准完成验证。"));
+        expect![""].assert_eq(&run_message(
+            "push-approval",
+            &builtin(),
+            "The offer letter is attached, please accept it by Friday.",
+        ));
     }
 }
