@@ -363,12 +363,27 @@ fn misspelt_core(
     lures: &[(&'static str, bool, bool)],
     filler_only: bool,
 ) -> Option<Misspelt> {
+    let folded = comparison_form(core);
+    let plain = core.replace('-', "");
+    // One edit changes the length by one character at most: a core whose
+    // length (as written or folded) is not within one of any name's, and
+    // that is no name split by hyphens, misspells none of them, and the
+    // word lists below need not be read (issue #16: every label of a feed
+    // comes here).
+    let within_one = |a: &str, b: &str| a.chars().count().abs_diff(b.chars().count()) <= 1;
+    if !policy
+        .brands
+        .iter()
+        .filter(|b| !b.widely_used)
+        .flat_map(|b| &b.keywords)
+        .any(|kw| within_one(core, &kw.text) || within_one(&folded, &kw.folded) || plain == kw.text)
+    {
+        return None;
+    }
     // An everyday word beside a lure word is not a misspelt name (`cloud-login`).
     if is_everyday(core) || made_of_words(core, false) {
         return None;
     }
-    let folded = comparison_form(core);
-    let plain = core.replace('-', "");
     // Household names are misspelt in too many real names (`barclaycard`).
     for (bi, brand) in policy
         .brands
