@@ -828,6 +828,12 @@ fn nested_links(outer: &Link, index: usize, depth: usize) -> Vec<Link> {
 /// mail-security rewriters), unparsed, deduplicated.
 fn inner_urls(u: &url::Url) -> Vec<String> {
     let mut urls: Vec<String> = Vec::new();
+    // A bare host (`https://x.example/`, every line of a feed of domains)
+    // carries no address: nothing below can match an empty path, query
+    // and fragment.
+    if u.path() == "/" && u.query().is_none() && u.fragment().is_none() {
+        return urls;
+    }
     let consider = |value: &str, urls: &mut Vec<String>| {
         let mut v = value.trim().to_owned();
         for _ in 0..3 {

@@ -186,7 +186,8 @@ fn splits_into_words(piece: &str) -> bool {
         }
         let rest = piece.get(i..).unwrap_or("");
         for w in &FOLDED.all {
-            if rest.starts_with(w.as_str())
+            if w.as_bytes().first() == rest.as_bytes().first()
+                && rest.starts_with(w.as_str())
                 && let Some(r) = reachable.get_mut(i + w.len())
             {
                 *r = true;

@@ -173,6 +173,8 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
             .brands
             .iter()
             .flat_map(|b| b.domains.iter())
+            // A bare host has no page address to search (a feed's lines).
+            .filter(|_| !path.is_empty())
             .find(|d| {
                 path.match_indices(d.as_str()).any(|(i, _)| {
                     i > 0 && matches!(bytes.get(i - 1), Some(b'/' | b'@' | b'?' | b'='))

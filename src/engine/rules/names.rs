@@ -65,7 +65,10 @@ fn form<'a>(entry: &'a (&'static str, String), folded: bool) -> &'a str {
 /// The lure word (as listed) that makes up the whole of `piece` (as
 /// written), if any.
 fn lure_word(piece: &str) -> Option<&'static str> {
-    VOCABULARY.iter().find(|e| e.0 == piece).map(|e| e.0)
+    VOCABULARY
+        .iter()
+        .find(|e| e.0.len() == piece.len() && e.0 == piece)
+        .map(|e| e.0)
 }
 
 /// `piece` is made only of vocabulary words and digits (`ssologin`,
@@ -93,7 +96,8 @@ pub fn made_of_words(piece: &str, folded: bool) -> bool {
         }
         for e in VOCABULARY.iter() {
             let w = form(e, folded).as_bytes();
-            if rest.starts_with(w) {
+            // The first byte before the whole word: most words differ there.
+            if w.first() == rest.first() && rest.starts_with(w) {
                 reachable[i + w.len()] = true;
             }
         }
@@ -111,10 +115,16 @@ fn lure_at_end(piece: &str, folded: bool) -> Option<(&'static str, &str, bool)> 
         if piece.len() <= f.len() {
             continue;
         }
-        let found = if let Some(rest) = piece.strip_suffix(f) {
+        // The end bytes before the whole word: most words differ there.
+        let (pb, fb) = (piece.as_bytes(), f.as_bytes());
+        let found = if pb.last() == fb.last()
+            && let Some(rest) = piece.strip_suffix(f)
+        {
             Some((w, rest, false))
-        } else {
+        } else if pb.first() == fb.first() {
             piece.strip_prefix(f).map(|rest| (w, rest, true))
+        } else {
+            None
         };
         if let Some(hit) = found
             && best.is_none_or(|b| w.len() > b.0.len())
@@ -353,12 +363,27 @@ fn misspelt_core(
     lures: &[(&'static str, bool, bool)],
     filler_only: bool,
 ) -> Option<Misspelt> {
+    let folded = comparison_form(core);
+    let plain = core.replace('-', "");
+    // One edit changes the length by one character at most: a core whose
+    // length (as written or folded) is not within one of any name's, and
+    // that is no name split by hyphens, misspells none of them, and the
+    // word lists below need not be read (issue #16: every label of a feed
+    // comes here).
+    let within_one = |a: &str, b: &str| a.chars().count().abs_diff(b.chars().count()) <= 1;
+    if !policy
+        .brands
+        .iter()
+        .filter(|b| !b.widely_used)
+        .flat_map(|b| &b.keywords)
+        .any(|kw| within_one(core, &kw.text) || within_one(&folded, &kw.folded) || plain == kw.text)
+    {
+        return None;
+    }
     // An everyday word beside a lure word is not a misspelt name (`cloud-login`).
     if is_everyday(core) || made_of_words(core, false) {
         return None;
     }
-    let folded = comparison_form(core);
-    let plain = core.replace('-', "");
     // Household names are misspelt in too many real names (`barclaycard`).
     for (bi, brand) in policy
         .brands

@@ -191,8 +191,9 @@ fn short_typo(
     // A known word is not a typo (`auth.com` is not Authy's, `hr.com` not
     // HP's, `go.com` not GE's): Chromium only matches names that are not
     // themselves popular sites; offline, the word lists stand for that.
+    // The cheap tests (the edit, the suffix) come before the word lists:
+    // every label of a feed meets a short name here (issue #16).
     if !(2..LONG_ENOUGH_FOR_FIRST_LETTER).contains(&n)
-        || is_known_word(label, &kw.text)
         || label == kw.text
         || (kw.generic && kw.origin != crate::policy::Origin::Name)
         || brand.widely_used
@@ -200,11 +201,11 @@ fn short_typo(
     {
         return None;
     }
-    if !super::names::under_own_suffix(host, brand, kw) {
-        return None;
-    }
     let dehyphenated = label.contains('-') && label.replace('-', "") == kw.text;
-    if !(near(label, &kw.text) || dehyphenated) {
+    if !(near(label, &kw.text) || dehyphenated)
+        || !super::names::under_own_suffix(host, brand, kw)
+        || is_known_word(label, &kw.text)
+    {
         return None;
     }
     let how = if dehyphenated {
