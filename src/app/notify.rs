@@ -8,19 +8,32 @@ use crate::analysis::Analysis;
 /// The notification's title and body for an analysis, or `None` when
 /// nothing is risky.
 pub fn message(analysis: &Analysis) -> Option<(String, String)> {
-    let worst = analysis.links.iter().max_by_key(|l| l.verdict)?;
+    // Among equally bad links, one that imitates a brand names it.
+    let worst = analysis
+        .links
+        .iter()
+        .max_by_key(|l| (l.verdict, !l.on_brand_site()))?;
     if worst.verdict < crate::Verdict::Suspicious {
         return None;
     }
     let brand = worst.brand.as_ref().map(|b| b.name());
-    let title = match (worst.verdict, brand) {
-        (crate::Verdict::Dangerous, Some(b)) => format!("Dangerous link: imitates {b}"),
-        (crate::Verdict::Dangerous, None) => "Dangerous link copied".to_owned(),
-        (_, Some(b)) => format!("Suspicious link: may imitate {b}"),
-        (_, None) => "Suspicious link copied".to_owned(),
-    };
+    let title = title(worst.verdict, brand, worst.on_brand_site());
     let body = "Do not open it or enter a password or code. Click to see why.".to_owned();
     Some((title, body))
+}
+
+/// The title for the worst link: the brand it imitates, or the brand's
+/// own site it goes through (a page of the brand's site that leads
+/// elsewhere does not imitate it).
+fn title(verdict: crate::Verdict, brand: Option<&str>, through: bool) -> String {
+    let dangerous = verdict == crate::Verdict::Dangerous;
+    let risk = if dangerous { "Dangerous" } else { "Suspicious" };
+    match brand {
+        Some(b) if through => format!("{risk} link through {} site", crate::rules::possessive(b)),
+        Some(b) if dangerous => format!("Dangerous link: imitates {b}"),
+        Some(b) => format!("Suspicious link: may imitate {b}"),
+        None => format!("{risk} link copied"),
+    }
 }
 
 /// Show a notification from a helper thread (the notification service
@@ -82,4 +95,36 @@ pub fn show(
         })
         .map(|_| ())
         .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{message, title};
+    use crate::Verdict::{Dangerous, Suspicious};
+    use crate::rules::testing::twilio;
+
+    #[test]
+    fn the_title_names_the_brand_imitated_or_the_brands_site_the_link_goes_through() {
+        let p = twilio();
+        let of = |text: &str| message(&crate::analyze(text, &p)).map(|(t, _)| t);
+        assert_eq!(
+            of("log in at twilio-okta.net").as_deref(),
+            Some("Dangerous link: imitates Twilio")
+        );
+        assert_eq!(of("see twilio.com"), None);
+        assert_eq!(
+            title(Suspicious, Some("Twilio"), false),
+            "Suspicious link: may imitate Twilio"
+        );
+        assert_eq!(
+            title(Suspicious, Some("Twilio"), true),
+            "Suspicious link through Twilio's site"
+        );
+        assert_eq!(
+            title(Dangerous, Some("Twilio"), true),
+            "Dangerous link through Twilio's site"
+        );
+        assert_eq!(title(Dangerous, None, false), "Dangerous link copied");
+        assert_eq!(title(Suspicious, None, false), "Suspicious link copied");
+    }
 }

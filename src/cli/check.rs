@@ -329,6 +329,8 @@ fn write_text(out: &mut impl Write, analysis: &Analysis) -> io::Result<()> {
             .map(|b| {
                 if l.verdict == Verdict::Safe {
                     format!(" · owned by {b}")
+                } else if l.on_brand_site() {
+                    format!(" · through {} site", crate::rules::possessive(b.name()))
                 } else {
                     format!(" · imitates {b}")
                 }

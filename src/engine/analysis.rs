@@ -136,6 +136,16 @@ impl LinkAnalysis {
     pub fn explanation(&self) -> String {
         crate::engine::explain::link(self)
     }
+
+    /// The host is `brand`'s own (the `own-domain` rule found it), even
+    /// where another finding made the link risky: a page of the brand's
+    /// site that carries a link elsewhere. Such a link goes *through* the
+    /// brand's site; it does not imitate it.
+    pub fn on_brand_site(&self) -> bool {
+        self.findings
+            .iter()
+            .any(|f| f.rule == crate::rules::own_domain::RULE.id && f.brand.is_some())
+    }
 }
 
 /// Analyse one message under `policy`.

@@ -1235,7 +1235,13 @@ pub(crate) fn message_with(a: &Analysis, explained: &[&str]) -> String {
         let brand = l
             .brand
             .as_ref()
-            .map(|b| format!(" (imitates {})", b.name()))
+            .map(|b| {
+                if l.on_brand_site() {
+                    format!(" (through {} site)", possessive(b.name()))
+                } else {
+                    format!(" (imitates {})", b.name())
+                }
+            })
             .unwrap_or_default();
         let what = if l.link.kind == Kind::Email {
             "Address"

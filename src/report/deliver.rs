@@ -446,7 +446,7 @@ fn link_facts(report: &Report) -> Vec<(String, String)> {
                     "{} | domain {} | brand {}",
                     i.verdict,
                     i.registrable_domain.as_deref().unwrap_or("-"),
-                    i.brand.as_deref().unwrap_or("-")
+                    i.brand_note()
                 ),
             )
         })
@@ -501,7 +501,7 @@ pub fn webhook_body(report: &Report, format: Option<&str>) -> serde_json::Value 
                 "report_id": report.id,
                 "urgent": report.urgent,
                 "verdict": report.verdict,
-                "registrable_domain": report.indicators.iter().filter(|i| i.flagged()).filter_map(|i| i.registrable_domain.clone()).collect::<Vec<_>>(),
+                "registrable_domain": report.indicators.iter().filter_map(|i| i.blockable_domain().map(str::to_owned)).collect::<Vec<_>>(),
             },
             "event": report,
         }),

@@ -335,12 +335,37 @@ pub struct Indicator {
     pub verdict: String,
     /// The brand it imitates or belongs to.
     pub brand: Option<String>,
+    /// The host is the brand's own (`brand` owns it): the link is flagged
+    /// for where it leads (a page that forwards to another site), so the
+    /// URL is an indicator but the domain must not be blocked. Left out of
+    /// the JSON when false, so reports of the first format read and write
+    /// back unchanged.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub owned_host: bool,
 }
 
 impl Indicator {
     /// Dangerous or suspicious: worth blocking.
     pub fn flagged(&self) -> bool {
         matches!(self.verdict.as_str(), "dangerous" | "suspicious")
+    }
+
+    /// The registrable domain to block: a flagged link's, unless the host
+    /// is the brand's own (never ask a SOC to block the company's domain).
+    pub fn blockable_domain(&self) -> Option<&str> {
+        self.registrable_domain
+            .as_deref()
+            .filter(|_| self.flagged() && !self.owned_host)
+    }
+
+    /// What the brand column says: the brand imitated, or "through X's
+    /// site" for a page of the brand's own site.
+    pub fn brand_note(&self) -> String {
+        match (&self.brand, self.owned_host) {
+            (Some(b), true) => format!("through {} site", crate::rules::possessive(b)),
+            (Some(b), false) => b.clone(),
+            (None, _) => "-".to_owned(),
+        }
     }
 }
 
@@ -447,6 +472,7 @@ impl Report {
                 registrable_domain: l.link.host.as_ref().and_then(|h| h.registrable.clone()),
                 verdict: l.verdict.as_str().to_owned(),
                 brand: l.brand.as_ref().map(|b| b.name().to_owned()),
+                owned_host: l.verdict > crate::Verdict::Safe && l.on_brand_site(),
             })
             .collect();
         Report {
@@ -553,11 +579,16 @@ impl Report {
             s.push_str("\nIndicators (also in report.json and indicators.stix.json):\n");
             for i in flagged {
                 s.push_str(&format!(
-                    "- {} | domain {} | {} | brand {}\n",
+                    "- {} | domain {}{} | {} | brand {}\n",
                     i.url,
                     i.registrable_domain.as_deref().unwrap_or("-"),
+                    if i.owned_host {
+                        " (the brand's own: block the URL, not the domain)"
+                    } else {
+                        ""
+                    },
                     i.verdict,
-                    i.brand.as_deref().unwrap_or("-")
+                    i.brand_note()
                 ));
             }
         }
@@ -584,11 +615,10 @@ impl Report {
         let quote = |v: &str| v.replace('\\', "\\\\").replace('\'', "\\'");
         let mut seen = std::collections::BTreeSet::new();
         let mut objects = Vec::new();
-        let brand_of = |i: &Indicator| {
-            i.brand
-                .as_deref()
-                .map(|b| format!(" imitating {b}"))
-                .unwrap_or_default()
+        let brand_of = |i: &Indicator| match (&i.brand, i.owned_host) {
+            (Some(b), true) => format!(" through {} site", crate::rules::possessive(b)),
+            (Some(b), false) => format!(" imitating {b}"),
+            (None, _) => String::new(),
         };
         for i in &flagged {
             let mut patterns = Vec::new();
@@ -599,10 +629,10 @@ impl Report {
                     format!("[url:value = '{}']", quote(&i.url)),
                 ));
             }
-            if let Some(d) = &i.registrable_domain {
+            if let Some(d) = i.blockable_domain() {
                 patterns.push((
                     "domain",
-                    d.clone(),
+                    d.to_owned(),
                     format!("[domain-name:value = '{}']", quote(d)),
                 ));
             }
@@ -854,6 +884,59 @@ mod tests {
         let plain = serde_json::to_value(Report::new(text, None, Kind::Phishing, &a, &p)).unwrap();
         assert_eq!(plain["urgent"], false);
         assert!(plain.get("entered").is_none());
+    }
+
+    /// A page of the company's own site that forwards to a lookalike is
+    /// flagged for where it leads: its URL is an indicator, its domain is
+    /// never one (a SOC that blocks it would block the company), and the
+    /// text says "through Twilio's site", not "imitating Twilio".
+    #[test]
+    fn an_owned_page_that_leads_elsewhere_never_makes_the_owned_domain_an_indicator() {
+        let p = twilio();
+        let text = "https://www.twilio.com/login?next=https://twilio-okta.com/";
+        let a = crate::analyze(text, &p);
+        let r = Report::new(text, None, Kind::Phishing, &a, &p);
+        let outer = &r.indicators[0];
+        assert!(outer.flagged() && outer.owned_host, "{outer:?}");
+        assert_eq!(outer.registrable_domain.as_deref(), Some("twilio.com"));
+        assert_eq!(outer.blockable_domain(), None);
+        assert_eq!(outer.brand_note(), "through Twilio's site");
+        let inner = &r.indicators[1];
+        assert!(!inner.owned_host);
+        assert_eq!(inner.blockable_domain(), Some("twilio-okta.com"));
+        let b = r.stix_bundle().unwrap();
+        let patterns: Vec<&str> = b["objects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["pattern"].as_str().unwrap())
+            .collect();
+        assert!(
+            !patterns
+                .iter()
+                .any(|p| p.contains("domain-name:value = 'twilio.com'")),
+            "{patterns:?}"
+        );
+        assert!(patterns.contains(&"[domain-name:value = 'twilio-okta.com']"));
+        assert!(
+            b["objects"][0]["description"]
+                .as_str()
+                .unwrap()
+                .ends_with("link through Twilio's site.")
+        );
+        let mail = r.readable();
+        assert!(
+            mail.contains("| domain twilio.com (the brand's own: block the URL, not the domain) |"),
+            "{mail}"
+        );
+        assert!(
+            !mail.contains("brand Twilio\n- https://www.twilio.com"),
+            "{mail}"
+        );
+        // The field is left out when false: old reports stay byte for byte.
+        let json = serde_json::to_value(&r.indicators).unwrap();
+        assert_eq!(json[0]["owned_host"], true);
+        assert!(json[1].get("owned_host").is_none());
     }
 
     #[test]

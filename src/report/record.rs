@@ -52,6 +52,10 @@ pub struct LinkRecord {
     pub host_ascii: Option<String>,
     /// `web` or `email`.
     pub kind: String,
+    /// The host is `brand`'s own and the link is judged for where it leads
+    /// (written only when true, as `check --json` does).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub owned_host: bool,
     /// The link was written in a defanged form.
     pub refanged: bool,
     /// Registrable domain (Public Suffix List), or null.
@@ -118,6 +122,7 @@ impl From<&LinkJson<'_>> for LinkRecord {
             host: l.host.map(str::to_owned),
             host_ascii: l.host_ascii.map(str::to_owned),
             kind: l.kind.to_owned(),
+            owned_host: l.owned_host,
             refanged: l.refanged,
             registrable_domain: l.registrable_domain.map(str::to_owned),
             repaired_scheme: l.repaired_scheme.map(str::to_owned),
@@ -165,10 +170,14 @@ mod tests {
         )
         .unwrap();
         let a = crate::analyze(
-            "IT: sign in at https://twilio-okta.net/login or call +1 555 0100, see bit.ly/x and [twilio.com](https://evil.example/)",
+            "IT: sign in at https://twilio-okta.net/login or call +1 555 0100, see bit.ly/x and [twilio.com](https://evil.example/) or https://www.twilio.com/login?next=https://twilio-okta.com/",
             &p,
         );
         let json = AnalysisJson::new(&a);
+        assert!(
+            json.links.iter().any(|l| l.owned_host),
+            "the owned page that forwards"
+        );
         let record = AnalysisRecord::from(&json);
         assert_eq!(
             serde_json::to_value(&record).unwrap(),

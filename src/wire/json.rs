@@ -4,7 +4,7 @@
 //! change without breaking scripts. Field names are a contract: `verdict`,
 //! `links[].{url, host, registrable_domain, verdict, brand, findings[].{rule,
 //! severity, explanation}}`, `message_findings`, `explanation`. New fields
-//! may be added; none are renamed.
+//! may be added (`links[].owned_host`, only when true); none are renamed.
 
 use serde::Serialize;
 
@@ -72,6 +72,11 @@ pub struct LinkJson<'a> {
     pub explanation: String,
     /// The link goes to one of the organisation's phishing simulations.
     pub training: bool,
+    /// Present (and `true`) only when the host is `brand`'s own and the
+    /// link is judged for where it leads (a page that forwards elsewhere):
+    /// block the URL, never `registrable_domain`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub owned_host: bool,
 }
 
 /// One finding.
@@ -118,6 +123,7 @@ fn link(l: &LinkAnalysis) -> LinkJson<'_> {
         findings: l.findings.iter().map(finding).collect(),
         explanation: l.explanation(),
         training: l.training,
+        owned_host: l.verdict > crate::Verdict::Safe && l.on_brand_site(),
     }
 }
 

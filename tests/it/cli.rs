@@ -180,3 +180,25 @@ fn background_start_respects_a_user_who_turned_start_at_login_off() {
     assert!(!err.contains("start at login is turned off"), "{err}");
     assert!(err.contains("could not be opened"), "{err}");
 }
+
+/// A page of the company's own site that forwards to a lookalike goes
+/// *through* the site: the text says so instead of "imitates Twilio", and
+/// the JSON marks the owned host so a script blocks the URL, not twilio.com.
+#[test]
+fn an_owned_page_that_leads_elsewhere_is_through_the_brands_site() {
+    let msg = "https://www.twilio.com/login?next=https://twilio-okta.com/";
+    let out = check().arg(msg).output();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("www.twilio.com · through Twilio's site"),
+        "{text}"
+    );
+    assert!(!text.contains("www.twilio.com · imitates"), "{text}");
+    assert!(text.contains("twilio-okta.com · imitates Twilio"), "{text}");
+    let v = json(&check().args(["--json", msg]).output());
+    assert_eq!(v["links"][0]["owned_host"], true);
+    assert_eq!(v["links"][0]["registrable_domain"], "twilio.com");
+    assert!(v["links"][1].get("owned_host").is_none(), "{v}");
+    let safe = json(&check().args(["--json", "see twilio.com"]).output());
+    assert!(safe["links"][0].get("owned_host").is_none(), "{safe}");
+}
