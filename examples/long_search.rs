@@ -159,6 +159,23 @@ const FAMILIES: &[Family] = &[
     ("words and dots", |n| {
         grow("", "login.twilio verify.now ", "", n)
     }),
+    // From the fuzz programs (fuzz/seeds/analyze-gen): shapes the families
+    // above did not cover.
+    ("invalid punycode labels", |n| {
+        grow("https://", "a.a.xn--zz.", "com", n)
+    }),
+    ("labels a.1. no scheme", |n| grow("", "a.1.", "", n)),
+    ("HTML anchors shown vs target", |n| {
+        grow(
+            "<a href=\"https://evil.example/\">",
+            "twilio.com ",
+            "</a>",
+            n,
+        )
+    }),
+    ("shown <target> pairs", |n| {
+        grow("", "twilio.com <https://evil.example/> ", "", n)
+    }),
 ];
 
 const SIZES: [usize; 5] = [64 << 10, 128 << 10, 256 << 10, 512 << 10, 1 << 20];

@@ -395,9 +395,10 @@ fn build_read(
     text: &str,
     kind: Kind,
 ) -> Option<Link> {
-    if !has_symbol_in_host(text) {
+    // Found once: the scan reads the whole host (1 MiB of it at most).
+    let Some(cut) = symbol_cut(text) else {
         return build(input, norm, span, text, kind);
-    }
+    };
     let whole = build(input, norm, span.clone(), text, kind);
     if whole
         .as_ref()
@@ -405,7 +406,6 @@ fn build_read(
     {
         return whole;
     }
-    let cut = symbol_cut(text)?;
     let short_span = span.start..span.start + cut;
     let shorter = norm.text.get(short_span.clone())?;
     // The symbol sat inside the name (a dot and more name follow): the
@@ -429,12 +429,8 @@ fn build_read(
     }
 }
 
-/// The host part of a candidate holds a symbol (emoji, ™).
-fn has_symbol_in_host(candidate: &str) -> bool {
-    symbol_cut(candidate).is_some()
-}
-
-/// Where the first symbol in the host part of a candidate starts.
+/// Where the first symbol (emoji, ™) in the host part of a candidate
+/// starts, if it holds one.
 fn symbol_cut(candidate: &str) -> Option<usize> {
     let rest_at = candidate.find("//").map_or(0, |i| i + 2);
     let tail = candidate.get(rest_at..)?;
@@ -1089,7 +1085,11 @@ fn build(
                 format!("http://{candidate}")
             };
             link.written_host = written_host(&to_parse).to_owned();
-            match url::Url::parse(&to_parse) {
+            let parsed = match refused_as_ipv4(&to_parse) {
+                Some(e) => Err(e),
+                None => url::Url::parse(&to_parse),
+            };
+            match parsed {
                 Ok(u) => {
                     if !matches!(u.scheme(), "http" | "https" | "ftp" | "ws" | "wss") {
                         if u.scheme() == "mailto" {
@@ -1130,6 +1130,45 @@ fn build(
         }
     }
     Some(link)
+}
+
+/// The error the URL parser is certain to give for `to_parse`, known
+/// without parsing: `http://` or `https://`, then a host longer than DNS
+/// allows, of ASCII letters, digits, hyphens and dots only (no `xn--`
+/// label, so IDNA only lower-cases it), with more than four labels and a
+/// last one of digits. WHATWG reads such a host as an IPv4 address, and one
+/// of more than four parts is refused. The same 1 MiB host (`1.`×N) is
+/// otherwise parsed for every candidate that holds it (with and without
+/// the scheme, shortened by a label or two), a full IDNA pass each time.
+/// `None` means: parse it.
+fn refused_as_ipv4(to_parse: &str) -> Option<url::ParseError> {
+    let rest = to_parse
+        .strip_prefix("https://")
+        .or_else(|| to_parse.strip_prefix("http://"))?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if host.len() <= MAX_HOST_LEN
+        || !host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+    {
+        return None;
+    }
+    // WHATWG drops one empty last label before reading the number.
+    let host = host.strip_suffix('.').unwrap_or(host);
+    let mut labels = 0usize;
+    let mut last = "";
+    for label in host.split('.') {
+        if label
+            .get(..4)
+            .is_some_and(|p| p.eq_ignore_ascii_case("xn--"))
+        {
+            return None;
+        }
+        labels += 1;
+        last = label;
+    }
+    (labels > 4 && !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()))
+        .then_some(url::ParseError::InvalidIpv4Address)
 }
 
 /// The links of a text that is one whole candidate, a bare host or a plain
@@ -1224,6 +1263,49 @@ mod tests {
     #[test]
     fn file_names_are_not_links() {
         assert!(hosts("see notes.txt and app.js or v1.2.3").is_empty());
+    }
+
+    /// The short cut for long numeric hosts gives exactly the parser's
+    /// answer: every host it refuses, `url` refuses with the same error.
+    #[test]
+    fn long_numeric_hosts_are_refused_as_the_parser_refuses_them() {
+        let refused = |s: &str| {
+            let ours = refused_as_ipv4(s);
+            if let Some(e) = ours {
+                assert_eq!(url::Url::parse(s).err(), Some(e), "{s}");
+            }
+            ours.is_some()
+        };
+        let long = "1.".repeat(200);
+        assert!(refused(&format!("https://{long}1")));
+        assert!(refused(&format!("http://{long}1./path?q=a.b")));
+        assert!(refused(&format!("https://A-b.{long}007#x")));
+        // Short hosts, and hosts the parser might read otherwise, are parsed.
+        assert!(!refused("https://1.2.3.4.5"));
+        assert!(!refused(&format!("https://{long}1..")));
+        assert!(!refused(&format!("https://{long}0x1")));
+        assert!(!refused(&format!("https://xn--a.{long}1")));
+        assert!(!refused(&format!("https://u@{long}1")));
+        assert!(!refused(&format!("https://{long}1:80")));
+        assert!(!refused(&format!("https://{long}%31")));
+        assert!(!refused(&format!("https://{long}a")));
+        // Generated hosts: whatever it says, the parser agrees.
+        let pieces = [
+            "1", "a", "-", ".", "xn--", "XN--", "0x1", "A", "/", "?x", "#", "@", ":80", "%2e",
+            "\t", "\\", "1e", "09", "é", " ", "[", "_",
+        ];
+        let mut state = 11u32;
+        for _ in 0..3000 {
+            let mut tail = String::new();
+            for _ in 0..6 {
+                state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                tail.push_str(pieces[(state >> 16) as usize % pieces.len()]);
+            }
+            for scheme in ["https://", "http://", "HTTP://"] {
+                refused(&format!("{scheme}{long}{tail}"));
+                refused(&format!("{scheme}{tail}{long}1"));
+            }
+        }
     }
 
     #[test]

@@ -46,7 +46,9 @@ pub struct HostFacts {
     /// The registrable domain without its suffix (`twilio-okta`), Unicode,
     /// lower case (IDNA maps to lower case).
     pub label: String,
-    /// [`comparison_form`] of `label`.
+    /// [`comparison_form`] of `label`; empty for a name longer than DNS
+    /// allows (it has no registrable domain, and only rules that need one
+    /// compare the folded label).
     pub label_folded: String,
     /// The labels left of the registrable domain, Unicode, lower case (`login.twilio`).
     pub subdomain: String,
@@ -146,9 +148,17 @@ impl HostFacts {
         };
         scripts.sort_by_key(|s| s.full_name());
         scripts.dedup();
+        // An over-long name has no registrable domain, and every rule that
+        // compares the folded label needs one: folding 1 MiB is work nobody
+        // reads.
+        let label_folded = if registrable.is_none() && label.len() > MAX_HOST_LEN {
+            String::new()
+        } else {
+            comparison_form(&label)
+        };
         HostFacts {
             non_ascii: !unicode.is_ascii(),
-            label_folded: comparison_form(&label),
+            label_folded,
             ascii,
             unicode,
             kind: HostKind::Domain,

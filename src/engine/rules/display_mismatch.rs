@@ -129,10 +129,34 @@ fn check(text: &str, links: &[RelationLink<'_>], policy: &Policy) -> RelationFin
             }
         }
     }
-    let within = |l: &RelationLink<'_>, r: &std::ops::Range<usize>| {
-        l.link.via.is_none()
-            && l.link.normalized_span.start >= r.start
-            && l.link.normalized_span.end <= r.end
+    // The links written in the text (not read out of another's address),
+    // by where they start: the links within a range are found by a binary
+    // search, not by a scan of every link for every pair (1 MiB of
+    // Markdown holds tens of thousands of pairs).
+    let mut starts: Vec<(usize, usize)> = links
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.link.via.is_none())
+        .map(|(i, l)| (l.link.normalized_span.start, i))
+        .collect();
+    starts.sort_unstable();
+    // The indices of the links within `r`, in the order of `links`.
+    let within = |r: &std::ops::Range<usize>| -> Vec<usize> {
+        let from = starts.partition_point(|(s, _)| *s < r.start);
+        let mut found: Vec<usize> = starts
+            .get(from..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|(s, _)| *s <= r.end)
+            .map(|(_, i)| *i)
+            .filter(|i| {
+                links
+                    .get(*i)
+                    .is_some_and(|l| l.link.normalized_span.end <= r.end)
+            })
+            .collect();
+        found.sort_unstable();
+        found
     };
     let site = |l: &RelationLink<'_>| {
         l.link
@@ -142,6 +166,11 @@ fn check(text: &str, links: &[RelationLink<'_>], policy: &Policy) -> RelationFin
     };
     let mut out = Vec::new();
     for (shown_range, target_range) in pairs {
+        // Both kinds of finding are for links within the shown text.
+        let shown_links = within(&shown_range);
+        if shown_links.is_empty() {
+            continue;
+        }
         // A script or data address behind a shown link runs code instead.
         // Browsers drop tabs and line breaks, also written as references.
         let target_text: String = text
@@ -161,8 +190,9 @@ fn check(text: &str, links: &[RelationLink<'_>], policy: &Policy) -> RelationFin
             .map(|(s, _)| s.to_ascii_lowercase())
             .unwrap_or_default();
         if matches!(scheme.as_str(), "javascript" | "data" | "vbscript" | "file") {
-            for (si, shown) in links.iter().enumerate() {
-                if let (true, Some(sh)) = (within(shown, &shown_range), &shown.link.host) {
+            for &si in &shown_links {
+                let Some(shown) = links.get(si) else { continue };
+                if let Some(sh) = &shown.link.host {
                     out.push((
                         si,
                         Finding {
@@ -179,20 +209,17 @@ fn check(text: &str, links: &[RelationLink<'_>], policy: &Policy) -> RelationFin
             }
             continue;
         }
-        let Some((ti, target)) = links
-            .iter()
-            .enumerate()
-            .find(|(_, l)| within(l, &target_range))
+        let Some((ti, target)) = within(&target_range)
+            .first()
+            .and_then(|&ti| Some((ti, links.get(ti)?)))
         else {
             continue;
         };
         let Some(target_site) = site(target) else {
             continue;
         };
-        for (si, shown) in links.iter().enumerate() {
-            if !within(shown, &shown_range) {
-                continue;
-            }
+        for &si in &shown_links {
+            let Some(shown) = links.get(si) else { continue };
             let Some(shown_site) = site(shown) else {
                 continue;
             };
