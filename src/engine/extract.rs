@@ -323,6 +323,7 @@ pub fn find_links(input: &str, norm: &Normalized, max: usize) -> (Vec<Link>, boo
             let outer = links.len();
             let mut inner: Vec<Link> = glued_prefix_link(input, &link, outer).into_iter().collect();
             inner.extend(dropped_prefix_link(&link, outer));
+            inner.extend(refanged_name_inside(input, norm, &link, outer));
             inner.extend(joined_break_link(input, &link, outer));
             inner.extend(nested_links(&link, outer, 1));
             for behind in names_behind_a_dead_host(&link, outer) {
@@ -645,6 +646,45 @@ const MAX_BEHIND_DEAD_HOST: usize = 3;
 /// name after `https://`) makes a link of the name inside it instead, and
 /// opens that. Those names are judged too, as links inside this one
 /// ([`Link::via`]).
+/// A defanged link whose refanging glued a word onto the name, so that the
+/// name as read ends in no known suffix (`https://evil.com[.]hxxps[:]//`
+/// reads as `evil.com.https`): the name without its last one or two parts is what a
+/// phone that ends the link there opens, judged as a link inside this one.
+fn refanged_name_inside(input: &str, norm: &Normalized, link: &Link, index: usize) -> Option<Link> {
+    let unknown_suffix = |h: &HostFacts| h.kind == crate::host::HostKind::Domain && !h.suffix_known;
+    if link.kind != Kind::Web || !link.refanged() || !link.host.as_ref().is_some_and(unknown_suffix)
+    {
+        return None;
+    }
+    let span = link.normalized_span.clone();
+    let text = norm.text.get(span.clone())?;
+    let host_start = text.find("//").map_or(0, |i| i + 2);
+    let host_end = text
+        .get(host_start..)?
+        .find([':', '/', '?', '#'])
+        .map_or(text.len(), |j| host_start + j);
+    let mut end = host_end;
+    for _ in 0..2 {
+        end = host_start + text.get(host_start..end)?.rfind('.')?;
+        let short = span.start..span.start + end;
+        let Some(mut l) = norm
+            .text
+            .get(short.clone())
+            .and_then(|t| build_read(input, norm, short, t, Kind::Web))
+        else {
+            continue;
+        };
+        if l.host
+            .as_ref()
+            .is_some_and(|h| h.suffix_known && h.registrable.is_some())
+        {
+            l.via = Some(index);
+            return Some(l);
+        }
+    }
+    None
+}
+
 /// The names after the host of a scheme-less run a phone links but that is
 /// no link of ours, because its host leads nowhere (`co.uk0/[ab.com`: no
 /// such top-level domain): as behind a dead host, the phone opens a name

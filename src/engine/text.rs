@@ -603,7 +603,10 @@ fn glued(text: &str, start: usize, end: usize) -> bool {
         .is_some_and(|c| name_char(c) || dot(c) || c == '/' || c == '@');
     let (after_ok, label_ends) = match after.next() {
         Some(c) if dot(c) => {
-            let more = after.next().is_some_and(name_char);
+            // Invisible characters and symbols after the dot are passed
+            // over as before it (`a㇀.` + ZWSP + `co.uk.com` opens
+            // `a㇀.co.uk.com`, and so does `a㇀.👉co.uk.com` its own name).
+            let more = after.find(|c| !skip(*c)).is_some_and(name_char);
             (more, more)
         }
         Some(c) => (name_char(c), false),
