@@ -401,14 +401,33 @@ fn build_candidate(input: &str, norm: &Normalized, c: &Candidate) -> Option<Link
     // Refanging can glue a word to a name (`x.co.uk[.]é`, `€.com[.]hxxps`):
     // try the name without its last one or two parts (bounded: linear overall).
     let host_end = text.find(['/', '?', '#']).unwrap_or(text.len());
-    let mut end = host_end;
+    without_last_parts(input, norm, c.span.start, text, 0..host_end, c.kind, |_| {
+        true
+    })
+}
+
+/// The first reading of `text` (at `start` in the normalised text) with the
+/// name in `host` cut before its last dot, then before the one before it,
+/// that builds and that `accept` takes: what is left when refanging glued a
+/// word or two onto a name. At most two builds.
+fn without_last_parts(
+    input: &str,
+    norm: &Normalized,
+    start: usize,
+    text: &str,
+    host: Range<usize>,
+    kind: Kind,
+    accept: impl Fn(&Link) -> bool,
+) -> Option<Link> {
+    let mut end = host.end;
     for _ in 0..2 {
-        end = text.get(..end)?.rfind('.')?;
-        let span = c.span.start..c.span.start + end;
+        end = host.start + text.get(host.start..end)?.rfind('.')?;
+        let span = start..start + end;
         if let Some(l) = norm
             .text
             .get(span.clone())
-            .and_then(|t| build_read(input, norm, span, t, c.kind))
+            .and_then(|t| build_read(input, norm, span, t, kind))
+            .filter(&accept)
         {
             return Some(l);
         }
@@ -637,19 +656,11 @@ fn joined_break_link(input: &str, link: &Link, index: usize) -> Option<Link> {
     Some(alt)
 }
 
-/// At most this many names are read out of the address of a link whose
-/// host leads nowhere.
-const MAX_BEHIND_DEAD_HOST: usize = 3;
-
-/// A web link whose host leads nowhere (`https://x?q=evil.com`, no public
-/// suffix): a phone that does not take it as a link (Android needs a real
-/// name after `https://`) makes a link of the name inside it instead, and
-/// opens that. Those names are judged too, as links inside this one
-/// ([`Link::via`]).
 /// A defanged link whose refanging glued a word onto the name, so that the
 /// name as read ends in no known suffix (`https://evil.com[.]hxxps[:]//`
-/// reads as `evil.com.https`): the name without its last one or two parts is what a
-/// phone that ends the link there opens, judged as a link inside this one.
+/// reads as `evil.com.https`): the name without its last one or two parts
+/// is what a phone that ends the link there opens, judged as a link inside
+/// this one.
 fn refanged_name_inside(input: &str, norm: &Normalized, link: &Link, index: usize) -> Option<Link> {
     let unknown_suffix = |h: &HostFacts| h.kind == crate::host::HostKind::Domain && !h.suffix_known;
     if link.kind != Kind::Web || !link.refanged() || !link.host.as_ref().is_some_and(unknown_suffix)
@@ -663,26 +674,21 @@ fn refanged_name_inside(input: &str, norm: &Normalized, link: &Link, index: usiz
         .get(host_start..)?
         .find([':', '/', '?', '#'])
         .map_or(text.len(), |j| host_start + j);
-    let mut end = host_end;
-    for _ in 0..2 {
-        end = host_start + text.get(host_start..end)?.rfind('.')?;
-        let short = span.start..span.start + end;
-        let Some(mut l) = norm
-            .text
-            .get(short.clone())
-            .and_then(|t| build_read(input, norm, short, t, Kind::Web))
-        else {
-            continue;
-        };
-        if l.host
-            .as_ref()
-            .is_some_and(|h| h.suffix_known && h.registrable.is_some())
-        {
-            l.via = Some(index);
-            return Some(l);
-        }
-    }
-    None
+    let mut read = without_last_parts(
+        input,
+        norm,
+        span.start,
+        text,
+        host_start..host_end,
+        Kind::Web,
+        |l| {
+            l.host
+                .as_ref()
+                .is_some_and(|h| h.suffix_known && h.registrable.is_some())
+        },
+    )?;
+    read.via = Some(index);
+    Some(read)
 }
 
 /// The names after the host of a scheme-less run a phone links but that is
@@ -712,14 +718,8 @@ fn names_behind_an_unread_host(input: &str, norm: &Normalized, c: &Candidate) ->
         .links(after)
         .take(MAX_BEHIND_DEAD_HOST)
         .filter_map(|l| {
-            // A piece of a percent escape is part of something else.
-            if l.start() >= 1 && after.as_bytes().get(l.start() - 1) == Some(&b'%') {
-                return None;
-            }
-            let found = trim_trailing(l.as_str().trim_end_matches('\\'));
-            if found.contains("://") {
-                return None;
-            }
+            // No `://` in `text`, so none in what is found in it.
+            let found = name_piece(after, l.start(), l.as_str())?;
             let start = c.span.start + host_end + l.start();
             let span = start..start + found.len();
             let t = norm.text.get(span.clone())?;
@@ -728,6 +728,25 @@ fn names_behind_an_unread_host(input: &str, norm: &Normalized, c: &Candidate) ->
         .collect()
 }
 
+/// A name found at `at` in `after` (the address behind a host), trimmed as
+/// a link's end is; `None` for a piece of a percent escape (`%2Ftwilio.com`
+/// → `2Ftwilio.com`), which is part of something else.
+fn name_piece<'a>(after: &str, at: usize, found: &'a str) -> Option<&'a str> {
+    if at >= 1 && after.as_bytes().get(at - 1) == Some(&b'%') {
+        return None;
+    }
+    Some(trim_trailing(found.trim_end_matches('\\')))
+}
+
+/// At most this many names are read out of the address of a link whose
+/// host leads nowhere.
+const MAX_BEHIND_DEAD_HOST: usize = 3;
+
+/// A web link whose host leads nowhere (`https://x?q=evil.com`, no public
+/// suffix): a phone that does not take it as a link (Android needs a real
+/// name after `https://`) makes a link of the name inside it instead, and
+/// opens that. Those names are judged too, as links inside this one
+/// ([`Link::via`]).
 fn names_behind_a_dead_host(outer: &Link, index: usize) -> Vec<Link> {
     let dead = outer.kind == Kind::Web
         && outer.via.is_none()
@@ -757,12 +776,9 @@ fn names_behind_a_dead_host(outer: &Link, index: usize) -> Vec<Link> {
         if out.len() >= MAX_BEHIND_DEAD_HOST {
             break;
         }
-        // A piece of a percent escape (`%2Ftwilio.com` → `2Ftwilio.com`)
-        // is part of something else.
-        if at >= 1 && after.as_bytes().get(at - 1) == Some(&b'%') {
+        let Some(text) = name_piece(after, at, found) else {
             continue;
-        }
-        let text = trim_trailing(found.trim_end_matches('\\'));
+        };
         if text.contains("://") && !text.to_ascii_lowercase().starts_with("http") {
             continue;
         }
