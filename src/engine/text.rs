@@ -251,7 +251,7 @@ fn classify(m: &str) -> Option<(Replacement, EditKind)> {
     if second.is_none() {
         // The single-character alternatives (5, 6, 7, 8).
         return Some(match first {
-            '\u{3002}' | '\u{FF0E}' | '\u{FF61}' => (Replacement::Str("."), EditKind::LookalikeDot),
+            c if is_lookalike_dot(c) => (Replacement::Str("."), EditKind::LookalikeDot),
             c if is_invisible(c) => (Replacement::Str(""), EditKind::Invisible(c)),
             '\u{202A}'..='\u{202E}'
             | '\u{2066}'..='\u{2069}'
@@ -583,7 +583,7 @@ fn glued(text: &str, start: usize, end: usize) -> bool {
     let name_char = |c: char| {
         c.is_alphanumeric() || c == '-' || unicode_normalization::char::is_combining_mark(c)
     };
-    let dot = |c: char| matches!(c, '.' | '\u{3002}' | '\u{FF0E}' | '\u{FF61}');
+    let dot = |c: char| c == '.' || is_lookalike_dot(c);
     let skip =
         |c: char| is_invisible(c) || is_symbol_char(c) || ('\u{1F3FB}'..='\u{1F3FF}').contains(&c);
     let mut back = text
@@ -619,6 +619,11 @@ fn glued(text: &str, start: usize, end: usize) -> bool {
     // Symbols that make up a whole part of a name before a dot (`❤.ws`,
     // emoji domains) are that part.
     (before_ok && after_ok) || label_ends
+}
+
+/// A full stop of another script that IDNA maps to `.` (`。`, `．`, `｡`).
+pub(crate) fn is_lookalike_dot(c: char) -> bool {
+    matches!(c, '\u{3002}' | '\u{FF0E}' | '\u{FF61}')
 }
 
 /// Characters the normalising pass removes as invisible.

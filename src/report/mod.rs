@@ -886,6 +886,16 @@ mod tests {
         assert!(plain.get("entered").is_none());
     }
 
+    /// The STIX patterns of a bundle's indicators, in order.
+    fn stix_patterns(bundle: &serde_json::Value) -> Vec<&str> {
+        bundle["objects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["pattern"].as_str().unwrap())
+            .collect()
+    }
+
     /// A page of the company's own site that forwards to a lookalike is
     /// flagged for where it leads: its URL is an indicator, its domain is
     /// never one (a SOC that blocks it would block the company), and the
@@ -905,12 +915,7 @@ mod tests {
         assert!(!inner.owned_host);
         assert_eq!(inner.blockable_domain(), Some("twilio-okta.com"));
         let b = r.stix_bundle().unwrap();
-        let patterns: Vec<&str> = b["objects"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|o| o["pattern"].as_str().unwrap())
-            .collect();
+        let patterns = stix_patterns(&b);
         assert!(
             !patterns
                 .iter()
@@ -954,12 +959,7 @@ mod tests {
         let b = r.stix_bundle().unwrap();
         assert_eq!(b["type"], "bundle");
         assert!(b["id"].as_str().unwrap().starts_with("bundle--"));
-        let patterns: Vec<&str> = b["objects"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|o| o["pattern"].as_str().unwrap())
-            .collect();
+        let patterns = stix_patterns(&b);
         assert_eq!(
             patterns,
             [

@@ -80,7 +80,7 @@ pub(crate) fn sentence_end_dots(link: &crate::extract::Link) -> Option<&str> {
     let mut after_last = None;
     let mut prev = None;
     for (i, c) in text.char_indices() {
-        if matches!(c, '\u{3002}' | '\u{FF0E}' | '\u{FF61}') {
+        if crate::text::is_lookalike_dot(c) {
             let end = i + c.len_utf8();
             let next = text.get(end..)?.chars().next();
             if !prev.is_some_and(writes_sentences_without_dots)
@@ -94,14 +94,7 @@ pub(crate) fn sentence_end_dots(link: &crate::extract::Link) -> Option<&str> {
     }
     let tail = text.get(after_last?..)?;
     let host = tail.split(['/', '?', '#', ':']).next()?;
-    let under = host.len() > registrable.len()
-        && host
-            .get(..host.len() - registrable.len())
-            .is_some_and(|h| h.ends_with('.'));
-    let ends_in_it = host
-        .get(host.len().saturating_sub(registrable.len())..)
-        .is_some_and(|r| r.eq_ignore_ascii_case(registrable));
-    (ends_in_it && (host.len() == registrable.len() || under)).then_some(host)
+    crate::host::is_at_or_under(&host.to_ascii_lowercase(), registrable).then_some(host)
 }
 
 /// Kana, ideographs, Hangul and CJK punctuation: scripts whose sentences
