@@ -730,12 +730,21 @@ fn names_behind_an_unread_host(input: &str, norm: &Normalized, c: &Candidate) ->
 
 /// A name found at `at` in `after` (the address behind a host), trimmed as
 /// a link's end is; `None` for a piece of a percent escape (`%2Ftwilio.com`
-/// → `2Ftwilio.com`), which is part of something else.
+/// → `2Ftwilio.com`), which is part of something else. Symbols at its end
+/// (`twilio.com™ `, emoji) end it as they end any link a phone makes: with
+/// them IDNA would map the last label into another one (`comtm`) and the
+/// name under a known suffix would not be read at all.
 fn name_piece<'a>(after: &str, at: usize, found: &'a str) -> Option<&'a str> {
     if at >= 1 && after.as_bytes().get(at - 1) == Some(&b'%') {
         return None;
     }
-    Some(trim_trailing(found.trim_end_matches('\\')))
+    let symbol =
+        |c: char| !c.is_ascii() && (crate::text::is_symbol_char(c) || crate::text::is_invisible(c));
+    let mut s = trim_trailing(found.trim_end_matches('\\'));
+    while let Some(t) = s.strip_suffix(symbol) {
+        s = trim_trailing(t);
+    }
+    Some(s)
 }
 
 /// At most this many names are read out of the address of a link whose

@@ -627,7 +627,7 @@ pub(crate) fn is_lookalike_dot(c: char) -> bool {
 }
 
 /// Characters the normalising pass removes as invisible.
-fn is_invisible(c: char) -> bool {
+pub(crate) fn is_invisible(c: char) -> bool {
     matches!(
         c,
         '\u{200B}'
