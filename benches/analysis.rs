@@ -85,7 +85,8 @@ fn benches(c: &mut Criterion) {
 
     // Long hosts (issue #17 §2): one host of many labels, a brand name
     // glued to itself, and labels mixed with invisible characters and
-    // symbols, each at four sizes up to 1 MiB. Flat bytes/s = linear.
+    // symbols, and the three slowest shapes `examples/long_search` found,
+    // each at four sizes up to 1 MiB. Flat bytes/s = linear.
     let mut g = c.benchmark_group("long_hosts");
     g.sample_size(10).measurement_time(Duration::from_secs(5));
     for size in [128 << 10, 256 << 10, 512 << 10, 1 << 20] {
@@ -95,7 +96,24 @@ fn benches(c: &mut Criterion) {
             "https://{}.com",
             "tw\u{200B}ilio-okta\u{2122}.".repeat(size / 20)
         );
-        for (name, text) in [("labels", labels), ("glued", glued), ("mixed", mixed)] {
+        // The slowest shapes of `examples/long_search` at 1 MiB: a host of
+        // numeric labels (refused as IPv4), long-30's mixed unit, and HTML
+        // anchors that show one name over another target.
+        let numeric = format!("https://{}", "1.".repeat(size / 2));
+        let unit = "a\u{200B}b\u{2122}c\u{3002}d[.]e%2e1-2-3.\u{1F512}";
+        let long30 = format!("https://{}", unit.repeat(size / unit.len()));
+        let anchors = format!(
+            "<a href=\"https://evil.example/\">{}</a>",
+            "twilio.com ".repeat((size - 40) / 11)
+        );
+        for (name, text) in [
+            ("labels", labels),
+            ("glued", glued),
+            ("mixed", mixed),
+            ("numeric", numeric),
+            ("long30", long30),
+            ("anchors", anchors),
+        ] {
             g.throughput(Throughput::Bytes(text.len() as u64));
             g.bench_with_input(criterion::BenchmarkId::new(name, size), &text, |b, text| {
                 b.iter(|| analyze(black_box(text), &policy))
