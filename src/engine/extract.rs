@@ -297,8 +297,18 @@ pub fn find_links(input: &str, norm: &Normalized, max: usize) -> (Vec<Link>, boo
                 }
                 taken.insert(&c.span);
                 built.push(link);
+            } else if let Some(link) = glued_to_a_suffix(input, norm, c) {
+                taken.insert(&c.span);
+                built.push(link);
+            } else if let Some(link) = name_after_a_refang(input, norm, c) {
+                taken.insert(&link.normalized_span);
+                built.push(link);
             } else if c.source == Source::Linkify && c.kind == Kind::Web {
-                for link in names_behind_an_unread_host(input, norm, c) {
+                let behind = names_behind_an_unread_host(input, norm, c);
+                for link in behind
+                    .into_iter()
+                    .chain(name_after_brackets(input, norm, c))
+                {
                     let r = link.normalized_span.clone();
                     if !taken.overlaps(&r) {
                         taken.insert(&r);
@@ -719,8 +729,8 @@ fn names_behind_an_unread_host(input: &str, norm: &Normalized, c: &Candidate) ->
         .take(MAX_BEHIND_DEAD_HOST)
         .filter_map(|l| {
             // No `://` in `text`, so none in what is found in it.
-            let found = name_piece(after, l.start(), l.as_str())?;
-            let start = c.span.start + host_end + l.start();
+            let (cut, found) = name_piece(after, l.start(), l.as_str())?;
+            let start = c.span.start + host_end + l.start() + cut;
             let span = start..start + found.len();
             let t = norm.text.get(span.clone())?;
             build_read(input, norm, span, t, Kind::Web)
@@ -728,23 +738,55 @@ fn names_behind_an_unread_host(input: &str, norm: &Normalized, c: &Candidate) ->
         .collect()
 }
 
+/// A run a phone links that starts with quotation marks or brackets of
+/// other scripts and cannot be read with them (`（𐦀.com`: `(` before a
+/// right-to-left letter breaks IDNA's Bidi rule): the name after them is
+/// what phones that end a link there open (found by the random-text
+/// property test, `👉。𑋰?（𐦀.com`).
+fn name_after_brackets(input: &str, norm: &Normalized, c: &Candidate) -> Option<Link> {
+    let text = norm.text.get(c.span.clone())?;
+    let cut = bracket_lead(text);
+    if cut == 0 || cut >= text.len() {
+        return None;
+    }
+    let span = c.span.start + cut..c.span.end;
+    build_read(input, norm, span.clone(), norm.text.get(span)?, Kind::Web)
+}
+
+/// How many bytes of quotation marks and brackets of other scripts (and
+/// symbols among them) lead `s`: up to the last such mark before the first
+/// letter, digit or ASCII character.
+fn bracket_lead(s: &str) -> usize {
+    s.char_indices()
+        .take_while(|(_, c)| !c.is_ascii() && !c.is_alphanumeric())
+        .filter(|(_, c)| crate::text::is_quote_or_bracket(*c))
+        .last()
+        .map_or(0, |(i, c)| i + c.len_utf8())
+}
+
 /// A name found at `at` in `after` (the address behind a host), trimmed as
 /// a link's end is; `None` for a piece of a percent escape (`%2Ftwilio.com`
 /// → `2Ftwilio.com`), which is part of something else. Symbols at its end
 /// (`twilio.com™ `, emoji) end it as they end any link a phone makes: with
 /// them IDNA would map the last label into another one (`comtm`) and the
-/// name under a known suffix would not be read at all.
-fn name_piece<'a>(after: &str, at: usize, found: &'a str) -> Option<&'a str> {
+/// name under a known suffix would not be read at all. Quotation marks and
+/// brackets of other scripts in front (`?（twilio.com`) end a link too: the
+/// name is what follows them (with them, IDNA maps `（` to `(`, a name no
+/// registry gives out, or refuses the name: `(` before a right-to-left
+/// letter breaks the Bidi rule). Also gives how many bytes were cut in front.
+fn name_piece<'a>(after: &str, at: usize, found: &'a str) -> Option<(usize, &'a str)> {
     if at >= 1 && after.as_bytes().get(at - 1) == Some(&b'%') {
         return None;
     }
+    let cut = bracket_lead(found);
+    let found = found.get(cut..)?;
     let symbol =
         |c: char| !c.is_ascii() && (crate::text::is_symbol_char(c) || crate::text::is_invisible(c));
     let mut s = trim_trailing(found.trim_end_matches('\\'));
     while let Some(t) = s.strip_suffix(symbol) {
         s = trim_trailing(t);
     }
-    Some(s)
+    Some((cut, s))
 }
 
 /// At most this many names are read out of the address of a link whose
@@ -785,7 +827,7 @@ fn names_behind_a_dead_host(outer: &Link, index: usize) -> Vec<Link> {
         if out.len() >= MAX_BEHIND_DEAD_HOST {
             break;
         }
-        let Some(text) = name_piece(after, at, found) else {
+        let Some((_, text)) = name_piece(after, at, found) else {
             continue;
         };
         if text.contains("://") && !text.to_ascii_lowercase().starts_with("http") {
@@ -1121,16 +1163,14 @@ fn may_be_scheme_less_link(candidate: &str) -> bool {
         || psl::suffix(host.to_ascii_lowercase().as_bytes()).is_some_and(|s| s.is_known())
 }
 
-fn build(
+/// The link `candidate` at `span` would be, before its URL is read.
+fn bare_link(
     input: &str,
     norm: &Normalized,
     span: Range<usize>,
     candidate: &str,
     kind: Kind,
-) -> Option<Link> {
-    if kind == Kind::Web && !has_scheme(candidate) && !may_be_scheme_less_link(candidate) {
-        return None;
-    }
+) -> Link {
     let hidden: Vec<EditKind> = {
         let mut v: Vec<EditKind> = norm.edits_within(span.clone()).map(|e| e.kind).collect();
         v.sort();
@@ -1140,7 +1180,7 @@ fn build(
     let original = norm.original_span(span.clone());
     // The span is on char boundaries by construction; stay total anyway.
     let text = input.get(original.clone()).unwrap_or_default().to_owned();
-    let mut link = Link {
+    Link {
         span: original,
         normalized_span: span,
         text,
@@ -1156,7 +1196,56 @@ fn build(
         repaired_scheme: None,
         nested_beyond: false,
         symbols_dropped: false,
-    };
+    }
+}
+
+/// A defanged name that cannot be read once refanged (`𐿠A[.]twilio.com`:
+/// a right-to-left letter and a Latin one in one part break IDNA's Bidi
+/// rule): a phone reading the text as written ends the link at the
+/// defanging, so the name after a `[.]` is what it opens (found by the
+/// random-text property test). Tried after each of the first few
+/// refangings, the longest name first.
+fn name_after_a_refang(input: &str, norm: &Normalized, c: &Candidate) -> Option<Link> {
+    if c.kind != Kind::Web {
+        return None;
+    }
+    norm.edits_within(c.span.clone())
+        .filter(|e| e.kind == EditKind::Refanged && e.normalized.end < c.span.end)
+        .take(4)
+        .find_map(|e| {
+            let span = e.normalized.end..c.span.end;
+            let text = norm.text.get(span.clone())?;
+            build_read(input, norm, span, text, Kind::Web).filter(|l| l.host.is_some())
+        })
+}
+
+/// Symbols or emoji right in front of a name that is no link alone
+/// (`👉co.uk`, `⠀co.uk`: the name left is a public suffix): Android takes
+/// them into it, and IDNA keeps them, so the phone opens a registrable
+/// site (`xn--co-…uk`). That reading is the link (found by the random-text
+/// property test, ZWSP + U+2800 + `co.uk`).
+fn glued_to_a_suffix(input: &str, norm: &Normalized, c: &Candidate) -> Option<Link> {
+    let name = norm.text.get(c.span.clone())?;
+    if c.kind != Kind::Web || has_scheme(name) || name.contains("//") {
+        return None;
+    }
+    let link = bare_link(input, norm, c.span.clone(), name, Kind::Web);
+    let mut alt = glued_prefix_link(input, &link, 0)?;
+    alt.via = None;
+    Some(alt)
+}
+
+fn build(
+    input: &str,
+    norm: &Normalized,
+    span: Range<usize>,
+    candidate: &str,
+    kind: Kind,
+) -> Option<Link> {
+    if kind == Kind::Web && !has_scheme(candidate) && !may_be_scheme_less_link(candidate) {
+        return None;
+    }
+    let mut link = bare_link(input, norm, span, candidate, kind);
     match kind {
         Kind::Email => {
             let domain = candidate.rsplit('@').next().unwrap_or_default();
