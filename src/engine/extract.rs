@@ -334,6 +334,15 @@ pub fn find_links(input: &str, norm: &Normalized, max: usize) -> (Vec<Link>, boo
             let mut inner: Vec<Link> = glued_prefix_link(input, &link, outer).into_iter().collect();
             inner.extend(dropped_prefix_link(&link, outer));
             inner.extend(refanged_name_inside(input, norm, &link, outer));
+            if let Some(after) = name_after_a_bracket_inside(input, norm, &link, outer) {
+                let host = after.host.as_ref().map(|h| h.ascii.as_str());
+                if !inner
+                    .iter()
+                    .any(|l| l.host.as_ref().map(|h| h.ascii.as_str()) == host)
+                {
+                    inner.push(after);
+                }
+            }
             inner.extend(joined_break_link(input, &link, outer));
             inner.extend(nested_links(&link, outer, 1));
             for behind in names_behind_a_dead_host(&link, outer) {
@@ -697,6 +706,49 @@ fn refanged_name_inside(input: &str, norm: &Normalized, link: &Link, index: usiz
                 .is_some_and(|h| h.suffix_known && h.registrable.is_some())
         },
     )?;
+    read.via = Some(index);
+    Some(read)
+}
+
+/// A quotation mark or bracket of another script inside a host that is
+/// read with it (`0x7f[.]（👉.comco.uk`, refanged: IDNA maps `（` to `(`,
+/// which the WHATWG parser keeps in a host): a phone reading the text as
+/// written ends the link at the bracket and opens the name after it
+/// (`👉.comco.uk`), so that name is judged too, as a link inside this one
+/// (found by the random-text property test).
+fn name_after_a_bracket_inside(
+    input: &str,
+    norm: &Normalized,
+    link: &Link,
+    index: usize,
+) -> Option<Link> {
+    if link.kind != Kind::Web {
+        return None;
+    }
+    let span = link.normalized_span.clone();
+    let text = norm.text.get(span.clone())?;
+    let host_start = text
+        .find("://")
+        .map_or(if text.starts_with("//") { 2 } else { 0 }, |i| i + 3);
+    let host_end = text
+        .get(host_start..)?
+        .find([':', '/', '?', '#', '@'])
+        .map_or(text.len(), |j| host_start + j);
+    let host = text.get(host_start..host_end)?;
+    let (i, c) = host
+        .char_indices()
+        .filter(|(_, c)| !c.is_ascii() && crate::text::is_quote_or_bracket(*c))
+        .last()?;
+    let cut = host_start + i + c.len_utf8();
+    if cut >= host_end {
+        return None;
+    }
+    let piece = span.start + cut..span.end;
+    let mut read = build_read(input, norm, piece.clone(), norm.text.get(piece)?, Kind::Web)
+        .filter(|l| {
+            l.host.as_ref().map(|h| &h.ascii) != link.host.as_ref().map(|h| &h.ascii)
+                && l.host.is_some()
+        })?;
     read.via = Some(index);
     Some(read)
 }
