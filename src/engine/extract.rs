@@ -288,6 +288,16 @@ pub fn find_links(input: &str, norm: &Normalized, max: usize) -> (Vec<Link>, boo
                 break;
             }
             if taken.overlaps(&c.span) {
+                // The piece of it in front of a defanging is a phone's
+                // reading of its own (`twilio-okta.com[.]https://x`: the
+                // link `https://x` holds the rest).
+                if c.kind == Kind::Web {
+                    let before = name_before_a_refang(input, norm, c.span.clone(), None);
+                    if let Some(b) = before.filter(|b| !taken.overlaps(&b.normalized_span)) {
+                        taken.insert(&b.normalized_span);
+                        built.push(b);
+                    }
+                }
                 continue;
             }
             if let Some(link) = build_candidate(input, norm, c) {
@@ -301,8 +311,13 @@ pub fn find_links(input: &str, norm: &Normalized, max: usize) -> (Vec<Link>, boo
                 taken.insert(&c.span);
                 built.push(link);
             } else if let Some(link) = name_after_a_refang(input, norm, c) {
+                let before = name_before_a_refang(input, norm, c.span.clone(), None);
                 taken.insert(&link.normalized_span);
                 built.push(link);
+                if let Some(before) = before.filter(|b| !taken.overlaps(&b.normalized_span)) {
+                    taken.insert(&before.normalized_span);
+                    built.push(before);
+                }
             } else if c.source == Source::Linkify && c.kind == Kind::Web {
                 let behind = names_behind_an_unread_host(input, norm, c);
                 for link in behind
@@ -334,6 +349,12 @@ pub fn find_links(input: &str, norm: &Normalized, max: usize) -> (Vec<Link>, boo
             let mut inner: Vec<Link> = glued_prefix_link(input, &link, outer).into_iter().collect();
             inner.extend(dropped_prefix_link(&link, outer));
             inner.extend(refanged_name_inside(input, norm, &link, outer));
+            if link.kind == Kind::Web && link.refanged() {
+                let host = link.host.as_ref().map(|h| h.ascii.as_str());
+                let span = link.normalized_span.clone();
+                // A link of its own, not one the outer link leads to.
+                inner.extend(name_before_a_refang(input, norm, span, host));
+            }
             if let Some(after) = name_after_a_bracket_inside(input, norm, &link, outer) {
                 let host = after.host.as_ref().map(|h| h.ascii.as_str());
                 if !inner
@@ -710,6 +731,31 @@ fn refanged_name_inside(input: &str, norm: &Normalized, link: &Link, index: usiz
     Some(read)
 }
 
+/// The name in front of a link's first defanging, written as a name of its
+/// own (`twilio-okta.com[.]https://x`): a phone reading the text as written
+/// ends that link at the `[`, and opens the name; refanged, the name glues
+/// onto what follows (`twilio-okta.com.https://x`, a link whose scheme is
+/// `twilio-okta.com.https`), so it is judged too, as a link inside this one
+/// (found by the random-text property test, `éco.uk[.]https://x?q=`). Only
+/// a piece with no defanging in it is what a phone reads.
+fn name_before_a_refang(
+    input: &str,
+    norm: &Normalized,
+    span: Range<usize>,
+    other_than: Option<&str>,
+) -> Option<Link> {
+    let first = norm.edits_within(span.clone()).next()?;
+    if first.kind != EditKind::Refanged || first.normalized.start <= span.start {
+        return None;
+    }
+    let piece = span.start..first.normalized.start;
+    build_read(input, norm, piece.clone(), norm.text.get(piece)?, Kind::Web).filter(|l| {
+        l.host
+            .as_ref()
+            .is_some_and(|h| h.suffix_known && Some(h.ascii.as_str()) != other_than)
+    })
+}
+
 /// A quotation mark or bracket of another script inside a host that is
 /// read with it (`0x7f[.]（👉.comco.uk`, refanged: IDNA maps `（` to `(`,
 /// which the WHATWG parser keeps in a host): a phone reading the text as
@@ -750,6 +796,8 @@ fn name_after_a_bracket_inside(
                 && l.host.is_some()
         })?;
     read.via = Some(index);
+    read.glued_symbols = Some(c.to_string());
+    read.symbols_dropped = true;
     Some(read)
 }
 
