@@ -515,12 +515,30 @@ fn build_read(
             }
             Some(l)
         }
-        _ => whole,
+        // The first symbol sits inside a name a phone keeps whole
+        // (`a👉co.uk™`): the symbols at its end are where it ends.
+        _ => {
+            let symbol = |c: char| !c.is_ascii() && crate::text::is_symbol_char(c);
+            let end = text.trim_end_matches(symbol).len();
+            if end <= cut || end == text.len() {
+                return whole;
+            }
+            let end_span = span.start..span.start + end;
+            build(
+                input,
+                norm,
+                end_span.clone(),
+                norm.text.get(end_span)?,
+                kind,
+            )
+            .filter(|l| l.host.as_ref().is_some_and(|h| h.suffix_known))
+            .or(whole)
+        }
     }
 }
 
-/// Where the first symbol (emoji, ™) in the host part of a candidate
-/// starts, if it holds one.
+/// Where the first symbol (emoji, ™) after the start of the name in the
+/// host part of a candidate starts, if it holds one.
 fn symbol_cut(candidate: &str) -> Option<usize> {
     let rest_at = candidate.find("//").map_or(0, |i| i + 2);
     let tail = candidate.get(rest_at..)?;
@@ -529,10 +547,14 @@ fn symbol_cut(candidate: &str) -> Option<usize> {
     if host.is_ascii() {
         return None;
     }
-    host.char_indices()
-        .find(|(_, c)| !c.is_ascii() && crate::text::is_symbol_char(*c))
-        .map(|(i, _)| rest_at + i)
-        .filter(|i| *i > rest_at)
+    let symbol = |c: char| !c.is_ascii() && crate::text::is_symbol_char(c);
+    // Symbols in front of the name (`™twilio.com™`) are not where it ends:
+    // the first symbol after a letter is.
+    let lead = host.char_indices().find(|(_, c)| !symbol(*c))?.0;
+    host.get(lead..)?
+        .char_indices()
+        .find(|(_, c)| symbol(*c))
+        .map(|(i, _)| rest_at + lead + i)
 }
 
 /// Emoji or symbols right in front of a scheme-less name (`🟠twilio.com`):
@@ -783,8 +805,7 @@ fn name_after_a_bracket_inside(
     let host = text.get(host_start..host_end)?;
     let (i, c) = host
         .char_indices()
-        .filter(|(_, c)| !c.is_ascii() && crate::text::is_quote_or_bracket(*c))
-        .last()?;
+        .rfind(|(_, c)| !c.is_ascii() && crate::text::is_quote_or_bracket(*c))?;
     let cut = host_start + i + c.len_utf8();
     if cut >= host_end {
         return None;
