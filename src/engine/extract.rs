@@ -291,8 +291,13 @@ pub fn find_links(input: &str, norm: &Normalized, max: usize) -> (Vec<Link>, boo
                 // The piece of it in front of a defanging is a phone's
                 // reading of its own (`twilio-okta.com[.]https://x`: the
                 // link `https://x` holds the rest).
+                // The host of a scheme-less name whose address runs into
+                // a link taken (`.twilio-okta.com#xhttps://x`, refanged: the
+                // phone reads `twilio-okta.com` in front of it) is read on
+                // its own too.
                 if c.kind == Kind::Web {
-                    let before = name_before_a_refang(input, norm, c.span.clone(), None);
+                    let before = name_before_a_refang(input, norm, c.span.clone(), None)
+                        .or_else(|| host_of_an_overlapped_name(input, norm, c, &taken));
                     if let Some(b) = before.filter(|b| !taken.overlaps(&b.normalized_span)) {
                         taken.insert(&b.normalized_span);
                         built.push(b);
@@ -354,6 +359,21 @@ pub fn find_links(input: &str, norm: &Normalized, max: usize) -> (Vec<Link>, boo
                 let span = link.normalized_span.clone();
                 // A link of its own, not one the outer link leads to.
                 inner.extend(name_before_a_refang(input, norm, span, host));
+            }
+            if link.refanged()
+                && link.via.is_none()
+                && link.host.as_ref().is_some_and(leads_nowhere)
+            {
+                let c = Candidate {
+                    span: link.normalized_span.clone(),
+                    kind: link.kind,
+                    source: Source::Linkify,
+                    after_slashes: 0,
+                };
+                if let Some(mut after) = name_after_a_refang(input, norm, &c) {
+                    after.via = Some(outer);
+                    inner.push(after);
+                }
             }
             if let Some(after) = name_after_a_bracket_inside(input, norm, &link, outer) {
                 let host = after.host.as_ref().map(|h| h.ascii.as_str());
@@ -778,6 +798,27 @@ fn name_before_a_refang(
     })
 }
 
+/// The host alone of a scheme-less name (no `://` in it) whose address
+/// overlaps a link already taken, if the host itself does not.
+fn host_of_an_overlapped_name(
+    input: &str,
+    norm: &Normalized,
+    c: &Candidate,
+    taken: &Taken,
+) -> Option<Link> {
+    let text = norm.text.get(c.span.clone())?;
+    let end = text.find(['/', '?', '#', '\\'])?;
+    if text.get(..end)?.contains(':') || end == 0 {
+        return None;
+    }
+    let span = c.span.start..c.span.start + end;
+    if taken.overlaps(&span) {
+        return None;
+    }
+    build_read(input, norm, span.clone(), norm.text.get(span)?, Kind::Web)
+        .filter(|l| l.host.as_ref().is_some_and(|h| h.suffix_known))
+}
+
 /// A quotation mark or bracket of another script inside a host that is
 /// read with it (`0x7f[.]（👉.comco.uk`, refanged: IDNA maps `（` to `(`,
 /// which the WHATWG parser keeps in a host): a phone reading the text as
@@ -803,11 +844,21 @@ fn name_after_a_bracket_inside(
         .find([':', '/', '?', '#', '@'])
         .map_or(text.len(), |j| host_start + j);
     let host = text.get(host_start..host_end)?;
-    let (i, c) = host
+    // ASCII punctuation a name never starts with (`https://,twilio-okta.com`,
+    // kept in the host by the WHATWG parser) ends the link there too.
+    let lead = host
+        .bytes()
+        .take_while(|b| b",;()!'*+=$&".contains(b))
+        .count();
+    let (at, mark) = match host
         .char_indices()
-        .rfind(|(_, c)| !c.is_ascii() && crate::text::is_quote_or_bracket(*c))?;
-    let cut = host_start + i + c.len_utf8();
-    if cut >= host_end {
+        .rfind(|(_, c)| !c.is_ascii() && crate::text::is_quote_or_bracket(*c))
+    {
+        Some((i, c)) if i + c.len_utf8() > lead => (i + c.len_utf8(), c.to_string()),
+        _ => (lead, host.get(..lead)?.to_owned()),
+    };
+    let cut = host_start + at;
+    if at == 0 || cut >= host_end {
         return None;
     }
     let piece = span.start + cut..span.end;
@@ -817,7 +868,7 @@ fn name_after_a_bracket_inside(
                 && l.host.is_some()
         })?;
     read.via = Some(index);
-    read.glued_symbols = Some(c.to_string());
+    read.glued_symbols = Some(mark);
     read.symbols_dropped = true;
     Some(read)
 }
@@ -1334,7 +1385,15 @@ fn name_after_a_refang(input: &str, norm: &Normalized, c: &Candidate) -> Option<
         .filter(|e| e.kind == EditKind::Refanged && e.normalized.end < c.span.end)
         .take(4)
         .find_map(|e| {
-            let span = e.normalized.end..c.span.end;
+            let whole = norm.text.get(e.normalized.end..c.span.end)?;
+            // Written without a scheme, the name ends where a name cannot
+            // go on (`é.com;𐝀`: a phone's link is `é.com`).
+            let host_end = whole.find(['/', '?', '#', '\\']).unwrap_or(whole.len());
+            let end = whole
+                .get(..host_end)?
+                .find([';', ','])
+                .unwrap_or(whole.len());
+            let span = e.normalized.end..e.normalized.end + end;
             let text = norm.text.get(span.clone())?;
             build_read(input, norm, span, text, Kind::Web).filter(|l| l.host.is_some())
         })
