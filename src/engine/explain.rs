@@ -429,6 +429,10 @@ pub enum NameKind {
     PartOfName,
     /// The label of one of its other owned domains.
     OwnDomain,
+    /// Its name shortened (`americanexp`, `hdepot`).
+    Shortened,
+    /// The full name of the organisation behind it (`lgelectronics`).
+    Organization,
 }
 
 /// What a word beside a brand's name is (`brand-combo`).
@@ -1008,6 +1012,10 @@ fn introduce(name: &str, kind: NameKind, written: &str) -> String {
         NameKind::Initials => format!("“{written}” is {possessive} initials"),
         NameKind::PartOfName => format!("“{written}” is part of {possessive} name"),
         NameKind::OwnDomain => format!("“{written}” is {possessive} own domain name"),
+        NameKind::Shortened => format!("“{written}” shortens {possessive} name"),
+        NameKind::Organization => {
+            format!("“{written}” is the full name of the company behind {name}")
+        }
         NameKind::EverydayName => {
             format!("“{written}” is {possessive} name (and an everyday word)")
         }

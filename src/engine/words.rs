@@ -34,6 +34,11 @@ pub struct DomainWords {
     /// Other lure words (`factura`, `rechnung`, `colis`).
     #[serde(default)]
     pub other: Vec<String>,
+    /// Filler words, like [`GENERIC`]'s `my`: they only help recognise a
+    /// brand name as a word of its own (`mijn` in `mijning-assistance`,
+    /// `mein`, `mi`, `minha`); never a lure by themselves.
+    #[serde(default)]
+    pub filler: Vec<String>,
 }
 
 /// The `[domain]` table alone, read from a whole vocabulary file.
@@ -57,12 +62,14 @@ static DOMAIN_WORDS: LazyLock<DomainWords> = LazyLock::new(|| {
             (t.domain.sign_in, &mut all.sign_in),
             (t.domain.it, &mut all.it),
             (t.domain.other, &mut all.other),
+            (t.domain.filler, &mut all.filler),
         ] {
             for w in from {
                 let w = w.trim().to_ascii_lowercase();
                 if !w.is_empty()
                     && w.bytes().all(|b| b.is_ascii_alphanumeric())
                     && !IDENTITY.contains(&w.as_str())
+                    && !GENERIC.contains(&w.as_str())
                     && !to.contains(&w)
                 {
                     to.push(w);
@@ -89,6 +96,20 @@ pub static LURE_WORDS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
         .chain(d.other.iter().map(String::as_str))
         .collect()
 });
+
+/// Every filler word: [`GENERIC`] and every language's domain filler words
+/// (`mijn`, `mein`, `mi`).
+pub fn filler_words() -> impl Iterator<Item = &'static str> {
+    GENERIC
+        .iter()
+        .copied()
+        .chain(domain_words().filler.iter().map(String::as_str))
+}
+
+/// `word` is a filler word ([`filler_words`]) and no lure word.
+pub fn is_filler(word: &str) -> bool {
+    !is_lure_word(word) && filler_words().any(|w| w == word)
+}
 
 /// `word` is a lure word ([`LURE_WORDS`]).
 pub fn is_lure_word(word: &str) -> bool {
@@ -136,7 +157,7 @@ struct Folded {
 static FOLDED: LazyLock<Folded> = LazyLock::new(|| {
     let identity: Vec<String> = LURE_WORDS.iter().map(|w| comparison_form(w)).collect();
     let mut all = identity.clone();
-    all.extend(GENERIC.iter().map(|w| comparison_form(w)));
+    all.extend(filler_words().map(comparison_form));
     all.sort_by_key(|w| std::cmp::Reverse(w.len()));
     Folded { identity, all }
 });

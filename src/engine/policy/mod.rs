@@ -468,6 +468,12 @@ pub enum Origin {
     /// Derived: a distinctive word of a multi-word name, or the name
     /// written whole (only beside a lure word).
     NameWord,
+    /// Derived: a multi-word name shortened as people write it
+    /// (`americanexp`, `hdepot`; only beside a lure word).
+    Shortened,
+    /// Derived: the organisation's name, when it is the brand's name with
+    /// words added (`lgelectronics` for LG; only beside a lure word).
+    Organization,
 }
 
 impl Keyword {
@@ -479,7 +485,10 @@ impl Keyword {
 
     /// Derived names count only beside a lure word.
     pub fn needs_lure(&self) -> bool {
-        matches!(self.origin, Origin::Initials | Origin::NameWord)
+        matches!(
+            self.origin,
+            Origin::Initials | Origin::NameWord | Origin::Shortened | Origin::Organization
+        )
     }
 }
 
@@ -617,6 +626,8 @@ impl Policy {
         }
         let mut brands: Vec<Brand> = Vec::with_capacity(file.brand.len());
         let mut exact_only = HashSet::default();
+        // Per brand: its names are derived (no `keywords` listed).
+        let mut derived: Vec<bool> = Vec::with_capacity(file.brand.len());
         for section in file.brand {
             let name = section
                 .name
@@ -677,6 +688,7 @@ impl Policy {
                 same.sign_in.extend(section.sign_in);
                 continue;
             }
+            derived.push(section.keywords.is_none());
             brands.push(Brand {
                 name,
                 domains_hyphenated: domains.iter().map(|d| d.replace('.', "-")).collect(),
@@ -687,6 +699,16 @@ impl Policy {
                 country_sites: section.country_sites,
                 added_by_user: false,
             });
+        }
+        // The organisation's name run together, when it is one brand's name
+        // with words added (`lgelectronics`: LG Electronics for LG), unless
+        // IT listed that brand's `keywords`.
+        for (b, derive) in brands.iter_mut().zip(&derived) {
+            if *derive && let Some(k) = names::organization_keyword(&organization.name, &b.keywords)
+            {
+                b.keywords.push(k);
+                break;
+            }
         }
         let mut patterns = Vec::new();
         let mut keyword_owner = Vec::new();

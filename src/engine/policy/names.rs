@@ -4,7 +4,7 @@
 //! where it comes from. The rules (`rules::names`) match labels against
 //! them; this part is the policy's, so the policy does not import the rules.
 
-use crate::engine::words::{GENERIC, LURE_WORDS};
+use crate::engine::words::{LURE_WORDS, filler_words, is_filler};
 use crate::host::comparison_form;
 
 use super::{Keyword, Origin};
@@ -75,7 +75,7 @@ pub const EVERYDAY: &[&str] = &[
 /// language's domain lure words) plus the generic filler words (`my`,
 /// `online`).
 pub(crate) fn vocabulary() -> impl Iterator<Item = &'static str> {
-    LURE_WORDS.iter().chain(GENERIC.iter()).copied()
+    LURE_WORDS.iter().copied().chain(filler_words())
 }
 
 /// The brand's names, each with where it comes from. `keywords` and
@@ -199,6 +199,29 @@ pub fn brand_keywords(
                 }
             }
         }
+        // Shortened as people write such names, only beside a lure word:
+        // the first words and the start of the last (`americanexp`,
+        // `morganstan`, `britishair`), and the first words' initials with
+        // the last word (`hdepot`, `mstanley`) when that word is no
+        // everyday or filler word (`lgroup` is not Lloyds Banking Group).
+        let big: Vec<&String> = words.iter().filter(|w| !is_small_word(w)).collect();
+        if let Some((last, first)) = big.split_last()
+            && !first.is_empty()
+        {
+            let head: String = first.iter().map(|w| w.as_str()).collect();
+            let n = last.chars().count();
+            for k in MIN_LAST_PART..n {
+                let part: String = last.chars().take(k).collect();
+                let short = format!("{head}{part}");
+                if short.chars().count() >= MIN_NAME_PREFIX && !is_everyday(&short) {
+                    push(short, name, Origin::Shortened);
+                }
+            }
+            let initials: String = first.iter().filter_map(|w| w.chars().next()).collect();
+            if n >= MIN_LAST_WORD && !is_everyday(last) && !is_filler(last) {
+                push(format!("{initials}{last}"), name, Origin::Shortened);
+            }
+        }
         // The first word, when it is distinctive (`northwind`, `goldman`;
         // not `bank` of Bank of America).
         if let Some(w) = words.first()
@@ -217,6 +240,41 @@ pub fn brand_keywords(
 /// The first words of a multi-word name run together count from this
 /// many characters (`deltaair`; not `aira`).
 const MIN_NAME_PREFIX: usize = 6;
+/// A shortened name keeps at least this many letters of its last word
+/// (`americanexp`).
+const MIN_LAST_PART: usize = 3;
+/// The last word written whole after initials counts from this many
+/// letters (`hdepot`, `mstanley`).
+const MIN_LAST_WORD: usize = 5;
+
+/// The organisation's name run together when it is a brand's name with
+/// words added (`lgelectronics`: the organisation LG Electronics, the
+/// brand LG at lg.com): a name of that brand, counted only beside a lure
+/// word. `None` when the organisation is named like the brand.
+pub fn organization_keyword(organization: &str, keywords: &[Keyword]) -> Option<Keyword> {
+    let words = name_words(organization);
+    let first = words.first()?;
+    let run = words.concat();
+    if words.len() < 2
+        || run.chars().count() < MIN_NAME_PREFIX
+        || keywords.iter().any(|k| k.text == run)
+        || !keywords
+            .iter()
+            .any(|k| k.origin == Origin::Name && k.text == *first)
+    {
+        return None;
+    }
+    let folded = comparison_form(&run);
+    let (generic, bounded) = classify(&run);
+    Some(Keyword {
+        text: run,
+        folded,
+        origin: Origin::Organization,
+        shown: organization.trim().to_owned(),
+        generic,
+        bounded,
+    })
+}
 
 /// The small words of a name (`of`, `and`): left out of initials.
 fn is_small_word(w: &str) -> bool {

@@ -60,6 +60,7 @@ const EXAMPLES: super::Examples = {
             E::builtin("apple-id-verify.com").at(Dangerous),
             E::builtin("okta-login.com").at(Dangerous), // a short keyword as a word of its own
             E::builtin("twilio-okta.com").at(Dangerous), // Okta's name
+            E::twilio_with(ING, "mijning-inloggen.nl").at(Dangerous), // a possessive in another language
         ],
         not_flagged: &[
             E::twilio("twilio.com"), // own
@@ -71,9 +72,13 @@ const EXAMPLES: super::Examples = {
             E::builtin("purchase.com"),
             E::builtin("groups.io"), // a short keyword must stand as a word
             E::builtin("boktal.com"),
+            E::twilio_with(ING, "verdieping.nl"), // a word that ends in a short name
         ],
     }
 };
+
+/// A company with a three-letter name, for the examples.
+const ING: &str = "[[brand]]\nname = \"ING\"\ndomains = [\"ing.com\"]\n";
 
 /// Keywords shorter than this must stand as a word of their own.
 const MIN_FREE_KEYWORD: usize = 5;
@@ -554,6 +559,57 @@ mod name_tests {
             .assert_eq(&run(&RULE, &p, "deltaair-cuenta.com"));
         expect!["dangerous Delta Air Lines: delta-assistance.fr is not Delta Air Lines': it adds “-assistance” to Delta Air Lines' name and ends in .fr."]
             .assert_eq(&run(&RULE, &p, "delta-assistance.fr"));
+        // The staff and access words of the 0ktapus lures, in other languages.
+        expect!["dangerous Delta Air Lines: deltamitarbeiter.com is not Delta Air Lines': it adds “mitarbeiter” to Delta Air Lines' name."].assert_eq(&run(&RULE, &p, "deltamitarbeiter.com"));
+        expect!["dangerous Delta Air Lines: seguridad-delta.com is not Delta Air Lines': it adds “seguridad-” to Delta Air Lines' name."].assert_eq(&run(&RULE, &p, "seguridad-delta.com"));
+        expect!["dangerous DHL: dhlzugang.com is not DHL's: it adds “zugang” to DHL's name."]
+            .assert_eq(&run(&RULE, &p, "dhlzugang.com"));
+        expect!["dangerous DHL: empleadosdhl.com is not DHL's: it adds “empleados” to DHL's name."]
+            .assert_eq(&run(&RULE, &p, "empleadosdhl.com"));
+    }
+
+    const ING_BA: &str = "[[brand]]\nname = \"ING\"\ndomains = [\"ing.com\"]\n\n[[brand]]\nname = \"British Airways\"\ndomains = [\"britishairways.com\"]\n\n[[brand]]\nname = \"Delta Air Lines\"\ndomains = [\"delta.com\"]\n";
+
+    #[test]
+    fn filler_words_in_other_languages() {
+        let p = policy(ING_BA);
+        // A possessive (`mijn`, `mein`, `mi`, `minha`) joins a name to a
+        // lure word as `my` does: the name stands as a word of its own.
+        expect!["dangerous ING: mijning-assistance.top is not ING's: it adds “mijn” and “-assistance” to ING's name and ends in .top."].assert_eq(&run(&RULE, &p, "mijning-assistance.top"));
+        expect!["dangerous ING: meining-sicherheit.de is not ING's: it adds “mein” and “-sicherheit” to ING's name and ends in .de."].assert_eq(&run(&RULE, &p, "meining-sicherheit.de"));
+        for not in [
+            "verdieping.nl", // a word that ends in the name
+            "mijnwerk.nl",
+            "mining-login.com",
+            "flying-login.com", // `fly` is no filler: `flying` is a word
+            "meinung.de",
+        ] {
+            assert_eq!(run(&RULE, &p, not), "", "{not}");
+        }
+    }
+
+    const SHORTENED: &str = "[organization]\nname = \"LG Electronics\"\n\n[[brand]]\nname = \"LG\"\ndomains = [\"lg.com\"]\n\n[[brand]]\nname = \"American Express\"\ndomains = [\"americanexpress.com\"]\n\n[[brand]]\nname = \"The Home Depot\"\ndomains = [\"homedepot.com\"]\n";
+
+    #[test]
+    fn shortened_names_and_the_organisations_name_beside_lure_words() {
+        let p = policy(SHORTENED);
+        // The first words and the start of the last; initials and the last word.
+        expect!["dangerous American Express: americanexp-sicherheit.org is not American Express': “americanexp” shortens American Express' name, and “-sicherheit” is a sign-in word and ends in .org."].assert_eq(&run(&RULE, &p, "americanexp-sicherheit.org"));
+        expect!["dangerous The Home Depot: hdepot-inloggen.biz is not The Home Depot's: “hdepot” shortens The Home Depot's name, and “-inloggen” is a sign-in word and ends in .biz."].assert_eq(&run(&RULE, &p, "hdepot-inloggen.biz"));
+        // The organisation's name for the brand LG.
+        expect!["dangerous LG: lgelectronics-konto.de is not LG's: “lgelectronics” is the full name of the company behind LG, and “-konto” is a sign-in word and ends in .de."].assert_eq(&run(&RULE, &p, "lgelectronics-konto.de"));
+        expect!["dangerous LG: staff-lgelectronics.me is not LG's: “lgelectronics” is the full name of the company behind LG, and “staff-” is an IT word and ends in .me."].assert_eq(&run(&RULE, &p, "staff-lgelectronics.me"));
+        // A name split by a hyphen keeps its filler-looking word (`home`).
+        expect!["dangerous The Home Depot: home-depotmitarbeiter.com is not The Home Depot's: “home-depot” splits The Home Depot's name with a hyphen, and “mitarbeiter” is an IT word."].assert_eq(&run(&RULE, &p, "home-depotmitarbeiter.com"));
+        for not in [
+            "americanexp.com", // shortened names need a lure word
+            "hdepot.com",
+            "lgelectronics.com",
+            "americaneagle-support.com",
+            "homedepth-login.com",
+        ] {
+            assert_eq!(run(&RULE, &p, not), "", "{not}");
+        }
     }
 
     #[test]

@@ -39,7 +39,7 @@
 //! (DNS allows 63 characters per label).
 
 use crate::engine::explain::{LureKind, Misspelling, NameKind};
-use crate::engine::words::{GENERIC, domain_words, is_lure_word};
+use crate::engine::words::{domain_words, is_filler, is_lure_word};
 use crate::host::comparison_form;
 use crate::policy::names::vocabulary;
 pub use crate::policy::names::{EVERYDAY, brand_keywords, classify, is_everyday};
@@ -223,11 +223,13 @@ pub fn short_name(policy: &Policy, label: &str) -> Option<ShortHit> {
                     && let Some(w) = lure_word(rest)
                 {
                     // ... or be exactly one known word (`hphr`, `myhp`, `hpcom`).
+                    // Its lure word may stand in another part (`flyba-login`).
                     Some(ShortHit {
                         brand: bi,
                         keyword: ki,
                         lure: super::words::identity_word_in(&comparison_form(w))
-                            .filter(|l| is_sign_in_or_it(l)),
+                            .filter(|l| is_sign_in_or_it(l))
+                            .or_else(|| lure_elsewhere(ti)),
                         words: others_are_words(ti),
                     })
                 } else {
@@ -272,6 +274,10 @@ pub fn misspelt_combination(policy: &Policy, label: &str) -> Option<Misspelt> {
     let mut lures: Vec<(&'static str, bool, bool)> = Vec::new();
     for _ in 0..MAX_PEEL {
         let trimmed = core.trim_matches('-');
+        // A known word is whole: `banking` is not `bank` + `ing`.
+        if made_of_words(trimmed, false) {
+            break;
+        }
         // A whole hyphen-separated lure word at either end, else one glued
         // to an end; the rest is compared after every peel (`northwnid-okta`
         // matches before `id` could be peeled).
@@ -279,22 +285,30 @@ pub fn misspelt_combination(policy: &Policy, label: &str) -> Option<Misspelt> {
             trimmed.split('-').next().unwrap_or(""),
             trimmed.rsplit('-').next().unwrap_or(""),
         );
-        let step = if trimmed.contains('-')
-            && let Some(w) = lure_word(last)
-        {
-            Some((
-                w,
-                trimmed.get(..trimmed.len() - last.len()).unwrap_or(""),
-                false,
-                true,
-            ))
-        } else if trimmed.contains('-')
-            && let Some(w) = lure_word(first)
-        {
-            Some((w, trimmed.get(first.len()..).unwrap_or(""), true, true))
-        } else {
-            lure_at_end(trimmed, false).map(|(w, r, f)| (w, r, f, false))
-        };
+        // A lure word is peeled before a filler word, which may be part of
+        // the name (`home-depotmitarbeiter`: `home` is Home Depot's).
+        let hyphen = trimmed.contains('-');
+        let candidates = [
+            hyphen.then(|| lure_word(last)).flatten().map(|w| {
+                (
+                    w,
+                    trimmed.get(..trimmed.len() - last.len()).unwrap_or(""),
+                    false,
+                    true,
+                )
+            }),
+            hyphen
+                .then(|| lure_word(first))
+                .flatten()
+                .map(|w| (w, trimmed.get(first.len()..).unwrap_or(""), true, true)),
+            lure_at_end(trimmed, false).map(|(w, r, f)| (w, r, f, false)),
+        ];
+        let step = candidates
+            .iter()
+            .flatten()
+            .find(|c| is_lure_word(c.0))
+            .or_else(|| candidates.iter().flatten().next())
+            .copied();
         let Some((w, rest, front, hyphen)) = step else {
             break;
         };
@@ -396,8 +410,10 @@ fn misspelt_core(
                 // The name itself (another step's) or look-alike characters.
                 continue;
             }
-            if kw.origin == Origin::Initials
-                || (kw.generic && kw.origin != Origin::Name)
+            if matches!(
+                kw.origin,
+                Origin::Initials | Origin::Shortened | Origin::Organization
+            ) || (kw.generic && kw.origin != Origin::Name)
                 || (filler_only
                     && (kw.text.chars().count() < MIN_FILLER_CORE
                         || core.chars().next() != kw.text.chars().next()))
@@ -471,6 +487,8 @@ pub fn name_kind(brand: &Brand, kw: &Keyword) -> NameKind {
         }
         Origin::NameWord => NameKind::Name,
         Origin::Domain => NameKind::OwnDomain,
+        Origin::Shortened => NameKind::Shortened,
+        Origin::Organization => NameKind::Organization,
         Origin::Name if kw.generic => NameKind::EverydayName,
         Origin::Name => NameKind::Name,
     }
@@ -568,7 +586,7 @@ pub fn lure_kind(word: &str) -> LureKind {
         LureKind::SignIn
     } else if IT.contains(&word) || listed(&d.it) {
         LureKind::It
-    } else if GENERIC.contains(&word) && !is_lure_word(word) {
+    } else if is_filler(word) {
         LureKind::Filler
     } else {
         LureKind::Other
@@ -604,6 +622,11 @@ mod tests {
                 "nwhaul:Alias",
                 "northwind:Domain",
                 "nh:Initials",
+                "northwindhau:Shortened",
+                "northwindhaul:Shortened",
+                "northwindhaula:Shortened",
+                "northwindhaulag:Shortened",
+                "nhaulage:Shortened",
             ]
         "#]]
         .assert_debug_eq(&names(&p));
@@ -618,6 +641,11 @@ mod tests {
                 "hpenterprise:Alias",
                 "hp-enterprise:Alias",
                 "marksspencer:Name",
+                "marksspe:Shortened",
+                "marksspen:Shortened",
+                "marksspenc:Shortened",
+                "marksspence:Shortened",
+                "mspencer:Shortened",
             ]
         "#]]
         .assert_debug_eq(&names(&p));
@@ -642,6 +670,9 @@ mod tests {
                 "deltaairlines:Name",
                 "dal:Initials",
                 "deltaair:NameWord",
+                "deltaairlin:Shortened",
+                "deltaairline:Shortened",
+                "dalines:Shortened",
             ]
         "#]]
         .assert_debug_eq(&all(0));
@@ -652,6 +683,11 @@ mod tests {
                 "ba:Initials",
                 "boa:Initials",
                 "bofa:Initials",
+                "bankame:Shortened",
+                "bankamer:Shortened",
+                "bankameri:Shortened",
+                "bankameric:Shortened",
+                "bamerica:Shortened",
             ]
         "#]]
         .assert_debug_eq(&all(1));
@@ -726,6 +762,12 @@ mod tests {
             .assert_eq(&format!("{:?}", hit("okta-north-wind-login")));
         expect_test::expect![[r#"Some("nortwind [\"sso\"] a missing “h”")"#]]
             .assert_eq(&format!("{:?}", hit("nortwindsso")));
+        let ring = policy("[[brand]]\nname = \"Ring\"\ndomains = [\"ring.com\"]\n");
+        assert_eq!(
+            misspelt_combination(&ring, "secure-banking"),
+            None,
+            "a known word is not split into a word and a misspelt name"
+        );
         for not in [
             "northwind-sso",
             "nortwhind",
