@@ -91,14 +91,20 @@ fn check(m: &MessageSubject<'_>, policy: &Policy) -> Vec<Finding> {
     let moved =
         chat && ((m.chat_link && names_support(m.text)) || f.requests.contains(&Request::Qr));
     let story = f.claims.iter().find(|c| **c != Claim::Delivery).copied();
+    // A bank, a carrier or an office with a number to call is what real
+    // notices say too ("Questions? Call 0800 …"): it is a lure with a
+    // story of pressure or an account to fix, or from inside.
+    let internal_story = f.claims.iter().any(|c| c.is_internal());
     let pressure = f
         .pressure
         .iter()
         .any(|p| matches!(p, Pressure::Lockout | Pressure::Pay | Pressure::Deadline));
-    let contact = f.stories.contains(&Story::Contact);
+    // A scam story (a card payment you do not recognise, a prize) is
+    // the pressure too.
+    let contact = !f.stories.is_empty();
     // "Call us back to verify your identity" is the story too.
     let account = f.requests.contains(&Request::Credentials);
-    if story.is_none() && !pressure && !contact && !account && !moved && f.policy_word.is_none() {
+    if !internal_story && !pressure && !contact && !account && !moved && f.policy_word.is_none() {
         return Vec::new();
     }
     let help = policy
