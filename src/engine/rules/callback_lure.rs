@@ -25,7 +25,7 @@
 
 use super::{Finding, MessageRule, MessageSubject, promised_finding};
 use crate::engine::explain::Evidence;
-use crate::lure::{Claim, Pressure, Request, Story, promise_covering};
+use crate::lure::{Claim, Pressure, Request, promise_covering};
 use crate::policy::Policy;
 
 /// The registry entry.
