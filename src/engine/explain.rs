@@ -949,15 +949,22 @@ impl Evidence {
                 if !calls {
                     return chat.unwrap_or_default().to_owned();
                 }
+                // A bank, a carrier or an office: the number to trust is
+                // the company's own, not the help desk's.
+                let outside = about.is_some_and(|c| !c.is_internal());
                 let about = word(lang, about.map_or("claim_other", Claim::wording_key));
-                let help = match help {
-                    Some(c) => word(lang, "callback_help").replace("{contact}", c),
-                    None => word(lang, "callback_no_help").to_owned(),
+                let mut s = if outside {
+                    word(lang, "callback_outside").replace("{claim}", about)
+                } else {
+                    let help = match help {
+                        Some(c) => word(lang, "callback_help").replace("{contact}", c),
+                        None => word(lang, "callback_no_help").to_owned(),
+                    };
+                    format!(
+                        "{} {help}",
+                        word(lang, "callback").replace("{claim}", about)
+                    )
                 };
-                let mut s = format!(
-                    "{} {help}",
-                    word(lang, "callback").replace("{claim}", about)
-                );
                 if let Some(chat) = chat {
                     s.push(' ');
                     s.push_str(chat);

@@ -23,6 +23,8 @@ pub const SHORTENERS: &[&str] = &[
     "rebrand.ly", "cutt.ly", "shorturl.at", "rb.gy", "t.ly", "tiny.cc", "s.id", "v.gd",
     "bl.ink", "short.io", "lnkd.in", "qrco.de", "urlz.fr", "shorte.st", "adf.ly", "bit.do",
     "soo.gd", "clck.ru", "u.to", "x.gd", "tinu.be", "l.ead.me", "2u.pw", "linktr.ee", "t.me",
+    // Korean shorteners (Naver's naver.me and me2.do; han.gl, url.kr, vo.la).
+    "han.gl", "naver.me", "me2.do", "url.kr", "vo.la",
 ];
 
 /// Free hosting, site builders, cloud storage and form services where anyone

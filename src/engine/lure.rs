@@ -242,6 +242,11 @@ pub enum CueSpec {
         /// sentences before them, or just after them.
         #[serde(default)]
         back: Vec<String>,
+        /// Word endings glued to a verb that stand for "it to me" (Spanish
+        /// "mándamelo", "díctamelo", Italian "mandacelo"): counted as
+        /// `back` when they end a longer word.
+        #[serde(default)]
+        endings: Vec<String>,
         /// Verbs that only ask for the object when it goes to someone
         /// (`to`): "type it in this chat", "paste the code here", but not
         /// "enter the code on the sign-in page".
@@ -289,6 +294,12 @@ pub struct OtpWords {
     /// asking to approve one.
     #[serde(default)]
     pub guard: Vec<String>,
+    /// The sender sending the prompt itself ("I'm sending you a push",
+    /// "je vous envoie une demande"): with these, or with a number the
+    /// sender gives to type, a guard phrase does not make the message a
+    /// notice.
+    #[serde(default)]
+    pub sender: Vec<String>,
 }
 
 /// One vocabulary file.
@@ -382,6 +393,7 @@ enum Role {
     OtpNotice,
     OtpWarning,
     PushGuard,
+    PushSender,
 }
 
 struct Pattern {
@@ -391,6 +403,8 @@ struct Pattern {
     weight: f32,
     /// Latin-script patterns match whole words only.
     bounded: bool,
+    /// A word ending: it matches only at the end of a longer word.
+    ending: bool,
 }
 
 struct Compiled {
@@ -402,11 +416,19 @@ struct Compiled {
     patterns: Vec<Pattern>,
 }
 
+/// Marks a word ending among the patterns being compiled.
+const ENDING_MARK: char = '~';
+
 static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
     let mut innocent = Vec::new();
     let mut texts: Vec<String> = Vec::new();
     let mut patterns: Vec<Pattern> = Vec::new();
+    // A pattern written `~ending` is a word ending (see `endings`).
     let mut add = |texts: &mut Vec<String>, p: &str, role: Role, lang: usize| {
+        let (p, ending) = match p.strip_prefix(ENDING_MARK) {
+            Some(rest) => (rest, true),
+            None => (p, false),
+        };
         let f = fold_pattern(p);
         if f.is_empty() {
             return;
@@ -416,6 +438,7 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
             lang,
             weight: 1.0,
             bounded: !f.chars().any(unspaced),
+            ending,
         });
         texts.push(f);
     };
@@ -439,6 +462,9 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
         for w in &v.otp.guard {
             add(&mut texts, w, Role::PushGuard, li);
         }
+        for w in &v.otp.sender {
+            add(&mut texts, w, Role::PushSender, li);
+        }
         for (name, spec) in &v.claims {
             let Some(c) = lookup(Claim::ALL, name) else {
                 continue;
@@ -460,6 +486,7 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
             }
             if let CueSpec::Table {
                 back,
+                endings,
                 weak,
                 to,
                 pronouns,
@@ -467,6 +494,11 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
                 ..
             } = spec
             {
+                for p in endings {
+                    let p = format!("{ENDING_MARK}{p}");
+                    add(&mut texts, &p, Role::Back(r), li);
+                }
+
                 for p in reader {
                     add(&mut texts, p, Role::Reader(r), li);
                 }
@@ -679,6 +711,7 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
     let mut tos: BTreeMap<Request, Spans> = BTreeMap::new();
     let mut readers: BTreeMap<Request, Spans> = BTreeMap::new();
     let mut push_guard = false;
+    let mut push_sender = false;
     // Pressure and story phrases read as a whole ("accesso non
     // autorizzato", "if you did not make this"): a negation inside one
     // turns no verb around.
@@ -697,7 +730,11 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
                 continue;
             };
             let r = m.range();
-            if p.bounded && !bounded_at(&f.text, &r) {
+            if p.ending {
+                if !ends_a_longer_word(&f.text, &r) {
+                    continue;
+                }
+            } else if p.bounded && !bounded_at(&f.text, &r) {
                 continue;
             }
             if let Some(c) = common.get_mut(p.lang) {
@@ -731,6 +768,7 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
                 Role::OtpNotice => otp_notice = true,
                 Role::OtpWarning => otp_warning = true,
                 Role::PushGuard => push_guard = true,
+                Role::PushSender => push_sender = true,
             }
         }
     }
@@ -838,11 +876,25 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
             })
         })
     };
+    // "IT" written in capitals is the IT department, unless the whole
+    // text shouts.
+    if !out.claims.contains(&Claim::It) && says_it_in_capitals(text) {
+        out.claims.push(Claim::It);
+    }
+    // A story about signing in: IT, the help desk, security, an identity
+    // provider.
+    let sign_in_story = out.claims.iter().any(|c| {
+        matches!(
+            c,
+            Claim::It | Claim::Helpdesk | Claim::Security | Claim::Idp
+        )
+    });
     for (q, r) in &phrases {
         if !negated(r) {
             push_unique(&mut out.requests, *q);
         }
     }
+    let push_by_phrase = out.requests.contains(&Request::Push);
     // "I'll send you the code": the reader right after the verb is who
     // gets it, so the sender gives rather than asks.
     let gives = |q: &Request, r: &Range<usize>| readers.get(q).is_some_and(|t| t.near(&f, r, 2, 0));
@@ -893,19 +945,6 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
     // on the sign-in page". A pronoun just after a verb ("reply with it",
     // "send them here") stands for the object named in the few sentences
     // before ("You'll get a code in a minute, reply with it").
-    // "IT" written in capitals is the IT department, unless the whole
-    // text shouts.
-    if !out.claims.contains(&Claim::It) && says_it_in_capitals(text) {
-        out.claims.push(Claim::It);
-    }
-    // A story about signing in: IT, the help desk, security, an identity
-    // provider.
-    let sign_in_story = out.claims.iter().any(|c| {
-        matches!(
-            c,
-            Claim::It | Claim::Helpdesk | Claim::Security | Claim::Idp
-        )
-    });
     let addressed =
         |q: &Request, r: &Range<usize>| tos.get(q).is_some_and(|t| t.near(&f, r, 60, 40));
     let named_before = |q: &Request, r: &Range<usize>| {
@@ -953,7 +992,20 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
         let far = objects.get(q).is_some_and(|o| o.near(&f, r, 90, 0));
         // "kirim ke saya", "send to me": the addressee right after the verb
         // leaves the object out, as a pronoun does.
-        let dropped = tos.get(q).is_some_and(|t| t.near(&f, r, 4, 0));
+        // Not when an object of its own follows the addressee ("can you
+        // forward me the crew memo").
+        let dropped = tos.get(q).is_some_and(|t| {
+            t.0.iter().any(|s| {
+                s.start >= r.end
+                    && s.start - r.end <= 4
+                    && f.clause(s.start) == f.clause(r.start)
+                    && !f
+                        .text
+                        .get(s.end..)
+                        .and_then(|rest| rest.split(' ').find(|w| !w.is_empty()))
+                        .is_some_and(|w| DETERMINERS.contains(&w))
+            })
+        });
         // "Accept it" stands for a prompt only in a story about signing in.
         let story = *q != Request::Push || sign_in_story;
         let pronoun = (pronoun_after(q, r) || dropped) && named_before(q, r) && story;
@@ -969,8 +1021,8 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
     // A verb of typing or choosing next to a number of one to three digits,
     // in a message about sign-ins: number matching ("type 19 and confirm",
     // "het getal 71 kiezen").
-    if sign_in_story && !out.requests.contains(&Request::Push) {
-        let typed = verbs.iter().any(|(q, r)| {
+    let typed = sign_in_story
+        && verbs.iter().any(|(q, r)| {
             *q == Request::Push
                 && !negated(r)
                 && f.short_numbers.iter().any(|n| {
@@ -979,9 +1031,8 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
                     close && f.clause(*n) == f.clause(r.start)
                 })
         });
-        if typed {
-            push_unique(&mut out.requests, Request::Push);
-        }
+    if typed {
+        push_unique(&mut out.requests, Request::Push);
     }
     // A code word followed by the code itself hands one out.
     let gives_code = objects.get(&Request::Code).is_some_and(|o| {
@@ -1033,7 +1084,10 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
         out.requests.retain(|r| *r != Request::Code);
     }
     out.gives_code = gives_code;
-    out.push_guard = push_guard;
+    // A guard phrase makes a notice only when the sender neither gives a
+    // number to type nor sends the prompt itself ("I'm sending you a push
+    // now, approve it, it is a sign-in you started").
+    out.push_guard = push_guard && !typed && !push_sender;
     for (q, r) in &pw {
         if !out.pressure.contains(q) && pn.get(q).is_some_and(|o| o.near(&f, r, 60, 60)) {
             push_unique(&mut out.pressure, *q);
@@ -1043,6 +1097,17 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
         if !out.stories.contains(s) && sn.get(s).is_some_and(|o| o.near(&f, r, 60, 60)) {
             push_unique(&mut out.stories, *s);
         }
+    }
+    // "Approve my leave request", "Antwoord JA om te bevestigen": a verb
+    // of approving with an object is a sign-in prompt only in a story
+    // about signing in, a bank's app or an account to keep.
+    if !push_by_phrase
+        && !sign_in_story
+        && !out.claims.contains(&Claim::Bank)
+        && !out.pressure.contains(&Pressure::Lockout)
+        && !out.requests.contains(&Request::Credentials)
+    {
+        out.requests.retain(|r| *r != Request::Push);
     }
     // A locked account or card at a bank is the blocked-card story.
     if out.pressure.contains(&Pressure::Lockout)
@@ -1093,6 +1158,15 @@ fn joins(between: &str) -> bool {
     })
 }
 
+/// Words that start an object of its own after an addressee ("forward me
+/// **the** memo", "schick mir **den** Plan"): articles and possessives.
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "my", "your", "our", "this", "that", "these", "those", "el", "la", "los",
+    "las", "un", "una", "mi", "tu", "su", "le", "les", "ma", "mon", "mes", "ton", "ta", "tes",
+    "der", "das", "den", "dem", "ein", "eine", "einen", "meine", "meinen", "deine", "het", "een",
+    "mijn", "il", "lo", "gli", "uno", "o", "os", "as", "um", "uma", "meu", "minha",
+];
+
 /// A word that starts a contrasting clause ("but", "aber", "mais").
 fn contrasts(between: &str) -> bool {
     between.split(' ').any(|w| {
@@ -1101,6 +1175,14 @@ fn contrasts(between: &str) -> bool {
             "but" | "however" | "mais" | "aber" | "pero" | "ma" | "maar" | "mas"
         )
     })
+}
+
+/// The match `r` ends a word that starts before it: a clitic glued to a
+/// verb ("mándamelo" ends in "melo"), not the word on its own.
+fn ends_a_longer_word(text: &str, r: &Range<usize>) -> bool {
+    let before = text.get(..r.start).and_then(|s| s.chars().next_back());
+    let after = text.get(r.end..).and_then(|s| s.chars().next());
+    before.is_some_and(char::is_alphabetic) && after.is_none_or(|c| c == ' ')
 }
 
 /// A character of a script whose words are matched anywhere, not as whole

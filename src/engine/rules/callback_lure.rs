@@ -25,7 +25,7 @@
 
 use super::{Finding, MessageRule, MessageSubject, promised_finding};
 use crate::engine::explain::Evidence;
-use crate::lure::{Claim, Pressure, Request, Story, promise_covering};
+use crate::lure::{Claim, Pressure, Request, promise_covering};
 use crate::policy::Policy;
 
 /// The registry entry.
@@ -52,6 +52,8 @@ const EXAMPLES: super::Examples = {
             E::builtin("Coinbase Support: your case #88213 has been escalated. Continue on Telegram with your agent: t.me/cb_support_desk").at(Suspicious), // a chat link from "support"
             E::builtin("Acme HR: due to email issues we're handling tax forms via Telegram today. Message @acme_hr_support to finish yours.").at(Suspicious), // a chat handle
             E::builtin("星野商事の佐藤です。今後の業務連絡は新しいLINEグループで行います。こちらのQRコードから参加してください。").at(Suspicious), // a new group joined by QR
+            E::builtin("Telekom: Ihr Anschluss wird heute gesperrt. Klären Sie dies telefonisch unter 0800 555 1234.").at(Suspicious), // a carrier with a line to lose
+            E::builtin("【台灣大哥大】您的門號因欠費即將停話，請立即致電 02-1234-5678 處理。").at(Suspicious),
         ],
         not_flagged: &[
             E::twilio("Can you call me back at 555 0199 8877? It's about the slides."),
@@ -61,6 +63,7 @@ const EXAMPLES: super::Examples = {
             E::builtin("Promemoria: visita presso ASL Roma 1 il 12/03 ore 9:00. Per disdire chiamare 06 5550 1234."),
             E::twilio("Your code is 381920. Do not share it. If you did not ask for it, call us on 0800 123 4567."), // a real code notice
             E::twilio("Dentist reminder: your appointment is on Tuesday. To reschedule call 020 7946 0018."),
+            E::builtin("Telekom: Ihre Rechnung für November ist online. Fragen? Telefonisch unter 0800 330 1000."), // a carrier's number with no pressure
         ],
     }
 };
@@ -91,14 +94,20 @@ fn check(m: &MessageSubject<'_>, policy: &Policy) -> Vec<Finding> {
     let moved =
         chat && ((m.chat_link && names_support(m.text)) || f.requests.contains(&Request::Qr));
     let story = f.claims.iter().find(|c| **c != Claim::Delivery).copied();
+    // A bank, a carrier or an office with a number to call is what real
+    // notices say too ("Questions? Call 0800 …"): it is a lure with a
+    // story of pressure or an account to fix, or from inside.
+    let internal_story = f.claims.iter().any(|c| c.is_internal());
     let pressure = f
         .pressure
         .iter()
         .any(|p| matches!(p, Pressure::Lockout | Pressure::Pay | Pressure::Deadline));
-    let contact = f.stories.contains(&Story::Contact);
+    // A scam story (a card payment you do not recognise, a prize) is
+    // the pressure too.
+    let contact = !f.stories.is_empty();
     // "Call us back to verify your identity" is the story too.
     let account = f.requests.contains(&Request::Credentials);
-    if story.is_none() && !pressure && !contact && !account && !moved && f.policy_word.is_none() {
+    if !internal_story && !pressure && !contact && !account && !moved && f.policy_word.is_none() {
         return Vec::new();
     }
     let help = policy
@@ -202,8 +211,11 @@ help_phone = "+1 555 0100 (ext. 4444)"
         .unwrap();
         expect![[r#"dangerous The message asks you to call a number about an IT or help-desk problem. Real IT will not ask you to call a number from a text. Call the help desk on the number your organisation published: +1 555 0100 (ext. 4444). Acme has promised: “Acme IT will never ask you to call a number sent by text.”"#]]
             .assert_eq(&run_message("callback-lure", &p, "IT Service Desk: your VPN access expires tonight. Call us on 0800 123 4567 to keep it."));
-        expect![[r#"suspicious Le message vous demande d'appeler un numéro au sujet de votre compte bancaire ou de votre carte. Le vrai service informatique ne vous demandera pas d'appeler un numéro reçu par SMS. Appelez le support au numéro publié par votre organisation (sur l'intranet ou votre badge), pas celui du message."#]]
+        expect!["suspicious Le message vous demande d'appeler un numéro au sujet de votre compte bancaire ou de votre carte. N'appelez pas le numéro du message : en cas de doute, appelez l'entreprise au numéro de son site, de votre carte ou de votre facture."]
             .assert_eq(&run_message("callback-lure", &builtin(), "Votre carte bancaire a été bloquée. Appelez immédiatement le 01 23 45 67 89."));
+        expect!["suspicious Die Nachricht fordert Sie auf, wegen Ihres Mobilfunkanschlusses eine Nummer anzurufen. Rufen Sie nicht die Nummer aus der Nachricht an: Wenn Sie unsicher sind, rufen Sie das Unternehmen unter der Nummer von seiner Website, Ihrer Karte oder Ihrer Rechnung an."]
+            .assert_eq(&run_message("callback-lure", &builtin(), "Telekom: Ihr Anschluss wird heute gesperrt. Klären Sie dies telefonisch unter 0800 555 1234."));
+        expect![""].assert_eq(&run_message("callback-lure", &builtin(), "Telekom: Ihre Rechnung für November ist online. Fragen? Telefonisch unter 0800 330 1000."));
         expect![[r#"suspicious The message asks you to move the conversation to another app or number, away from the channels your organisation uses."#]]
             .assert_eq(&run_message("callback-lure", &builtin(), "This is your CEO. I'm in a meeting, text me on WhatsApp right away, I need a quick favour."));
     }

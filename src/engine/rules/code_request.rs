@@ -48,6 +48,8 @@ const EXAMPLES: super::Examples = {
             E::twilio("IT service desk: paste the passcode you receive in this chat.").at(Dangerous), // a verb of typing, and whom it goes to
             E::builtin("Cześć, wysłałem ci kod przez pomyłkę, możesz mi go przesłać?").at(Dangerous),
             E::builtin("你好，我刚才不小心把验证码发到你手机上了，麻烦把验证码发给我。").at(Dangerous),
+            E::builtin("Soy del soporte técnico, te llegó un código por SMS, mándamelo por aquí para cerrar la incidencia.").at(Dangerous), // a clitic glued to the verb
+            E::builtin("BT destek: telefonunuza gelen doğrulama kodunu bize iletir misiniz?").at(Dangerous), // the polite form
         ],
         not_flagged: &[
             E::twilio("Your code is 123456. Do not share it."), // a real code notice warns against sharing
@@ -62,6 +64,8 @@ const EXAMPLES: super::Examples = {
             E::twilio("You'll receive a code by text: enter it on the sign-in page."), // typing it, but to no one
             E::twilio("Did you get the meeting code for the Zoom? Send it to me when you can."), // not a sign-in code
             E::builtin("Doğrulama kodunuz 482913. Bu kodu kimseyle paylaşmayın."),
+            E::twilio("Can you text the wifi password to the new intern? It's on the fridge."), // a wifi password is no sign-in code
+            E::twilio("Outlook keeps asking for my password again. Can you forward me the Q3 memo?"), // "me" is followed by an object of its own
         ],
     }
 };
@@ -98,6 +102,17 @@ mod tests {
             .assert_eq(&run_message("code-request", &Policy::from_toml("", "empty").unwrap(), "Please reply with the code we just sent you."));
         expect![[r#"dangerous El mensaje le pide que envíe, lea en voz alta o reenvíe un código de un solo uso o una contraseña. Quien tenga el código puede iniciar sesión en su nombre. Twilio ha prometido: “Twilio will never ask for your password or 2FA code anywhere other than the twilio.com portal.”"#]]
             .assert_eq(&run("Hola, soy de soporte técnico. Por favor, envíame el código que te acaba de llegar por SMS."));
+    }
+
+    #[test]
+    fn glued_clitics_and_polite_forms() {
+        expect!["dangerous El mensaje le pide que envíe, lea en voz alta o reenvíe un código de un solo uso o una contraseña. Quien tenga el código puede iniciar sesión en su nombre. Recuerde: “Real companies and IT teams never ask for your password or a one-time code by text message, and never need you to sign in through a link sent by text.”"]
+            .assert_eq(&run_message("code-request", &crate::rules::testing::builtin(), "Soy del soporte técnico, te llegó un código por SMS, mándamelo por aquí para cerrar la incidencia."));
+        expect!["dangerous Mesaj, tek kullanımlık bir kodu veya şifreyi göndermenizi, okumanızı ya da iletmenizi istiyor. Gerçek bir giriş, kodunuzun başkasında olmasını asla gerektirmez: kodu alan kişi sizin yerinize giriş yapabilir. Unutmayın: “Real companies and IT teams never ask for your password or a one-time code by text message, and never need you to sign in through a link sent by text.”"]
+            .assert_eq(&run_message("code-request", &crate::rules::testing::builtin(), "BT destek: telefonunuza gelen doğrulama kodunu bize iletir misiniz?"));
+        expect![""].assert_eq(&run(
+            "Outlook keeps asking for my password again. Can you forward me the Q3 memo?",
+        ));
     }
 
     #[test]

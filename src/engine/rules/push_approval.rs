@@ -42,6 +42,8 @@ const EXAMPLES: super::Examples = {
             E::builtin("Hallo, hier ist die IT-Abteilung. Bitte bestätigen Sie gleich die Push-Benachrichtigung auf Ihrem Handy.").at(Suspicious),
             E::twilio("Twilio IT: a prompt will pop up on your phone in a minute, just accept it.").at(Dangerous), // "it" is the prompt, in a sign-in story
             E::builtin("Swedbank säkerhetsavdelning: öppna BankID-appen och godkänn nu för att stoppa överföringen.").at(Suspicious),
+            E::twilio("IT desk: I'm sending you a push now. It is a sign-in you started, so just approve it.").at(Dangerous), // the sender sends the prompt: no guard
+            E::builtin("Seguridad TI: detectamos un acceso nuevo. Abre la app y marca el número 52 para confirmar que eres tú.").at(Suspicious), // a dial verb and the number
         ],
         not_flagged: &[
             E::twilio("Your Duo push was approved at 09:12."),
@@ -51,6 +53,8 @@ const EXAMPLES: super::Examples = {
             E::twilio("Can you approve my expense report when you get a chance?"),
             E::builtin("The offer letter is attached, please accept it by Friday."), // "it" is no prompt
             E::twilio("IT: number matching starts Monday. When you sign in, type the number on your screen into Okta Verify."), // your own sign-in
+            E::twilio("Peux-tu approuver ma demande de congé pour vendredi ?"), // a leave request, no sign-in story
+            E::builtin("Kapsalon Anouk: uw afspraak is morgen om 10.00 uur. Antwoord JA om te bevestigen."), // reply YES to an appointment
         ],
     }
 };
@@ -83,6 +87,19 @@ mod tests {
             .assert_eq(&run_message("push-approval", &builtin(), "Please approve the Duo push we sent"));
         expect![[r#"suspicious Die Nachricht fordert Sie auf, eine Anmeldeanfrage zu bestätigen (eine Push-Nachricht oder eine Zahl in Ihrer Authenticator-App). Wer eine Anfrage bestätigt, die er nicht selbst ausgelöst hat, lässt den Absender in sein Konto."#]]
             .assert_eq(&run_message("push-approval", &builtin(), "Hallo, hier ist die IT-Abteilung. Bitte bestätigen Sie gleich die Push-Benachrichtigung auf Ihrem Handy."));
+    }
+
+    #[test]
+    fn the_sender_gives_the_prompt_or_the_number() {
+        expect!["dangerous The message asks you to approve a sign-in prompt (a push, or a number to type in your authenticator). Approving a prompt you did not start lets the sender into your account. Twilio has promised: “Twilio will never ask for your password or 2FA code anywhere other than the twilio.com portal.”"]
+            .assert_eq(&run_message("push-approval", &twilio(), "IT desk: I'm sending you a push now. It is a sign-in you started, so just approve it."));
+        expect!["suspicious El mensaje le pide que apruebe una solicitud de inicio de sesión (una notificación o un número que escribir en su autenticador). Aprobar una solicitud que usted no inició deja entrar al remitente en su cuenta."]
+            .assert_eq(&run_message("push-approval", &builtin(), "Seguridad TI: detectamos un acceso nuevo. Abre la app y marca el número 52 para confirmar que eres tú."));
+        expect![""].assert_eq(&run_message(
+            "push-approval",
+            &twilio(),
+            "Peux-tu approuver ma demande de congé pour vendredi ?",
+        ));
     }
 
     #[test]
