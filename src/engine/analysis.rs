@@ -233,10 +233,12 @@ fn analyze_with(text: &str, policy: &Policy, fast: bool) -> Analysis {
     // Nothing but links (a bare host, a feed's line): no words, the facts
     // of an empty text (a test below holds them equal), without folding
     // and scanning the blanks.
-    let facts = if words.bytes().all(|b| b == b' ') {
-        crate::lure::facts("", policy)
+    let read;
+    let facts: &crate::lure::Facts = if words.bytes().all(|b| b == b' ') {
+        policy.empty_facts()
     } else {
-        crate::lure::facts(&words, policy)
+        read = crate::lure::facts(&words, policy);
+        &read
     };
     let shortener = links
         .iter()
@@ -247,7 +249,7 @@ fn analyze_with(text: &str, policy: &Policy, fast: bool) -> Analysis {
         .map(|(_, service)| service);
     let subject = MessageSubject {
         text: &words,
-        facts: &facts,
+        facts,
         links: links.len(),
         risky_link,
         own_link,
@@ -463,6 +465,10 @@ mod tests {
         let builtin = Policy::builtin().expect("valid built-in policy");
         for policy in [&twilio, &builtin] {
             let empty = format!("{:?}", crate::lure::facts("", policy));
+            // The kept value is that of an empty text, before and after
+            // a first use.
+            assert_eq!(format!("{:?}", policy.empty_facts()), empty);
+            assert_eq!(format!("{:?}", policy.empty_facts()), empty);
             for n in [1, 2, 15, 80, 300] {
                 let blank = " ".repeat(n);
                 assert_eq!(format!("{:?}", crate::lure::facts(&blank, policy)), empty);

@@ -452,6 +452,10 @@ pub struct Keyword {
     /// that side must start or end a word in the label (`myicloud`, not
     /// `magicloud`). `(start, end)` flags.
     pub bounded: (bool, bool),
+    /// [`crate::host::letter_units`] of `text`, side by side (`[0]`) and
+    /// one by one (`[1]`): computed once here, not for every link
+    /// `homoglyph` compares with the name.
+    pub letters: [Vec<crate::host::LetterUnit>; 2],
 }
 
 /// Where a brand keyword comes from.
@@ -568,6 +572,9 @@ pub struct Policy {
     brand_refs: Vec<BrandRef>,
     /// The organisation as results name it.
     org_ref: OrgRef,
+    /// [`crate::lure::facts`] of an empty text under this policy, read
+    /// once: what every text made only of links (a feed's line) has.
+    empty_facts: std::sync::OnceLock<crate::lure::Facts>,
 }
 
 /// A keyword found inside a label.
@@ -811,6 +818,7 @@ impl Policy {
             exact_only,
             brand_refs,
             org_ref,
+            empty_facts: std::sync::OnceLock::new(),
         })
     }
 
@@ -838,6 +846,7 @@ impl Policy {
             exact_only: HashSet::default(),
             brand_refs: Vec::new(),
             org_ref: org_ref(&Organization::default(), source),
+            empty_facts: std::sync::OnceLock::new(),
         }
     }
 
@@ -850,6 +859,13 @@ impl Policy {
     /// The organisation as results name it (cheap to clone).
     pub fn org_ref(&self) -> OrgRef {
         self.org_ref.clone()
+    }
+
+    /// [`crate::lure::facts`] of an empty text under this policy: the same
+    /// value, computed on first use and kept (a test holds them equal).
+    pub fn empty_facts(&self) -> &crate::lure::Facts {
+        self.empty_facts
+            .get_or_init(|| crate::lure::facts("", self))
     }
 
     /// The first `[detection] lure_words` entry (as written) that occurs as

@@ -97,7 +97,12 @@ pub fn brand_keywords(
         }
         let folded = comparison_form(&text);
         let (generic, bounded) = classify(&text);
+        let letters = [
+            crate::host::letter_units(&text, true),
+            crate::host::letter_units(&text, false),
+        ];
         out.push(Keyword {
+            letters,
             text,
             folded,
             origin,
