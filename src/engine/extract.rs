@@ -737,8 +737,7 @@ fn name_after_a_bracket_inside(
     let host = text.get(host_start..host_end)?;
     let (i, c) = host
         .char_indices()
-        .filter(|(_, c)| !c.is_ascii() && crate::text::is_quote_or_bracket(*c))
-        .last()?;
+        .rfind(|(_, c)| !c.is_ascii() && crate::text::is_quote_or_bracket(*c))?;
     let cut = host_start + i + c.len_utf8();
     if cut >= host_end {
         return None;

@@ -523,6 +523,9 @@ impl Brand {
     }
 }
 
+/// A value the analysis keeps in a policy ([`Policy::analysis_cache`]).
+pub(crate) type AnalysisCache = std::sync::Arc<dyn std::any::Any + Send + Sync>;
+
 /// A checked policy: what every rule reads.
 #[derive(Debug, Clone)]
 pub struct Policy {
@@ -572,9 +575,11 @@ pub struct Policy {
     brand_refs: Vec<BrandRef>,
     /// The organisation as results name it.
     org_ref: OrgRef,
-    /// [`crate::lure::facts`] of an empty text under this policy, read
-    /// once: what every text made only of links (a feed's line) has.
-    empty_facts: std::sync::OnceLock<crate::lure::Facts>,
+    /// What the analysis keeps for this policy once computed (the lure
+    /// facts of an empty text, which every text made only of links, a
+    /// feed's line, has): opaque here, so the policy names nothing of the
+    /// lure analysis (`analysis::empty_facts` reads it).
+    analysis_cache: std::sync::OnceLock<AnalysisCache>,
 }
 
 /// A keyword found inside a label.
@@ -818,7 +823,7 @@ impl Policy {
             exact_only,
             brand_refs,
             org_ref,
-            empty_facts: std::sync::OnceLock::new(),
+            analysis_cache: std::sync::OnceLock::new(),
         })
     }
 
@@ -846,7 +851,7 @@ impl Policy {
             exact_only: HashSet::default(),
             brand_refs: Vec::new(),
             org_ref: org_ref(&Organization::default(), source),
-            empty_facts: std::sync::OnceLock::new(),
+            analysis_cache: std::sync::OnceLock::new(),
         }
     }
 
@@ -861,11 +866,13 @@ impl Policy {
         self.org_ref.clone()
     }
 
-    /// [`crate::lure::facts`] of an empty text under this policy: the same
-    /// value, computed on first use and kept (a test holds them equal).
-    pub fn empty_facts(&self) -> &crate::lure::Facts {
-        self.empty_facts
-            .get_or_init(|| crate::lure::facts("", self))
+    /// The analysis's value kept for this policy, made by `make` on first
+    /// use (see `analysis_cache`).
+    pub(crate) fn analysis_cache(
+        &self,
+        make: impl FnOnce() -> AnalysisCache,
+    ) -> &(dyn std::any::Any + Send + Sync) {
+        self.analysis_cache.get_or_init(make).as_ref()
     }
 
     /// The first `[detection] lure_words` entry (as written) that occurs as

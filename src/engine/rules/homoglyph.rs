@@ -211,8 +211,14 @@ fn letter_groups(
     // Side by side first (`maerslc`), then one by one (`shc11`, where `c1`
     // side by side would be a `d`).
     [true, false].into_iter().find_map(|merge| {
-        let written = letters.of(&host.label, merge);
         let name = kw.letters.get(usize::from(!merge))?;
+        // One by one, an ASCII label has a unit per character (its
+        // comparison base is the label lower-cased): a label of another
+        // length cannot match, and its units need not be read.
+        if !merge && host.label.is_ascii() && host.label.len() != name.len() {
+            return None;
+        }
+        let written = letters.of(&host.label, merge);
         if written.len() != name.len() {
             return None;
         }

@@ -234,7 +234,7 @@ pub fn short_name(policy: &Policy, label: &str) -> Option<ShortHit> {
         || !policy.brands.iter().any(|b| {
             b.keywords
                 .iter()
-                .any(|k| k.is_short() && label.contains(k.text.as_str()))
+                .any(|k| k.is_short() && crate::text::has(label, &k.text))
         })
     {
         return None;
@@ -396,7 +396,8 @@ fn half_of_a_name(policy: &Policy, label: &str) -> bool {
             let n = s.len();
             n >= 2
                 && s.is_char_boundary(n / 2)
-                && (hay.contains(&s[..n / 2]) || hay.contains(&s[n / 2..]))
+                && (crate::text::has(hay, s.get(..n / 2).unwrap_or(s))
+                    || crate::text::has(hay, s.get(n / 2..).unwrap_or(s)))
         };
         halves(&k.text, label) || halves(&k.folded, &folded)
     })
@@ -682,7 +683,7 @@ mod tests {
                 format!("twilio{w}"),
                 format!("{w}{other}"),
                 format!("{other}-{w}"),
-                format!("{w}"),
+                (*w).to_owned(),
                 format!("x{w}"),
                 format!("{w}x"),
                 format!("{w}{w}"),
