@@ -107,7 +107,7 @@ fn full_line(line: &str, policy: &Policy, out: &mut Vec<u8>) {
 }
 
 fn json_line(analysis: &Analysis, out: &mut Vec<u8>) {
-    serde_json::to_writer(&mut *out, &AnalysisJson::new(analysis)).unwrap();
+    AnalysisJson::new(analysis).write_to(out);
     out.push(b'\n');
 }
 

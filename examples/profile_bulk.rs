@@ -39,8 +39,7 @@ fn main() {
     let mut n = 0usize;
     for line in lines.lines() {
         let a = secondlook::analyze(line, &p);
-        serde_json::to_writer(&mut out, &secondlook::json::AnalysisJson::new(&a))
-            .unwrap_or_else(|e| panic!("{e}"));
+        secondlook::json::AnalysisJson::new(&a).write_to(&mut out);
         out.push(b'\n');
         n += 1;
     }

@@ -308,9 +308,13 @@ fn check_lines_parallel(
     Ok(())
 }
 
+/// The analysis as one JSON line (the hand-written writer: the same bytes
+/// as serde_json's, `tests/it/bulk.rs`), written with one call.
 fn write_json(out: &mut impl Write, analysis: &Analysis) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, &AnalysisJson::new(analysis))?;
-    writeln!(out)
+    let mut line = Vec::with_capacity(1024);
+    AnalysisJson::new(analysis).write_to(&mut line);
+    line.push(b'\n');
+    out.write_all(&line)
 }
 
 fn write_text(out: &mut impl Write, analysis: &Analysis) -> io::Result<()> {

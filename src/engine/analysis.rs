@@ -233,10 +233,14 @@ fn analyze_with(text: &str, policy: &Policy, fast: bool) -> Analysis {
     // Nothing but links (a bare host, a feed's line): no words, the facts
     // of an empty text (a test below holds them equal), without folding
     // and scanning the blanks.
-    let facts = if words.bytes().all(|b| b == b' ') {
-        crate::lure::facts("", policy)
+    let read;
+    let facts: &crate::lure::Facts = if words.bytes().all(|b| b == b' ')
+        && let Some(empty) = empty_facts(policy)
+    {
+        empty
     } else {
-        crate::lure::facts(&words, policy)
+        read = crate::lure::facts(&words, policy);
+        &read
     };
     let shortener = links
         .iter()
@@ -247,7 +251,7 @@ fn analyze_with(text: &str, policy: &Policy, fast: bool) -> Analysis {
         .map(|(_, service)| service);
     let subject = MessageSubject {
         text: &words,
-        facts: &facts,
+        facts,
         links: links.len(),
         risky_link,
         own_link,
@@ -295,6 +299,15 @@ fn analyze_with(text: &str, policy: &Policy, fast: bool) -> Analysis {
         },
         byte_notes: 0,
     }
+}
+
+/// The lure facts of an empty text under `policy`
+/// ([`crate::lure::facts`] of `""`), computed once per policy and kept in
+/// it: every line of a feed that is only a link has them.
+fn empty_facts(policy: &Policy) -> Option<&crate::lure::Facts> {
+    policy
+        .analysis_cache(|| std::sync::Arc::new(crate::lure::facts("", policy)))
+        .downcast_ref()
 }
 
 /// `[detection] severity`: the organisation's weight for a rule's findings
@@ -463,6 +476,11 @@ mod tests {
         let builtin = Policy::builtin().expect("valid built-in policy");
         for policy in [&twilio, &builtin] {
             let empty = format!("{:?}", crate::lure::facts("", policy));
+            // The kept value is that of an empty text, before and after
+            // a first use.
+            let kept = || format!("{:?}", empty_facts(policy).expect("kept"));
+            assert_eq!(kept(), empty);
+            assert_eq!(kept(), empty);
             for n in [1, 2, 15, 80, 300] {
                 let blank = " ".repeat(n);
                 assert_eq!(format!("{:?}", crate::lure::facts(&blank, policy)), empty);

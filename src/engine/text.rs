@@ -517,6 +517,28 @@ fn is_symbol(s: &str) -> bool {
 
 static OTHER_SYMBOL: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"^\p{So}$").ok());
 
+/// `hay` contains `needle`, as [`str::contains`] says: for the short
+/// labels and words the rules compare (a hay of at most [`HAS_SCAN`]
+/// bytes), a scan for the needle's first byte and a comparison there,
+/// without the set-up of the standard library's Two-Way searcher, which
+/// costs more than such a scan; longer hays take [`str::contains`], so
+/// the time stays linear in the hay however the needle repeats.
+pub fn has(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    if h.len() > HAS_SCAN {
+        return hay.contains(needle);
+    }
+    let Some((first, rest)) = n.split_first() else {
+        return true;
+    };
+    n.len() <= h.len()
+        && h.windows(n.len())
+            .any(|w| w.first() == Some(first) && w.get(1..) == Some(rest))
+}
+
+/// The longest hay [`has`] scans itself (DNS's longest label and more).
+pub const HAS_SCAN: usize = 96;
+
 /// The character is an emoji or other symbol (`\p{So}`), not punctuation.
 pub(crate) fn is_other_symbol(c: char) -> bool {
     if c.is_ascii() {
@@ -711,6 +733,48 @@ mod tests {
 
     fn norm(s: &str) -> String {
         normalize(s).text
+    }
+
+    /// [`has`] says what [`str::contains`] says, on short and long hays,
+    /// empty needles, needles longer than the hay, repeats and non-ASCII.
+    #[test]
+    fn has_is_contains() {
+        let hays = [
+            "",
+            "a",
+            "aa",
+            "aaaaab",
+            "twilio-okta",
+            "oktatwilio",
+            "tw1lio",
+            "ssologin-help",
+            "münchen",
+            "ab-ab-ab-abc",
+            "xn--80ak6aa92e",
+        ];
+        let long = "ab".repeat(100) + "abc";
+        let needles = [
+            "",
+            "a",
+            "b",
+            "ab",
+            "abc",
+            "aab",
+            "okta",
+            "twilio",
+            "lio",
+            "ü",
+            "ünc",
+            "-",
+            "--",
+            "zzz",
+            "abababababababababababababababababababababababababababababababab",
+        ];
+        for h in hays.iter().copied().chain([long.as_str()]) {
+            for n in needles.iter().copied().chain(hays.iter().copied()) {
+                assert_eq!(has(h, n), h.contains(n), "{h:?} {n:?}");
+            }
+        }
     }
 
     #[test]

@@ -173,7 +173,7 @@ pub fn identity_word_in(folded: &str) -> Option<&'static str> {
         let hit = if w.len() <= 2 {
             parts.iter().any(|p| p == w)
         } else {
-            folded.contains(w.as_str())
+            crate::text::has(folded, w)
         };
         if hit {
             return LURE_WORDS.get(i).copied();

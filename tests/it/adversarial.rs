@@ -4,7 +4,7 @@
 
 use secondlook::analyze;
 
-fn decode(line: &str) -> String {
+pub(crate) fn decode(line: &str) -> String {
     let mut out = String::new();
     let mut rest = line;
     while let Some(i) = rest.find("\\u{") {

@@ -267,3 +267,155 @@ fn jobs_keep_input_order_and_bytes() {
         }
     }
 }
+
+/// The hand-written JSON writer (`AnalysisJson::write_to`) and serde_json
+/// give the same bytes for `analysis`.
+fn assert_same_json(view: &AnalysisJson<'_>, what: &str) {
+    let serde = serde_json::to_vec(view).unwrap();
+    let mut hand = Vec::new();
+    view.write_to(&mut hand);
+    assert_eq!(
+        String::from_utf8_lossy(&hand),
+        String::from_utf8_lossy(&serde),
+        "the writer and serde_json differ on {what:?}"
+    );
+}
+
+#[test]
+fn hand_written_json_is_serde_json_over_the_dev_corpus() {
+    let twilio = twilio();
+    let builtin = Policy::builtin().unwrap();
+    let mut texts: Vec<String> = Vec::new();
+    // Hostile inputs (escapes, control characters, invisible and non-BMP
+    // characters, U+2028, over-long hosts, defanging).
+    for line in include_str!("../data/adversarial.txt").lines() {
+        if !line.starts_with('#') && !line.trim().is_empty() {
+            texts.push(crate::adversarial::decode(line));
+        }
+    }
+    // Messages: lures in eight languages, ordinary texts (message findings,
+    // promises, phone numbers).
+    let lures = data("lures");
+    for file in ["dev.tsv", "dev2.tsv", "dev3.tsv", "dev4.tsv", "dev5.tsv"] {
+        let tsv = std::fs::read_to_string(lures.join(file)).unwrap();
+        texts.extend(
+            tsv.lines()
+                .skip(1)
+                .filter_map(|l| l.split('\t').nth(5))
+                .map(str::to_owned),
+        );
+    }
+    // Domains: the brand set's lookalikes and benign names, some written
+    // with a scheme, a path with quotes and backslashes, or a control
+    // character.
+    let brands = data("brands");
+    for (i, (domain, _)) in tsv_first_column(&brands.join("lookalikes.tsv"))
+        .into_iter()
+        .chain(tsv_first_column(&brands.join("benign_hard.tsv")))
+        .enumerate()
+    {
+        texts.push(match i % 4 {
+            0 => domain,
+            1 => format!("https://{domain}/a\"b\\c?d=\u{2028}"),
+            2 => format!("{domain}\u{1}\t\u{7f}𝐚"),
+            _ => format!("log in at {domain} now"),
+        });
+    }
+    assert!(texts.len() > 12_000, "the dev corpus is there");
+    for text in &texts {
+        for policy in [&twilio, &builtin] {
+            let a = analyze(text, policy);
+            assert_same_json(&AnalysisJson::new(&a), text);
+        }
+    }
+    // Raw bytes: invalid UTF-8 and the notes it gives.
+    let a = secondlook::analysis::analyze_bytes(b"tw\xffilio-okta.com \x00\x1f", 9_999, &twilio);
+    assert_same_json(&AnalysisJson::new(&a), "bytes");
+}
+
+/// Every string field of the view holding `s`, a message's explanation,
+/// notes and promises included.
+fn view_with<'a>(s: &'a str, strings: &'a [String]) -> AnalysisJson<'a> {
+    use secondlook::json::{FindingJson, LinkJson};
+    let finding = FindingJson {
+        rule: "homoglyph",
+        severity: "dangerous",
+        brand: Some(s),
+        explanation: s.to_owned(),
+    };
+    let link = |owned_host: bool, via: Option<usize>| LinkJson {
+        url: s,
+        text: s,
+        span: [0, usize::MAX],
+        kind: "web",
+        host: Some(s),
+        host_ascii: None,
+        registrable_domain: Some(s),
+        verdict: "suspicious",
+        brand: None,
+        did_you_mean: Some(s),
+        refanged: owned_host,
+        via,
+        repaired_scheme: Some(s),
+        findings: vec![
+            FindingJson {
+                brand: None,
+                ..finding.clone()
+            },
+            finding.clone(),
+        ],
+        explanation: s.to_owned(),
+        training: !owned_host,
+        owned_host,
+    };
+    AnalysisJson {
+        verdict: "dangerous",
+        links: vec![
+            link(false, None),
+            link(true, Some(0)),
+            link(false, Some(1234567890)),
+        ],
+        message_findings: vec![finding],
+        explanation: s.to_owned(),
+        never_ask: strings,
+        notes: strings,
+        policy: s,
+        training: true,
+    }
+}
+
+#[test]
+fn hand_written_json_escapes_as_serde_json() {
+    let mut every_ascii: String = (0u8..=0x7f).map(char::from).collect();
+    every_ascii.push_str("\u{80}\u{9f}\u{a0}\u{ad}\u{2028}\u{2029}\u{feff}\u{fffd}\u{10000}\u{1f600}\u{10ffff}é\"\\\"");
+    for s in [
+        "",
+        "\"",
+        "\\",
+        "\u{0}",
+        "\u{1f}",
+        "\u{7f}",
+        "\u{2028}",
+        "𝐚\u{1f}",
+        every_ascii.as_str(),
+    ] {
+        let strings = vec![s.to_owned(), String::new(), every_ascii.clone()];
+        assert_same_json(&view_with(s, &strings), s);
+        assert_same_json(&view_with(s, &[]), s);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+    /// Any string, any character: the same escapes as serde_json.
+    #[test]
+    fn hand_written_json_escapes_any_string(s in "(\\PC|[\\x00-\\x1f\\x7f\"\\\\\u{2028}\u{2029}])*") {
+        let strings = vec![s.clone()];
+        let view = view_with(&s, &strings);
+        let serde = serde_json::to_vec(&view).unwrap();
+        let mut hand = Vec::new();
+        view.write_to(&mut hand);
+        prop_assert_eq!(hand, serde);
+    }
+}

@@ -452,6 +452,10 @@ pub struct Keyword {
     /// that side must start or end a word in the label (`myicloud`, not
     /// `magicloud`). `(start, end)` flags.
     pub bounded: (bool, bool),
+    /// [`crate::host::letter_units`] of `text`, side by side (`[0]`) and
+    /// one by one (`[1]`): computed once here, not for every link
+    /// `homoglyph` compares with the name.
+    pub letters: [Vec<crate::host::LetterUnit>; 2],
 }
 
 /// Where a brand keyword comes from.
@@ -528,6 +532,9 @@ impl Brand {
     }
 }
 
+/// A value the analysis keeps in a policy ([`Policy::analysis_cache`]).
+pub(crate) type AnalysisCache = std::sync::Arc<dyn std::any::Any + Send + Sync>;
+
 /// A checked policy: what every rule reads.
 #[derive(Debug, Clone)]
 pub struct Policy {
@@ -577,6 +584,11 @@ pub struct Policy {
     brand_refs: Vec<BrandRef>,
     /// The organisation as results name it.
     org_ref: OrgRef,
+    /// What the analysis keeps for this policy once computed (the lure
+    /// facts of an empty text, which every text made only of links, a
+    /// feed's line, has): opaque here, so the policy names nothing of the
+    /// lure analysis (`analysis::empty_facts` reads it).
+    analysis_cache: std::sync::OnceLock<AnalysisCache>,
 }
 
 /// A keyword found inside a label.
@@ -833,6 +845,7 @@ impl Policy {
             exact_only,
             brand_refs,
             org_ref,
+            analysis_cache: std::sync::OnceLock::new(),
         })
     }
 
@@ -860,6 +873,7 @@ impl Policy {
             exact_only: HashSet::default(),
             brand_refs: Vec::new(),
             org_ref: org_ref(&Organization::default(), source),
+            analysis_cache: std::sync::OnceLock::new(),
         }
     }
 
@@ -872,6 +886,15 @@ impl Policy {
     /// The organisation as results name it (cheap to clone).
     pub fn org_ref(&self) -> OrgRef {
         self.org_ref.clone()
+    }
+
+    /// The analysis's value kept for this policy, made by `make` on first
+    /// use (see `analysis_cache`).
+    pub(crate) fn analysis_cache(
+        &self,
+        make: impl FnOnce() -> AnalysisCache,
+    ) -> &(dyn std::any::Any + Send + Sync) {
+        self.analysis_cache.get_or_init(make).as_ref()
     }
 
     /// The first `[detection] lure_words` entry (as written) that occurs as

@@ -97,7 +97,12 @@ pub fn brand_keywords(
         }
         let folded = comparison_form(&text);
         let (generic, bounded) = classify(&text);
+        let letters = [
+            crate::host::letter_units(&text, true),
+            crate::host::letter_units(&text, false),
+        ];
         out.push(Keyword {
+            letters,
             text,
             folded,
             origin,
@@ -266,7 +271,12 @@ pub fn organization_keyword(organization: &str, keywords: &[Keyword]) -> Option<
     }
     let folded = comparison_form(&run);
     let (generic, bounded) = classify(&run);
+    let letters = [
+        crate::host::letter_units(&run, true),
+        crate::host::letter_units(&run, false),
+    ];
     Some(Keyword {
+        letters,
         text: run,
         folded,
         origin: Origin::Organization,

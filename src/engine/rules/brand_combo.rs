@@ -95,7 +95,7 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
         policy
             .combo_keywords
             .iter()
-            .find(|w| s.contains(w.as_str()))
+            .find(|w| crate::text::has(s, w))
             .map(String::as_str)
     };
     let lure_in = |s: &str| -> Option<String> {
@@ -127,7 +127,7 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
         // A name with a digit found only after folding is a real word
         // (`autho` in `authorize` is not `auth0`): the fold must explain the
         // difference, and a letter written where the name has a digit does not.
-        if kw.text.bytes().any(|b| b.is_ascii_digit()) && !host.label.contains(kw.text.as_str()) {
+        if kw.text.bytes().any(|b| b.is_ascii_digit()) && !crate::text::has(&host.label, &kw.text) {
             continue;
         }
         // Everyday names: the brand's own name (`orange`, `apple`) must stand

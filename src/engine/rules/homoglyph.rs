@@ -93,6 +93,8 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
     }
     let label = host.label.as_str();
     let folded = host.label_folded.as_str();
+    // The label's letters, read once for every name compared.
+    let mut letters = Letters::default();
     for (bi, brand) in policy.brands.iter().enumerate() {
         for kw in brand.keywords.iter().filter(|k| !k.needs_lure()) {
             // Three-letter names (`dpd`, `bpd`) collide by chance.
@@ -108,7 +110,7 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
                 && kw.text.chars().count() >= 4
                 && super::typosquat::near(folded, &kw.folded);
             if !(same_look || accented_near || short_accented(host, brand, kw)) {
-                if let Some(groups) = letter_groups(host, brand, kw)
+                if let Some(groups) = letter_groups(host, brand, kw, &mut letters)
                     && let Some(bref) = policy.brand_ref(bi)
                 {
                     out.push(Finding {
@@ -197,33 +199,38 @@ fn letter_groups(
     host: &HostFacts,
     brand: &crate::policy::Brand,
     kw: &crate::policy::Keyword,
+    letters: &mut Letters,
 ) -> Option<Vec<(String, String)>> {
-    use crate::host::{confusable_base, letter_units};
     if host.label == kw.text
         || host.label.len() > super::names::MAX_LABEL
         || !(kw.text.chars().count() >= 4 || super::names::under_own_suffix(host, brand, kw))
     {
         return None;
     }
-    let base = confusable_base(&host.label);
     let long = kw.text.chars().count() >= LONG_NAME;
     // Side by side first (`maerslc`), then one by one (`shc11`, where `c1`
     // side by side would be a `d`).
     [true, false].into_iter().find_map(|merge| {
-        let written = letter_units(&base, merge);
-        let name = letter_units(&kw.text, merge);
+        let name = kw.letters.get(usize::from(!merge))?;
+        // One by one, an ASCII label has a unit per character (its
+        // comparison base is the label lower-cased): a label of another
+        // length cannot match, and its units need not be read.
+        if !merge && host.label.is_ascii() && host.label.len() != name.len() {
+            return None;
+        }
+        let written = letters.of(&host.label, merge);
         if written.len() != name.len() {
             return None;
         }
         let grouped = written
             .iter()
-            .zip(&name)
+            .zip(name)
             .any(|(a, b)| a.written.chars().count() != b.written.chars().count());
         // A long name may also have one other letter typed wrong
         // (`lcaiserpermamente`), when a group is there too.
         let wrong = written
             .iter()
-            .zip(&name)
+            .zip(name)
             .filter(|(a, b)| a.class != b.class)
             .count();
         // Only as typed: in a name with foreign letters the skeleton's
@@ -233,7 +240,7 @@ fn letter_groups(
         }
         let mut differ: Vec<(String, String)> = written
             .iter()
-            .zip(&name)
+            .zip(name)
             .filter(|(a, b)| a.written != b.written)
             .map(|(a, b)| (a.written.clone(), b.written.clone()))
             .collect();
@@ -246,6 +253,28 @@ fn letter_groups(
 /// Names at least this long may have one letter typed wrong besides the
 /// letters written in groups.
 const LONG_NAME: usize = 8;
+
+/// A label's [`crate::host::letter_units`] (of its
+/// [`crate::host::confusable_base`] form), side by side and one by one,
+/// each read the first time a name is compared with it.
+#[derive(Default)]
+struct Letters {
+    side_by_side: Option<Vec<crate::host::LetterUnit>>,
+    one_by_one: Option<Vec<crate::host::LetterUnit>>,
+}
+
+impl Letters {
+    fn of(&mut self, label: &str, side_by_side: bool) -> &[crate::host::LetterUnit] {
+        let slot = if side_by_side {
+            &mut self.side_by_side
+        } else {
+            &mut self.one_by_one
+        };
+        slot.get_or_insert_with(|| {
+            crate::host::letter_units(&crate::host::confusable_base(label), side_by_side)
+        })
+    }
+}
 
 /// Up to three characters written instead of the name's own (“ẁ” instead
 /// of “w”) when the two names have the same length.

@@ -105,24 +105,93 @@ pub fn made_of_words(piece: &str, folded: bool) -> bool {
     reachable[n]
 }
 
-/// A lure word at the very start or end of `piece` (longest first), with
-/// the rest of the piece; `folded`: `piece` is in comparison form.
-fn lure_at_end(piece: &str, folded: bool) -> Option<(&'static str, &str, bool)> {
-    let mut best: Option<(&'static str, &str, bool)> = None;
-    for e in VOCABULARY.iter().filter(|e| e.0.len() >= 2) {
-        let w = e.0;
-        let f = form(e, folded);
-        if piece.len() <= f.len() {
+/// The vocabulary words of two bytes or more (as listed), by their first
+/// byte and by their last: for each byte, the indices into [`VOCABULARY`]
+/// of the words that start (end) with it, in list order.
+struct Ends {
+    first: Vec<Vec<u16>>,
+    last: Vec<Vec<u16>>,
+}
+
+static ENDS: std::sync::LazyLock<Ends> = std::sync::LazyLock::new(|| {
+    let mut ends = Ends {
+        first: vec![Vec::new(); 256],
+        last: vec![Vec::new(); 256],
+    };
+    for (i, e) in VOCABULARY.iter().enumerate() {
+        let w = e.0.as_bytes();
+        let Ok(i) = u16::try_from(i) else { break };
+        if w.len() < 2 {
             continue;
         }
-        // The end bytes before the whole word: most words differ there.
-        let (pb, fb) = (piece.as_bytes(), f.as_bytes());
-        let found = if pb.last() == fb.last()
-            && let Some(rest) = piece.strip_suffix(f)
+        if let Some(list) = w.first().and_then(|b| ends.first.get_mut(usize::from(*b))) {
+            list.push(i);
+        }
+        if let Some(list) = w.last().and_then(|b| ends.last.get_mut(usize::from(*b))) {
+            list.push(i);
+        }
+    }
+    ends
+});
+
+/// A lure word at the very start or end of `piece` (longest first, the
+/// first listed among equals), with the rest of the piece and whether it
+/// was at the start. Only the words that end with the piece's last byte
+/// or start with its first are compared ([`ENDS`]), in list order: the
+/// same answer as comparing every word, a few comparisons instead of the
+/// whole vocabulary for each peel.
+fn lure_at_end(piece: &str) -> Option<(&'static str, &str, bool)> {
+    let pb = piece.as_bytes();
+    let (Some(first), Some(last)) = (pb.first(), pb.last()) else {
+        return None;
+    };
+    let empty: &[u16] = &[];
+    let by_last = ENDS
+        .last
+        .get(usize::from(*last))
+        .map_or(empty, Vec::as_slice);
+    let by_first = ENDS
+        .first
+        .get(usize::from(*first))
+        .map_or(empty, Vec::as_slice);
+    // Both lists are in list order: walk them together, each word once.
+    let (mut i, mut j) = (0, 0);
+    let mut best: Option<(&'static str, &str, bool)> = None;
+    loop {
+        let (a, b) = (by_last.get(i).copied(), by_first.get(j).copied());
+        let next = match (a, b) {
+            (None, None) => break,
+            (Some(x), Some(y)) if x == y => {
+                i += 1;
+                j += 1;
+                x
+            }
+            (Some(x), Some(y)) if x < y => {
+                i += 1;
+                x
+            }
+            (Some(x), None) => {
+                i += 1;
+                x
+            }
+            (_, Some(y)) => {
+                j += 1;
+                y
+            }
+        };
+        let Some(e) = VOCABULARY.get(usize::from(next)) else {
+            continue;
+        };
+        let w = e.0;
+        if piece.len() <= w.len() {
+            continue;
+        }
+        let found = if piece.as_bytes().last() == w.as_bytes().last()
+            && let Some(rest) = piece.strip_suffix(w)
         {
             Some((w, rest, false))
-        } else if pb.first() == fb.first() {
-            piece.strip_prefix(f).map(|rest| (w, rest, true))
+        } else if piece.as_bytes().first() == w.as_bytes().first() {
+            piece.strip_prefix(w).map(|rest| (w, rest, true))
         } else {
             None
         };
@@ -165,7 +234,7 @@ pub fn short_name(policy: &Policy, label: &str) -> Option<ShortHit> {
         || !policy.brands.iter().any(|b| {
             b.keywords
                 .iter()
-                .any(|k| k.is_short() && label.contains(k.text.as_str()))
+                .any(|k| k.is_short() && crate::text::has(label, &k.text))
         })
     {
         return None;
@@ -301,7 +370,7 @@ pub fn misspelt_combination(policy: &Policy, label: &str) -> Option<Misspelt> {
                 .then(|| lure_word(first))
                 .flatten()
                 .map(|w| (w, trimmed.get(first.len()..).unwrap_or(""), true, true)),
-            lure_at_end(trimmed, false).map(|(w, r, f)| (w, r, f, false)),
+            lure_at_end(trimmed).map(|(w, r, f)| (w, r, f, false)),
         ];
         let step = candidates
             .iter()
@@ -341,7 +410,8 @@ fn half_of_a_name(policy: &Policy, label: &str) -> bool {
             let n = s.len();
             n >= 2
                 && s.is_char_boundary(n / 2)
-                && (hay.contains(&s[..n / 2]) || hay.contains(&s[n / 2..]))
+                && (crate::text::has(hay, s.get(..n / 2).unwrap_or(s))
+                    || crate::text::has(hay, s.get(n / 2..).unwrap_or(s)))
         };
         halves(&k.text, label) || halves(&k.folded, &folded)
     })
@@ -596,6 +666,54 @@ pub fn lure_kind(word: &str) -> LureKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`lure_at_end`] as it was, every word of the vocabulary compared:
+    /// the oracle of the indexed one.
+    fn lure_at_end_by_scan(piece: &str) -> Option<(&'static str, &str, bool)> {
+        let mut best: Option<(&'static str, &str, bool)> = None;
+        for e in VOCABULARY.iter().filter(|e| e.0.len() >= 2) {
+            let w = e.0;
+            if piece.len() <= w.len() {
+                continue;
+            }
+            let found = if let Some(rest) = piece.strip_suffix(w) {
+                Some((w, rest, false))
+            } else {
+                piece.strip_prefix(w).map(|rest| (w, rest, true))
+            };
+            if let Some(hit) = found
+                && best.is_none_or(|b| w.len() > b.0.len())
+            {
+                best = Some(hit);
+            }
+        }
+        best
+    }
+
+    #[test]
+    fn indexed_lure_at_end_is_the_scan() {
+        let words: Vec<&str> = VOCABULARY.iter().map(|e| e.0).collect();
+        let mut pieces: Vec<String> = vec![String::new(), "a".into(), "-".into()];
+        for (i, w) in words.iter().enumerate() {
+            let other = words.get((i * 7 + 3) % words.len()).copied().unwrap_or("x");
+            for p in [
+                format!("{w}twilio"),
+                format!("twilio{w}"),
+                format!("{w}{other}"),
+                format!("{other}-{w}"),
+                (*w).to_owned(),
+                format!("x{w}"),
+                format!("{w}x"),
+                format!("{w}{w}"),
+                format!("{}{}", w.get(..w.len() / 2).unwrap_or(w), other),
+            ] {
+                pieces.push(p);
+            }
+        }
+        for p in &pieces {
+            assert_eq!(lure_at_end(p), lure_at_end_by_scan(p), "{p:?}");
+        }
+    }
 
     fn policy(toml: &str) -> Policy {
         Policy::from_toml(toml, "test").unwrap()
