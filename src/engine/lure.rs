@@ -300,6 +300,11 @@ pub struct OtpWords {
     /// notice.
     #[serde(default)]
     pub sender: Vec<String>,
+    /// Words right after a short number that make it a count, not a
+    /// number to type ("you'll type the 2 digits from the screen", "die
+    /// 2 Ziffern"): a number-matching notice, not a number given.
+    #[serde(default)]
+    pub count: Vec<String>,
 }
 
 /// One vocabulary file.
@@ -394,6 +399,7 @@ enum Role {
     OtpWarning,
     PushGuard,
     PushSender,
+    NumberCount,
 }
 
 struct Pattern {
@@ -464,6 +470,9 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
         }
         for w in &v.otp.sender {
             add(&mut texts, w, Role::PushSender, li);
+        }
+        for w in &v.otp.count {
+            add(&mut texts, w, Role::NumberCount, li);
         }
         for (name, spec) in &v.claims {
             let Some(c) = lookup(Claim::ALL, name) else {
@@ -712,6 +721,7 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
     let mut readers: BTreeMap<Request, Spans> = BTreeMap::new();
     let mut push_guard = false;
     let mut push_sender = false;
+    let mut counts: Vec<usize> = Vec::new();
     // Pressure and story phrases read as a whole ("accesso non
     // autorizzato", "if you did not make this"): a negation inside one
     // turns no verb around.
@@ -769,6 +779,7 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
                 Role::OtpWarning => otp_warning = true,
                 Role::PushGuard => push_guard = true,
                 Role::PushSender => push_sender = true,
+                Role::NumberCount => counts.push(r.start),
             }
         }
     }
@@ -1026,6 +1037,10 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
             *q == Request::Push
                 && !negated(r)
                 && f.short_numbers.iter().any(|n| {
+                    // "the 2 digits": a count, not the number to type.
+                    if counts.iter().any(|c| *c > *n && *c <= n + 2) {
+                        return false;
+                    }
                     let close = (*n >= r.end && n - r.end <= 12)
                         || (*n < r.start && r.start - (n + 1) <= 12);
                     close && f.clause(*n) == f.clause(r.start)
