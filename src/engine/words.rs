@@ -132,6 +132,8 @@ pub const IDENTITY: &[&str] = &[
     "delivery", "track", "tracking", "parcel", "package", "shipping", "claim", "notice",
     "notification", "customer", "service", "services", "payments", "pay", "rewards", "prize",
     "gift", "bill", "card", "kyc", "locked", "suspended", "unpaid", "fee", "fees", "toll",
+    // Courier lures: customs duties and redelivery ("dhl-duty-pay").
+    "duty", "duties", "customs", "clearance", "redelivery", "redeliver", "shipment", "reschedule",
     // Lost-device lures ("find my iPhone"), in English, Spanish and Portuguese.
     "find", "findmy", "locate", "locator", "location", "locations", "lost", "maps",
     "buscar", "encontrar", "localizar", "localizador", "localizacion", "rastreio", "rastrear",
@@ -147,6 +149,16 @@ pub const GENERIC: &[&str] = &[
     "center", "centre", "care", "bank", "banking", "express", "ship", "post", "free", "the",
     "get", "go", "new", "live", "home", "user", "users", "client", "member", "members", "plus",
     "pro", "prime", "direct", "now", "today", "cdn", "api", "dev", "test", "hq", "inc", "ltd",
+];
+
+/// Country codes, filler only as a whole part after a hyphen
+/// (`dhl-customs-nl`), never glued to a name (`homedepth` is no Home Depot
+/// in Thailand) and never a lure word of their own (`dhl-nl`).
+#[rustfmt::skip]
+pub const COUNTRY: &[&str] = &[
+    "nl", "de", "fr", "es", "pt", "br", "mx", "ca", "au", "jp", "cn", "kr", "ch", "be", "se",
+    "dk", "fi", "pl", "ie", "nz", "za", "ar", "cl", "tr", "sg", "hk", "tw", "ph", "vn", "th",
+    "ae", "sa", "cz", "ro", "gr", "hu", "at", "in",
 ];
 
 struct Folded {

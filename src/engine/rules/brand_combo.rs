@@ -54,6 +54,8 @@ const EXAMPLES: super::Examples = {
             E::twilio("https://twilio-okta.net/x").at(Dangerous),
             E::twilio("sendgrid-okta.org").at(Dangerous),
             E::twilio("oktalogin-twilio.com").at(Dangerous),
+            E::builtin("Settle the duties at dhl-customs-nl.com").at(Dangerous), // courier word, country code
+            E::builtin("dhl-douane.com").at(Dangerous), // a courier word in Dutch and French
             E::twilio("twiliohelpdesk.com").at(Dangerous),
             E::twilio("twiliofans.com").at(Suspicious), // no sign-in, IT or lure word
             E::twilio("tw1lio-login.com").at(Dangerous), // look-alike spelling
@@ -65,7 +67,8 @@ const EXAMPLES: super::Examples = {
         not_flagged: &[
             E::twilio("twilio.com"), // own
             E::twilio("www.twilio.com"),
-            E::twilio("twilio.net"), // see brand-other-suffix
+            E::builtin("dhl-nl.com"), // a country code alone is no lure word
+            E::twilio("twilio.net"),  // see brand-other-suffix
             E::twilio("twilight.com"),
             E::twilio("example.com"),
             E::builtin("pineapple.com"), // a widely used brand inside another word

@@ -94,6 +94,18 @@ pub fn made_of_words(piece: &str, folded: bool) -> bool {
         if matches!(rest.first(), Some(b'-' | b'0'..=b'9')) {
             reachable[i + 1] = true;
         }
+        // A country code as a whole part (`customs-nl`).
+        let part_start = i > 0 && bytes.get(i - 1) == Some(&b'-');
+        if part_start
+            && matches!(rest.get(2), None | Some(b'-'))
+            && rest.get(..2).is_some_and(|c| {
+                crate::engine::words::COUNTRY
+                    .iter()
+                    .any(|w| w.as_bytes() == c)
+            })
+        {
+            reachable[i + 2] = true;
+        }
         for e in VOCABULARY.iter() {
             let w = form(e, folded).as_bytes();
             // The first byte before the whole word: most words differ there.
