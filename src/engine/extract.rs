@@ -298,10 +298,7 @@ pub fn find_links(input: &str, norm: &Normalized, max: usize) -> (Vec<Link>, boo
                 if c.kind == Kind::Web {
                     let before = name_before_a_refang(input, norm, c.span.clone(), None)
                         .or_else(|| host_of_an_overlapped_name(input, norm, c, &taken));
-                    if let Some(b) = before.filter(|b| !taken.overlaps(&b.normalized_span)) {
-                        taken.insert(&b.normalized_span);
-                        built.push(b);
-                    }
+                    taken.keep(&mut built, before);
                 }
                 continue;
             }
@@ -315,34 +312,23 @@ pub fn find_links(input: &str, norm: &Normalized, max: usize) -> (Vec<Link>, boo
             } else if let Some(link) = glued_to_a_suffix(input, norm, c) {
                 taken.insert(&c.span);
                 built.push(link);
-            } else if let Some(link) = name_after_a_refang(input, norm, c) {
+            } else if let Some(link) = name_after_a_refang(input, norm, c.span.clone(), c.kind) {
                 let before = name_before_a_refang(input, norm, c.span.clone(), None);
                 taken.insert(&link.normalized_span);
                 built.push(link);
-                if let Some(before) = before.filter(|b| !taken.overlaps(&b.normalized_span)) {
-                    taken.insert(&before.normalized_span);
-                    built.push(before);
-                }
+                taken.keep(&mut built, before);
             } else if c.source == Source::Linkify && c.kind == Kind::Web {
                 let behind = names_behind_an_unread_host(input, norm, c);
                 for link in behind
                     .into_iter()
                     .chain(name_after_brackets(input, norm, c))
                 {
-                    let r = link.normalized_span.clone();
-                    if !taken.overlaps(&r) {
-                        taken.insert(&r);
-                        built.push(link);
-                    }
+                    taken.keep(&mut built, Some(link));
                 }
             }
         }
         for link in unreadable {
-            let r = link.normalized_span.clone();
-            if !taken.overlaps(&r) {
-                taken.insert(&r);
-                built.push(link);
-            }
+            taken.keep(&mut built, Some(link));
         }
         built.sort_by_key(|l| l.normalized_span.start);
         for link in built {
@@ -355,45 +341,25 @@ pub fn find_links(input: &str, norm: &Normalized, max: usize) -> (Vec<Link>, boo
             inner.extend(dropped_prefix_link(&link, outer));
             inner.extend(refanged_name_inside(input, norm, &link, outer));
             if link.kind == Kind::Web && link.refanged() {
-                let host = link.host.as_ref().map(|h| h.ascii.as_str());
                 let span = link.normalized_span.clone();
+                let host = link.host.as_ref().map(|h| h.ascii.as_str());
                 // A link of its own, not one the outer link leads to.
-                inner.extend(name_before_a_refang(input, norm, span, host));
-            }
-            if link.refanged()
-                && link.via.is_none()
-                && link.host.as_ref().is_some_and(leads_nowhere)
-            {
-                let c = Candidate {
-                    span: link.normalized_span.clone(),
-                    kind: link.kind,
-                    source: Source::Linkify,
-                    after_slashes: 0,
-                };
-                if let Some(mut after) = name_after_a_refang(input, norm, &c) {
+                inner.extend(name_before_a_refang(input, norm, span.clone(), host));
+                if link.via.is_none()
+                    && link.host.as_ref().is_some_and(leads_nowhere)
+                    && let Some(mut after) = name_after_a_refang(input, norm, span, link.kind)
+                {
                     after.via = Some(outer);
                     inner.push(after);
                 }
             }
             if let Some(after) = name_after_a_bracket_inside(input, norm, &link, outer) {
-                let host = after.host.as_ref().map(|h| h.ascii.as_str());
-                if !inner
-                    .iter()
-                    .any(|l| l.host.as_ref().map(|h| h.ascii.as_str()) == host)
-                {
-                    inner.push(after);
-                }
+                push_new_host(&mut inner, after);
             }
             inner.extend(joined_break_link(input, &link, outer));
             inner.extend(nested_links(&link, outer, 1));
             for behind in names_behind_a_dead_host(&link, outer) {
-                let host = behind.host.as_ref().map(|h| h.ascii.as_str());
-                if !inner
-                    .iter()
-                    .any(|l| l.host.as_ref().map(|h| h.ascii.as_str()) == host)
-                {
-                    inner.push(behind);
-                }
+                push_new_host(&mut inner, behind);
             }
             links.push(link);
             for n in inner {
@@ -407,6 +373,18 @@ pub fn find_links(input: &str, norm: &Normalized, max: usize) -> (Vec<Link>, boo
         i = j;
     }
     (links, more)
+}
+
+/// `link` joins the links read inside one unless one of them already has
+/// its host.
+fn push_new_host(inner: &mut Vec<Link>, link: Link) {
+    let host = link.host.as_ref().map(|h| h.ascii.as_str());
+    if !inner
+        .iter()
+        .any(|l| l.host.as_ref().map(|h| h.ascii.as_str()) == host)
+    {
+        inner.push(link);
+    }
 }
 
 /// The spans a cluster's links already hold: disjoint, by start, so a
@@ -423,6 +401,14 @@ impl Taken {
             .range(..r.end)
             .next_back()
             .is_some_and(|(_, end)| *end > r.start)
+    }
+
+    /// `link`, if it overlaps nothing taken, is taken and kept in `built`.
+    fn keep(&mut self, built: &mut Vec<Link>, link: Option<Link>) {
+        if let Some(link) = link.filter(|l| !self.overlaps(&l.normalized_span)) {
+            self.insert(&link.normalized_span);
+            built.push(link);
+        }
     }
 
     /// Only spans that overlap nothing taken are inserted; an empty span
@@ -538,8 +524,7 @@ fn build_read(
         // The first symbol sits inside a name a phone keeps whole
         // (`a👉co.uk™`): the symbols at its end are where it ends.
         _ => {
-            let symbol = |c: char| !c.is_ascii() && crate::text::is_symbol_char(c);
-            let end = text.trim_end_matches(symbol).len();
+            let end = text.trim_end_matches(non_ascii_symbol).len();
             if end <= cut || end == text.len() {
                 return whole;
             }
@@ -567,14 +552,18 @@ fn symbol_cut(candidate: &str) -> Option<usize> {
     if host.is_ascii() {
         return None;
     }
-    let symbol = |c: char| !c.is_ascii() && crate::text::is_symbol_char(c);
     // Symbols in front of the name (`™twilio.com™`) are not where it ends:
     // the first symbol after a letter is.
-    let lead = host.char_indices().find(|(_, c)| !symbol(*c))?.0;
+    let lead = host.char_indices().find(|(_, c)| !non_ascii_symbol(*c))?.0;
     host.get(lead..)?
         .char_indices()
-        .find(|(_, c)| symbol(*c))
+        .find(|(_, c)| non_ascii_symbol(*c))
         .map(|(i, _)| rest_at + lead + i)
+}
+
+/// A symbol or emoji outside ASCII (`™`, `👉`): where a phone ends a name.
+fn non_ascii_symbol(c: char) -> bool {
+    !c.is_ascii() && crate::text::is_symbol_char(c)
 }
 
 /// Emoji or symbols right in front of a scheme-less name (`🟠twilio.com`):
@@ -1377,15 +1366,21 @@ fn bare_link(
 /// defanging, so the name after a `[.]` is what it opens (found by the
 /// random-text property test). Tried after each of the first few
 /// refangings, the longest name first.
-fn name_after_a_refang(input: &str, norm: &Normalized, c: &Candidate) -> Option<Link> {
-    if c.kind != Kind::Web {
+fn name_after_a_refang(
+    input: &str,
+    norm: &Normalized,
+    span: Range<usize>,
+    kind: Kind,
+) -> Option<Link> {
+    if kind != Kind::Web {
         return None;
     }
-    norm.edits_within(c.span.clone())
-        .filter(|e| e.kind == EditKind::Refanged && e.normalized.end < c.span.end)
+    let end_of_span = span.end;
+    norm.edits_within(span)
+        .filter(|e| e.kind == EditKind::Refanged && e.normalized.end < end_of_span)
         .take(4)
         .find_map(|e| {
-            let whole = norm.text.get(e.normalized.end..c.span.end)?;
+            let whole = norm.text.get(e.normalized.end..end_of_span)?;
             // Written without a scheme, the name ends where a name cannot
             // go on (`é.com;𐝀`: a phone's link is `é.com`).
             let host_end = whole.find(['/', '?', '#', '\\']).unwrap_or(whole.len());
