@@ -10,7 +10,7 @@
 //!
 //! Reads `tests/data/lures/{companies,dev,dev2,dev3,dev5,holdout}.tsv` (dev5
 //! written with the request model, the others blind, see its README; a
-//! `dev4.tsv` and `dev7.tsv` are read when present). Each row is analysed under a policy built from its
+//! `dev4.tsv`, `dev7.tsv` and `lures8.tsv` are read when present). Each row is analysed under a policy built from its
 //! company's row (owned domains, sign-in, help phone, never_ask), or under
 //! the built-in default policy for consumer and personal messages (`-`).
 //! "Flagged" means `suspicious` or `dangerous`. Prints smish and ham flag
@@ -240,6 +240,10 @@ fn run() -> Result<(), String> {
         (
             "dev7.tsv",
             "dev7.tsv (seventh blind set, measured blind, then tuning)",
+        ),
+        (
+            "lures8.tsv",
+            "lures8.tsv (eighth blind set, measured blind, then tuning)",
         ),
     ] {
         let path = data.join(file);

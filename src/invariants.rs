@@ -179,9 +179,11 @@ fn check_phone_reading(
             format!("http://{s}")
         };
         let Ok(u) = url::Url::parse(&to_parse) else {
-            return Ok(());
+            return check_pieces_a_reader_sees(text, start, end, s, analysis);
         };
-        let Some(h) = u.host() else { return Ok(()) };
+        let Some(h) = u.host() else {
+            return check_pieces_a_reader_sees(text, start, end, s, analysis);
+        };
         let facts = crate::host::HostFacts::from_url_host(&h);
         if crate::extract::leads_nowhere(&facts) {
             // A host that leads nowhere: the phone links a name inside.
@@ -264,6 +266,57 @@ fn check_phone_reading(
     Ok(())
 }
 
+/// A reading no browser can open as written because its host holds a
+/// character the parser refuses in a host (`Update：twilio-okta.com`: IDNA
+/// maps `：` to `:`). The text still shows the names around that
+/// character, and a reader copies or types those: each piece of the host
+/// between such characters that has a dot is checked as a reading of its
+/// own. Which characters those are is asked of the parser itself, one
+/// character at a time (`http://x` + c + `y.com/`), not of the extractor's
+/// own list.
+fn check_pieces_a_reader_sees(
+    text: &str,
+    start: usize,
+    end: usize,
+    s: &str,
+    analysis: &Analysis,
+) -> Result<(), String> {
+    let rest_at = s.find("//").map_or(0, |i| i + 2);
+    let host_end = s
+        .get(rest_at..)
+        .and_then(|r| r.find(['/', '?', '#', '\\']))
+        .map_or(s.len(), |i| rest_at + i);
+    // Invisible characters (format characters: ZWNJ, direction marks) end
+    // nothing a reader sees: the name runs on past them.
+    static FORMAT: std::sync::LazyLock<Option<regex::Regex>> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"^\p{Cf}$").ok());
+    let invisible = |c: char| {
+        FORMAT
+            .as_ref()
+            .is_some_and(|re| re.is_match(c.encode_utf8(&mut [0u8; 4])))
+    };
+    let refused = |c: char| {
+        !c.is_ascii() && !invisible(c) && url::Url::parse(&format!("http://x{c}y.com/")).is_err()
+    };
+    let mut from = 0;
+    let mut cut = false;
+    let host = s.get(rest_at..host_end).unwrap_or("");
+    for (i, c) in host.char_indices().filter(|(_, c)| refused(*c)).take(64) {
+        let at = rest_at + i;
+        cut = true;
+        if let Some(piece) = s.get(from..at).filter(|p| p.contains('.')) {
+            check_phone_reading(text, start, end, piece, analysis)?;
+        }
+        from = at + c.len_utf8();
+    }
+    match s.get(from..) {
+        Some(piece) if cut && piece.contains('.') => {
+            check_phone_reading(text, start, end, piece, analysis)
+        }
+        _ => Ok(()),
+    }
+}
+
 /// All of the above for one text.
 pub fn all(text: &str, policy: &Policy) -> Result<Analysis, String> {
     let a = analyze(text, policy);
@@ -275,4 +328,49 @@ pub fn all(text: &str, policy: &Policy) -> Result<Analysis, String> {
     destinations(text, &a)?;
     deterministic(text, policy)?;
     Ok(a)
+}
+
+/// Texts that glue the character `c` to a name in each place a phone's
+/// link finder or IDNA treats specially: in front of a name, inside a
+/// label, between labels, after a dot, behind a host that leads nowhere,
+/// after a refanged name, and twice (a label of its own). The systematic
+/// search over Unicode (`examples/glue_search.rs`, and a sample of every
+/// general category in `tests/it/properties.rs`) runs [`destinations`] on
+/// each, so a whole class of characters is checked, not only the ones the
+/// random property test happens to draw.
+pub fn glue_texts(c: char) -> Vec<String> {
+    [
+        "{c}twilio-okta.com ",
+        "x{c}twilio-okta.com ",
+        "twilio{c}-okta.com ",
+        "twilio{c}.com ",
+        "a{c}.twilio-okta.com ",
+        "{c}.twilio-okta.com ",
+        "a{c}.{c}.com ",
+        "¢{c}A.0co.uk ",
+        "{c}a.0co.uk ",
+        "x{c}a.0co.uk ",
+        "a{c}.0co.uk ",
+        "{c}¢a.0co.uk ",
+        "a.{c}.{c}.0co.uk ",
+        "{c}{c}a.co.uk ",
+        "twilio-okta.com{c} ",
+        "twilio-okta.com{c}.ws ",
+        "https://twilio.com{c}.ws/login",
+        "https://{c}twilio-okta.com/",
+        "https://x?q={c}twilio-okta.com ",
+        "https://x?q=,{c}.com{c} ",
+        "www.{c}twilio.com ",
+        "hxxps[:]//twilio-okta[.]com{c} ",
+        "login.twilio-okta{c}com ",
+        "(twilio{c}okta.com) ",
+        "\u{2014}{c}twilio-okta.com ",
+        "Update{c}twilio-okta.com ",
+        "こちら{c}twilio-okta.com/login ",
+        "twilio-okta.com{c}x ",
+        "https://twilio.com{c}twilio-okta.com/ ",
+    ]
+    .iter()
+    .map(|t| t.replace("{c}", c.encode_utf8(&mut [0u8; 4])))
+    .collect()
 }

@@ -317,13 +317,20 @@ pub fn find_links(input: &str, norm: &Normalized, max: usize) -> (Vec<Link>, boo
                 taken.insert(&link.normalized_span);
                 built.push(link);
                 taken.keep(&mut built, before);
-            } else if c.source == Source::Linkify && c.kind == Kind::Web {
-                let behind = names_behind_an_unread_host(input, norm, c);
-                for link in behind
-                    .into_iter()
-                    .chain(name_after_brackets(input, norm, c))
-                {
-                    taken.keep(&mut built, Some(link));
+            } else if c.kind == Kind::Web {
+                let pieces = names_around_disguised_delimiters(input, norm, c).unwrap_or_default();
+                if !pieces.is_empty() {
+                    for link in pieces {
+                        taken.keep(&mut built, Some(link));
+                    }
+                } else if c.source == Source::Linkify {
+                    let behind = names_behind_an_unread_host(input, norm, c);
+                    for link in behind
+                        .into_iter()
+                        .chain(name_after_brackets(input, norm, c))
+                    {
+                        taken.keep(&mut built, Some(link));
+                    }
                 }
             }
         }
@@ -582,7 +589,9 @@ fn glued_prefix_link(input: &str, link: &Link, index: usize) -> Option<Link> {
     let mut symbols = String::new();
     for c in before.chars().rev() {
         if !c.is_ascii()
-            && (crate::text::is_other_symbol(c) || crate::text::is_glued_punctuation(c))
+            && (crate::text::is_other_symbol(c)
+                || crate::text::is_glued_punctuation(c)
+                || crate::text::is_glued_symbol(c))
         {
             start -= c.len_utf8();
             symbols.insert(0, c);
@@ -894,8 +903,14 @@ fn names_behind_an_unread_host(input: &str, norm: &Normalized, c: &Candidate) ->
             let start = c.span.start + host_end + l.start() + cut;
             let span = start..start + found.len();
             let t = norm.text.get(span.clone())?;
-            build_read(input, norm, span, t, Kind::Web)
+            match build_read(input, norm, span.clone(), t, Kind::Web) {
+                Some(l) if l.host.is_some() => Some(vec![l]),
+                // A right-to-left letter or a disguised delimiter glued
+                // to the name (`?q=לtwilio-okta.com`): the pieces.
+                _ => pieces_around_refused(input, norm, span),
+            }
         })
+        .flatten()
         .collect()
 }
 
@@ -913,6 +928,82 @@ fn name_after_brackets(input: &str, norm: &Normalized, c: &Candidate) -> Option<
     let span = c.span.start + cut..c.span.end;
     build_read(input, norm, span.clone(), norm.text.get(span)?, Kind::Web)
 }
+
+/// A run whose host holds a character a browser refuses there with Latin
+/// letters around it ([`crate::text::ends_a_latin_name`]: `：` → `:`,
+/// `／` → `/`, `＠` → `@`, `﹕`, a right-to-left letter): no browser can
+/// open the run as written (`Update：twilio-okta.com` is no address), but
+/// the text shows the names around that character, and a reader copies or
+/// types those (`twilio-okta.com`). Each piece of the host
+/// between such characters that reads as a name is judged; the last keeps
+/// the rest of the address. `None` when the host holds no such character.
+fn names_around_disguised_delimiters(
+    input: &str,
+    norm: &Normalized,
+    c: &Candidate,
+) -> Option<Vec<Link>> {
+    pieces_around_refused(input, norm, c.span.clone())
+}
+
+/// [`names_around_disguised_delimiters`] for the run at `span` of the
+/// normalised text.
+fn pieces_around_refused(input: &str, norm: &Normalized, span: Range<usize>) -> Option<Vec<Link>> {
+    let text = norm.text.get(span.clone())?;
+    let rest_at = text.find("//").map_or(0, |i| i + 2);
+    let host_end = text
+        .get(rest_at..)?
+        .find(['/', '?', '#', '\\'])
+        .map_or(text.len(), |i| rest_at + i);
+    // Runs of such characters (a Hebrew word in front), at most
+    // MAX_DISGUISED_PIECES of them.
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    for (i, ch) in text.get(rest_at..host_end)?.char_indices() {
+        if !crate::text::ends_a_latin_name(ch) {
+            continue;
+        }
+        let (at, after) = (rest_at + i, rest_at + i + ch.len_utf8());
+        let full = cuts.len() >= MAX_DISGUISED_PIECES;
+        match cuts.last_mut() {
+            Some(last) if last.1 == at => last.1 = after,
+            _ if full => break,
+            _ => cuts.push((at, after)),
+        }
+    }
+    if cuts.is_empty() {
+        return None;
+    }
+    let mut pieces = Vec::new();
+    let mut from = 0;
+    for (i, &(at, after)) in cuts.iter().enumerate() {
+        if at > from {
+            pieces.push(from..at);
+        }
+        from = after;
+        if i + 1 == cuts.len() && from < text.len() {
+            pieces.push(from..text.len());
+        }
+    }
+    Some(
+        pieces
+            .into_iter()
+            .filter_map(|p| {
+                let span = span.start + p.start..span.start + p.end;
+                let piece = norm.text.get(span.clone())?;
+                let piece = trim_trailing(piece);
+                if !piece.contains('.') {
+                    return None;
+                }
+                let span = span.start..span.start + piece.len();
+                build_read(input, norm, span, piece, Kind::Web).filter(|l| l.host.is_some())
+            })
+            .collect(),
+    )
+}
+
+/// At most this many runs of such characters are cut at in one run of
+/// text: thousands (`a：`×N) are one long piece of text, not thousands of
+/// names.
+const MAX_DISGUISED_PIECES: usize = 16;
 
 /// How many bytes of quotation marks and brackets of other scripts (and
 /// symbols among them) lead `s`: up to the last such mark before the first
@@ -994,15 +1085,38 @@ fn names_behind_a_dead_host(outer: &Link, index: usize) -> Vec<Link> {
         if text.contains("://") && !text.to_ascii_lowercase().starts_with("http") {
             continue;
         }
-        let Some((url, parsed, facts)) = name_under_known_suffix(text) else {
-            continue;
+        // A right-to-left letter or a disguised delimiter glued to the
+        // name (`?q=לtwilio-okta.com`): the pieces around it.
+        let names: Vec<_> = match name_under_known_suffix(text) {
+            Some(name) => vec![name],
+            None => refused_pieces(text)
+                .into_iter()
+                .filter_map(name_under_known_suffix)
+                .collect(),
         };
-        if out
-            .iter()
-            .any(|l| l.host.as_ref().is_some_and(|h| h.ascii == facts.ascii))
-        {
-            continue;
+        for (url, parsed, facts) in names {
+            if out
+                .iter()
+                .any(|l| l.host.as_ref().is_some_and(|h| h.ascii == facts.ascii))
+            {
+                continue;
+            }
+            out.push(behind_link(outer, index, url, parsed, facts));
         }
+    }
+    out
+}
+
+/// A link inside `outer` (its `index`) to the name `url` found behind its
+/// dead host.
+fn behind_link(
+    outer: &Link,
+    index: usize,
+    url: String,
+    parsed: url::Url,
+    facts: HostFacts,
+) -> Link {
+    {
         let mut link = outer.clone();
         link.host = Some(facts);
         link.written_host = written_host(&url).to_owned();
@@ -1012,9 +1126,36 @@ fn names_behind_a_dead_host(outer: &Link, index: usize) -> Vec<Link> {
         link.via = Some(index);
         link.glued_symbols = None;
         link.repaired_scheme = None;
-        out.push(link);
+        link
     }
-    out
+}
+
+/// The pieces of `text`'s host between runs of characters a browser
+/// refuses there with Latin letters around them
+/// ([`crate::text::ends_a_latin_name`]), the last with the rest of the
+/// address; empty when there is no such character.
+fn refused_pieces(text: &str) -> Vec<&str> {
+    let host_end = text.find(['/', '?', '#', '\\']).unwrap_or(text.len());
+    let mut pieces = Vec::new();
+    let mut from = 0;
+    let mut cut = false;
+    for (i, c) in text.get(..host_end).unwrap_or("").char_indices() {
+        if !crate::text::ends_a_latin_name(c) {
+            continue;
+        }
+        cut = true;
+        if i > from {
+            pieces.extend(text.get(from..i));
+        }
+        from = i + c.len_utf8();
+        if pieces.len() >= MAX_DISGUISED_PIECES {
+            return pieces;
+        }
+    }
+    if cut && from < text.len() {
+        pieces.extend(text.get(from..));
+    }
+    pieces
 }
 
 /// A host name no phone takes for a link's (Android's link finder wants a

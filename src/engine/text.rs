@@ -568,6 +568,59 @@ pub(crate) fn is_glued_punctuation(c: char) -> bool {
     char_matches(&GLUED_PUNCTUATION, c)
 }
 
+static GLUED_SYMBOL: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"^[\p{Sc}\p{Sm}\p{Sk}]$").ok());
+
+/// Currency, mathematical and modifier symbols (`¢`, `±`, `˄`): a phone's
+/// link finder takes them into a name glued to them (`¢𝄀a.0co.uk`), as it
+/// does punctuation, and IDNA keeps them in a part of a name in front of
+/// the registrable one, which its owner can create.
+pub(crate) fn is_glued_symbol(c: char) -> bool {
+    char_matches(&GLUED_SYMBOL, c)
+}
+
+/// A character outside ASCII that IDNA (UTS #46, NFKC) maps to one that
+/// ends a host or breaks an address (`：` → `:`, `／` → `/`, `＠` → `@`,
+/// `﹖` → `?`, `℅` → `c/o`, an ideographic or no-break space → ` `): a
+/// host that holds one cannot be opened as written, and the names around
+/// it are what the text shows.
+/// A character a browser refuses in a host with Latin letters around it:
+/// one IDNA maps to a delimiter ([`maps_to_delimiter`]), or a
+/// right-to-left letter or sign (Hebrew, Arabic: the Bidi rule of IDNA
+/// refuses a label that mixes them with Latin letters). Hebrew and Arabic
+/// glue one-letter prefixes to a word (`לtwilio-okta.com`, "to …"): a
+/// reader sees the Latin name after it, and that is what is judged.
+pub(crate) fn ends_a_latin_name(c: char) -> bool {
+    use icu_properties::{CodePointMapData, props::BidiClass};
+    if c.is_ascii() {
+        return false;
+    }
+    let rtl = |c: char| {
+        matches!(
+            CodePointMapData::<BidiClass>::new().get(c),
+            BidiClass::RightToLeft | BidiClass::ArabicLetter | BidiClass::ArabicNumber
+        )
+    };
+    // Ideographic description characters (`⿰`) and the replacement
+    // character: IDNA disallows them.
+    rtl(c) || maps_to_delimiter(c) || ('\u{2FF0}'..='\u{2FFF}').contains(&c) || c == '\u{FFFD}' || {
+        // What NFKC makes of it holds a dot or a right-to-left letter
+        // (`⒈` → `1.`, `․` → `.`, `ℵ` → `א`): IDNA refuses it in a name.
+        use unicode_normalization::UnicodeNormalization;
+        std::iter::once(c)
+            .nfkc()
+            .any(|m| m != c && (m == '.' || m == '\u{3002}' || rtl(m)))
+    }
+}
+
+pub(crate) fn maps_to_delimiter(c: char) -> bool {
+    use unicode_normalization::UnicodeNormalization;
+    !c.is_ascii()
+        && std::iter::once(c)
+            .nfkc()
+            .any(|m| m.is_ascii_whitespace() || ":/?#@[]\\<>^|".contains(m))
+}
+
 static QUOTE_OR_BRACKET: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"^[\p{Pi}\p{Pf}\p{Ps}\p{Pe}]$").ok());
 
@@ -628,7 +681,21 @@ fn glued(text: &str, start: usize, end: usize) -> bool {
             // Invisible characters and symbols after the dot are passed
             // over as before it (`a㇀.` + ZWSP + `co.uk.com` opens
             // `a㇀.co.uk.com`, and so does `a㇀.👉co.uk.com` its own name).
-            let more = after.find(|c| !skip(*c)).is_some_and(name_char);
+            // A part made of symbols alone is a part of the name too
+            // (`a©.🣀.com` opens `xn--a-nca.xn--in9h.com`): past it, the
+            // same question is asked after its dot.
+            let more = loop {
+                let mut symbols = 0;
+                let next = after.find(|c| {
+                    let passed = skip(*c);
+                    symbols += usize::from(passed && !is_invisible(*c));
+                    !passed
+                });
+                match next {
+                    Some(c) if dot(c) && symbols > 0 => continue,
+                    next => break next.is_some_and(name_char),
+                }
+            };
             (more, more)
         }
         Some(c) => (name_char(c), false),

@@ -76,6 +76,15 @@ fn messy_text() -> impl Strategy<Value = String> {
         "τωιιο",
         "ɡ",
         "\u{2800}",
+        // characters IDNA maps to ones that end a host (`：` → `:`)
+        "：",
+        "／",
+        "＠",
+        "﹕",
+        "℅",
+        "\u{3000}",
+        "¢",
+        "©",
     ]);
     prop::collection::vec(
         prop_oneof![pieces.prop_map(str::to_owned), "\\PC{0,6}"],
@@ -324,4 +333,69 @@ proptest! {
         let (entries, errors) = outbox.list();
         prop_assert_eq!(entries.len() + errors.len(), 1, "read as a report or reported as corrupt, never dropped");
     }
+}
+
+/// The two classes the systematic search still finds, not fixed yet and
+/// listed in docs/security.md ("A systematic search"): a bracket or
+/// quotation mark of another script inside a label (`x〈a.0co.uk`: phones
+/// that take it open `xn--xa-913a.0co.uk`, Second Look judges `a.0co.uk`
+/// under the same registrable name), and a symbol that makes a whole
+/// address unreadable right after a host that reads (`https://twilio.com۾
+/// twilio-okta.com/`: the name after it is not judged; the one before is).
+/// Any other failure fails the test.
+fn known_gap(place: usize, c: char) -> bool {
+    let bracket = regex::Regex::new(r"^[\p{Ps}\p{Pe}\p{Pi}\p{Pf}]$")
+        .is_ok_and(|re| re.is_match(&c.to_string()));
+    let after_a_host = secondlook::invariants::glue_texts('\u{2603}')
+        .get(place)
+        .is_some_and(|t| t.starts_with("https://twilio.com\u{2603}twilio"));
+    let symbol = regex::Regex::new(r"^\p{So}$").is_ok_and(|re| re.is_match(&c.to_string()));
+    bracket || (after_a_host && symbol)
+}
+
+/// Every kind of character glued to a name, in each of the places of
+/// `invariants::glue_texts`: the first and last character of each general
+/// category in each block of 256 code points up to U+2FFFF (the whole
+/// range is `examples/glue_search.rs`, docs/security.md). Deterministic:
+/// CI checks each class of character, not a random few.
+#[test]
+fn every_kind_of_character_glued_to_a_name() {
+    let categories = [
+        "Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc", "Me", "Nd", "Nl", "No", "Pc", "Pd", "Ps", "Pe",
+        "Pi", "Pf", "Po", "Sm", "Sc", "Sk", "So", "Zs", "Cf",
+    ];
+    let classes: Vec<regex::Regex> = categories
+        .iter()
+        .filter_map(|c| regex::Regex::new(&format!(r"^\p{{{c}}}$")).ok())
+        .collect();
+    assert_eq!(classes.len(), categories.len());
+    let p = twilio();
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for block in (0x80u32..0x30000).step_by(256) {
+        let chars: Vec<char> = (block..block + 256).filter_map(char::from_u32).collect();
+        for class in &classes {
+            let mut of_class = chars.iter().filter(|c| class.is_match(&c.to_string()));
+            let first = of_class.next();
+            let last = of_class.last();
+            for c in first.into_iter().chain(last) {
+                checked += 1;
+                for (place, text) in secondlook::invariants::glue_texts(*c).iter().enumerate() {
+                    let a = analyze(text, &p);
+                    if let Err(e) = secondlook::invariants::destinations(text, &a) {
+                        if !known_gap(place, *c) {
+                            failures.push(format!("U+{:04X} {text:?}: {e}", *c as u32));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 1000, "only {checked} characters sampled");
+    assert!(
+        failures.is_empty(),
+        "{} failures, first: {:#?}",
+        failures.len(),
+        failures.iter().take(10).collect::<Vec<_>>()
+    );
 }
