@@ -1100,7 +1100,7 @@ pub(crate) fn link(l: &LinkAnalysis) -> String {
         ));
     }
     if let Some(h) = &link.host
-        && link.text.to_ascii_lowercase().contains("xn--")
+        && crate::host::has_ace_prefix(&link.text, true)
         && h.unicode != h.ascii
     {
         parts.push(format!(
