@@ -1455,7 +1455,10 @@ fn build(
             let to_parse = if has_scheme {
                 candidate.to_owned()
             } else {
-                format!("http://{candidate}")
+                let mut s = String::with_capacity(candidate.len() + 7);
+                s.push_str("http://");
+                s.push_str(candidate);
+                s
             };
             link.written_host = written_host(&to_parse).to_owned();
             let parsed = match refused_as_ipv4(&to_parse) {

@@ -265,18 +265,17 @@ pub fn comparison_form(s: &str) -> String {
 /// without combining marks, lower case, with [`extra_confusable`] letters
 /// read as Latin (ASCII text is only lower-cased).
 pub fn confusable_base(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
     if s.is_ascii() {
         // Fast path: for ASCII the skeleton only maps characters that the
         // visual fold maps to the same class anyway (m→rn, 0→O, 1/I→l).
-        out.push_str(&s.to_ascii_lowercase());
-    } else {
-        for c in unicode_security::skeleton(s).filter(|c| !is_combining_mark(*c)) {
-            for l in c.to_lowercase() {
-                match extra_confusable(l) {
-                    Some(latin) => out.push(latin),
-                    None => out.push(l),
-                }
+        return s.to_ascii_lowercase();
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in unicode_security::skeleton(s).filter(|c| !is_combining_mark(*c)) {
+        for l in c.to_lowercase() {
+            match extra_confusable(l) {
+                Some(latin) => out.push(latin),
+                None => out.push(l),
             }
         }
     }

@@ -293,44 +293,46 @@ const OSA_STACK: usize = 64;
 /// the length by one character at most). Anything else asks strsim.
 fn osa_at_most(a: &str, b: &str, k: usize) -> bool {
     let (x, y) = (a.as_bytes(), b.as_bytes());
-    if !(a.is_ascii() && b.is_ascii()) || y.len() > OSA_STACK {
+    if !(a.is_ascii() && b.is_ascii()) || y.len() > OSA_STACK || k >= OSA_STACK {
         return strsim::osa_distance(a, b) <= k;
     }
     if x.len().abs_diff(y.len()) > k {
         return false;
     }
-    let width = y.len() + 1;
-    let mut prev_two = [0usize; OSA_STACK + 1];
-    let mut prev = [0usize; OSA_STACK + 1];
-    let mut curr = [0usize; OSA_STACK + 1];
-    for (j, (p2, p)) in prev_two
-        .iter_mut()
-        .zip(prev.iter_mut())
-        .enumerate()
-        .take(width)
-    {
-        *p2 = j;
-        *p = j;
+    // Distances are capped at k + 1 (min and + of non-negative costs
+    // commute with the cap, so "at most k" is decided exactly), which
+    // keeps them in a byte: three rows of 65 bytes on the stack.
+    let cap = (k + 1) as u8;
+    let mut prev_two = [0u8; OSA_STACK + 1];
+    let mut curr = [0u8; OSA_STACK + 1];
+    for (j, v) in prev_two.iter_mut().enumerate().take(y.len() + 1) {
+        *v = (j as u8).min(cap);
     }
-    let mut prev_a = None;
+    let mut prev = prev_two;
+    let mut prev_min = 0u8;
     for (i, &ac) in x.iter().enumerate() {
-        curr[0] = i + 1;
-        let mut prev_b = None;
+        curr[0] = ((i + 1).min(usize::from(cap))) as u8;
+        let mut row_min = curr[0];
         for (j, &bc) in y.iter().enumerate() {
-            let cost = usize::from(ac != bc);
-            let (left, up, diag) = (curr[j], prev[j + 1], prev[j]);
-            let mut d = (left + 1).min((up + 1).min(diag + cost));
-            if i > 0 && j > 0 && ac != bc && Some(ac) == prev_b && Some(bc) == prev_a {
+            let cost = u8::from(ac != bc);
+            let mut d = (curr[j] + 1).min(prev[j + 1] + 1).min(prev[j] + cost);
+            if i > 0 && j > 0 && ac != bc && x[i - 1] == bc && y[j - 1] == ac {
                 d = d.min(prev_two[j - 1] + 1);
             }
+            let d = d.min(cap);
             curr[j + 1] = d;
-            prev_b = Some(bc);
+            row_min = row_min.min(d);
         }
+        // Two rows over the bound: every later row is over it too (a
+        // cell reads the row above and, for a swap, the one above that).
+        if row_min >= cap && prev_min >= cap {
+            return false;
+        }
+        prev_min = row_min;
         std::mem::swap(&mut prev_two, &mut prev);
         std::mem::swap(&mut prev, &mut curr);
-        prev_a = Some(ac);
     }
-    prev[y.len()] <= k
+    prev[y.len()] < cap
 }
 
 #[cfg(test)]
