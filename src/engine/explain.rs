@@ -1100,7 +1100,7 @@ pub(crate) fn link(l: &LinkAnalysis) -> String {
         ));
     }
     if let Some(h) = &link.host
-        && link.text.to_ascii_lowercase().contains("xn--")
+        && crate::host::has_ace_prefix(&link.text, true)
         && h.unicode != h.ascii
     {
         parts.push(format!(
@@ -1114,23 +1114,29 @@ pub(crate) fn link(l: &LinkAnalysis) -> String {
         .filter(|f| verdict == Verdict::Safe || f.severity != Severity::Safe)
         .collect();
     if shown.is_empty() {
+        // "{what} is not {whose}, and nothing else is known about it.{err}",
+        // written piece by piece into one string (issue #16: most lines of
+        // a feed get this sentence).
         let what = match &link.host {
-            Some(h) => h.display_registrable().to_owned(),
-            None => link.text.clone(),
+            Some(h) => h.display_registrable(),
+            None => link.text.as_str(),
         };
-        let err = link
-            .parse_error
-            .as_deref()
-            .map(|e| format!(" It could not be read as a web address ({e})."))
-            .unwrap_or_default();
-        let whose = if org.is_named() {
-            format!("one of the sites {} lists as its own", org.display_name())
+        let mut sentence = String::with_capacity(what.len() + 96);
+        sentence.push_str(what);
+        if org.is_named() {
+            sentence.push_str(" is not one of the sites ");
+            sentence.push_str(org.display_name());
+            sentence.push_str(" lists as its own");
         } else {
-            "on Second Look's list of known sites".to_owned()
-        };
-        parts.push(format!(
-            "{what} is not {whose}, and nothing else is known about it.{err}"
-        ));
+            sentence.push_str(" is not on Second Look's list of known sites");
+        }
+        sentence.push_str(", and nothing else is known about it.");
+        if let Some(e) = link.parse_error.as_deref() {
+            sentence.push_str(" It could not be read as a web address (");
+            sentence.push_str(e);
+            sentence.push_str(").");
+        }
+        parts.push(sentence);
     }
     parts.extend(shown.iter().map(|f| f.explanation()));
     if let Some(brand) = imitated {
@@ -1154,6 +1160,12 @@ pub(crate) fn link(l: &LinkAnalysis) -> String {
     }
     if let Some(d) = &l.did_you_mean {
         parts.push(format!("Did you mean {d}?"));
+    }
+    // One sentence is its own join.
+    if parts.len() == 1
+        && let Some(one) = parts.pop()
+    {
+        return one;
     }
     parts.join(" ")
 }
@@ -1265,10 +1277,12 @@ pub(crate) fn message_with(a: &Analysis, explained: &[&str]) -> String {
         Verdict::Unknown if n_links == 0 => {
             "No links and no warning signs found.".to_owned()
         }
-        Verdict::Unknown => format!(
-            "Unknown: no warning signs, but Second Look cannot vouch for {}. Unknown is not safe: open it only if you expected it.",
-            if n_links == 1 { "this link" } else { "these links" }
-        ),
+        Verdict::Unknown if n_links == 1 => {
+            "Unknown: no warning signs, but Second Look cannot vouch for this link. Unknown is not safe: open it only if you expected it.".to_owned()
+        }
+        Verdict::Unknown => {
+            "Unknown: no warning signs, but Second Look cannot vouch for these links. Unknown is not safe: open it only if you expected it.".to_owned()
+        }
     });
     let risky: Vec<(usize, &LinkAnalysis)> = links
         .iter()
@@ -1324,5 +1338,10 @@ pub(crate) fn message_with(a: &Analysis, explained: &[&str]) -> String {
     let (about_bytes, about_text) = a.notes.split_at(a.byte_notes.min(a.notes.len()));
     parts.extend(about_text.iter().cloned());
     parts.extend(about_bytes.iter().cloned());
+    if parts.len() == 1
+        && let Some(one) = parts.pop()
+    {
+        return one;
+    }
     parts.join("\n")
 }

@@ -581,7 +581,7 @@ fn non_ascii_symbol(c: char) -> bool {
 /// [`crate::text::is_glued_punctuation`]) is taken in the same way;
 /// quotation marks and brackets are not (they end a link).
 fn glued_prefix_link(input: &str, link: &Link, index: usize) -> Option<Link> {
-    if link.kind != Kind::Web || link.url.contains("//") {
+    if link.kind != Kind::Web || crate::text::has(&link.url, "//") {
         return None;
     }
     let before = input.get(..link.span.start)?;
@@ -640,7 +640,7 @@ fn symbol_reading(link: &Link, url: String, index: usize, symbols: String) -> Op
 /// phone that ends a link at the symbol opens the name after it. That
 /// reading is judged too, as a link inside this one ([`Link::via`]).
 fn dropped_prefix_link(link: &Link, index: usize) -> Option<Link> {
-    if link.kind != Kind::Web || link.url.contains("//") {
+    if link.kind != Kind::Web || crate::text::has(&link.url, "//") {
         return None;
     }
     // Quotation marks and brackets of other scripts in front (`（twilio.com`,
@@ -693,7 +693,7 @@ fn dropped_prefix_link(link: &Link, index: usize) -> Option<Link> {
 /// `twilio.com.evil.ws`. That reading is judged too, as a link inside this
 /// one ([`Link::via`]), when it names another real site.
 fn joined_break_link(input: &str, link: &Link, index: usize) -> Option<Link> {
-    if link.kind != Kind::Web || !link.url.contains("//") {
+    if link.kind != Kind::Web || !crate::text::has(&link.url, "//") {
         return None;
     }
     let after_scheme = link.url.split_once("//").map_or("", |(_, r)| r);
@@ -1450,19 +1450,33 @@ fn decode_escapes(s: &str, escape: u8, underscore_slash: bool) -> String {
 /// docs/benchmarks.md). Hosts the URL parser would rewrite (non-ASCII,
 /// percent-encoded, IPv6) take the full path.
 fn may_be_scheme_less_link(candidate: &str) -> bool {
-    let host = candidate.split(['/', '?', '#']).next().unwrap_or_default();
-    let host = host.rsplit('@').next().unwrap_or_default();
-    if !host.is_ascii() || host.contains(['%', '[', '\\']) {
+    // Byte loops (every separator is ASCII): issue #16.
+    let end = candidate
+        .bytes()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(candidate.len());
+    let host = candidate.get(..end).unwrap_or_default();
+    let host = match host.bytes().rposition(|b| b == b'@') {
+        Some(at) => host.get(at + 1..).unwrap_or_default(),
+        None => host,
+    };
+    if !host.is_ascii() || host.bytes().any(|b| matches!(b, b'%' | b'[' | b'\\')) {
         return true;
     }
-    let host = host
-        .split(':')
-        .next()
-        .unwrap_or_default()
-        .trim_end_matches('.');
+    let host = match host.bytes().position(|b| b == b':') {
+        Some(colon) => host.get(..colon).unwrap_or_default(),
+        None => host,
+    }
+    .trim_end_matches('.');
     // Over-long names are kept whatever their suffix (a lure in itself).
-    host.len() > MAX_HOST_LEN
-        || psl::suffix(host.to_ascii_lowercase().as_bytes()).is_some_and(|s| s.is_known())
+    host.len() > MAX_HOST_LEN || {
+        let lower: std::borrow::Cow<'_, str> = if host.bytes().any(|b| b.is_ascii_uppercase()) {
+            host.to_ascii_lowercase().into()
+        } else {
+            host.into()
+        };
+        psl::suffix(lower.as_bytes()).is_some_and(|s| s.is_known())
+    }
 }
 
 /// The link `candidate` at `span` would be, before its URL is read.
@@ -1582,7 +1596,10 @@ fn build(
             let to_parse = if has_scheme {
                 candidate.to_owned()
             } else {
-                format!("http://{candidate}")
+                let mut s = String::with_capacity(candidate.len() + 7);
+                s.push_str("http://");
+                s.push_str(candidate);
+                s
             };
             link.written_host = written_host(&to_parse).to_owned();
             let parsed = match refused_as_ipv4(&to_parse) {
@@ -1699,6 +1716,56 @@ pub(crate) fn whole_text_link(input: &str, max: usize) -> Option<Vec<Link>> {
 }
 
 fn has_scheme(s: &str) -> bool {
+    // A scheme is at most ten bytes: only the first eleven can hold its
+    // colon (issue #16: a byte loop, not the `char` searcher's set-up).
+    let Some(colon) = s.bytes().take(11).position(|b| b == b':') else {
+        return false;
+    };
+    let Some(scheme) = s.as_bytes().get(..colon) else {
+        return false;
+    };
+    !scheme.is_empty()
+        && scheme
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'-')
+        && scheme.first().is_some_and(u8::is_ascii_alphabetic)
+        && s.len() > colon + 1
+}
+
+/// The host part of a URL as written: after `//` and any userinfo, before
+/// the port or path. Used to show how an IP address was disguised.
+/// Every separator is ASCII, so byte positions are character boundaries.
+fn written_host(url: &str) -> &str {
+    let rest = if has_scheme(url) {
+        let colon = url.bytes().position(|b| b == b':').unwrap_or(0);
+        let r = url.get(colon + 1..).unwrap_or("");
+        let slashes = r.bytes().take_while(|b| matches!(b, b'/' | b'\\')).count();
+        r.get(slashes..).unwrap_or(r)
+    } else {
+        url.split_once("//").map_or(url, |(_, r)| r)
+    };
+    let end = rest
+        .bytes()
+        .position(|b| matches!(b, b'/' | b'?' | b'#' | b'\\'))
+        .unwrap_or(rest.len());
+    let authority = rest.get(..end).unwrap_or(rest);
+    let host_port = match authority.bytes().rposition(|b| b == b'@') {
+        Some(at) => authority.get(at + 1..).unwrap_or(authority),
+        None => authority,
+    };
+    if host_port.starts_with('[') {
+        return host_port;
+    }
+    match host_port.bytes().position(|b| b == b':') {
+        Some(colon) => host_port.get(..colon).unwrap_or(host_port),
+        None => host_port,
+    }
+}
+
+/// The scheme test and the written host as they were before issue #16's
+/// byte loops: the oracle of the tests that hold the two equal.
+#[cfg(test)]
+fn has_scheme_std(s: &str) -> bool {
     let Some((scheme, _)) = s.split_once(':') else {
         return false;
     };
@@ -1715,11 +1782,10 @@ fn has_scheme(s: &str) -> bool {
         && !scheme.contains('.')
 }
 
-/// The host part of a URL as written: after `//` and any userinfo, before
-/// the port or path. Used to show how an IP address was disguised.
-fn written_host(url: &str) -> &str {
+#[cfg(test)]
+fn written_host_std(url: &str) -> &str {
     let rest = match url.split_once(':') {
-        Some((scheme, r)) if has_scheme(url) && !scheme.is_empty() => {
+        Some((scheme, r)) if has_scheme_std(url) && !scheme.is_empty() => {
             r.trim_start_matches(['/', '\\'])
         }
         _ => url.split_once("//").map_or(url, |(_, r)| r),
@@ -1753,6 +1819,52 @@ mod tests {
             hosts("log in at twilio-okta.com/reset, or https://twilio.com. Also www.example.com!"),
             vec!["twilio-okta.com", "twilio.com", "www.example.com"]
         );
+    }
+
+    #[test]
+    fn byte_loops_equal_the_std_searchers() {
+        let parts = [
+            "",
+            ":",
+            "//",
+            "/",
+            "\\",
+            "@",
+            "?",
+            "#",
+            "[",
+            "]",
+            ":8080",
+            "a",
+            "https",
+            "http:",
+            "https://",
+            "hxxp",
+            "x.y",
+            "tw1lio.com",
+            "user@",
+            "é",
+            "a.b:c",
+            "[::1]",
+            "+-.",
+            "1a",
+            "abcdefghij:",
+            "abcdefghijk:",
+            "%41",
+            "mailto:",
+        ];
+        let mut n = 0;
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    let s = format!("{a}{b}{c}");
+                    assert_eq!(has_scheme(&s), has_scheme_std(&s), "{s:?}");
+                    assert_eq!(written_host(&s), written_host_std(&s), "{s:?}");
+                    n += 1;
+                }
+            }
+        }
+        assert!(n > 20_000);
     }
 
     #[test]

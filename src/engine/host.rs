@@ -7,6 +7,7 @@
 //! further by [`visual_fold`] so that `0`/`o`, `1`/`l`/`i`, `rn`/`m`, `vv`/`w`
 //! compare equal.
 
+use std::borrow::Cow;
 use std::net::IpAddr;
 
 use unicode_normalization::char::is_combining_mark;
@@ -213,12 +214,34 @@ pub fn suffixes(host: &str) -> impl Iterator<Item = &str> {
     } else {
         Some(host)
     };
-    std::iter::successors(start, |h| h.split_once('.').map(|(_, rest)| rest))
+    std::iter::successors(start, |h| after_first_dot(h))
+}
+
+/// What follows the first `.` of `s`, if it has one: `s.split_once('.')`'s
+/// second half, found by a byte loop (issue #16: every line of a feed walks
+/// its host's suffixes a dozen times, and the `char` searcher's set-up
+/// costs more than a short host's scan).
+fn after_first_dot(s: &str) -> Option<&str> {
+    let i = s.bytes().position(|b| b == b'.')?;
+    s.get(i + 1..)
+}
+
+/// `s` holds `xn--` (the ACE prefix of a punycode label) in any case when
+/// `any_case`, else as written: `str::contains` without the Two-Way
+/// searcher's set-up, which costs more than the scan of a host.
+pub(crate) fn has_ace_prefix(s: &str, any_case: bool) -> bool {
+    s.as_bytes().windows(4).any(|w| {
+        if any_case {
+            w.eq_ignore_ascii_case(b"xn--")
+        } else {
+            w == b"xn--"
+        }
+    })
 }
 
 /// Decode punycode labels for display; falls back to the input.
 pub fn to_unicode(ascii: &str) -> String {
-    if !ascii.contains("xn--") {
+    if !has_ace_prefix(ascii, false) {
         return ascii.to_owned();
     }
     let (decoded, result) = idna::domain_to_unicode(ascii);
@@ -242,18 +265,17 @@ pub fn comparison_form(s: &str) -> String {
 /// without combining marks, lower case, with [`extra_confusable`] letters
 /// read as Latin (ASCII text is only lower-cased).
 pub fn confusable_base(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
     if s.is_ascii() {
         // Fast path: for ASCII the skeleton only maps characters that the
         // visual fold maps to the same class anyway (m→rn, 0→O, 1/I→l).
-        out.push_str(&s.to_ascii_lowercase());
-    } else {
-        for c in unicode_security::skeleton(s).filter(|c| !is_combining_mark(*c)) {
-            for l in c.to_lowercase() {
-                match extra_confusable(l) {
-                    Some(latin) => out.push(latin),
-                    None => out.push(l),
-                }
+        return s.to_ascii_lowercase();
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in unicode_security::skeleton(s).filter(|c| !is_combining_mark(*c)) {
+        for l in c.to_lowercase() {
+            match extra_confusable(l) {
+                Some(latin) => out.push(latin),
+                None => out.push(l),
             }
         }
     }
@@ -270,8 +292,21 @@ pub struct LetterUnit {
     pub class: char,
     /// The letter it reads as, before the class (`k` for `lc`).
     pub shape: char,
-    /// As written.
-    pub written: String,
+    /// As written: one ASCII character is a static string (no allocation
+    /// per letter; issue #16), anything else owned.
+    pub written: Cow<'static, str>,
+}
+
+/// Every ASCII character as a string of its own, for [`LetterUnit::written`].
+const ASCII_CHARS: &str = "\0\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\x7f";
+
+/// `c` as a string: borrowed from [`ASCII_CHARS`] when ASCII.
+fn char_str(c: char) -> Cow<'static, str> {
+    let i = c as usize;
+    match ASCII_CHARS.get(i..i + 1) {
+        Some(one) if c.is_ascii() => Cow::Borrowed(one),
+        _ => Cow::Owned(c.to_string()),
+    }
 }
 
 /// The letters of `s` ([`confusable_base`] form) as a reader takes them
@@ -305,7 +340,7 @@ pub fn letter_units(s: &str, side_by_side: bool) -> Vec<LetterUnit> {
     };
     let is_l = |w: &str| matches!(w, "l" | "1" | "|");
     let merge = |a: &LetterUnit, b: &LetterUnit| -> Option<char> {
-        let (aw, bw) = (a.written.as_str(), b.written.as_str());
+        let (aw, bw) = (a.written.as_ref(), b.written.as_ref());
         if is_l(aw) && matches!(b.shape, 'b' | 'k' | 'h') {
             Some(b.shape)
         } else if (is_l(aw) || aw == "i") && bw == "c" {
@@ -326,14 +361,14 @@ pub fn letter_units(s: &str, side_by_side: bool) -> Vec<LetterUnit> {
         out.push(LetterUnit {
             class,
             shape,
-            written: c.to_string(),
+            written: char_str(c),
         });
         while side_by_side && out.len() >= 2 {
             let (Some(b), Some(a)) = (out.last(), out.get(out.len() - 2)) else {
                 break;
             };
             let Some(shape) = merge(a, b) else { break };
-            let written = format!("{}{}", a.written, b.written);
+            let written = Cow::Owned(format!("{}{}", a.written, b.written));
             out.truncate(out.len() - 2);
             out.push(LetterUnit {
                 class: single(shape).0,
@@ -471,6 +506,49 @@ pub fn script_names(scripts: &[Script]) -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_ascii_character_is_its_own_string() {
+        assert_eq!(ASCII_CHARS.len(), 128);
+        for b in 0u8..128 {
+            let c = char::from(b);
+            assert_eq!(char_str(c), c.to_string(), "{b}");
+            assert!(matches!(char_str(c), Cow::Borrowed(_)));
+        }
+        assert_eq!(char_str('ẁ'), "ẁ");
+    }
+
+    #[test]
+    fn suffix_walk_and_ace_prefix_as_the_std_searchers() {
+        for s in [
+            "",
+            ".",
+            "a",
+            "a.b",
+            "a..b",
+            ".a.",
+            "login.twilio.co.uk",
+            "é.x",
+        ] {
+            assert_eq!(after_first_dot(s), s.split_once('.').map(|(_, r)| r), "{s}");
+        }
+        for s in [
+            "",
+            "xn-",
+            "xn--",
+            "a.xn--p1ai",
+            "XN--P1AI",
+            "xXn--",
+            "xn-x-",
+        ] {
+            assert_eq!(has_ace_prefix(s, false), s.contains("xn--"), "{s}");
+            assert_eq!(
+                has_ace_prefix(s, true),
+                s.to_ascii_lowercase().contains("xn--"),
+                "{s}"
+            );
+        }
+    }
 
     #[test]
     fn letters_side_by_side() {

@@ -574,6 +574,9 @@ pub struct Policy {
     keyword_matcher: Option<AhoCorasick>,
     /// For each automaton pattern: (brand index, keyword index).
     keyword_owner: Vec<(usize, usize)>,
+    /// The halves of every brand keyword, as written and in comparison
+    /// form: two automata ([`Policy::holds_half_of_a_name`]).
+    name_halves: Option<(AhoCorasick, AhoCorasick)>,
     /// Every listed domain and trusted host → its owner.
     domain_owner: HashMap<String, Owner, LookupHasher>,
     /// Owned domains that are themselves public suffixes (the PSL lists them
@@ -817,6 +820,7 @@ impl Policy {
             };
         let brand_refs = brand_refs(&brands);
         let org_ref = org_ref(&organization, source);
+        let name_halves = name_halves(&brands);
         Ok(Policy {
             organization,
             brands,
@@ -841,6 +845,7 @@ impl Policy {
             lure_matcher,
             keyword_matcher,
             keyword_owner,
+            name_halves,
             domain_owner,
             exact_only,
             brand_refs,
@@ -869,6 +874,7 @@ impl Policy {
             lure_matcher: None,
             keyword_matcher: None,
             keyword_owner: Vec::new(),
+            name_halves: name_halves(&[]),
             domain_owner: HashMap::default(),
             exact_only: HashSet::default(),
             brand_refs: Vec::new(),
@@ -927,6 +933,17 @@ impl Policy {
                 })
             })
             .collect()
+    }
+
+    /// Some brand keyword has one of its halves in `label` as written, or
+    /// in `folded` (`label`'s comparison form) in comparison form: the
+    /// halves are split at the middle byte of a name of two bytes or more,
+    /// when that is a character boundary. One automaton pass over each
+    /// instead of a substring test per half (issue #16: every label of a
+    /// feed is tested). `None`: the automata could not be built.
+    pub fn holds_half_of_a_name(&self, label: &str, folded: &str) -> Option<bool> {
+        let (text, comparison) = self.name_halves.as_ref()?;
+        Some(text.is_match(label) || comparison.is_match(folded))
     }
 
     /// The brand that owns this host, if any.
@@ -1000,6 +1017,27 @@ impl Policy {
         let n = self.organization.name.trim();
         if n.is_empty() { "your organisation" } else { n }
     }
+}
+
+/// The automata of [`Policy::holds_half_of_a_name`]: every keyword's two
+/// halves as written, and as compared.
+fn name_halves(brands: &[Brand]) -> Option<(AhoCorasick, AhoCorasick)> {
+    fn halves<'a>(s: &'a str, out: &mut Vec<&'a str>) {
+        let n = s.len();
+        if n >= 2 && s.is_char_boundary(n / 2) {
+            out.extend(s.get(..n / 2));
+            out.extend(s.get(n / 2..));
+        }
+    }
+    let (mut text, mut folded) = (Vec::new(), Vec::new());
+    for k in brands.iter().flat_map(|b| &b.keywords) {
+        halves(&k.text, &mut text);
+        halves(&k.folded, &mut folded);
+    }
+    Some((
+        AhoCorasick::new(&text).ok()?,
+        AhoCorasick::new(&folded).ok()?,
+    ))
 }
 
 fn brand_refs(brands: &[Brand]) -> Vec<BrandRef> {

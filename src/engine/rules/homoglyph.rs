@@ -242,7 +242,7 @@ fn letter_groups(
             .iter()
             .zip(name)
             .filter(|(a, b)| a.written != b.written)
-            .map(|(a, b)| (a.written.clone(), b.written.clone()))
+            .map(|(a, b)| (a.written.to_string(), b.written.to_string()))
             .collect();
         differ.dedup();
         differ.truncate(3);

@@ -417,6 +417,14 @@ pub fn misspelt_combination(policy: &Policy, label: &str) -> Option<Misspelt> {
 /// one. A cheap test before the peeling.
 fn half_of_a_name(policy: &Policy, label: &str) -> bool {
     let folded = comparison_form(label);
+    policy
+        .holds_half_of_a_name(label, &folded)
+        .unwrap_or_else(|| half_of_a_name_by_scan(policy, label, &folded))
+}
+
+/// [`half_of_a_name`] one keyword at a time: without the policy's
+/// automata, and the oracle of the test that holds the two equal.
+fn half_of_a_name_by_scan(policy: &Policy, label: &str, folded: &str) -> bool {
     policy.brands.iter().flat_map(|b| &b.keywords).any(|k| {
         let halves = |s: &str, hay: &str| {
             let n = s.len();
@@ -425,7 +433,7 @@ fn half_of_a_name(policy: &Policy, label: &str) -> bool {
                 && (crate::text::has(hay, s.get(..n / 2).unwrap_or(s))
                     || crate::text::has(hay, s.get(n / 2..).unwrap_or(s)))
         };
-        halves(&k.text, label) || halves(&k.folded, &folded)
+        halves(&k.text, label) || halves(&k.folded, folded)
     })
 }
 
@@ -729,6 +737,65 @@ mod tests {
 
     fn policy(toml: &str) -> Policy {
         Policy::from_toml(toml, "test").unwrap()
+    }
+
+    /// The policy's automata answer as the scan of every keyword's halves,
+    /// over the brand set's lookalikes and hard benign names (each whole,
+    /// each label, each hyphen-separated piece, with a letter dropped)
+    /// under the built-in, Twilio and brand-set policies with short,
+    /// multi-word and everyday names: the prefilter never drops a label the
+    /// scan keeps, nor keeps one it drops.
+    #[test]
+    fn name_halves_automata_are_the_scan() {
+        let policies = [
+            Policy::builtin().unwrap(),
+            policy(crate::rules::testing::TWILIO_POLICY),
+            policy(include_str!("../../../tests/data/brands/companies/3m.toml")),
+            policy(include_str!("../../../tests/data/brands/companies/hp.toml")),
+            policy(include_str!(
+                "../../../tests/data/brands/companies/orange.toml"
+            )),
+            policy(include_str!(
+                "../../../tests/data/brands/companies/bank-of-america.toml"
+            )),
+            policy(include_str!(
+                "../../../tests/data/brands/companies/marks-and-spencer.toml"
+            )),
+            policy(include_str!(
+                "../../../tests/data/brands/companies/t-mobile.toml"
+            )),
+            policy(NORTHWIND),
+            policy(SHORT),
+        ];
+        let corpus = [
+            include_str!("../../../tests/data/brands/lookalikes.tsv"),
+            include_str!("../../../tests/data/brands/benign_hard.tsv"),
+            include_str!("../../../tests/data/brands/benign_cross.tsv"),
+        ];
+        let mut labels: Vec<String> = vec![String::new(), "a".into(), "é".into(), "tẁilio".into()];
+        for line in corpus.iter().flat_map(|c| c.lines().skip(1)) {
+            let domain = line.split('\t').next().unwrap_or("");
+            labels.push(domain.to_owned());
+            for label in domain.split('.') {
+                labels.push(label.to_owned());
+                labels.extend(label.split('-').map(str::to_owned));
+                labels.push(label.chars().skip(1).collect());
+            }
+        }
+        let mut kept = 0;
+        for p in &policies {
+            assert!(
+                p.holds_half_of_a_name("", "").is_some(),
+                "the automata are built"
+            );
+            for l in &labels {
+                let folded = comparison_form(l);
+                let scan = half_of_a_name_by_scan(p, l, &folded);
+                assert_eq!(half_of_a_name(p, l), scan, "{l:?}");
+                kept += usize::from(scan);
+            }
+        }
+        assert!(kept > 1000 && kept < labels.len() * policies.len());
     }
 
     const NORTHWIND: &str = "[organization]\nname = \"Northwind Haulage\"\nsign_in = [\"https://northwind.okta.com\"]\n\n[[brand]]\nname = \"Northwind Haulage\"\ndomains = [\"northwindhaulage.com\", \"northwind.okta.com\"]\naliases = [\"NWH\", \"nwhaul\"]\n";

@@ -131,7 +131,7 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
                     && kw.folded.len() >= LONG_KEYWORD
                     && within_two(folded, &kw.folded)))
                 && label.is_ascii()
-                && strsim::osa_distance(label, &kw.text) <= 3
+                && osa_at_most(label, &kw.text, 3)
                 && folded.chars().next() == kw.folded.chars().next();
             if !(dehyphenated || raw || near_folded) {
                 continue;
@@ -281,12 +281,94 @@ fn near_slices<T: PartialEq>(a: &[T], b: &[T]) -> bool {
 }
 
 fn within_two(a: &str, b: &str) -> bool {
-    a.len().abs_diff(b.len()) <= 2 && strsim::osa_distance(a, b) <= 2
+    a.len().abs_diff(b.len()) <= 2 && osa_at_most(a, b, 2)
+}
+
+/// Longest name [`osa_at_most`] compares on the stack.
+const OSA_STACK: usize = 64;
+
+/// `strsim::osa_distance(a, b) <= k`, the same computation on the bytes
+/// of two ASCII names without allocating (issue #16: every label of a feed
+/// meets the long names here), after the length test (every edit changes
+/// the length by one character at most). Anything else asks strsim.
+fn osa_at_most(a: &str, b: &str, k: usize) -> bool {
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    if !(a.is_ascii() && b.is_ascii()) || y.len() > OSA_STACK || k >= OSA_STACK {
+        return strsim::osa_distance(a, b) <= k;
+    }
+    if x.len().abs_diff(y.len()) > k {
+        return false;
+    }
+    // Distances are capped at k + 1 (min and + of non-negative costs
+    // commute with the cap, so "at most k" is decided exactly), which
+    // keeps them in a byte: three rows of 65 bytes on the stack.
+    let cap = (k + 1) as u8;
+    let mut prev_two = [0u8; OSA_STACK + 1];
+    let mut curr = [0u8; OSA_STACK + 1];
+    for (j, v) in prev_two.iter_mut().enumerate().take(y.len() + 1) {
+        *v = (j as u8).min(cap);
+    }
+    let mut prev = prev_two;
+    let mut prev_min = 0u8;
+    for (i, &ac) in x.iter().enumerate() {
+        curr[0] = ((i + 1).min(usize::from(cap))) as u8;
+        let mut row_min = curr[0];
+        for (j, &bc) in y.iter().enumerate() {
+            let cost = u8::from(ac != bc);
+            let mut d = (curr[j] + 1).min(prev[j + 1] + 1).min(prev[j] + cost);
+            if i > 0 && j > 0 && ac != bc && x[i - 1] == bc && y[j - 1] == ac {
+                d = d.min(prev_two[j - 1] + 1);
+            }
+            let d = d.min(cap);
+            curr[j + 1] = d;
+            row_min = row_min.min(d);
+        }
+        // Two rows over the bound: every later row is over it too (a
+        // cell reads the row above and, for a swap, the one above that).
+        if row_min >= cap && prev_min >= cap {
+            return false;
+        }
+        prev_min = row_min;
+        std::mem::swap(&mut prev_two, &mut prev);
+        std::mem::swap(&mut prev, &mut curr);
+    }
+    prev[y.len()] < cap
 }
 
 #[cfg(test)]
 mod near_tests {
-    use super::near;
+    use super::{near, osa_at_most};
+
+    #[test]
+    fn osa_at_most_is_strsims_distance() {
+        let letters = [
+            "", "a", "b", "ab", "ba", "tw", "il", "io", "wi", "li", "o", "-", "1",
+        ];
+        let mut words = Vec::new();
+        for a in letters {
+            for b in letters {
+                for c in letters {
+                    words.push(format!("{a}{b}{c}"));
+                }
+            }
+        }
+        words.extend(
+            [
+                "twilio", "sendgrid", "twiilio", "sendgird", "sengdrid", "authy", "é", "twílio",
+            ]
+            .map(String::from),
+        );
+        words.push("a".repeat(70));
+        words.push("a".repeat(65));
+        for a in &words {
+            for b in words.iter().step_by(7) {
+                let d = strsim::osa_distance(a, b);
+                for k in 0..4 {
+                    assert_eq!(osa_at_most(a, b, k), d <= k, "{a} {b} {k}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn near_is_osa_distance_one() {
