@@ -69,6 +69,7 @@ static DOMAIN_WORDS: LazyLock<DomainWords> = LazyLock::new(|| {
                 if !w.is_empty()
                     && w.bytes().all(|b| b.is_ascii_alphanumeric())
                     && !IDENTITY.contains(&w.as_str())
+                    && !ROMANISED.contains(&w.as_str())
                     && !GENERIC.contains(&w.as_str())
                     && !to.contains(&w)
                 {
@@ -91,6 +92,7 @@ pub static LURE_WORDS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
     IDENTITY
         .iter()
         .copied()
+        .chain(ROMANISED.iter().copied())
         .chain(d.sign_in.iter().map(String::as_str))
         .chain(d.it.iter().map(String::as_str))
         .chain(d.other.iter().map(String::as_str))
@@ -128,6 +130,9 @@ pub const IDENTITY: &[&str] = &[
     "intranet", "session", "sessions", "device", "update", "activate", "unlock", "recovery",
     "recover", "confirm", "wallet", "billing", "invoice", "payment", "refund", "alert", "webmail",
     "mail", "office", "outlook", "teams", "token", "ticket", "tickets",
+    // Microsoft's sign-in products and the identity and HR words of help-desk
+    // phishing ("victim-o365", "entra-victim", "victim-idp", "timesheet-victim").
+    "entra", "azure", "o365", "office365", "m365", "idp", "timesheet", "timesheets",
     // Consumer lure words (parcel, bank and prize smishing).
     "delivery", "track", "tracking", "parcel", "package", "shipping", "claim", "notice",
     "notification", "customer", "service", "services", "payments", "pay", "rewards", "prize",
@@ -140,6 +145,19 @@ pub const IDENTITY: &[&str] = &[
     "dispositivo", "dispositivos", "mapa", "mapas", "perdido", "soporte", "suporte",
     "atendimento", "reclamacion", "reclamaciones", "reporte", "oficial", "ayuda", "ajuda",
 ];
+
+/// Lure words of languages whose vocabulary is written in another script,
+/// as they are written in Latin letters in domain names: Japanese rōmaji
+/// (`roguin` ログイン "log in", `kaiin` 会員 "member", the account of a
+/// member site) and Hindi (`sahayata` सहायता "help"). A language written in
+/// Latin letters keeps its words in its vocabulary file's `[domain]` table.
+#[rustfmt::skip]
+pub const ROMANISED: &[&str] = &["roguin", "kaiin", "sahayata"];
+
+/// Lure words that are also a common piece of other words (`entra` in
+/// `central`, `entrance`): they count only as a whole part of what is left
+/// beside a name (`bb-entra`, `hsbcentra`), like the two-letter words.
+pub const WHOLE_PART: &[&str] = &["entra"];
 
 /// Filler words that only help recognise a brand name as a word of its own.
 #[rustfmt::skip]
@@ -175,14 +193,15 @@ static FOLDED: LazyLock<Folded> = LazyLock::new(|| {
 });
 
 /// The lure word (as listed, [`LURE_WORDS`]) that `folded` contains, if any. Two-letter
-/// words (`it`, `hr`, `id`) count only as a whole hyphen-separated part.
+/// words (`it`, `hr`, `id`) and [`WHOLE_PART`] words count only as a whole
+/// hyphen-separated part.
 pub fn identity_word_in(folded: &str) -> Option<&'static str> {
     let parts: Vec<&str> = folded
         .split(|c: char| c == '-' || c == '.' || c.is_ascii_digit() && c != '2')
         .filter(|p| !p.is_empty())
         .collect();
     for (i, w) in FOLDED.identity.iter().enumerate() {
-        let hit = if w.len() <= 2 {
+        let hit = if w.len() <= 2 || WHOLE_PART.contains(&w.as_str()) {
             parts.iter().any(|p| p == w)
         } else {
             crate::text::has(folded, w)
@@ -248,6 +267,28 @@ mod tests {
             "hr only as a part"
         );
         assert_eq!(identity_word_in(&comparison_form("fans")), None);
+        // Microsoft's sign-in products, the HR and identity words of help-desk
+        // phishing, and romanised Japanese and Hindi lure words.
+        for (label, word) in [
+            ("-o365", "o365"),
+            ("azure-", "azure"),
+            ("-idp", "idp"),
+            ("timesheet", "timesheet"),
+            ("-entra", "entra"),
+            ("roguin-", "roguin"),
+            ("kaiin", "kaiin"),
+            ("-sahayata", "sahayata"),
+        ] {
+            assert_eq!(
+                identity_word_in(&comparison_form(label)),
+                Some(word),
+                "{label}"
+            );
+        }
+        // `entra` is a piece of other words: only a whole part counts.
+        for label in ["central", "entrance", "-sentra"] {
+            assert_eq!(identity_word_in(&comparison_form(label)), None, "{label}");
+        }
     }
 
     #[test]

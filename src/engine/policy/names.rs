@@ -187,9 +187,26 @@ pub fn brand_keywords(
                 }
             })
             .collect();
-        for i in [initials, all_initials, spelt_small] {
+        for i in [initials, all_initials, spelt_small.clone()] {
             if i.chars().count() >= 2 {
                 push(i, name, Origin::Initials);
+            }
+        }
+        // A name with small words (`Banco do Brasil`): run together without
+        // them (`bancobrasil`), and its initials with the small words
+        // written out before the last word (`bdobrasil`), only beside a
+        // lure word.
+        let big_words: Vec<&String> = words.iter().filter(|w| !is_small_word(w)).collect();
+        if big_words.len() >= 2 && big_words.len() < words.len() {
+            let run: String = big_words.iter().map(|w| w.as_str()).collect();
+            if run.chars().count() >= MIN_NAME_PREFIX {
+                push(run, name, Origin::NameWord);
+            }
+            if let Some(last) = big_words.last()
+                && words.last() == Some(*last)
+                && let Some(lead) = spelt_small.get(..spelt_small.len().saturating_sub(1))
+            {
+                push(format!("{lead}{last}"), name, Origin::Shortened);
             }
         }
         // The first words run together, when they are distinctive
@@ -223,15 +240,36 @@ pub fn brand_keywords(
                 }
             }
             let initials: String = first.iter().filter_map(|w| w.chars().next()).collect();
-            if n >= MIN_LAST_WORD && !is_everyday(last) && !is_filler(last) {
+            // A short last word counts when the whole is long enough
+            // (`afklm` for Air France-KLM; not `cone` for Capital One).
+            if n >= MIN_LAST_PART
+                && initials.chars().count() + n >= MIN_LAST_WORD
+                && !is_everyday(last)
+                && !is_filler(last)
+            {
                 push(format!("{initials}{last}"), name, Origin::Shortened);
+            }
+            // A first word of three or four letters, an abbreviation, with
+            // the initials of the other words (`bnpp` for BNP Paribas).
+            if let Some(lead) = first.first()
+                && (3..=4).contains(&lead.chars().count())
+                && !is_everyday(lead)
+            {
+                let rest: String = big
+                    .iter()
+                    .skip(1)
+                    .filter_map(|w| w.chars().next())
+                    .collect();
+                push(format!("{lead}{rest}"), name, Origin::Shortened);
             }
         }
         // The first word, when it is distinctive (`northwind`, `goldman`;
         // not `bank` of Bank of America).
         if let Some(w) = words.first()
-            && w.chars().count() >= 4
+            && w.chars().count() >= 3
             && !is_everyday(w)
+            && !is_small_word(w)
+            && !is_filler(w)
         {
             push(w.clone(), name, Origin::NameWord);
         }
@@ -248,8 +286,8 @@ const MIN_NAME_PREFIX: usize = 6;
 /// A shortened name keeps at least this many letters of its last word
 /// (`americanexp`).
 const MIN_LAST_PART: usize = 3;
-/// The last word written whole after initials counts from this many
-/// letters (`hdepot`, `mstanley`).
+/// The initials and the last word written whole count from this many
+/// letters in all (`hdepot`, `mstanley`, `afklm`).
 const MIN_LAST_WORD: usize = 5;
 
 /// The organisation's name run together when it is a brand's name with
@@ -286,9 +324,29 @@ pub fn organization_keyword(organization: &str, keywords: &[Keyword]) -> Option<
     })
 }
 
-/// The small words of a name (`of`, `and`): left out of initials.
+/// The small words of a name (`of`, `and`; `do`, `du`, `von` in other
+/// languages): left out of initials.
 fn is_small_word(w: &str) -> bool {
-    matches!(w, "of" | "and" | "the" | "by" | "de")
+    matches!(
+        w,
+        "of" | "and"
+            | "the"
+            | "by"
+            | "de"
+            | "do"
+            | "da"
+            | "dos"
+            | "das"
+            | "du"
+            | "des"
+            | "del"
+            | "di"
+            | "la"
+            | "le"
+            | "van"
+            | "von"
+            | "der"
+    )
 }
 
 /// How a name is written in a domain: `M&S` → `ms`, `mands`; `HP

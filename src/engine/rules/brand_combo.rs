@@ -63,6 +63,7 @@ const EXAMPLES: super::Examples = {
             E::builtin("okta-login.com").at(Dangerous), // a short keyword as a word of its own
             E::builtin("twilio-okta.com").at(Dangerous), // Okta's name
             E::twilio_with(ING, "mijning-inloggen.nl").at(Dangerous), // a possessive in another language
+            E::twilio_with(BNP, "bnpp-entra.com").at(Dangerous), // an abbreviation, a sign-in product
         ],
         not_flagged: &[
             E::twilio("twilio.com"), // own
@@ -76,12 +77,16 @@ const EXAMPLES: super::Examples = {
             E::builtin("groups.io"), // a short keyword must stand as a word
             E::builtin("boktal.com"),
             E::twilio_with(ING, "verdieping.nl"), // a word that ends in a short name
+            E::twilio_with(BNP, "bnp-central.com"), // `entra` inside a word is no lure word
         ],
     }
 };
 
 /// A company with a three-letter name, for the examples.
 const ING: &str = "[[brand]]\nname = \"ING\"\ndomains = [\"ing.com\"]\n";
+
+/// A company whose name starts with an abbreviation, for the examples.
+const BNP: &str = "[[brand]]\nname = \"BNP Paribas\"\ndomains = [\"bnpparibas.com\"]\n";
 
 /// Keywords shorter than this must stand as a word of their own.
 const MIN_FREE_KEYWORD: usize = 5;
@@ -523,6 +528,50 @@ mod name_tests {
             "reporterlive.com", // an owned everyday label is not misspelt (`rlive`)
             "wikicloud.org",
             "orangetheory.com", // a second ordinary word glued on is not a lure word
+        ] {
+            assert_eq!(run(&RULE, &p, not), "", "{not}");
+        }
+    }
+
+    #[test]
+    fn sign_in_products_and_romanised_lure_words() {
+        let p = policy(NORTHWIND);
+        expect!["dangerous Northwind Haulage: nh-o365.com is not Northwind Haulage's: “nh” is Northwind Haulage's initials, and “-o365” is the name of a sign-in service."].assert_eq(&run(&RULE, &p, "nh-o365.com"));
+        expect!["dangerous Northwind Haulage: entra-northwind.com is not Northwind Haulage's: “northwind” is Northwind Haulage's own domain name, and “entra-” is the name of a sign-in service."].assert_eq(&run(&RULE, &p, "entra-northwind.com"));
+        expect!["dangerous Northwind Haulage: nwh-timesheet.com is not Northwind Haulage's: “nwh” is what Northwind Haulage staff call the company, and “-timesheet” is an IT word."].assert_eq(&run(&RULE, &p, "nwh-timesheet.com"));
+        expect!["dangerous Northwind Haulage: northwindroguin.jp is not Northwind Haulage's: “northwind” is Northwind Haulage's own domain name, and “roguin” is a sign-in word and ends in .jp."].assert_eq(&run(&RULE, &p, "northwindroguin.jp"));
+        expect!["dangerous Northwind Haulage: nh-sahayata.in is not Northwind Haulage's: “nh” is Northwind Haulage's initials, and “-sahayata” is an IT word and ends in .in."].assert_eq(&run(&RULE, &p, "nh-sahayata.in"));
+        // `entra` inside another word is no lure word.
+        // A three-letter alias is not compared misspelt (`dns` for `nwh`).
+        for not in [
+            "nh-central.com",
+            "nh-entrance.com",
+            "nwhcentral.com",
+            "azure-nwb.com",
+        ] {
+            assert_eq!(run(&RULE, &p, not), "", "{not}");
+        }
+    }
+
+    #[test]
+    fn small_words_short_last_words_and_abbreviations() {
+        let p = policy(
+            "[[brand]]\nname = \"Banco do Brasil\"\ndomains = [\"bb.com.br\"]\n\n[[brand]]\nname = \"Air France-KLM\"\ndomains = [\"airfranceklm.com\"]\n\n[[brand]]\nname = \"BNP Paribas\"\ndomains = [\"bnpparibas.com\"]\n\n[[brand]]\nname = \"Capital One\"\ndomains = [\"capitalone.com\"]\n",
+        );
+        expect!["dangerous Banco do Brasil: bancobrasil-suporte.com is not Banco do Brasil's: “bancobrasil” is part of Banco do Brasil's name, and “-suporte” is a lure word and ends in .com."].assert_eq(&run(&RULE, &p, "bancobrasil-suporte.com"));
+        expect!["dangerous Banco do Brasil: bbrasil-login.com is not Banco do Brasil's: “bbrasil” shortens Banco do Brasil's name, and “-login” is a sign-in word and ends in .com."].assert_eq(&run(&RULE, &p, "bbrasil-login.com"));
+        expect!["dangerous Banco do Brasil: bdobrasilsso.com is not Banco do Brasil's: “bdobrasil” shortens Banco do Brasil's name, and “sso” is a sign-in word and ends in .com."].assert_eq(&run(&RULE, &p, "bdobrasilsso.com"));
+        expect!["dangerous Air France-KLM: afklm-helpdesk.com is not Air France-KLM's: “afklm” shortens Air France-KLM's name, and “-helpdesk” is an IT word."].assert_eq(&run(&RULE, &p, "afklm-helpdesk.com"));
+        expect!["dangerous BNP Paribas: bnpp-vpn.net is not BNP Paribas': “bnpp” shortens BNP Paribas' name, and “-vpn” is an IT word and ends in .net."].assert_eq(&run(&RULE, &p, "bnpp-vpn.net"));
+        expect!["dangerous BNP Paribas: bnp-okta.com is not BNP Paribas': “bnp” is part of BNP Paribas' name, and “-okta” is the name of a sign-in service."].assert_eq(&run(&RULE, &p, "bnp-okta.com"));
+        // Derived names need a lure word; a short everyday last word is no name.
+        for not in [
+            "bancobrasil.com",
+            "afklm.com",
+            "bnp-news.com",
+            "cone-login.com",
+            "bnpp.fr",
+            "bmp-okta.com", // a derived word of three letters is not misspelt
         ] {
             assert_eq!(run(&RULE, &p, not), "", "{not}");
         }

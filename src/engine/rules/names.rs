@@ -460,7 +460,7 @@ fn lures_fit(lures: &[(&'static str, bool, bool)], core: &str) -> bool {
 /// ([`MIN_FILLER_CORE`]) and keep its first letter (`lookingtoday` is not
 /// `booking`). Neither initials nor an owned domain's everyday label
 /// (`live`, `windows`) count misspelt: one edit from them is another word
-/// (`rlive`, `bg`).
+/// (`rlive`, `bg`); nor a derived word or alias of three letters (`mgm`).
 fn misspelt_core(
     policy: &Policy,
     core: &str,
@@ -504,6 +504,10 @@ fn misspelt_core(
                 kw.origin,
                 Origin::Initials | Origin::Shortened | Origin::Organization
             ) || (kw.generic && kw.origin != Origin::Name)
+                // Nor a derived word or alias of three letters: one edit
+                // from one is another abbreviation (`dns`, `gm`, `mlm`).
+                || (matches!(kw.origin, Origin::NameWord | Origin::Alias)
+                    && kw.text.chars().count() <= 3)
                 || (filler_only
                     && (kw.text.chars().count() < MIN_FILLER_CORE
                         || core.chars().next() != kw.text.chars().next()))
@@ -606,6 +610,11 @@ pub fn lure_kind(word: &str) -> LureKind {
         "outlook",
         "office",
         "teams",
+        "entra",
+        "azure",
+        "o365",
+        "office365",
+        "m365",
     ];
     const SIGN_IN: &[&str] = &[
         "sso",
@@ -638,6 +647,9 @@ pub fn lure_kind(word: &str) -> LureKind {
         "recover",
         "confirm",
         "activate",
+        "idp",
+        "roguin",
+        "kaiin",
     ];
     const IT: &[&str] = &[
         "vpn",
@@ -666,6 +678,9 @@ pub fn lure_kind(word: &str) -> LureKind {
         "schedule",
         "ticket",
         "tickets",
+        "timesheet",
+        "timesheets",
+        "sahayata",
     ];
     // Other languages' words, from their vocabulary files (`cuenta`, `hilfe`).
     let d = domain_words();
@@ -880,6 +895,8 @@ mod tests {
                 "ba:Initials",
                 "boa:Initials",
                 "bofa:Initials",
+                "bankamerica:NameWord",
+                "bofamerica:Shortened",
                 "bankame:Shortened",
                 "bankamer:Shortened",
                 "bankameri:Shortened",
