@@ -588,6 +588,11 @@ fn glued_prefix_link(input: &str, link: &Link, index: usize) -> Option<Link> {
     let mut start = link.span.start;
     let mut symbols = String::new();
     for c in before.chars().rev() {
+        // A character a browser refuses in a host (`：`) ends what is
+        // glued in front (`：©twilio.com` opens `©twilio.com` for a reader).
+        if crate::text::ends_a_latin_name(c) {
+            break;
+        }
         if !c.is_ascii()
             && (crate::text::is_other_symbol(c)
                 || crate::text::is_glued_punctuation(c)
@@ -994,7 +999,18 @@ fn pieces_around_refused(input: &str, norm: &Normalized, span: Range<usize>) -> 
                     return None;
                 }
                 let span = span.start..span.start + piece.len();
-                build_read(input, norm, span, piece, Kind::Web).filter(|l| l.host.is_some())
+                build_read(input, norm, span.clone(), piece, Kind::Web)
+                    .filter(|l| l.host.is_some())
+                    .or_else(|| {
+                        // A name glued to a public suffix (`©co.uk`).
+                        let piece = Candidate {
+                            span,
+                            kind: Kind::Web,
+                            source: Source::DottedName,
+                            after_slashes: 0,
+                        };
+                        glued_to_a_suffix(input, norm, &piece)
+                    })
             })
             .collect(),
     )
