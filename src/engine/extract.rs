@@ -309,7 +309,7 @@ pub fn find_links(input: &str, norm: &Normalized, max: usize) -> (Vec<Link>, boo
                 }
                 taken.insert(&c.span);
                 built.push(link);
-            } else if let Some(link) = glued_to_a_suffix(input, norm, c) {
+            } else if let Some(link) = glued_to_a_suffix(input, norm, c.span.clone(), c.kind) {
                 taken.insert(&c.span);
                 built.push(link);
             } else if let Some(link) = name_after_a_refang(input, norm, c.span.clone(), c.kind) {
@@ -318,7 +318,8 @@ pub fn find_links(input: &str, norm: &Normalized, max: usize) -> (Vec<Link>, boo
                 built.push(link);
                 taken.keep(&mut built, before);
             } else if c.kind == Kind::Web {
-                let pieces = names_around_disguised_delimiters(input, norm, c).unwrap_or_default();
+                let pieces = names_around_disguised_delimiters(input, norm, c.span.clone())
+                    .unwrap_or_default();
                 if !pieces.is_empty() {
                     for link in pieces {
                         taken.keep(&mut built, Some(link));
@@ -552,10 +553,9 @@ fn build_read(
 /// Where the first symbol (emoji, ™) after the start of the name in the
 /// host part of a candidate starts, if it holds one.
 fn symbol_cut(candidate: &str) -> Option<usize> {
-    let rest_at = candidate.find("//").map_or(0, |i| i + 2);
-    let tail = candidate.get(rest_at..)?;
-    let host_end = tail.find(['/', '?', '#', '\\']).unwrap_or(tail.len());
-    let host = tail.get(..host_end)?;
+    let run = host_run(candidate);
+    let rest_at = run.start;
+    let host = candidate.get(run)?;
     if host.is_ascii() {
         return None;
     }
@@ -566,6 +566,17 @@ fn symbol_cut(candidate: &str) -> Option<usize> {
         .char_indices()
         .find(|(_, c)| non_ascii_symbol(*c))
         .map(|(i, _)| rest_at + lead + i)
+}
+
+/// Where the host of a run of link text lies: after `//` if it has one, up
+/// to the first `/`, `?`, `#` or `\` (userinfo and port included).
+fn host_run(s: &str) -> Range<usize> {
+    let start = s.find("//").map_or(0, |i| i + 2);
+    let end = s
+        .get(start..)
+        .and_then(|r| r.find(['/', '?', '#', '\\']))
+        .map_or(s.len(), |i| start + i);
+    start..end
 }
 
 /// A symbol or emoji outside ASCII (`™`, `👉`): where a phone ends a name.
@@ -912,7 +923,7 @@ fn names_behind_an_unread_host(input: &str, norm: &Normalized, c: &Candidate) ->
                 Some(l) if l.host.is_some() => Some(vec![l]),
                 // A right-to-left letter or a disguised delimiter glued
                 // to the name (`?q=לtwilio-okta.com`): the pieces.
-                _ => pieces_around_refused(input, norm, span),
+                _ => names_around_disguised_delimiters(input, norm, span),
             }
         })
         .flatten()
@@ -945,48 +956,12 @@ fn name_after_brackets(input: &str, norm: &Normalized, c: &Candidate) -> Option<
 fn names_around_disguised_delimiters(
     input: &str,
     norm: &Normalized,
-    c: &Candidate,
+    span: Range<usize>,
 ) -> Option<Vec<Link>> {
-    pieces_around_refused(input, norm, c.span.clone())
-}
-
-/// [`names_around_disguised_delimiters`] for the run at `span` of the
-/// normalised text.
-fn pieces_around_refused(input: &str, norm: &Normalized, span: Range<usize>) -> Option<Vec<Link>> {
     let text = norm.text.get(span.clone())?;
-    let rest_at = text.find("//").map_or(0, |i| i + 2);
-    let host_end = text
-        .get(rest_at..)?
-        .find(['/', '?', '#', '\\'])
-        .map_or(text.len(), |i| rest_at + i);
-    // Runs of such characters (a Hebrew word in front), at most
-    // MAX_DISGUISED_PIECES of them.
-    let mut cuts: Vec<(usize, usize)> = Vec::new();
-    for (i, ch) in text.get(rest_at..host_end)?.char_indices() {
-        if !crate::text::ends_a_latin_name(ch) {
-            continue;
-        }
-        let (at, after) = (rest_at + i, rest_at + i + ch.len_utf8());
-        let full = cuts.len() >= MAX_DISGUISED_PIECES;
-        match cuts.last_mut() {
-            Some(last) if last.1 == at => last.1 = after,
-            _ if full => break,
-            _ => cuts.push((at, after)),
-        }
-    }
-    if cuts.is_empty() {
+    let pieces = refused_piece_ranges(text);
+    if pieces.is_empty() {
         return None;
-    }
-    let mut pieces = Vec::new();
-    let mut from = 0;
-    for (i, &(at, after)) in cuts.iter().enumerate() {
-        if at > from {
-            pieces.push(from..at);
-        }
-        from = after;
-        if i + 1 == cuts.len() && from < text.len() {
-            pieces.push(from..text.len());
-        }
     }
     Some(
         pieces
@@ -1001,16 +976,8 @@ fn pieces_around_refused(input: &str, norm: &Normalized, span: Range<usize>) -> 
                 let span = span.start..span.start + piece.len();
                 build_read(input, norm, span.clone(), piece, Kind::Web)
                     .filter(|l| l.host.is_some())
-                    .or_else(|| {
-                        // A name glued to a public suffix (`©co.uk`).
-                        let piece = Candidate {
-                            span,
-                            kind: Kind::Web,
-                            source: Source::DottedName,
-                            after_slashes: 0,
-                        };
-                        glued_to_a_suffix(input, norm, &piece)
-                    })
+                    // A name glued to a public suffix (`©co.uk`).
+                    .or_else(|| glued_to_a_suffix(input, norm, span, Kind::Web))
             })
             .collect(),
     )
@@ -1105,8 +1072,12 @@ fn names_behind_a_dead_host(outer: &Link, index: usize) -> Vec<Link> {
         // name (`?q=לtwilio-okta.com`): the pieces around it.
         let names: Vec<_> = match name_under_known_suffix(text) {
             Some(name) => vec![name],
-            None => refused_pieces(text)
+            // (Only a name without a scheme is cut, as before the pieces
+            // were shared with the run's own reading.)
+            None if text.contains("//") => Vec::new(),
+            None => refused_piece_ranges(text)
                 .into_iter()
+                .filter_map(|r| text.get(r))
                 .filter_map(name_under_known_suffix)
                 .collect(),
         };
@@ -1146,30 +1117,38 @@ fn behind_link(
     }
 }
 
-/// The pieces of `text`'s host between runs of characters a browser
-/// refuses there with Latin letters around them
+/// Where the pieces of `text`'s host lie between runs of characters a
+/// browser refuses there with Latin letters around them
 /// ([`crate::text::ends_a_latin_name`]), the last with the rest of the
-/// address; empty when there is no such character.
-fn refused_pieces(text: &str) -> Vec<&str> {
-    let host_end = text.find(['/', '?', '#', '\\']).unwrap_or(text.len());
-    let mut pieces = Vec::new();
-    let mut from = 0;
-    let mut cut = false;
-    for (i, c) in text.get(..host_end).unwrap_or("").char_indices() {
-        if !crate::text::ends_a_latin_name(c) {
+/// address; at most [`MAX_DISGUISED_PIECES`] runs are cut at. Empty when
+/// the host holds no such character.
+fn refused_piece_ranges(text: &str) -> Vec<Range<usize>> {
+    let run = host_run(text);
+    let rest_at = run.start;
+    // Runs of such characters (a Hebrew word in front).
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    for (i, ch) in text.get(run).unwrap_or("").char_indices() {
+        if !crate::text::ends_a_latin_name(ch) {
             continue;
         }
-        cut = true;
-        if i > from {
-            pieces.extend(text.get(from..i));
-        }
-        from = i + c.len_utf8();
-        if pieces.len() >= MAX_DISGUISED_PIECES {
-            return pieces;
+        let (at, after) = (rest_at + i, rest_at + i + ch.len_utf8());
+        let full = cuts.len() >= MAX_DISGUISED_PIECES;
+        match cuts.last_mut() {
+            Some(last) if last.1 == at => last.1 = after,
+            _ if full => break,
+            _ => cuts.push((at, after)),
         }
     }
-    if cut && from < text.len() {
-        pieces.extend(text.get(from..));
+    let mut pieces = Vec::new();
+    let mut from = 0;
+    for &(at, after) in &cuts {
+        if at > from {
+            pieces.push(from..at);
+        }
+        from = after;
+    }
+    if !cuts.is_empty() && from < text.len() {
+        pieces.push(from..text.len());
     }
     pieces
 }
@@ -1570,12 +1549,17 @@ fn name_after_a_refang(
 /// them into it, and IDNA keeps them, so the phone opens a registrable
 /// site (`xn--co-…uk`). That reading is the link (found by the random-text
 /// property test, ZWSP + U+2800 + `co.uk`).
-fn glued_to_a_suffix(input: &str, norm: &Normalized, c: &Candidate) -> Option<Link> {
-    let name = norm.text.get(c.span.clone())?;
-    if c.kind != Kind::Web || has_scheme(name) || name.contains("//") {
+fn glued_to_a_suffix(
+    input: &str,
+    norm: &Normalized,
+    span: Range<usize>,
+    kind: Kind,
+) -> Option<Link> {
+    let name = norm.text.get(span.clone())?;
+    if kind != Kind::Web || has_scheme(name) || name.contains("//") {
         return None;
     }
-    let link = bare_link(input, norm, c.span.clone(), name, Kind::Web);
+    let link = bare_link(input, norm, span, name, Kind::Web);
     let mut alt = glued_prefix_link(input, &link, 0)?;
     alt.via = None;
     Some(alt)
