@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use crate::desktop::autostart::Autostart;
 use crate::desktop::clipboard::{self, Control, WatchEvent};
 use crate::desktop::instance;
-use crate::desktop::model::{Effect, Model, Screen, deliver_in_background};
+use crate::desktop::model::{Effect, Model, Screen, Source, deliver_in_background};
 use crate::desktop::settings::UserSettings;
 use crate::policy::layers::{self, Effective, Locations};
 use crate::report::outbox::Outbox;
@@ -553,6 +553,24 @@ impl App {
         ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
     }
 
+    /// Input for the next frame, before any widget sees it. A paste into
+    /// the paste box while it shows what the clipboard watcher (or a QR
+    /// code) brought in replaces that text instead of adding to it: the
+    /// watcher often fills the box with the very text the user then
+    /// pastes, and the link would be listed twice.
+    pub fn before_input(&mut self, ctx: &egui::Context, raw_input: &egui::RawInput) {
+        let pastes = raw_input
+            .events
+            .iter()
+            .any(|e| matches!(e, egui::Event::Paste(_)));
+        if pastes
+            && self.model.source != Source::Pasted
+            && ctx.memory(|m| m.has_focus(view::paste_box_id()))
+        {
+            self.model.input.clear();
+        }
+    }
+
     /// Everything that is not drawing: events, pause expiry, the tray
     /// icon, closing to the tray. Runs also while the window is hidden.
     pub fn logic(&mut self, ctx: &egui::Context) {
@@ -667,6 +685,7 @@ impl eframe::App for EframeApp {
     }
 
     fn raw_input_hook(&mut self, ctx: &egui::Context, raw_input: &mut egui::RawInput) {
+        self.0.before_input(ctx, raw_input);
         // Shift+Insert pastes on Linux too (egui-winit maps it on Windows
         // only): ask for the clipboard, which arrives as a paste event.
         if !cfg!(windows) {

@@ -534,6 +534,12 @@ fn policy_card(app: &mut App, ui: &mut egui::Ui) {
     }
 }
 
+/// The paste box's widget id ([`App::before_input`] asks whether it has
+/// the keyboard).
+pub fn paste_box_id() -> egui::Id {
+    egui::Id::unique("secondlook-paste-box")
+}
+
 fn check_screen(app: &mut App, ui: &mut egui::Ui) {
     let label = ui.label(RichText::new("Paste a text message or link").strong());
     let mut response = None;
@@ -542,6 +548,7 @@ fn check_screen(app: &mut App, ui: &mut egui::Ui) {
         .max_height((ui.available_height() * 0.22).clamp(48.0, 110.0))
         .show(ui, |ui| {
             let edit = egui::TextEdit::multiline(&mut app.model.input)
+                .id(paste_box_id())
                 .hint_text("e.g. \"Your password expired, log in at …\" (Ctrl+V, or drop a text file or a QR code picture here)")
                 .desired_rows(3)
                 .desired_width(f32::INFINITY);

@@ -180,6 +180,34 @@ fn ctrl_v_and_shift_insert_paste_and_ctrl_c_copies_on_a_real_x_server() {
     box_holds(&x.display, selected);
 }
 
+/// Copy a message with a link, then paste it into the window: the watcher
+/// has already put it in the box, and the paste replaces that text instead
+/// of adding a second copy (the link was listed twice).
+#[test]
+fn pasting_what_the_watcher_already_shows_puts_it_in_the_box_once_on_a_real_x_server() {
+    let Some(x) = x_server() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let _app = start(&x.display, dir.path(), false);
+    let win = wait_for("the window", Duration::from_secs(30), || {
+        visible_window(&x.display)
+    });
+    let sms = "Twilio IT: your password expires today, log in at twilio-sso.com to keep it.";
+    set_clipboard(&x.display, sms);
+    // Let the watcher see the copy and show it in the box.
+    std::thread::sleep(Duration::from_millis(1500));
+    xdotool(&x.display, &["windowfocus", "--sync", &win]).unwrap();
+    xdotool(&x.display, &["key", "ctrl+v"]).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    xdotool(&x.display, &["type", "--delay", "40", " OK"]).unwrap();
+    box_holds(&x.display, &format!("{sms} OK"));
+    // Into text the user typed, a paste adds, as in any text box (what
+    // the clipboard holds now is the box's own text, copied by box_holds).
+    xdotool(&x.display, &["key", "ctrl+End"]).unwrap();
+    xdotool(&x.display, &["key", "ctrl+v"]).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    box_holds(&x.display, &format!("{sms} OK{sms} OK"));
+}
+
 #[test]
 fn the_context_menu_s_paste_puts_the_clipboard_in_the_box_on_a_real_x_server() {
     let Some(x) = crate::session::xvfb() else {
