@@ -145,6 +145,93 @@ pub fn nothing_dropped(text: &str, analysis: &Analysis) -> Result<(), String> {
         // brackets at the edges end a link (trimmed above, or mapped to
         // ASCII punctuation no registry gives out: `（` → `(`).
         check_phone_reading(text, raw.start(), raw.end(), s, analysis)?;
+        check_latin_names_in_unspaced_text(text, raw.start(), raw.end(), s, analysis)?;
+    }
+    Ok(())
+}
+
+/// A link a phone makes of text written without spaces (Chinese, Japanese,
+/// Korean particles, Thai: `ログインはtwilio-okta.comから`) runs into the
+/// words around the name; a reader sees the Latin name itself, and copies
+/// or types that. Each run of ASCII name characters in the host that
+/// touches a letter of such a script is checked as a reading of its own.
+fn check_latin_names_in_unspaced_text(
+    text: &str,
+    start: usize,
+    end: usize,
+    s: &str,
+    analysis: &Analysis,
+) -> Result<(), String> {
+    static UNSPACED: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]",
+        )
+        .ok()
+    });
+    let Some(unspaced) = UNSPACED.as_ref() else {
+        return Ok(());
+    };
+    if s.is_ascii() || !unspaced.is_match(s) {
+        return Ok(());
+    }
+    let rest_at = s.find("//").map_or(0, |i| i + 2);
+    let host_end = s
+        .get(rest_at..)
+        .and_then(|r| r.find(['/', '?', '#', '\\']))
+        .map_or(s.len(), |i| rest_at + i);
+    let host = s.get(rest_at..host_end).unwrap_or("");
+    // Cut at each run of such letters glued to the rest (not joined to it
+    // by a dot or a hyphen: `日本語.jp` is a name as written).
+    let is_unspaced = |c: char| unspaced.is_match(c.encode_utf8(&mut [0u8; 4]));
+    let chars: Vec<(usize, char)> = host.char_indices().collect();
+    let mut pieces: Vec<(usize, usize)> = Vec::new();
+    let mut from = 0;
+    let mut cut = false;
+    let mut k = 0;
+    while let Some(&(i, c)) = chars.get(k) {
+        if !is_unspaced(c) {
+            k += 1;
+            continue;
+        }
+        let mut j = k;
+        while chars.get(j).is_some_and(|&(_, c)| is_unspaced(c)) {
+            j += 1;
+        }
+        let end = chars.get(j).map_or(host.len(), |&(e, _)| e);
+        let joined = |c: Option<&(usize, char)>| c.is_none_or(|&(_, c)| c == '.' || c == '-');
+        let glued = !joined(k.checked_sub(1).and_then(|p| chars.get(p))) || !joined(chars.get(j));
+        // A word, not a mark alone (U+17B4, which IDNA removes).
+        let word = host
+            .get(i..end)
+            .is_some_and(|w| w.chars().any(char::is_alphabetic));
+        if glued && word {
+            cut = true;
+            pieces.push((from, i));
+            from = end;
+        }
+        k = j;
+    }
+    if !cut {
+        return Ok(());
+    }
+    pieces.push((from, host.len()));
+    let mark = |c: char| !c.is_ascii() && !c.is_alphanumeric();
+    for (a, b) in pieces.into_iter().take(64) {
+        let piece = host
+            .get(a..b)
+            .unwrap_or("")
+            .trim_matches(mark)
+            .trim_start_matches(['.', '-'])
+            .trim_end_matches(mark);
+        if piece.contains('.') && piece.bytes().any(|b| b.is_ascii_alphabetic()) {
+            // The rest of the address stays with the last piece.
+            let rest = if b == host.len() {
+                s.get(host_end..).unwrap_or("")
+            } else {
+                ""
+            };
+            check_phone_reading(text, start, end, &format!("{piece}{rest}"), analysis)?;
+        }
     }
     Ok(())
 }

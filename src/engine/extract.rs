@@ -318,8 +318,11 @@ pub fn find_links(input: &str, norm: &Normalized, max: usize) -> (Vec<Link>, boo
                 built.push(link);
                 taken.keep(&mut built, before);
             } else if c.kind == Kind::Web {
-                let pieces = names_around_disguised_delimiters(input, norm, c.span.clone())
+                let mut pieces = names_around_disguised_delimiters(input, norm, c.span.clone())
                     .unwrap_or_default();
+                if pieces.is_empty() {
+                    pieces = names_in_unspaced_text(input, norm, c.span.clone());
+                }
                 if !pieces.is_empty() {
                     for link in pieces {
                         taken.keep(&mut built, Some(link));
@@ -363,6 +366,9 @@ pub fn find_links(input: &str, norm: &Normalized, max: usize) -> (Vec<Link>, boo
             }
             if let Some(after) = name_after_a_bracket_inside(input, norm, &link, outer) {
                 push_new_host(&mut inner, after);
+            }
+            for read in name_in_unspaced_text_inside(input, norm, &link, outer) {
+                push_new_host(&mut inner, read);
             }
             inner.extend(joined_break_link(input, &link, outer));
             inner.extend(nested_links(&link, outer, 1));
@@ -452,6 +458,13 @@ fn build_candidate(input: &str, norm: &Normalized, c: &Candidate) -> Option<Link
     if !matches!(c.source, Source::DottedName | Source::Linkify) || c.kind != Kind::Web {
         return None;
     }
+    // A character a browser refuses in the host (`a.com.com：`): the names
+    // a reader sees around it are read instead
+    // ([`names_around_disguised_delimiters`]), never the name cut short
+    // (`twilio.com.evil.com：` is not `twilio.com`).
+    if !refused_piece_ranges(text).is_empty() {
+        return None;
+    }
     // Refanging can glue a word to a name (`x.co.uk[.]é`, `€.com[.]hxxps`):
     // try the name without its last one or two parts (bounded: linear overall).
     let host_end = text.find(['/', '?', '#']).unwrap_or(text.len());
@@ -500,7 +513,20 @@ fn build_read(
     kind: Kind,
 ) -> Option<Link> {
     // Found once: the scan reads the whole host (1 MiB of it at most).
-    let Some(cut) = symbol_cut(text) else {
+    // A symbol a browser refuses in a host with Latin letters around it
+    // (a right-to-left one: `twilio.com۾twilio-okta.com`) is not where a
+    // phone ends the name: no one opens it, and the names around it are
+    // what a reader sees ([`names_around_disguised_delimiters`]).
+    // (Only before more name: `twilio.com۽.ws` is a name with a symbol
+    // inside, `deceptive-url`.)
+    let Some(cut) = symbol_cut(text).filter(|&cut| {
+        let mut after = text.get(cut..).unwrap_or("").chars();
+        let refused = after.next().is_some_and(crate::text::ends_a_latin_name);
+        let name_follows = after
+            .find(|c| !non_ascii_symbol(*c))
+            .is_some_and(|c| c.is_alphanumeric());
+        !(refused && name_follows)
+    }) else {
         return build(input, norm, span, text, kind);
     };
     let whole = build(input, norm, span.clone(), text, kind);
@@ -1151,6 +1177,160 @@ fn refused_piece_ranges(text: &str) -> Vec<Range<usize>> {
         pieces.push(from..text.len());
     }
     pieces
+}
+
+/// Where the Latin names lie in the host of `text` that is glued to words
+/// of a script written without spaces ([`crate::text::is_unspaced_script`]:
+/// `ログインはtwilio-okta.comから`, `지금twilio.com`): the host is cut at
+/// each run of such letters glued to the rest (not joined by a dot or a
+/// hyphen), and the
+/// pieces between them (the last with the rest of the address) that hold a
+/// dot and an ASCII letter are returned. Empty when the host has no such
+/// run (`日本語.jp`, `株式会社-twilio.com` are names as written). At most
+/// [`MAX_DISGUISED_PIECES`] runs are cut at.
+fn unspaced_piece_ranges(text: &str) -> Vec<Range<usize>> {
+    let run = host_run(text);
+    let Some(host) = text.get(run.clone()).filter(|h| !h.is_ascii()) else {
+        return Vec::new();
+    };
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for (i, ch) in host.char_indices() {
+        if !crate::text::is_unspaced_script(ch) {
+            continue;
+        }
+        let (at, after) = (run.start + i, run.start + i + ch.len_utf8());
+        let full = runs.len() >= MAX_DISGUISED_PIECES;
+        match runs.last_mut() {
+            Some(last) if last.1 == at => last.1 = after,
+            _ if full => break,
+            _ => runs.push((at, after)),
+        }
+    }
+    let touches = |&(at, after): &(usize, usize)| {
+        // Within the host: its start and end join nothing.
+        let before = text.get(run.start..at).and_then(|t| t.chars().next_back());
+        let next = text.get(after..run.end).and_then(|t| t.chars().next());
+        // Glued to the name, or to quotation marks around it; not joined
+        // to it by a dot or hyphen (a name as written).
+        let glued = |c: char| c != '.' && c != '-' && !c.is_whitespace();
+        before.is_some_and(glued) || next.is_some_and(glued)
+    };
+    // A run of marks alone (U+17B4, which IDNA removes) is no word.
+    let has_letter = |&(at, after): &(usize, usize)| {
+        text.get(at..after)
+            .is_some_and(|r| r.chars().any(char::is_alphabetic))
+    };
+    let cuts: Vec<(usize, usize)> = runs
+        .into_iter()
+        .filter(|r| touches(r) && has_letter(r))
+        .collect();
+    let mut pieces = Vec::new();
+    let mut from = 0;
+    for &(at, after) in &cuts {
+        if at > from {
+            pieces.push(from..at);
+        }
+        from = after;
+    }
+    if !cuts.is_empty() && from < text.len() {
+        pieces.push(from..text.len());
+    }
+    pieces.retain(|r| {
+        text.get(r.clone())
+            .is_some_and(|p| p.contains('.') && p.bytes().any(|b| b.is_ascii_alphabetic()))
+    });
+    pieces
+}
+
+/// The Latin names a reader sees in a run glued to words of a script
+/// written without spaces ([`unspaced_piece_ranges`]), each judged as a
+/// link of its own when it reads as a name under a known suffix.
+fn names_in_unspaced_text(input: &str, norm: &Normalized, span: Range<usize>) -> Vec<Link> {
+    let Some(text) = norm.text.get(span.clone()) else {
+        return Vec::new();
+    };
+    unspaced_piece_ranges(text)
+        .into_iter()
+        .filter_map(|p| {
+            let span = span.start + p.start..span.start + p.end;
+            // Quotation marks around the name (`は«twilio-okta.com»を`) end
+            // it, as they end any link.
+            // A dot or hyphen in front (`です。sagawa-exp.co.jp`, a sentence
+            // ended by a full stop) is not part of the name either.
+            let piece = norm.text.get(span.clone())?;
+            let lead = bracket_lead(piece);
+            let lead = lead + piece.get(lead..)?.len()
+                - piece.get(lead..)?.trim_start_matches(['.', '-']).len();
+            let piece = piece.get(lead..)?;
+            let mut piece = trim_trailing(piece);
+            let mark = |c: char| {
+                non_ascii_symbol(c) || (!c.is_ascii() && crate::text::is_quote_or_bracket(c))
+            };
+            while let Some(t) = piece.strip_suffix(mark) {
+                piece = trim_trailing(t);
+            }
+            let span = span.start + lead..span.start + lead + piece.len();
+            build_read(input, norm, span.clone(), piece, Kind::Web)
+                .filter(|l| l.host.as_ref().is_some_and(|h| h.suffix_known))
+                .or_else(|| glued_to_a_suffix(input, norm, span, Kind::Web))
+        })
+        .collect()
+}
+
+/// The Latin name in a link that a phone can open whole but whose host is
+/// glued to words of a script written without spaces (`지금twilio.com`: a
+/// reader sees `twilio.com`, a phone may open `xn--twilio-…com`): judged
+/// too, as a link inside this one, explained as the phone's other reading
+/// (the link ends where those words do).
+fn name_in_unspaced_text_inside(
+    input: &str,
+    norm: &Normalized,
+    link: &Link,
+    index: usize,
+) -> Vec<Link> {
+    if link.kind != Kind::Web || link.host.as_ref().is_none_or(|h| !h.non_ascii) {
+        return Vec::new();
+    }
+    let span = link.normalized_span.clone();
+    let Some(text) = norm.text.get(span.clone()) else {
+        return Vec::new();
+    };
+    let mut out: Vec<Link> = Vec::new();
+    for mut read in names_in_unspaced_text(input, norm, span.clone()) {
+        let same =
+            |l: &Link| l.host.as_ref().map(|h| &h.ascii) == read.host.as_ref().map(|h| &h.ascii);
+        // A name the whole is at or under (`…です。sagawa-exp.co.jp`) is
+        // judged with it already.
+        let under = link
+            .host
+            .as_ref()
+            .zip(read.host.as_ref())
+            .is_some_and(|(outer, inner)| outer.is_at_or_under(&inner.ascii));
+        if same(link) || under || out.iter().any(same) {
+            continue;
+        }
+        let at = read.normalized_span.start.saturating_sub(span.start);
+        let glued: String = text
+            .get(..at)
+            .unwrap_or("")
+            .chars()
+            .rev()
+            .take_while(|c| crate::text::is_unspaced_script(*c))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        // Only a name with such words glued in front: a phone that ends
+        // the link there opens it (the name before them starts the whole).
+        if glued.is_empty() {
+            continue;
+        }
+        read.via = Some(index);
+        read.glued_symbols = Some(glued);
+        read.symbols_dropped = true;
+        out.push(read);
+    }
+    out
 }
 
 /// A host name no phone takes for a link's (Android's link finder wants a

@@ -80,7 +80,8 @@ static PATTERN: LazyLock<Option<Regex>> = LazyLock::new(|| {
         r"|([\x{202A}-\x{202E}\x{2066}-\x{2069}\x{200E}\x{200F}\x{061C}])",
         // 8: symbols (emoji, pictographs, ™, ©), quotation marks of every
         // language, the ellipsis and CJK brackets: separators to a reader
-        r"|(\p{So}|\p{Pi}|\p{Pf}|\x{2026}|[\x{3008}-\x{3011}\x{300C}-\x{300F}])",
+        // (unless glued inside a name: `kept_when_glued`)
+        r"|(\p{So}|\p{Pi}|\p{Pf}|\x{2026}|[\x{3008}-\x{3011}])",
         // 9: quoted-printable soft line breaks (mail copied raw)
         r"|(=\r?\n)",
         // 10, 11, 12: HTML character references (numeric, hex, named)
@@ -350,7 +351,9 @@ fn single_pass(input: &str) -> Normalized {
             Replacement::Str(s) => s,
             Replacement::Char(c) => c.encode_utf8(&mut buf),
             Replacement::Symbol => {
-                if is_symbol(m) && glued(input, whole.start(), whole.end()) {
+                if kept_when_glued(input, whole.start(), whole.end())
+                    && glued(input, whole.start(), whole.end())
+                {
                     continue;
                 }
                 " "
@@ -438,7 +441,7 @@ fn single_pass_with_captures(input: &str) -> Normalized {
             let c = m.as_str().chars().next().unwrap_or('\u{202E}');
             (String::new(), EditKind::Bidi(c))
         } else if let Some(m) = caps.get(8) {
-            if is_symbol(m.as_str()) && glued(input, m.start(), m.end()) {
+            if kept_when_glued(input, m.start(), m.end()) && glued(input, m.start(), m.end()) {
                 continue;
             }
             (" ".to_owned(), EditKind::Symbol)
@@ -515,6 +518,26 @@ fn is_symbol(s: &str) -> bool {
     !s.is_ascii() && SYMBOL.as_ref().is_some_and(|re| re.is_match(s))
 }
 
+/// The symbol at `start..end` of `text` is one a name keeps when glued
+/// inside it: a symbol or quotation mark ([`is_symbol`]), or one of the CJK
+/// brackets (`〈` … `】`, U+3008–U+3011), which IDNA keeps in a name, between
+/// characters that are not CJK text themselves (`x〈a.0co.uk` opens
+/// `xn--xa-913a.0co.uk`, so it does not split the name for a reader
+/// either). Beside Chinese or Japanese words (`見て「twilio-okta.com」です`)
+/// such a bracket is the quotation mark of the language and ends the name.
+fn kept_when_glued(text: &str, start: usize, end: usize) -> bool {
+    let Some(m) = text.get(start..end) else {
+        return false;
+    };
+    if is_symbol(m) {
+        return true;
+    }
+    let bracket = !m.is_empty() && m.chars().all(|c| ('\u{3008}'..='\u{3011}').contains(&c));
+    let before = text.get(..start).and_then(|t| t.chars().next_back());
+    let after = text.get(end..).and_then(|t| t.chars().next());
+    bracket && !before.is_some_and(is_unspaced_script) && !after.is_some_and(is_unspaced_script)
+}
+
 static OTHER_SYMBOL: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"^\p{So}$").ok());
 
 /// `hay` contains `needle`, as [`str::contains`] says: for the short
@@ -577,6 +600,22 @@ static GLUED_SYMBOL: LazyLock<Option<Regex>> =
 /// the registrable one, which its owner can create.
 pub(crate) fn is_glued_symbol(c: char) -> bool {
     char_matches(&GLUED_SYMBOL, c)
+}
+
+static UNSPACED_SCRIPT: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"^[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\x{30FC}\x{3005}]$").ok()
+});
+
+/// A letter (or mark) of a script written without spaces between words,
+/// or whose words take particles glued on (Chinese, Japanese, Korean, Thai,
+/// Lao, Khmer, Burmese; the Japanese length mark `ー` and iteration mark
+/// `々`): `ログインはtwilio-okta.comから`, `twilio-okta.com에서`. A reader
+/// sees the Latin name between such letters, and that is what is judged
+/// (the whole run too, where a phone can open it). None of these scripts
+/// is used to imitate Latin letters, so a Latin name is never cut inside
+/// a look-alike (Cyrillic and Greek are not in the list).
+pub(crate) fn is_unspaced_script(c: char) -> bool {
+    !c.is_ascii() && char_matches(&UNSPACED_SCRIPT, c)
 }
 
 /// A character outside ASCII that IDNA (UTS #46, NFKC) maps to one that
@@ -659,8 +698,13 @@ fn glued(text: &str, start: usize, end: usize) -> bool {
         c.is_alphanumeric() || c == '-' || unicode_normalization::char::is_combining_mark(c)
     };
     let dot = |c: char| c == '.' || is_lookalike_dot(c);
-    let skip =
-        |c: char| is_invisible(c) || is_symbol_char(c) || ('\u{1F3FB}'..='\u{1F3FF}').contains(&c);
+    // (CJK brackets too, which IDNA keeps: `a.〈.〈.0co.uk` is one name.)
+    let skip = |c: char| {
+        is_invisible(c)
+            || is_symbol_char(c)
+            || ('\u{1F3FB}'..='\u{1F3FF}').contains(&c)
+            || ('\u{3008}'..='\u{3011}').contains(&c)
+    };
     let mut back = text
         .get(..start)
         .unwrap_or("")
