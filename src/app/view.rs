@@ -593,6 +593,7 @@ fn check_screen(app: &mut App, ui: &mut egui::Ui) {
         ui.label(RichText::new("Copy a link or paste a message and Second Look explains whether it imitates your organisation or a well-known brand.").weak());
         return;
     };
+    let analysis = shown_in_a_language_with_glyphs(ui.ctx(), analysis);
     ui.add_space(4.0);
     verdict_banner(ui, &analysis);
     ui.horizontal_wrapped(|ui| {
@@ -654,6 +655,26 @@ fn check_screen(app: &mut App, ui: &mut egui::Ui) {
                 ui.label(RichText::new(n).italics().weak());
             }
         });
+}
+
+/// The analysis as shown: worded in the message's language where the
+/// window has a font with every letter of its headline and sentences, in
+/// English otherwise (a Japanese message on a machine without a Japanese
+/// font would get a headline of boxes). The message's own text shows as the
+/// system draws it either way.
+fn shown_in_a_language_with_glyphs(ctx: &egui::Context, analysis: Analysis) -> Analysis {
+    if !analysis.worded_in_another_language() {
+        return analysis;
+    }
+    let font = egui::FontId::proportional(17.0);
+    let mut sentences = vec![headline(&analysis)];
+    sentences.extend(analysis.message_findings.iter().map(|f| f.explanation()));
+    let drawable = ctx.fonts_mut(|f| sentences.iter().all(|s| f.has_glyphs(&font, s)));
+    if drawable {
+        analysis
+    } else {
+        analysis.in_english()
+    }
 }
 
 /// The verdict's headline without a repeat of its word ("Dangerous: do

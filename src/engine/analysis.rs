@@ -123,6 +123,26 @@ impl Analysis {
         crate::engine::explain::message(self)
     }
 
+    /// The same analysis worded in English where its sentences are in the
+    /// message's language (the headline and the message rules' sentences
+    /// built from vocabulary): for a window that has no font for the
+    /// message's script, where the translated words would show as boxes.
+    /// Sentences a vocabulary file words itself stay as they are.
+    pub fn in_english(&self) -> Analysis {
+        let mut a = self.clone();
+        a.asks.lang = 0;
+        for f in &mut a.message_findings {
+            f.evidence.set_language(0);
+        }
+        a
+    }
+
+    /// The message's language is another than English: the headline and
+    /// message sentences are worded in it.
+    pub fn worded_in_another_language(&self) -> bool {
+        self.asks.lang != 0
+    }
+
     /// [`Analysis::explanation`], with the links' explanations already
     /// written (`links[i]` for `self.links[i]`): the same text, each link's
     /// sentences written once (the JSON writes them for the link too).

@@ -539,6 +539,22 @@ pub enum NestedInner {
 }
 
 impl Evidence {
+    /// Word the sentence in language `to` (an index of the vocabulary)
+    /// where it is built from vocabulary; a rule's own sentence ([`Evidence::Said`])
+    /// stays as worded.
+    pub(crate) fn set_language(&mut self, to: usize) {
+        match self {
+            Evidence::Callback { lang, .. }
+            | Evidence::ScamStory { lang, .. }
+            | Evidence::LureStory { lang, .. } => *lang = to,
+            Evidence::Promised { said, lang, .. } => {
+                *lang = to;
+                said.set_language(to);
+            }
+            _ => {}
+        }
+    }
+
     /// The finding's sentences.
     pub fn render(&self) -> String {
         let what = |email: bool| if email { "address" } else { "link" };

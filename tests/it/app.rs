@@ -659,3 +659,50 @@ fn the_reporter_confirms_their_e_mail_address_once_in_settings() {
     h.get_by_label("Your organisation's policy leaves your name and address out of reports.");
     assert!(h.query_by_label("Use this address").is_none());
 }
+
+/// The verdict is worded in the message's language where the window can
+/// draw its letters, and in English where it cannot: the harness has only
+/// egui's built-in fonts (Latin, no Japanese), as a machine without a
+/// Japanese font, so a Japanese message gets an English headline instead of
+/// boxes, and a Spanish one keeps its Spanish headline.
+#[test]
+fn the_verdict_falls_back_to_english_where_no_font_has_the_message_s_letters() {
+    let f = Fixture::new("");
+    // The pasted text itself shows as boxes, as it would on such a machine.
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1000.0, 800.0))
+        .allow_missing_glyphs()
+        .build_ui_state(
+            |ui, app: &mut App| {
+                view::install_style(ui.ctx());
+                view::ui(app, ui);
+            },
+            f.app(),
+        );
+    paste(
+        &mut h,
+        "Twilio IT: パスワードの有効期限が切れました。今すぐ https://twilio-okta.net でログインしてください",
+    );
+    let analysis = h.state().model.analysis.clone();
+    assert!(
+        analysis
+            .as_ref()
+            .is_some_and(|a| a.worded_in_another_language())
+    );
+    assert!(
+        analysis.is_some_and(|a| a.explanation().contains("リンクを開かないでください")),
+        "the analysis itself is worded in Japanese"
+    );
+    h.get_by_label_contains("Do not open the link");
+    assert!(
+        h.query_by_label_contains("リンクを開かないでください")
+            .is_none()
+    );
+    h.get_by_label("Clear").click();
+    h.run();
+    paste(
+        &mut h,
+        "Twilio TI: su contraseña caduca hoy. Entre en https://twilio-okta.net para mantenerla.",
+    );
+    h.get_by_label_contains("no abra el enlace");
+}
