@@ -459,17 +459,35 @@ fn build_candidate(input: &str, norm: &Normalized, c: &Candidate) -> Option<Link
         return None;
     }
     // A character a browser refuses in the host (`a.com.com：`): the names
-    // a reader sees around it are read instead
+    // a reader sees around it are read instead where there are any
     // ([`names_around_disguised_delimiters`]), never the name cut short
-    // (`twilio.com.evil.com：` is not `twilio.com`).
-    if !refused_piece_ranges(text).is_empty() {
+    // (`twilio.com.evil.com：` is not `twilio.com`); where none reads
+    // (`𐳺.com[.]xn--`: a right-to-left letter starts the name), the cut.
+    if !refused_piece_ranges(text).is_empty()
+        && names_around_disguised_delimiters(input, norm, c.span.clone())
+            .is_some_and(|pieces| !pieces.is_empty())
+    {
         return None;
     }
     // Refanging can glue a word to a name (`x.co.uk[.]é`, `€.com[.]hxxps`):
-    // try the name without its last one or two parts (bounded: linear overall).
+    // try the name without its last one or two parts (bounded: linear
+    // overall). Only then: a name as written is never cut short to a name
+    // in front (`twilio.com.evil.xn--ל` is not `twilio.com`).
+    if !refanged_within(norm, &c.span) {
+        return None;
+    }
     let host_end = text.find(['/', '?', '#']).unwrap_or(text.len());
     without_last_parts(input, norm, c.span.start, text, 0..host_end, c.kind, |_| {
         true
+    })
+}
+
+/// A defanging was undone inside `span` of the normalised text.
+fn refanged_within(norm: &Normalized, span: &Range<usize>) -> bool {
+    norm.edits.iter().any(|e| {
+        e.kind == EditKind::Refanged
+            && e.normalized.start >= span.start
+            && e.normalized.end <= span.end
     })
 }
 
@@ -1003,7 +1021,25 @@ fn names_around_disguised_delimiters(
                 build_read(input, norm, span.clone(), piece, Kind::Web)
                     .filter(|l| l.host.is_some())
                     // A name glued to a public suffix (`©co.uk`).
-                    .or_else(|| glued_to_a_suffix(input, norm, span, Kind::Web))
+                    .or_else(|| glued_to_a_suffix(input, norm, span.clone(), Kind::Web))
+                    // Refanging glued a word onto the piece (`לa.com[.]xn--`).
+                    .or_else(|| {
+                        let refanged = refanged_within(norm, &span);
+                        let host_end = piece.find(['/', '?', '#']).unwrap_or(piece.len());
+                        refanged
+                            .then(|| {
+                                without_last_parts(
+                                    input,
+                                    norm,
+                                    span.start,
+                                    piece,
+                                    0..host_end,
+                                    Kind::Web,
+                                    |l| l.host.is_some(),
+                                )
+                            })
+                            .flatten()
+                    })
             })
             .collect(),
     )
