@@ -297,7 +297,16 @@ pub fn find_links(input: &str, norm: &Normalized, max: usize) -> (Vec<Link>, boo
                 // its own too.
                 if c.kind == Kind::Web {
                     let before = name_before_a_refang(input, norm, c.span.clone(), None)
-                        .or_else(|| host_of_an_overlapped_name(input, norm, c, &taken));
+                        .or_else(|| host_of_an_overlapped_name(input, norm, c, &taken))
+                        .or_else(|| {
+                            // Glued to words of a script written without
+                            // spaces in front of the link taken
+                            // (`a.comကhttps://x`).
+                            let start = taken.first_start_in(&c.span)?;
+                            names_in_unspaced_text(input, norm, c.span.start..start)
+                                .into_iter()
+                                .next()
+                        });
                     taken.keep(&mut built, before);
                 }
                 continue;
@@ -415,6 +424,11 @@ impl Taken {
             .range(..r.end)
             .next_back()
             .is_some_and(|(_, end)| *end > r.start)
+    }
+
+    /// Where the first span taken that starts inside `r` starts.
+    fn first_start_in(&self, r: &Range<usize>) -> Option<usize> {
+        self.0.range(r.start..r.end).next().map(|(start, _)| *start)
     }
 
     /// `link`, if it overlaps nothing taken, is taken and kept in `built`.
@@ -1010,39 +1024,51 @@ fn names_around_disguised_delimiters(
     Some(
         pieces
             .into_iter()
-            .filter_map(|p| {
+            .flat_map(|p| {
                 let span = span.start + p.start..span.start + p.end;
-                let piece = norm.text.get(span.clone())?;
-                let piece = trim_trailing(piece);
+                let Some(piece) = norm.text.get(span.clone()).map(trim_trailing) else {
+                    return Vec::new();
+                };
                 if !piece.contains('.') {
-                    return None;
+                    return Vec::new();
                 }
                 let span = span.start..span.start + piece.len();
-                build_read(input, norm, span.clone(), piece, Kind::Web)
-                    .filter(|l| l.host.is_some())
-                    // A name glued to a public suffix (`©co.uk`).
-                    .or_else(|| glued_to_a_suffix(input, norm, span.clone(), Kind::Web))
-                    // Refanging glued a word onto the piece (`לa.com[.]xn--`).
-                    .or_else(|| {
-                        let refanged = refanged_within(norm, &span);
-                        let host_end = piece.find(['/', '?', '#']).unwrap_or(piece.len());
-                        refanged
-                            .then(|| {
-                                without_last_parts(
-                                    input,
-                                    norm,
-                                    span.start,
-                                    piece,
-                                    0..host_end,
-                                    Kind::Web,
-                                    |l| l.host.is_some(),
-                                )
-                            })
-                            .flatten()
-                    })
+                let read = piece_link(input, norm, span.clone(), piece);
+                match read {
+                    Some(l) => vec![l],
+                    // Glued to words of a script written without spaces
+                    // too (`𐳀𐌭.com𱍐`).
+                    None => names_in_unspaced_text(input, norm, span),
+                }
             })
             .collect(),
     )
+}
+
+/// One piece of a run around characters a browser refuses, read as a name.
+fn piece_link(input: &str, norm: &Normalized, span: Range<usize>, piece: &str) -> Option<Link> {
+    build_read(input, norm, span.clone(), piece, Kind::Web)
+        .filter(|l| l.host.is_some())
+        // A name glued to a public suffix (`©co.uk`).
+        .or_else(|| glued_to_a_suffix(input, norm, span.clone(), Kind::Web))
+        // Refanging glued a word onto the piece (`לa.com[.]xn--`).
+        .or_else(|| {
+            let refanged = refanged_within(norm, &span);
+            let host_end = piece.find(['/', '?', '#']).unwrap_or(piece.len());
+            refanged
+                .then(|| {
+                    without_last_parts(
+                        input,
+                        norm,
+                        span.start,
+                        piece,
+                        0..host_end,
+                        Kind::Web,
+                        |l| l.host.is_some(),
+                    )
+                })
+                .flatten()
+        })
 }
 
 /// At most this many runs of such characters are cut at in one run of
