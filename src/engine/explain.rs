@@ -378,6 +378,9 @@ pub enum LureCue {
     Install,
     /// Its password or account needs attention (locked, expiring, "verify").
     Lockout,
+    /// It asks to sign in or confirm an account, with no account in
+    /// trouble ("view the document with your Microsoft account").
+    SignIn,
     /// A schedule, pay or HR change.
     Schedule,
     /// It claims to come from IT, the help desk or security.
@@ -395,6 +398,7 @@ impl LureCue {
             LureCue::Data => word(lang, "cue_data").to_owned(),
             LureCue::Install => word(lang, "cue_install").to_owned(),
             LureCue::Lockout => word(lang, "cue_lockout").to_owned(),
+            LureCue::SignIn => word(lang, "cue_credentials").to_owned(),
             LureCue::Schedule => word(lang, "cue_schedule").to_owned(),
             LureCue::ClaimsIt => word(lang, "cue_it").to_owned(),
             LureCue::PolicyWord(w) => word(lang, "cue_policy").replace("{word}", w),

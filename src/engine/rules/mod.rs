@@ -200,8 +200,10 @@ pub struct MessageSubject<'a> {
     pub risky_link: bool,
     /// Some link is the organisation's own (or a trusted host).
     pub own_link: bool,
-    /// Some link (not the organisation's own) opens a chat: `t.me/…`,
-    /// `wa.me/…`, `signal.me/…` ([`callback_lure::CHAT_HOSTS`]).
+    /// Some link opens a chat: `t.me/…`, `wa.me/…`, `signal.me/…`
+    /// ([`callback_lure::CHAT_HOSTS`]), on the chat app's own domain too
+    /// (whoever registered the handle is at the other end); not a host the
+    /// organisation trusts (`[detection] trusted_hosts`).
     pub chat_link: bool,
     /// Some link (not the organisation's own) downloads an app to install
     /// by hand: its path ends in `.apk`, `.xapk`, `.ipa`, `.exe` or `.msi`.
