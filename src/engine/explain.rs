@@ -150,6 +150,14 @@ pub enum Evidence {
         /// What is written in front.
         shown: String,
     },
+    /// `named-sender`: the message names its sender and the link is that
+    /// name with words added, on a site the sender does not own.
+    NamedSender {
+        /// The name as the message writes it ("Rabobank", "Deutsche Bank").
+        name: String,
+        /// The link's registrable domain.
+        site: String,
+    },
     /// `brand-in-subdomain`: a tenant named like the brand on a platform
     /// anyone can open an account on.
     Tenant {
@@ -713,6 +721,10 @@ impl Evidence {
             } => format!(
                 "{host} is not {}: the real site is {site}; “{shown}” in front of it is only a disguise.",
                 possessive(brand.name())
+            ),
+            Evidence::NamedSender { name, site } => format!(
+                "The message says it is from {name}, but the link goes to {site}, which is not {} address.",
+                possessive(name)
             ),
             Evidence::Tenant {
                 host,

@@ -26,6 +26,7 @@ pub mod hidden_link_lure;
 pub mod homoglyph;
 pub mod idn_spoof;
 pub mod message_lure;
+pub mod named_sender;
 pub mod names;
 pub mod nested_destination;
 pub mod overlong_host;
@@ -261,7 +262,11 @@ pub struct RelationRule {
 }
 
 /// Every relation rule.
-pub const RELATION_RULES: &[RelationRule] = &[nested_destination::RULE, display_mismatch::RULE];
+pub const RELATION_RULES: &[RelationRule] = &[
+    nested_destination::RULE,
+    display_mismatch::RULE,
+    named_sender::RULE,
+];
 
 /// Every link rule, in the order they run. `blocked-indicator` runs first
 /// (the security team's word beats everything), then `own-domain`: a link
