@@ -1258,6 +1258,11 @@ fn unspaced(c: char) -> bool {
     is_cjk(c) || is_hangul(c)
 }
 
+/// A letter of the Arabic script (the basic block and its supplements).
+fn is_arabic(c: char) -> bool {
+    matches!(c as u32, 0x0620..=0x064A | 0x066E..=0x06D3 | 0x0750..=0x077F | 0x08A0..=0x08FF)
+}
+
 /// A Hangul syllable or letter.
 fn is_hangul(c: char) -> bool {
     matches!(c as u32, 0xAC00..=0xD7AF | 0x1100..=0x11FF | 0x3130..=0x318F)
@@ -1587,6 +1592,10 @@ fn language(text: &str, common: &[f32]) -> usize {
         return i;
     }
     if let Some(i) = by_script("zh", text.chars().filter(|c| is_cjk(*c)).count()) {
+        return i;
+    }
+    // Arabic letters are Arabic (the only vocabulary in that script).
+    if let Some(i) = by_script("ar", text.chars().filter(|c| is_arabic(*c)).count()) {
         return i;
     }
     let mut best = 0;
