@@ -203,8 +203,8 @@ static FUNCTION_WORDS: LazyLock<BTreeSet<String>> = LazyLock::new(|| {
 /// The proper names in `words`: runs of one to three capitalised ASCII
 /// words ("Rabobank", "Deutsche Bank", "BancoEstado") or acronyms of three
 /// or more capitals, each as written and as a link would spell it (lower
-/// case, the words joined). Every run is read in one pass; a text has at
-/// most a few hundred such names.
+/// case, the words joined), each once, at most [`MAX_NAMES`]. One pass
+/// over the words, each looked up in a set: linear-ish in the text.
 fn names_in(words: &str) -> Vec<(String, String)> {
     // Tokens: runs of letters and digits, with where they start and end.
     let mut tokens: Vec<(usize, usize)> = Vec::new();
@@ -225,6 +225,7 @@ fn names_in(words: &str) -> Vec<(String, String)> {
             && !FUNCTION_WORDS.contains(&t.to_ascii_lowercase())
     };
     let mut out: Vec<(String, String)> = Vec::new();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
     for (n, (s, e)) in tokens.iter().enumerate() {
         let Some(first) = words.get(*s..*e) else {
             continue;
@@ -245,7 +246,7 @@ fn names_in(words: &str) -> Vec<(String, String)> {
             let acronym = k == n && t.len() >= 3 && t.bytes().all(|b| b.is_ascii_uppercase());
             if (key.len() >= 4 || acronym) && distinctive(&key) {
                 let shown = words.get(*s..end).unwrap_or_default().to_owned();
-                if out.len() < 512 && !out.iter().any(|(_, k2)| *k2 == key) {
+                if out.len() < MAX_NAMES && seen.insert(key.clone()) {
                     out.push((shown, key.clone()));
                 }
             }
@@ -253,6 +254,9 @@ fn names_in(words: &str) -> Vec<(String, String)> {
     }
     out
 }
+
+/// At most this many names are read from one message (a text has a few).
+const MAX_NAMES: usize = 512;
 
 /// A name that is not an everyday, lure, filler or function word.
 fn distinctive(key: &str) -> bool {
