@@ -83,6 +83,14 @@ fn company_policy(cols: &[&str]) -> Result<(String, Policy), String> {
                 .any(|d| h == d || h.ends_with(&format!(".{d}")))
         })
         .collect();
+    // An Entra sign-in's own account pages (password changes, security
+    // info) are Microsoft's too: a deployed policy knows microsoft.com from
+    // the built-in brands, which a company row's policy here leaves out
+    // (lures8/README.md says such rows need it trusted).
+    let mut trusted = trusted;
+    if trusted.iter().any(|h| h == "login.microsoftonline.com") {
+        trusted.push("myaccount.microsoft.com".to_owned());
+    }
     let list = |v: &[&str]| v.iter().map(|s| toml_str(s)).collect::<Vec<_>>().join(", ");
     let trusted_refs: Vec<&str> = trusted.iter().map(String::as_str).collect();
     let text = format!(

@@ -226,10 +226,13 @@ fn analyze_with(text: &str, policy: &Policy, fast: bool) -> Analysis {
     apply_relation_rules(norm_text, &mut links, policy);
     let risky_link = links.iter().any(|l| l.verdict != Verdict::Safe);
     let own_link = links.iter().any(|l| l.verdict == Verdict::Safe);
+    // A chat link opens a chat with whoever registered the handle, even on
+    // the chat app's own domain (`wa.me` is WhatsApp's): only a host the
+    // organisation trusts itself is no move to another chat.
     let chat_link = links
         .iter()
-        .filter(|l| l.verdict != Verdict::Safe)
         .filter_map(|l| l.link.host.as_ref())
+        .filter(|h| !matches!(policy.owner_of(h), Some(crate::policy::Owner::Trusted)))
         .any(|h| crate::rules::callback_lure::is_chat_host(&h.ascii));
     let app_link = links
         .iter()

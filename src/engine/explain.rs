@@ -150,6 +150,14 @@ pub enum Evidence {
         /// What is written in front.
         shown: String,
     },
+    /// `named-sender`: the message names its sender and the link is that
+    /// name with words added, on a site the sender does not own.
+    NamedSender {
+        /// The name as the message writes it ("Rabobank", "Deutsche Bank").
+        name: String,
+        /// The link's registrable domain.
+        site: String,
+    },
     /// `brand-in-subdomain`: a tenant named like the brand on a platform
     /// anyone can open an account on.
     Tenant {
@@ -378,6 +386,9 @@ pub enum LureCue {
     Install,
     /// Its password or account needs attention (locked, expiring, "verify").
     Lockout,
+    /// It asks to sign in or confirm an account, with no account in
+    /// trouble ("view the document with your Microsoft account").
+    SignIn,
     /// A schedule, pay or HR change.
     Schedule,
     /// It claims to come from IT, the help desk or security.
@@ -395,6 +406,7 @@ impl LureCue {
             LureCue::Data => word(lang, "cue_data").to_owned(),
             LureCue::Install => word(lang, "cue_install").to_owned(),
             LureCue::Lockout => word(lang, "cue_lockout").to_owned(),
+            LureCue::SignIn => word(lang, "cue_credentials").to_owned(),
             LureCue::Schedule => word(lang, "cue_schedule").to_owned(),
             LureCue::ClaimsIt => word(lang, "cue_it").to_owned(),
             LureCue::PolicyWord(w) => word(lang, "cue_policy").replace("{word}", w),
@@ -725,6 +737,10 @@ impl Evidence {
             } => format!(
                 "{host} is not {}: the real site is {site}; “{shown}” in front of it is only a disguise.",
                 possessive(brand.name())
+            ),
+            Evidence::NamedSender { name, site } => format!(
+                "The message says it is from {name}, but the link goes to {site}, which is not {} address.",
+                possessive(name)
             ),
             Evidence::Tenant {
                 host,

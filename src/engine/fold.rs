@@ -24,6 +24,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("ko", include_str!("../../assets/lures/ko.toml")),
     ("id", include_str!("../../assets/lures/id.toml")),
     ("ro", include_str!("../../assets/lures/ro.toml")),
+    ("ar", include_str!("../../assets/lures/ar.toml")),
 ];
 
 /// The language codes there is a vocabulary for ("en, es, …").

@@ -223,6 +223,9 @@ impl Story {
 /// same clause, within a few words, either order).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
+// Read once from the compiled-in files into a static: a spec's size does
+// not matter, and a boxed table would only make the data harder to read.
+#[allow(clippy::large_enum_variant)]
 pub enum CueSpec {
     /// Phrases only.
     List(Vec<String>),
@@ -265,6 +268,12 @@ pub enum CueSpec {
         /// the code"): the sender gives, it does not ask.
         #[serde(default)]
         reader: Vec<String>,
+        /// Words for the reader just before the verb, where the language
+        /// puts its pronoun there ("**te** mandé el código", "**ti** mando
+        /// un codice"): the sender gives, as with `reader`; "me lo pasas"
+        /// (the sender before the verb) still asks.
+        #[serde(default)]
+        reader_before: Vec<String>,
     },
 }
 
@@ -334,6 +343,12 @@ pub struct Vocabulary {
     /// Innocent phrases blanked before matching ("promo code").
     #[serde(default)]
     pub innocent: Vec<String>,
+    /// Words that start an object of its own after an addressee ("forward
+    /// me **the** memo", "schick mir **den** Plan"): articles and
+    /// possessives. After one, the addressee does not stand for a code
+    /// named before.
+    #[serde(default)]
+    pub determiners: Vec<String>,
     /// Claim name → cue.
     #[serde(default)]
     pub claims: BTreeMap<String, CueSpec>,
@@ -388,6 +403,7 @@ enum Role {
     To(Request),
     Pronoun(Request),
     Reader(Request),
+    ReaderBefore(Request),
     Object(Request),
     Pressure(Pressure),
     PressureWord(Pressure),
@@ -416,6 +432,8 @@ struct Pattern {
 struct Compiled {
     /// Requests with objects in some vocabulary; the others' verbs count alone.
     paired: Vec<Request>,
+    /// Every language's `determiners`, folded.
+    determiners: std::collections::BTreeSet<String>,
     innocent: Option<AhoCorasick>,
     innocent_bounded: Vec<bool>,
     matcher: Option<AhoCorasick>,
@@ -500,9 +518,13 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
                 to,
                 pronouns,
                 reader,
+                reader_before,
                 ..
             } = spec
             {
+                for p in reader_before {
+                    add(&mut texts, p, Role::ReaderBefore(r), li);
+                }
                 for p in endings {
                     let p = format!("{ENDING_MARK}{p}");
                     add(&mut texts, &p, Role::Back(r), li);
@@ -584,8 +606,15 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
         }
     }
     let innocent_bounded = innocent.iter().map(|p| !p.chars().any(unspaced)).collect();
+    let determiners = VOCABULARIES
+        .iter()
+        .flat_map(|v| &v.determiners)
+        .map(|w| fold_pattern(w))
+        .filter(|w| !w.is_empty())
+        .collect();
     Compiled {
         paired,
+        determiners,
         innocent: AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .build(&innocent)
@@ -665,7 +694,7 @@ impl Spans {
         let clause = f.sentence(r.start);
         let i = self.0.partition_point(|s| s.start < r.end);
         if let Some(s) = self.0.get(i)
-            && s.start - r.end <= after
+            && within(&f.text, r.end, s.start, after)
             && f.sentence(s.start) == clause
         {
             return true;
@@ -674,10 +703,25 @@ impl Spans {
         let j = self.0.partition_point(|s| s.start < r.start);
         self.0.get(..j).is_some_and(|prefix| {
             prefix.iter().rev().take(4).any(|s| {
-                s.end <= r.start && r.start - s.end <= before && f.sentence(s.start) == clause
+                s.end <= r.start
+                    && within(&f.text, s.end, r.start, before)
+                    && f.sentence(s.start) == clause
             })
         })
     }
+}
+
+/// From byte `a` to byte `b` of `text` are at most `limit` characters:
+/// a window holds as many Hangul letters or kana as Latin ones (a folded
+/// Hangul syllable is two or three letters of three bytes each). Linear in
+/// the window only.
+fn within(text: &str, a: usize, b: usize, limit: usize) -> bool {
+    if b < a {
+        return false;
+    }
+    let bytes = b - a;
+    bytes <= limit
+        || (bytes <= 4 * limit && text.get(a..b).is_some_and(|s| s.chars().count() <= limit))
 }
 
 /// Read `text` (the message with its links blanked) under `policy`.
@@ -719,6 +763,7 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
     let mut pronouns: Vec<(Request, Range<usize>)> = Vec::new();
     let mut tos: BTreeMap<Request, Spans> = BTreeMap::new();
     let mut readers: BTreeMap<Request, Spans> = BTreeMap::new();
+    let mut readers_before: BTreeMap<Request, Spans> = BTreeMap::new();
     let mut push_guard = false;
     let mut push_sender = false;
     let mut counts: Vec<usize> = Vec::new();
@@ -762,6 +807,7 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
                 Role::Pronoun(q) => pronouns.push((q, r)),
                 Role::To(q) => tos.entry(q).or_default().0.push(r),
                 Role::Reader(q) => readers.entry(q).or_default().0.push(r),
+                Role::ReaderBefore(q) => readers_before.entry(q).or_default().0.push(r),
                 Role::Object(q) => objects.entry(q).or_default().0.push(r),
                 Role::Pressure(q) => {
                     wholes.push(r);
@@ -788,6 +834,7 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
         .values_mut()
         .chain(tos.values_mut())
         .chain(readers.values_mut())
+        .chain(readers_before.values_mut())
         .chain(pn.values_mut())
         .chain(sn.values_mut())
     {
@@ -908,7 +955,12 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
     let push_by_phrase = out.requests.contains(&Request::Push);
     // "I'll send you the code": the reader right after the verb is who
     // gets it, so the sender gives rather than asks.
-    let gives = |q: &Request, r: &Range<usize>| readers.get(q).is_some_and(|t| t.near(&f, r, 2, 0));
+    // "Te mandé el código": the reader just before the verb, where the
+    // language puts its pronoun there, is who gets it too.
+    let gives = |q: &Request, r: &Range<usize>| {
+        readers.get(q).is_some_and(|t| t.near(&f, r, 2, 0))
+            || readers_before.get(q).is_some_and(|t| t.near(&f, r, 0, 1))
+    };
     for (q, r) in &verbs {
         if out.requests.contains(q) || negated(r) || gives(q, r) {
             continue;
@@ -1014,7 +1066,7 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
                         .text
                         .get(s.end..)
                         .and_then(|rest| rest.split(' ').find(|w| !w.is_empty()))
-                        .is_some_and(|w| DETERMINERS.contains(&w))
+                        .is_some_and(|w| compiled.determiners.contains(w))
             })
         });
         // "Accept it" stands for a prompt only in a story about signing in.
@@ -1056,6 +1108,14 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
                 let mut at = s.end;
                 for w in rest.split(' ').take(7) {
                     if w == "0" && !f.short_numbers.contains(&at) {
+                        return true;
+                    }
+                    // A code written in groups ("Ophaalcode: 41 72 05",
+                    // "code 123 456"): two short numbers side by side.
+                    if w == "0"
+                        && f.text.get(at + 1..at + 3) == Some(" 0")
+                        && f.short_numbers.contains(&(at + 2))
+                    {
                         return true;
                     }
                     // "send the code to 0612 …" names where to send it.
@@ -1173,15 +1233,6 @@ fn joins(between: &str) -> bool {
     })
 }
 
-/// Words that start an object of its own after an addressee ("forward me
-/// **the** memo", "schick mir **den** Plan"): articles and possessives.
-const DETERMINERS: &[&str] = &[
-    "the", "a", "an", "my", "your", "our", "this", "that", "these", "those", "el", "la", "los",
-    "las", "un", "una", "mi", "tu", "su", "le", "les", "ma", "mon", "mes", "ton", "ta", "tes",
-    "der", "das", "den", "dem", "ein", "eine", "einen", "meine", "meinen", "deine", "het", "een",
-    "mijn", "il", "lo", "gli", "uno", "o", "os", "as", "um", "uma", "meu", "minha",
-];
-
 /// A word that starts a contrasting clause ("but", "aber", "mais").
 fn contrasts(between: &str) -> bool {
     between.split(' ').any(|w| {
@@ -1205,6 +1256,11 @@ fn ends_a_longer_word(text: &str, r: &Range<usize>) -> bool {
 /// "인증번호를", "코드는").
 fn unspaced(c: char) -> bool {
     is_cjk(c) || is_hangul(c)
+}
+
+/// A letter of the Arabic script (the basic block and its supplements).
+fn is_arabic(c: char) -> bool {
+    matches!(c as u32, 0x0620..=0x064A | 0x066E..=0x06D3 | 0x0750..=0x077F | 0x08A0..=0x08FF)
 }
 
 /// A Hangul syllable or letter.
@@ -1236,7 +1292,8 @@ fn says_it_in_capitals(text: &str) -> bool {
     })
 }
 
-/// Chat apps, by their names (the same in every language).
+/// Chat apps, by their names (the same in every language, and as Korean,
+/// Japanese, Arabic and Chinese write them).
 const CHAT_APPS: &[&str] = &[
     "telegram",
     "whatsapp",
@@ -1247,10 +1304,23 @@ const CHAT_APPS: &[&str] = &[
     "kakaotalk",
     "kakao",
     "threema",
+    "텔레그램",
+    "카카오톡",
+    "카톡",
+    "왓츠앱",
+    "テレグラム",
+    "ワッツアップ",
+    "واتساب",
+    "تيليجرام",
+    "تلغرام",
+    "微信",
 ];
 
 fn names_chat_app(folded: &str) -> bool {
-    CHAT_APPS.iter().any(|a| contains_bounded(folded, a))
+    // Folded as the text is (Hangul and kana decompose).
+    CHAT_APPS
+        .iter()
+        .any(|a| contains_bounded(folded, &fold_pattern(a)))
 }
 
 /// A chat handle: `@name` at the start of a word (not an e-mail address),
@@ -1522,6 +1592,10 @@ fn language(text: &str, common: &[f32]) -> usize {
         return i;
     }
     if let Some(i) = by_script("zh", text.chars().filter(|c| is_cjk(*c)).count()) {
+        return i;
+    }
+    // Arabic letters are Arabic (the only vocabulary in that script).
+    if let Some(i) = by_script("ar", text.chars().filter(|c| is_arabic(*c)).count()) {
         return i;
     }
     let mut best = 0;

@@ -800,7 +800,7 @@ url = "http://hooks.acme.com/x"
     fn lure_words_and_help_phone_are_checked() {
         expect![[r#"
             p.toml:2:14: help_phone "call the desk" must be a phone number people can dial, e.g. "+1 555 0100" (3 to 20 digits, at most 60 characters)
-            p.toml:4:16: [detection] lure_words: unknown language `xx`; use one of en, es, de, fr, pt, it, nl, ja, sv, pl, tr, zh, ko, id, ro
+            p.toml:4:16: [detection] lure_words: unknown language `xx`; use one of en, es, de, fr, pt, it, nl, ja, sv, pl, tr, zh, ko, id, ro, ar
             p.toml:4:39: lure word "no" is shorter than 3 letters and would match almost anything: use a longer word or phrase
             p.toml:4:51: `lure_words` must be a table of string lists, e.g. { es = ["nómina"] }"#]].assert_eq(&run(
             "[organization]\nhelp_phone = \"call the desk\"\n[detection]\nlure_words = { xx = [\"nómina\"], es = [\"no\"], en = \"PeopleHub\" }\n",

@@ -50,6 +50,7 @@ const EXAMPLES: super::Examples = {
             E::builtin("Information Security: a login from overseas on your account. Please call us back at (872) 305-6641 to verify your identity.").at(Suspicious), // the story is the identity check
             E::builtin("This is your CEO. I'm in a meeting, text me on WhatsApp right away, I need a quick favour.").at(Suspicious), // another chat
             E::builtin("Coinbase Support: your case #88213 has been escalated. Continue on Telegram with your agent: t.me/cb_support_desk").at(Suspicious), // a chat link from "support"
+            E::builtin("Hello, we have a flexible online job for you. Add my WhatsApp to learn more: wa.me/15550100000").at(Suspicious), // a chat link on WhatsApp's own domain: whoever registered it is at the other end
             E::builtin("Acme HR: due to email issues we're handling tax forms via Telegram today. Message @acme_hr_support to finish yours.").at(Suspicious), // a chat handle
             E::builtin("星野商事の佐藤です。今後の業務連絡は新しいLINEグループで行います。こちらのQRコードから参加してください。").at(Suspicious), // a new group joined by QR
             E::builtin("Telekom: Ihr Anschluss wird heute gesperrt. Klären Sie dies telefonisch unter 0800 555 1234.").at(Suspicious), // a carrier with a line to lose

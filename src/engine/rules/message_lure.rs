@@ -58,6 +58,7 @@ const EXAMPLES: super::Examples = {
             E::twilio("Your schedule has changed, please check today at twilio-okta.com").at(Suspicious),
             E::twilio("Service informatique : votre mot de passe a expiré. Connectez-vous sur twilio-sso.com.").at(Suspicious),
             E::twilio("Helpdesk here: please install AnyDesk so we can fix your laptop.").at(Suspicious), // a remote-access tool, no link
+            E::twilio("A contract was shared with you. Sign in with your Microsoft account to view it: https://shared-files-view.com/d/1").at(Suspicious), // a shared document behind a sign-in
             E::twilio("Your shift schedule changed for next week").at(Info), // a lure without a link
         ],
         not_flagged: &[
@@ -86,8 +87,10 @@ fn check(m: &MessageSubject<'_>, policy: &Policy) -> Vec<Finding> {
             && (f.claims.iter().any(|c| *c != Claim::Delivery)
                 || f.pressure.contains(&Pressure::Lockout)
                 || remote_tool(m.text));
-    let account =
-        f.pressure.contains(&Pressure::Lockout) || f.requests.contains(&Request::Credentials);
+    let account = f.pressure.contains(&Pressure::Lockout);
+    // "View it with your Microsoft account", "sign in to listen to your
+    // voicemail": a sign-in asked for without an account in trouble.
+    let sign_in = !account && f.requests.contains(&Request::Credentials);
     let schedule = f.pressure.contains(&Pressure::Schedule)
         || f.claims
             .iter()
@@ -105,6 +108,9 @@ fn check(m: &MessageSubject<'_>, policy: &Policy) -> Vec<Finding> {
     }
     if account {
         cues.push(LureCue::Lockout);
+    }
+    if sign_in {
+        cues.push(LureCue::SignIn);
     }
     if schedule {
         cues.push(LureCue::Schedule);
@@ -182,6 +188,9 @@ mod tests {
             .assert_eq(&run("Your schedule has changed, please check today at twilio-okta.com"));
         expect!["suspicious Le message dit que votre mot de passe ou votre compte demande une action et prétend venir du service informatique, du support ou de l'équipe sécurité. Les attaquants utilisent exactement ces histoires pour pousser à saisir un mot de passe ou un code sur une fausse page."]
             .assert_eq(&run("Service informatique : votre mot de passe a expiré. Connectez-vous sur twilio-sso.com."));
+        // A sign-in asked for with no account in trouble says so.
+        expect!["suspicious The message asks you to sign in or confirm your account. Attackers use exactly these stories to rush people into typing a password or code on a fake page."]
+            .assert_eq(&run("A contract was shared with you. Sign in with your Microsoft account to view it: https://shared-files-view.com/d/1"));
     }
 
     #[test]
@@ -197,7 +206,7 @@ never_ask = ["Payfield will never ask you by text to send your bank details."]
             "test",
         )
         .unwrap();
-        expect!["dangerous The message asks you to send personal or bank details (your name, date of birth or account numbers), says your password or account needs attention and says your schedule, pay or HR details changed. Attackers use exactly these stories to rush people into typing a password or code on a fake page. Payfield has promised: “Payfield will never ask you by text to send your bank details.”"]
+        expect!["dangerous The message asks you to send personal or bank details (your name, date of birth or account numbers), asks you to sign in or confirm your account and says your schedule, pay or HR details changed. Attackers use exactly these stories to rush people into typing a password or code on a fake page. Payfield has promised: “Payfield will never ask you by text to send your bank details.”"]
             .assert_eq(&run_message("message-lure", &p, "Payroll: we need to re-verify your bank info for the new payroll system. Reply with your routing & account number to avoid a missed paycheck."));
     }
 

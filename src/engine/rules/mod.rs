@@ -26,6 +26,7 @@ pub mod hidden_link_lure;
 pub mod homoglyph;
 pub mod idn_spoof;
 pub mod message_lure;
+pub mod named_sender;
 pub mod names;
 pub mod nested_destination;
 pub mod overlong_host;
@@ -200,8 +201,10 @@ pub struct MessageSubject<'a> {
     pub risky_link: bool,
     /// Some link is the organisation's own (or a trusted host).
     pub own_link: bool,
-    /// Some link (not the organisation's own) opens a chat: `t.me/…`,
-    /// `wa.me/…`, `signal.me/…` ([`callback_lure::CHAT_HOSTS`]).
+    /// Some link opens a chat: `t.me/…`, `wa.me/…`, `signal.me/…`
+    /// ([`callback_lure::CHAT_HOSTS`]), on the chat app's own domain too
+    /// (whoever registered the handle is at the other end); not a host the
+    /// organisation trusts (`[detection] trusted_hosts`).
     pub chat_link: bool,
     /// Some link (not the organisation's own) downloads an app to install
     /// by hand: its path ends in `.apk`, `.xapk`, `.ipa`, `.exe` or `.msi`.
@@ -259,7 +262,11 @@ pub struct RelationRule {
 }
 
 /// Every relation rule.
-pub const RELATION_RULES: &[RelationRule] = &[nested_destination::RULE, display_mismatch::RULE];
+pub const RELATION_RULES: &[RelationRule] = &[
+    nested_destination::RULE,
+    display_mismatch::RULE,
+    named_sender::RULE,
+];
 
 /// Every link rule, in the order they run. `blocked-indicator` runs first
 /// (the security team's word beats everything), then `own-domain`: a link
