@@ -1350,11 +1350,13 @@ fn name_in_unspaced_text_inside(
     link: &Link,
     index: usize,
 ) -> Vec<Link> {
-    if link.kind != Kind::Web || link.host.as_ref().is_none_or(|h| !h.non_ascii) {
+    // (The text, not the host: IDNA removes a Hangul filler, `xㅤa.0co.uk`
+    // opens `xa.0co.uk`, and a reader sees a blank before `a.0co.uk`.)
+    if link.kind != Kind::Web || link.host.is_none() {
         return Vec::new();
     }
     let span = link.normalized_span.clone();
-    let Some(text) = norm.text.get(span.clone()) else {
+    let Some(text) = norm.text.get(span.clone()).filter(|t| !t.is_ascii()) else {
         return Vec::new();
     };
     let mut out: Vec<Link> = Vec::new();

@@ -640,16 +640,24 @@ pub(crate) fn ends_a_latin_name(c: char) -> bool {
             BidiClass::RightToLeft | BidiClass::ArabicLetter | BidiClass::ArabicNumber
         )
     };
-    // Ideographic description characters (`⿰`) and the replacement
-    // character: IDNA disallows them.
-    rtl(c) || maps_to_delimiter(c) || ('\u{2FF0}'..='\u{2FFF}').contains(&c) || c == '\u{FFFD}' || {
-        // What NFKC makes of it holds a dot or a right-to-left letter
-        // (`⒈` → `1.`, `․` → `.`, `ℵ` → `א`): IDNA refuses it in a name.
-        use unicode_normalization::UnicodeNormalization;
-        std::iter::once(c)
-            .nfkc()
-            .any(|m| m != c && (m == '.' || m == '\u{3002}' || rtl(m)))
-    }
+    // Ideographic description characters (`⿰`), the CJK stroke U+31EF
+    // (new in Unicode 16, ideographic description syntax), the object replacement character (what a
+    // picture pasted into text leaves) and the replacement character: IDNA
+    // disallows them.
+    rtl(c)
+        || maps_to_delimiter(c)
+        || ('\u{2FF0}'..='\u{2FFF}').contains(&c)
+        || c == '\u{31EF}'
+        || c == '\u{FFFC}'
+        || c == '\u{FFFD}'
+        || {
+            // What NFKC makes of it holds a dot or a right-to-left letter
+            // (`⒈` → `1.`, `․` → `.`, `ℵ` → `א`): IDNA refuses it in a name.
+            use unicode_normalization::UnicodeNormalization;
+            std::iter::once(c)
+                .nfkc()
+                .any(|m| m != c && (m == '.' || m == '\u{3002}' || rtl(m)))
+        }
 }
 
 pub(crate) fn maps_to_delimiter(c: char) -> bool {
@@ -657,7 +665,7 @@ pub(crate) fn maps_to_delimiter(c: char) -> bool {
     !c.is_ascii()
         && std::iter::once(c)
             .nfkc()
-            .any(|m| m.is_ascii_whitespace() || ":/?#@[]\\<>^|".contains(m))
+            .any(|m| m.is_ascii_whitespace() || ":/?#@[]\\<>^|%".contains(m))
 }
 
 static QUOTE_OR_BRACKET: LazyLock<Option<Regex>> =
