@@ -253,6 +253,10 @@ fn run() -> Result<(), String> {
             "lures8.tsv",
             "lures8.tsv (eighth blind set, measured blind, then tuning)",
         ),
+        (
+            "lures9.tsv",
+            "lures9.tsv (ninth blind set, measured blind, then tuning)",
+        ),
     ] {
         let path = data.join(file);
         if path.exists() {
