@@ -165,6 +165,23 @@ const FAMILIES: &[Family] = &[
         grow("https://", "a.a.xn--zz.", "com", n)
     }),
     ("labels a.1. no scheme", |n| grow("", "a.1.", "", n)),
+    // The readers' readings of runs no browser opens (2026-12-03): names
+    // glued to CJK words, disguised delimiters, CJK brackets, fillers.
+    ("names glued to Japanese words", |n| {
+        grow("", "ログインはtwilio-okta.comから", "", n)
+    }),
+    ("names between Hangul, one host", |n| {
+        grow("https://", "지금twilio.", "com", n)
+    }),
+    ("full-width colons between names", |n| {
+        grow("", "twilio.com.evil.com：", "", n)
+    }),
+    ("CJK brackets inside labels", |n| {
+        grow("https://", "x〈a.", "com", n)
+    }),
+    ("Hangul fillers and percent signs", |n| {
+        grow("", "x\u{3164}a.co％", "uk", n)
+    }),
     ("HTML anchors shown vs target", |n| {
         grow(
             "<a href=\"https://evil.example/\">",
