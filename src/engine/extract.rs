@@ -1250,7 +1250,11 @@ fn refused_piece_ranges(text: &str) -> Vec<Range<usize>> {
 /// dot and an ASCII letter are returned. Empty when the host has no such
 /// run (`日本語.jp`, `株式会社-twilio.com` are names as written). At most
 /// [`MAX_DISGUISED_PIECES`] runs are cut at.
-fn unspaced_piece_ranges(text: &str) -> Vec<Range<usize>> {
+///
+/// `sentence_end(i)`: the `.` at byte `i` of `text` was a CJK full stop
+/// (`。`); such a dot after the words ends their sentence
+/// (`…7日です。tsukikage.okta.com`), so it cuts as well.
+fn unspaced_piece_ranges(text: &str, sentence_end: impl Fn(usize) -> bool) -> Vec<Range<usize>> {
     let run = host_run(text);
     let Some(host) = text.get(run.clone()).filter(|h| !h.is_ascii()) else {
         return Vec::new();
@@ -1275,7 +1279,9 @@ fn unspaced_piece_ranges(text: &str) -> Vec<Range<usize>> {
         // Glued to the name, or to quotation marks around it; not joined
         // to it by a dot or hyphen (a name as written).
         let glued = |c: char| c != '.' && c != '-' && !c.is_whitespace();
-        before.is_some_and(glued) || next.is_some_and(glued)
+        before.is_some_and(glued)
+            || next.is_some_and(glued)
+            || next == Some('.') && sentence_end(after)
     };
     // A run of marks alone (U+17B4, which IDNA removes) is no word.
     let has_letter = |&(at, after): &(usize, usize)| {
@@ -1304,6 +1310,15 @@ fn unspaced_piece_ranges(text: &str) -> Vec<Range<usize>> {
     pieces
 }
 
+/// The `.` at byte `at` of the normalised text was a CJK full stop (`。`,
+/// `．`, `｡`).
+fn sentence_end_at(norm: &Normalized, at: usize) -> bool {
+    let i = norm.edits.partition_point(|e| e.normalized.start < at);
+    norm.edits
+        .get(i)
+        .is_some_and(|e| e.normalized.start == at && e.kind == EditKind::LookalikeDot)
+}
+
 /// The Latin names a reader sees in a run glued to words of a script
 /// written without spaces ([`unspaced_piece_ranges`]), each judged as a
 /// link of its own when it reads as a name under a known suffix.
@@ -1311,7 +1326,7 @@ fn names_in_unspaced_text(input: &str, norm: &Normalized, span: Range<usize>) ->
     let Some(text) = norm.text.get(span.clone()) else {
         return Vec::new();
     };
-    unspaced_piece_ranges(text)
+    unspaced_piece_ranges(text, |i| sentence_end_at(norm, span.start + i))
         .into_iter()
         .filter_map(|p| {
             let span = span.start + p.start..span.start + p.end;
@@ -1363,20 +1378,28 @@ fn name_in_unspaced_text_inside(
     for mut read in names_in_unspaced_text(input, norm, span.clone()) {
         let same =
             |l: &Link| l.host.as_ref().map(|h| &h.ascii) == read.host.as_ref().map(|h| &h.ascii);
-        // A name the whole is at or under (`…です。sagawa-exp.co.jp`) is
-        // judged with it already.
+        let at = read.normalized_span.start.saturating_sub(span.start);
+        // After a sentence ended by a CJK full stop (`…7日です。
+        // tsukikage.okta.com`), the name the reader sees is the one after
+        // it, even where the whole is under it: that is the address the
+        // text gives (an owned one makes the message the company's own).
+        let full_stop = at >= 1 && sentence_end_at(norm, read.normalized_span.start - 1);
+        // Otherwise a name the whole is at or under is judged with it.
         let under = link
             .host
             .as_ref()
             .zip(read.host.as_ref())
             .is_some_and(|(outer, inner)| outer.is_at_or_under(&inner.ascii));
-        if same(link) || under || out.iter().any(same) {
+        if same(link) || under && !full_stop || out.iter().any(same) {
             continue;
         }
-        let at = read.normalized_span.start.saturating_sub(span.start);
-        let glued: String = text
-            .get(..at)
-            .unwrap_or("")
+        let before = text.get(..at).unwrap_or("");
+        let before = if full_stop {
+            before.strip_suffix('.').unwrap_or(before)
+        } else {
+            before
+        };
+        let mut glued: String = before
             .chars()
             .rev()
             .take_while(|c| crate::text::is_unspaced_script(*c))
@@ -1384,6 +1407,18 @@ fn name_in_unspaced_text_inside(
             .into_iter()
             .rev()
             .collect();
+        if full_stop && !glued.is_empty() {
+            // As written: the full stop itself.
+            let stop = norm
+                .edits
+                .get(
+                    norm.edits
+                        .partition_point(|e| e.normalized.start < read.normalized_span.start - 1),
+                )
+                .and_then(|e| input.get(e.original.clone()))
+                .unwrap_or("。");
+            glued.push_str(stop);
+        }
         // Only a name with such words glued in front: a phone that ends
         // the link there opens it (the name before them starts the whole).
         if glued.is_empty() {
