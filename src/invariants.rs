@@ -150,6 +150,17 @@ pub fn nothing_dropped(text: &str, analysis: &Analysis) -> Result<(), String> {
     Ok(())
 }
 
+/// Where the host of a link `s` lies as written: after `//` if it has one,
+/// up to the first `/`, `?`, `#` or `\` (start, end in bytes).
+fn host_as_written(s: &str) -> (usize, usize) {
+    let rest_at = s.find("//").map_or(0, |i| i + 2);
+    let host_end = s
+        .get(rest_at..)
+        .and_then(|r| r.find(['/', '?', '#', '\\']))
+        .map_or(s.len(), |i| rest_at + i);
+    (rest_at, host_end)
+}
+
 /// A link a phone makes of text written without spaces (Chinese, Japanese,
 /// Korean particles, Thai: `ログインはtwilio-okta.comから`) runs into the
 /// words around the name; a reader sees the Latin name itself, and copies
@@ -174,11 +185,7 @@ fn check_latin_names_in_unspaced_text(
     if s.is_ascii() || !unspaced.is_match(s) {
         return Ok(());
     }
-    let rest_at = s.find("//").map_or(0, |i| i + 2);
-    let host_end = s
-        .get(rest_at..)
-        .and_then(|r| r.find(['/', '?', '#', '\\']))
-        .map_or(s.len(), |i| rest_at + i);
+    let (rest_at, host_end) = host_as_written(s);
     let host = s.get(rest_at..host_end).unwrap_or("");
     // Cut at each run of such letters glued to the rest (not joined to it
     // by a dot or a hyphen: `日本語.jp` is a name as written).
@@ -276,11 +283,7 @@ fn check_phone_reading(
             // A host that leads nowhere: the phone links a name inside.
             // What follows the host as written (not as the parser
             // re-encodes it).
-            let rest = s.find("//").map_or(s, |i| s.get(i + 2..).unwrap_or(""));
-            let after = rest
-                .find(['/', '?', '#', '\\'])
-                .and_then(|i| rest.get(i..))
-                .unwrap_or("");
+            let after = s.get(host_as_written(s).1..).unwrap_or("");
             let mut finder = linkify::LinkFinder::new();
             finder
                 .url_must_have_scheme(false)
@@ -368,11 +371,7 @@ fn check_pieces_a_reader_sees(
     s: &str,
     analysis: &Analysis,
 ) -> Result<(), String> {
-    let rest_at = s.find("//").map_or(0, |i| i + 2);
-    let host_end = s
-        .get(rest_at..)
-        .and_then(|r| r.find(['/', '?', '#', '\\']))
-        .map_or(s.len(), |i| rest_at + i);
+    let (rest_at, host_end) = host_as_written(s);
     // Invisible characters (format characters: ZWNJ, direction marks) end
     // nothing a reader sees: the name runs on past them.
     static FORMAT: std::sync::LazyLock<Option<regex::Regex>> =

@@ -1211,25 +1211,36 @@ fn behind_link(
 /// address; at most [`MAX_DISGUISED_PIECES`] runs are cut at. Empty when
 /// the host holds no such character.
 fn refused_piece_ranges(text: &str) -> Vec<Range<usize>> {
-    let run = host_run(text);
-    let rest_at = run.start;
     // Runs of such characters (a Hebrew word in front).
-    let mut cuts: Vec<(usize, usize)> = Vec::new();
-    for (i, ch) in text.get(run).unwrap_or("").char_indices() {
-        if !crate::text::ends_a_latin_name(ch) {
+    let cuts = char_runs(text, host_run(text), crate::text::ends_a_latin_name);
+    pieces_between(text, &cuts)
+}
+
+/// The runs of characters `matches` takes in `run` of `text` (byte ranges
+/// in `text`), the first [`MAX_DISGUISED_PIECES`] of them.
+fn char_runs(text: &str, run: Range<usize>, matches: impl Fn(char) -> bool) -> Vec<(usize, usize)> {
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for (i, ch) in text.get(run.clone()).unwrap_or("").char_indices() {
+        if !matches(ch) {
             continue;
         }
-        let (at, after) = (rest_at + i, rest_at + i + ch.len_utf8());
-        let full = cuts.len() >= MAX_DISGUISED_PIECES;
-        match cuts.last_mut() {
+        let (at, after) = (run.start + i, run.start + i + ch.len_utf8());
+        let full = runs.len() >= MAX_DISGUISED_PIECES;
+        match runs.last_mut() {
             Some(last) if last.1 == at => last.1 = after,
             _ if full => break,
-            _ => cuts.push((at, after)),
+            _ => runs.push((at, after)),
         }
     }
+    runs
+}
+
+/// The pieces of `text` between the `cuts` (in order), the last running to
+/// the end of `text`; empty when there is no cut.
+fn pieces_between(text: &str, cuts: &[(usize, usize)]) -> Vec<Range<usize>> {
     let mut pieces = Vec::new();
     let mut from = 0;
-    for &(at, after) in &cuts {
+    for &(at, after) in cuts {
         if at > from {
             pieces.push(from..at);
         }
@@ -1256,22 +1267,10 @@ fn refused_piece_ranges(text: &str) -> Vec<Range<usize>> {
 /// (`…7日です。tsukikage.okta.com`), so it cuts as well.
 fn unspaced_piece_ranges(text: &str, sentence_end: impl Fn(usize) -> bool) -> Vec<Range<usize>> {
     let run = host_run(text);
-    let Some(host) = text.get(run.clone()).filter(|h| !h.is_ascii()) else {
+    if text.get(run.clone()).is_none_or(str::is_ascii) {
         return Vec::new();
-    };
-    let mut runs: Vec<(usize, usize)> = Vec::new();
-    for (i, ch) in host.char_indices() {
-        if !crate::text::is_unspaced_script(ch) {
-            continue;
-        }
-        let (at, after) = (run.start + i, run.start + i + ch.len_utf8());
-        let full = runs.len() >= MAX_DISGUISED_PIECES;
-        match runs.last_mut() {
-            Some(last) if last.1 == at => last.1 = after,
-            _ if full => break,
-            _ => runs.push((at, after)),
-        }
     }
+    let runs = char_runs(text, run.clone(), crate::text::is_unspaced_script);
     let touches = |&(at, after): &(usize, usize)| {
         // Within the host: its start and end join nothing.
         let before = text.get(run.start..at).and_then(|t| t.chars().next_back());
@@ -1292,17 +1291,7 @@ fn unspaced_piece_ranges(text: &str, sentence_end: impl Fn(usize) -> bool) -> Ve
         .into_iter()
         .filter(|r| touches(r) && has_letter(r))
         .collect();
-    let mut pieces = Vec::new();
-    let mut from = 0;
-    for &(at, after) in &cuts {
-        if at > from {
-            pieces.push(from..at);
-        }
-        from = after;
-    }
-    if !cuts.is_empty() && from < text.len() {
-        pieces.push(from..text.len());
-    }
+    let mut pieces = pieces_between(text, &cuts);
     pieces.retain(|r| {
         text.get(r.clone())
             .is_some_and(|p| p.contains('.') && p.bytes().any(|b| b.is_ascii_alphabetic()))
@@ -1313,10 +1302,16 @@ fn unspaced_piece_ranges(text: &str, sentence_end: impl Fn(usize) -> bool) -> Ve
 /// The `.` at byte `at` of the normalised text was a CJK full stop (`。`,
 /// `．`, `｡`).
 fn sentence_end_at(norm: &Normalized, at: usize) -> bool {
+    lookalike_dot_at(norm, at).is_some()
+}
+
+/// The look-alike dot edit that put the `.` at byte `at` of the normalised
+/// text (edits are in order: a binary search).
+fn lookalike_dot_at(norm: &Normalized, at: usize) -> Option<&crate::text::Edit> {
     let i = norm.edits.partition_point(|e| e.normalized.start < at);
     norm.edits
         .get(i)
-        .is_some_and(|e| e.normalized.start == at && e.kind == EditKind::LookalikeDot)
+        .filter(|e| e.normalized.start == at && e.kind == EditKind::LookalikeDot)
 }
 
 /// The Latin names a reader sees in a run glued to words of a script
@@ -1399,22 +1394,16 @@ fn name_in_unspaced_text_inside(
         } else {
             before
         };
-        let mut glued: String = before
-            .chars()
+        let words_at = before
+            .char_indices()
             .rev()
-            .take_while(|c| crate::text::is_unspaced_script(*c))
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
+            .take_while(|(_, c)| crate::text::is_unspaced_script(*c))
+            .last()
+            .map_or(before.len(), |(i, _)| i);
+        let mut glued = before.get(words_at..).unwrap_or("").to_owned();
         if full_stop && !glued.is_empty() {
             // As written: the full stop itself.
-            let stop = norm
-                .edits
-                .get(
-                    norm.edits
-                        .partition_point(|e| e.normalized.start < read.normalized_span.start - 1),
-                )
+            let stop = lookalike_dot_at(norm, read.normalized_span.start - 1)
                 .and_then(|e| input.get(e.original.clone()))
                 .unwrap_or("。");
             glued.push_str(stop);
