@@ -377,7 +377,13 @@ pub fn find_links(input: &str, norm: &Normalized, max: usize) -> (Vec<Link>, boo
                 push_new_host(&mut inner, after);
             }
             for read in name_in_unspaced_text_inside(input, norm, &link, outer) {
+                // The name the reader sees may start with symbols a phone
+                // ends the link at (`ລ😀0.com`: `😀0.com`, and `0.com`).
+                let dropped = dropped_prefix_link(&read, outer);
                 push_new_host(&mut inner, read);
+                if let Some(d) = dropped {
+                    push_new_host(&mut inner, d);
+                }
             }
             inner.extend(joined_break_link(input, &link, outer));
             inner.extend(nested_links(&link, outer, 1));
