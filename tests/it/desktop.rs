@@ -145,17 +145,17 @@ impl MapWatch {
     fn wait_shown_then_hidden(&self, timeout: Duration) {
         use x11rb::connection::Connection as _;
         use x11rb::protocol::Event;
-        let deadline = Instant::now() + timeout;
         let mut shown = None;
-        while Instant::now() < deadline {
-            match self.conn.poll_for_event().unwrap() {
-                Some(Event::MapNotify(e)) => shown = Some(e.window),
-                Some(Event::UnmapNotify(e)) if shown == Some(e.window) => return,
-                Some(_) => {}
-                None => std::thread::sleep(Duration::from_millis(20)),
+        wait_for("a window shown and hidden again", timeout, || {
+            while let Some(event) = self.conn.poll_for_event().unwrap() {
+                match event {
+                    Event::MapNotify(e) => shown = Some(e.window),
+                    Event::UnmapNotify(e) if shown == Some(e.window) => return Some(()),
+                    _ => {}
+                }
             }
-        }
-        panic!("no window was shown and hidden again within {timeout:?} (shown: {shown:?})");
+            None
+        });
     }
 }
 
