@@ -1430,9 +1430,18 @@ fn name_in_unspaced_text_inside(
 /// A host name no phone takes for a link's (Android's link finder wants a
 /// dotted name with a top-level domain of two or more letters): one label
 /// (`https://x`), or a last label of digits or other characters, and no
-/// known public suffix. `evil.example` is not one: a phone opens it.
+/// known public suffix. `evil.example` is not one: a phone opens it. One
+/// label is never a link's host on a phone, even a top-level domain's
+/// (`https://tw\u{0456}lio.com/`: the host is `tw`, Taiwan's; ICANN
+/// allows no name without a dot), so the name behind it is read.
 pub fn leads_nowhere(h: &HostFacts) -> bool {
-    if h.kind != crate::host::HostKind::Domain || h.suffix_known || h.ascii.len() > MAX_HOST_LEN {
+    if h.kind != crate::host::HostKind::Domain || h.ascii.len() > MAX_HOST_LEN {
+        return false;
+    }
+    if !h.ascii.trim_end_matches('.').contains('.') {
+        return true;
+    }
+    if h.suffix_known {
         return false;
     }
     match h.ascii.rsplit_once('.') {
