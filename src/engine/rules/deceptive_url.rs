@@ -51,6 +51,7 @@ const EXAMPLES: super::Examples = {
             E::twilio("https://twilio\u{202E}moc.evil.example/").at(Dangerous),
             E::twilio("https://exam\u{200B}ple.com/").at(Suspicious),
             E::twilio("https://example\u{3002}com/").at(Suspicious),
+            E::twilio("12\u{3002}com").at(Suspicious),
             E::twilio("https://evil.example/twilio.com/login").at(Suspicious),
             E::twilio("https://example.com/@evil.net").at(Suspicious),
         ],
@@ -62,6 +63,8 @@ const EXAMPLES: super::Examples = {
             // the whole run opens a sub-name of the domain the reader sees.
             E::twilio("お荷物は本日18-20時にお届け予定です\u{3002}sagawa-exp.co.jp"),
             E::twilio("고객님의 상품이 오늘 배송됩니다\u{3002}cjlogistics.com"),
+            // A tracking number ends the sentence.
+            E::twilio("お問い合わせ番号 4821-0193-3371\u{3002}kuronekoyamato.co.jp"),
         ],
     }
 };
@@ -83,7 +86,18 @@ pub(crate) fn sentence_end_dots(link: &crate::extract::Link) -> Option<&str> {
         if crate::text::is_lookalike_dot(c) {
             let end = i + c.len_utf8();
             let next = text.get(end..)?.chars().next();
-            if !prev.is_some_and(writes_sentences_without_dots)
+            // A number before it ends the sentence as well ("お問い合わせ番号
+            // 4821-0193-3371。kuronekoyamato.co.jp"): the label before
+            // the dot is digits and hyphens only.
+            let number = text
+                .get(..i)?
+                .rsplit(['.', '/', ' '])
+                .next()
+                .is_some_and(|w| {
+                    w.bytes().any(|b| b.is_ascii_digit())
+                        && w.bytes().all(|b| b.is_ascii_digit() || b == b'-')
+                });
+            if !(prev.is_some_and(writes_sentences_without_dots) || number)
                 || !next.is_some_and(|n| n.is_ascii_alphanumeric())
             {
                 return None;
