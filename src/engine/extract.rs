@@ -1127,20 +1127,32 @@ const MAX_BEHIND_DEAD_HOST: usize = 3;
 /// name after `https://`) makes a link of the name inside it instead, and
 /// opens that. Those names are judged too, as links inside this one
 /// ([`Link::via`]).
+///
+/// A phone also ends a link at a backslash in its path, which browsers read
+/// as `/` (`https://evil.example\x\twilio.co.com/login`): it links the
+/// name after it too, and those are judged the same way.
 fn names_behind_a_dead_host(outer: &Link, index: usize) -> Vec<Link> {
-    let dead = outer.kind == Kind::Web
-        && outer.via.is_none()
-        && outer.host.as_ref().is_some_and(leads_nowhere);
-    if !dead {
+    if outer.kind != Kind::Web || outer.via.is_some() {
         return Vec::new();
     }
-    let Some(after) = outer
+    let dead = outer.host.as_ref().is_some_and(leads_nowhere);
+    let Some(rest) = outer
         .url
         .find("//")
         .map(|i| i + 2)
         .and_then(|i| outer.url.get(i..))
-        .and_then(|rest| rest.find(['/', '?', '#', '\\']).and_then(|j| rest.get(j..)))
     else {
+        return Vec::new();
+    };
+    let after = if dead {
+        rest.find(['/', '?', '#', '\\']).and_then(|j| rest.get(j..))
+    } else {
+        // The path, query or fragment from its first backslash.
+        let host_end = rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len());
+        rest.get(host_end..)
+            .and_then(|tail| tail.find('\\').and_then(|j| tail.get(j..)))
+    };
+    let Some(after) = after else {
         return Vec::new();
     };
     let mut finder = LinkFinder::new();
@@ -2094,6 +2106,17 @@ mod tests {
             .into_iter()
             .map(|l| l.host.map(|h| h.unicode).unwrap_or_default())
             .collect()
+    }
+
+    #[test]
+    fn names_after_a_backslash_in_the_path_are_judged() {
+        // Found by the fuzzer: a phone ends the link at the backslash.
+        let h = hosts("https://evil.example\\twiliexample\\twilio.co.com/login");
+        assert!(h.contains(&"twilio.co.com".to_owned()), "{h:?}");
+        assert!(h.contains(&"evil.example".to_owned()), "{h:?}");
+        // A host of one label, even a top-level domain's, leads nowhere.
+        let h = hosts("https://tw\\u{0456}lio.com/");
+        assert!(h.contains(&"lio.com".to_owned()), "{h:?}");
     }
 
     #[test]
