@@ -274,6 +274,13 @@ pub enum CueSpec {
         /// (the sender before the verb) still asks.
         #[serde(default)]
         reader_before: Vec<String>,
+        /// Words that announce the object is about to reach the reader
+        /// ("you'll get", "will pop up", "te va a llegar", "ti arriva"):
+        /// beside one of `near` in a sentence, the sender announces a
+        /// sign-in prompt, which makes the message a story about signing
+        /// in, whoever it claims to be.
+        #[serde(default)]
+        announce: Vec<String>,
     },
 }
 
@@ -340,6 +347,11 @@ pub struct Vocabulary {
     /// push"): every request in the rest of that sentence is turned around.
     #[serde(default)]
     pub ask: Vec<String>,
+    /// Words that open a condition ("**if** you did not request this,
+    /// call us"): a negation just after one states a case, not a promise,
+    /// so the requests after it are not turned around.
+    #[serde(default)]
+    pub conditional: Vec<String>,
     /// Innocent phrases blanked before matching ("promo code").
     #[serde(default)]
     pub innocent: Vec<String>,
@@ -352,6 +364,12 @@ pub struct Vocabulary {
     /// Claim name → cue.
     #[serde(default)]
     pub claims: BTreeMap<String, CueSpec>,
+    /// Claim name → words that make the claim only in the sender's label
+    /// at the start of the message, before its first colon ("Nilgiri
+    /// **Security**: …", "**Segurança** Coopserra: …"): alone, "security"
+    /// is everyday ("for your security").
+    #[serde(default)]
+    pub sender: BTreeMap<String, Vec<String>>,
     /// Request name → cue.
     #[serde(default)]
     pub requests: BTreeMap<String, CueSpec>,
@@ -395,6 +413,8 @@ enum Role {
     Common,
     Negation,
     Ask,
+    Conditional,
+    Announce(Request),
     Claim(Claim),
     Phrase(Request),
     Verb(Request),
@@ -477,6 +497,9 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
         for w in &v.ask {
             add(&mut texts, w, Role::Ask, li);
         }
+        for w in &v.conditional {
+            add(&mut texts, w, Role::Conditional, li);
+        }
         for w in &v.otp.notice {
             add(&mut texts, w, Role::OtpNotice, li);
         }
@@ -519,9 +542,13 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
                 pronouns,
                 reader,
                 reader_before,
+                announce,
                 ..
             } = spec
             {
+                for p in announce {
+                    add(&mut texts, p, Role::Announce(r), li);
+                }
                 for p in reader_before {
                     add(&mut texts, p, Role::ReaderBefore(r), li);
                 }
@@ -756,6 +783,8 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
     let mut common = vec![0f32; n_langs];
     let mut negations: Vec<(Range<usize>, usize)> = Vec::new();
     let mut asks: Vec<Range<usize>> = Vec::new();
+    let mut conditionals: Vec<Range<usize>> = Vec::new();
+    let mut announces: BTreeMap<Request, Spans> = BTreeMap::new();
     let mut phrases: Vec<(Request, Range<usize>)> = Vec::new();
     let mut verbs: Vec<(Request, Range<usize>)> = Vec::new();
     let mut backs: Vec<(Request, Range<usize>)> = Vec::new();
@@ -799,6 +828,8 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
                 Role::Common => {}
                 Role::Negation => negations.push((r, p.lang)),
                 Role::Ask => asks.push(r),
+                Role::Conditional => conditionals.push(r),
+                Role::Announce(q) => announces.entry(q).or_default().0.push(r),
                 Role::Claim(c) => push_unique(&mut out.claims, c),
                 Role::Phrase(q) => phrases.push((q, r)),
                 Role::Verb(q) => verbs.push((q, r)),
@@ -835,6 +866,7 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
         .chain(tos.values_mut())
         .chain(readers.values_mut())
         .chain(readers_before.values_mut())
+        .chain(announces.values_mut())
         .chain(pn.values_mut())
         .chain(sn.values_mut())
     {
@@ -890,8 +922,20 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
     asks.sort_by_key(|a| a.start);
     // The verb may also come just before the negation ("wir fragen Sie
     // niemals", "we vragen nooit").
+    // "If you did not request it, call us": a negation just after a word
+    // of condition, in its clause, states a case.
+    conditionals.sort_by_key(|c| c.start);
+    let conditional = |n: &Range<usize>| {
+        let i = conditionals.partition_point(|c| c.start < n.start);
+        conditionals.get(..i).is_some_and(|before| {
+            before.iter().rev().take(2).any(|c| {
+                c.end <= n.start && n.start - c.end <= 24 && f.clause(c.start) == f.clause(n.start)
+            })
+        })
+    };
     let mut promises: Vec<usize> = counted
         .iter()
+        .filter(|(n, _)| !conditional(n))
         .filter_map(|(n, _)| {
             let i = asks.partition_point(|a| a.start < n.end);
             let after = asks.get(i).filter(|a| {
@@ -934,6 +978,21 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
             })
         })
     };
+    // The sender's label: "Nilgiri Security: …".
+    if let Some(label) = sender_label(text) {
+        let label = fold(label).text;
+        for v in VOCABULARIES.iter() {
+            for (name, words) in &v.sender {
+                if let Some(c) = lookup(Claim::ALL, name)
+                    && words
+                        .iter()
+                        .any(|w| contains_bounded(&label, &fold_pattern(w)))
+                {
+                    push_unique(&mut out.claims, c);
+                }
+            }
+        }
+    }
     // "IT" written in capitals is the IT department, unless the whole
     // text shouts.
     if !out.claims.contains(&Claim::It) && says_it_in_capitals(text) {
@@ -947,6 +1006,15 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
             Claim::It | Claim::Helpdesk | Claim::Security | Claim::Idp
         )
     });
+    // "Te va a llegar una notificación", "tra poco le arriva una
+    // notifica": a prompt the sender announces is a story about signing
+    // in (for the push it asks to approve), whoever the sender says it is.
+    let announced = announces.get(&Request::Push).is_some_and(|a| {
+        objects
+            .get(&Request::Push)
+            .is_some_and(|o| a.0.iter().any(|r| !negated(r) && o.near(&f, r, 60, 40)))
+    });
+    let sign_in_story = sign_in_story || announced;
     for (q, r) in &phrases {
         if !negated(r) {
             push_unique(&mut out.requests, *q);
@@ -1272,6 +1340,21 @@ fn contains_bounded(hay: &str, needle: &str) -> bool {
     let cjk = needle.chars().any(unspaced);
     hay.match_indices(needle)
         .any(|(i, m)| cjk || bounded_at(hay, &(i..i + m.len())))
+}
+
+/// The sender's label a message starts with: at most four words before a
+/// colon within its first 48 bytes ("Nilgiri Security: …", "【品質保証部】"
+/// is read by the claims themselves).
+fn sender_label(text: &str) -> Option<&str> {
+    let within = text
+        .char_indices()
+        .map(|(i, c)| i + c.len_utf8())
+        .take_while(|e| *e <= 48)
+        .last()?;
+    let head = text.get(..within)?;
+    let end = head.find([':', '：'])?;
+    let label = text.get(..end)?;
+    (label.split_whitespace().count() <= 4 && !label.contains("://")).then_some(label)
 }
 
 /// "IT" (or TI, ICT, EDV, DSI) in capitals, in a text that is mostly not

@@ -98,7 +98,12 @@ fn check(m: &MessageSubject<'_>, policy: &Policy) -> Vec<Finding> {
     // A bank, a carrier or an office with a number to call is what real
     // notices say too ("Questions? Call 0800 …"): it is a lure with a
     // story of pressure or an account to fix, or from inside.
-    let internal_story = f.claims.iter().any(|c| c.is_internal());
+    // An authority (the police, the tax office, a ministry) that asks to
+    // be called back on a number in a text is the story by itself.
+    let internal_story = f
+        .claims
+        .iter()
+        .any(|c| c.is_internal() || *c == Claim::Government);
     let pressure = f
         .pressure
         .iter()
