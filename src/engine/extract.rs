@@ -1136,11 +1136,13 @@ fn names_behind_a_dead_host(outer: &Link, index: usize) -> Vec<Link> {
         return Vec::new();
     }
     let dead = outer.host.as_ref().is_some_and(leads_nowhere);
+    // The host starts after the scheme and any slashes or backslashes
+    // (`https:host\\…` has none, and WHATWG reads it the same).
     let Some(rest) = outer
         .url
-        .find("//")
-        .map(|i| i + 2)
-        .and_then(|i| outer.url.get(i..))
+        .find(':')
+        .and_then(|i| outer.url.get(i + 1..))
+        .map(|r| r.trim_start_matches(['/', '\\']))
     else {
         return Vec::new();
     };
@@ -2117,6 +2119,9 @@ mod tests {
         // A host of one label, even a top-level domain's, leads nowhere.
         let h = hosts("https://tw\\u{0456}lio.com/");
         assert!(h.contains(&"lio.com".to_owned()), "{h:?}");
+        // Also with no slashes after the scheme.
+        let h = hosts("https:liexample\\twilio.co.com/login");
+        assert!(h.contains(&"twilio.co.com".to_owned()), "{h:?}");
     }
 
     #[test]
