@@ -352,6 +352,12 @@ pub struct Vocabulary {
     /// so the requests after it are not turned around.
     #[serde(default)]
     pub conditional: Vec<String>,
+    /// Words that report what someone else asked of the sender ("a
+    /// caller **asked me to** read out a code", "um SMS **pedindo pra**
+    /// aprovar"): like a negation just before a verb, they turn the request
+    /// around in their clause; it was not made of the reader.
+    #[serde(default)]
+    pub reported: Vec<String>,
     /// Innocent phrases blanked before matching ("promo code").
     #[serde(default)]
     pub innocent: Vec<String>,
@@ -499,6 +505,9 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
         }
         for w in &v.conditional {
             add(&mut texts, w, Role::Conditional, li);
+        }
+        for w in &v.reported {
+            add(&mut texts, w, Role::Negation, li);
         }
         for w in &v.otp.notice {
             add(&mut texts, w, Role::OtpNotice, li);
@@ -841,8 +850,10 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
                 Role::ReaderBefore(q) => readers_before.entry(q).or_default().0.push(r),
                 Role::Object(q) => objects.entry(q).or_default().0.push(r),
                 Role::Pressure(q) => {
+                    if !clock_time(&f.text, &r) {
+                        push_unique(&mut out.pressure, q);
+                    }
                     wholes.push(r);
-                    push_unique(&mut out.pressure, q);
                 }
                 Role::PressureWord(q) => pw.push((q, r)),
                 Role::PressureNear(q) => pn.entry(q).or_default().0.push(r),
@@ -1340,6 +1351,23 @@ fn contains_bounded(hay: &str, needle: &str) -> bool {
     let cjk = needle.chars().any(unspaced);
     hay.match_indices(needle)
         .any(|(i, m)| cjk || bounded_at(hay, &(i..i + m.len())))
+}
+
+/// Words before an hour that make it a time of day ("à 18h", "às 14h",
+/// "um 9h", "de 14h a 16h"), not a deadline ("within 24h").
+const CLOCK_WORDS: &[&str] = &[
+    "a", "as", "at", "um", "ab", "bis", "alle", "om", "las", "los", "de", "des", "vers", "entre",
+    "y", "e", "et", "und", "en", "and", "from", "to", "till", "until", "hasta", "ate", "fino",
+];
+
+/// `r` (in the folded text) is an hour written `0h` after a word of time of
+/// day ([`CLOCK_WORDS`]).
+fn clock_time(text: &str, r: &Range<usize>) -> bool {
+    text.get(r.clone()) == Some("0h")
+        && text
+            .get(..r.start)
+            .and_then(|before| before.split_whitespace().next_back())
+            .is_some_and(|w| CLOCK_WORDS.contains(&w))
 }
 
 /// The sender's label a message starts with: at most four words before a

@@ -71,20 +71,7 @@ const EXAMPLES: super::Examples = {
 
 fn check(m: &MessageSubject<'_>, policy: &Policy) -> Vec<Finding> {
     let f = m.facts;
-    // The organisation's own published number is not a lure.
-    let published: Vec<String> = [
-        policy.organization.help_phone.as_deref(),
-        policy.organization.help_contact.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .flat_map(|c| crate::phone::find(c, 5))
-    .map(|p| digits(&p))
-    .collect();
-    let unknown_number = f
-        .phones
-        .iter()
-        .any(|p| !published.iter().any(|q| same_number(q, &digits(p))));
+    let unknown_number = unpublished_number(&f.phones, policy);
     let calls = f.requests.contains(&Request::Call) && unknown_number;
     let chat = f.requests.contains(&Request::Chat) || m.chat_link;
     if !(calls || chat) || f.otp_notice {
@@ -181,6 +168,23 @@ fn names_support(text: &str) -> bool {
     ]
     .iter()
     .any(|w| t.contains(w))
+}
+
+/// One of `phones` is not the organisation's own published number (the
+/// policy's help phone or contact): that one is not a lure.
+pub(crate) fn unpublished_number(phones: &[String], policy: &Policy) -> bool {
+    let published: Vec<String> = [
+        policy.organization.help_phone.as_deref(),
+        policy.organization.help_contact.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .flat_map(|c| crate::phone::find(c, 5))
+    .map(|p| digits(&p))
+    .collect();
+    phones
+        .iter()
+        .any(|p| !published.iter().any(|q| same_number(q, &digits(p))))
 }
 
 fn digits(s: &str) -> String {

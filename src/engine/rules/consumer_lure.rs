@@ -63,7 +63,7 @@ const EXAMPLES: super::Examples = {
     }
 };
 
-fn check(m: &MessageSubject<'_>, _policy: &Policy) -> Vec<Finding> {
+fn check(m: &MessageSubject<'_>, policy: &Policy) -> Vec<Finding> {
     let f = m.facts;
     // The opening of a chat-move scam is `callback-lure`'s.
     // A real carrier's notice hands out the pickup code ("Codice di
@@ -96,15 +96,19 @@ fn check(m: &MessageSubject<'_>, _policy: &Policy) -> Vec<Finding> {
         return Vec::new();
     }
     // Something to act on: a link that is not the organisation's own, a
-    // number, or a request other than a call with no number ("call the
+    // number other than its published one ("if this wasn't you, call the
+    // help desk on" the number in the policy), or a request other than a call with no number ("call the
     // number on the back of your card" is what banks rightly say) or a
     // link with none in the message; buying gift cards is the act itself.
     let actionable = m.risky_link
-        || !f.phones.is_empty()
+        || super::callback_lure::unpublished_number(&f.phones, policy)
         || stories.contains(&Story::GiftCard)
-        || f.requests
-            .iter()
-            .any(|r| !matches!(r, Request::Call | Request::Link));
+        || f.requests.iter().any(|r| match r {
+            Request::Call | Request::Link => false,
+            // "Reset at https://<its own sign-in> only": done on its own site.
+            Request::Credentials => !m.own_link || m.risky_link,
+            _ => true,
+        });
     vec![Finding {
         rule: RULE.id,
         severity: if actionable {
@@ -149,5 +153,27 @@ mod tests {
             "info The message tells a common scam story: a parcel that could not be delivered."
         ]
         .assert_eq(&run("We tried to deliver your parcel today."));
+    }
+
+    #[test]
+    fn the_organisation_s_own_number_is_nothing_to_act_on() {
+        let p = crate::Policy::from_toml(
+            "[organization]\nname = \"Acme\"\nhelp_phone = \"+44 20 7946 0311\"\n",
+            "test",
+        )
+        .unwrap();
+        let notice = "Acme IT: Microsoft Authenticator was registered to your account at 09:14. If this wasn't you, call";
+        expect!["info The message tells a common scam story: a blocked card or account."]
+            .assert_eq(&run_message(
+                "consumer-lure",
+                &p,
+                &format!("{notice} +44 20 7946 0311."),
+            ));
+        expect!["suspicious The message tells a common scam story: a blocked card or account."]
+            .assert_eq(&run_message(
+                "consumer-lure",
+                &p,
+                &format!("{notice} +44 20 7946 0999."),
+            ));
     }
 }
