@@ -992,15 +992,9 @@ pub fn facts(text: &str, policy: &Policy) -> Facts {
     // The sender's label: "Nilgiri Security: …".
     if let Some(label) = sender_label(text) {
         let label = fold(label).text;
-        for v in VOCABULARIES.iter() {
-            for (name, words) in &v.sender {
-                if let Some(c) = lookup(Claim::ALL, name)
-                    && words
-                        .iter()
-                        .any(|w| contains_bounded(&label, &fold_pattern(w)))
-                {
-                    push_unique(&mut out.claims, c);
-                }
+        for (c, w) in SENDER_WORDS.iter() {
+            if contains_bounded(&label, w) {
+                push_unique(&mut out.claims, *c);
             }
         }
     }
@@ -1369,6 +1363,17 @@ fn clock_time(text: &str, r: &Range<usize>) -> bool {
             .and_then(|before| before.split_whitespace().next_back())
             .is_some_and(|w| CLOCK_WORDS.contains(&w))
 }
+
+/// Every language's `sender` words, folded once, with the claim each makes.
+static SENDER_WORDS: LazyLock<Vec<(Claim, String)>> = LazyLock::new(|| {
+    VOCABULARIES
+        .iter()
+        .flat_map(|v| &v.sender)
+        .filter_map(|(name, words)| lookup(Claim::ALL, name).map(|c| (c, words)))
+        .flat_map(|(c, words)| words.iter().map(move |w| (c, fold_pattern(w))))
+        .filter(|(_, w)| !w.is_empty())
+        .collect()
+});
 
 /// The sender's label a message starts with: at most four words before a
 /// colon within its first 48 bytes ("Nilgiri Security: …", "【品質保証部】"
