@@ -1100,6 +1100,11 @@ pub(crate) fn link(l: &LinkAnalysis) -> String {
             "Some phones open the “{symbols}” in front of the name as part of it, so this link leads to {}.",
             link.host.as_ref().map_or(link.url.as_str(), |h| h.ascii.as_str())
         ));
+    } else if let (Some(c), Some(_)) = (link.phone_ends_at, link.via) {
+        parts.push(format!(
+            "Phones end the link above at the “{c}” inside it and open {} instead (a browser opens the whole address).",
+            link.url
+        ));
     } else if link.via.is_some() {
         parts.push(format!(
             "This is where the link above really leads: {} is written inside its address.",

@@ -67,6 +67,12 @@ pub struct Link {
     /// front of the name out (phones that end a link at them), where the
     /// outer link took them in.
     pub symbols_dropped: bool,
+    /// With [`Link::via`]: the character inside the outer link's address at
+    /// which a phone's link finder ends it, so that the phone opens this
+    /// name (`,` in `https://twiloi,okta.net`, `\` in
+    /// `https://evil.example\x\twilio.co.com/`); a browser opens the outer
+    /// link's host. `None` when the outer host leads nowhere at all.
+    pub phone_ends_at: Option<char>,
 }
 
 impl Link {
@@ -1131,11 +1137,20 @@ const MAX_BEHIND_DEAD_HOST: usize = 3;
 /// A phone also ends a link at a backslash in its path, which browsers read
 /// as `/` (`https://evil.example\x\twilio.co.com/login`): it links the
 /// name after it too, and those are judged the same way.
+///
+/// And a host that holds ASCII punctuation other than `.` and `-`
+/// (`https://twiloi,okta.net`, `login_twilio-okta.com`, `a;b.com`): WHATWG
+/// keeps it in the host, no registry sells such a name, and a phone's link
+/// finder ends the name at it and links the name after it (`okta.net`),
+/// so the names inside the host are judged as well.
 fn names_behind_a_dead_host(outer: &Link, index: usize) -> Vec<Link> {
     if outer.kind != Kind::Web || outer.via.is_some() {
         return Vec::new();
     }
     let dead = outer.host.as_ref().is_some_and(leads_nowhere);
+    let punctuated = outer.host.as_ref().is_some_and(|h| {
+        h.kind == crate::host::HostKind::Domain && holds_name_ending_punctuation(&h.ascii)
+    });
     // The host starts after the scheme and any slashes or backslashes
     // (`https:host\\…` has none, and WHATWG reads it the same).
     let Some(rest) = outer
@@ -1146,7 +1161,10 @@ fn names_behind_a_dead_host(outer: &Link, index: usize) -> Vec<Link> {
     else {
         return Vec::new();
     };
-    let after = if dead {
+    let after = if punctuated {
+        // The whole address after the scheme: the names start in the host.
+        Some(rest)
+    } else if dead {
         rest.find(['/', '?', '#', '\\']).and_then(|j| rest.get(j..))
     } else {
         // The path, query or fragment from its first backslash.
@@ -1157,6 +1175,7 @@ fn names_behind_a_dead_host(outer: &Link, index: usize) -> Vec<Link> {
     let Some(after) = after else {
         return Vec::new();
     };
+    let host_len = after.find(['/', '?', '#', '\\']).unwrap_or(after.len());
     let mut finder = LinkFinder::new();
     finder.url_must_have_scheme(false).kinds(&[LinkKind::Url]);
     let dotted = DOTTED_NAME
@@ -1176,6 +1195,14 @@ fn names_behind_a_dead_host(outer: &Link, index: usize) -> Vec<Link> {
         if text.contains("://") && !text.to_ascii_lowercase().starts_with("http") {
             continue;
         }
+        // The character a phone ends the outer link at, right before it:
+        // a backslash, or punctuation inside the host.
+        let ends_at = match after.get(..at).and_then(|s| s.chars().last()) {
+            _ if dead => None,
+            Some('\\') => Some('\\'),
+            Some(c) if punctuated && at <= host_len && c.is_ascii_punctuation() => Some(c),
+            _ => None,
+        };
         // A right-to-left letter or a disguised delimiter glued to the
         // name (`?q=לtwilio-okta.com`): the pieces around it.
         let names: Vec<_> = match name_under_known_suffix(text) {
@@ -1190,13 +1217,13 @@ fn names_behind_a_dead_host(outer: &Link, index: usize) -> Vec<Link> {
                 .collect(),
         };
         for (url, parsed, facts) in names {
-            if out
-                .iter()
-                .any(|l| l.host.as_ref().is_some_and(|h| h.ascii == facts.ascii))
+            let judged = |h: &HostFacts| h.ascii == facts.ascii;
+            if outer.host.as_ref().is_some_and(judged)
+                || out.iter().any(|l| l.host.as_ref().is_some_and(judged))
             {
                 continue;
             }
-            out.push(behind_link(outer, index, url, parsed, facts));
+            out.push(behind_link(outer, index, url, parsed, facts, ends_at));
         }
     }
     out
@@ -1210,9 +1237,11 @@ fn behind_link(
     url: String,
     parsed: url::Url,
     facts: HostFacts,
+    phone_ends_at: Option<char>,
 ) -> Link {
     {
         let mut link = outer.clone();
+        link.phone_ends_at = phone_ends_at;
         link.host = Some(facts);
         link.written_host = written_host(&url).to_owned();
         link.parsed = Some(parsed);
@@ -1439,6 +1468,14 @@ fn name_in_unspaced_text_inside(
         out.push(read);
     }
     out
+}
+
+/// `host` (ASCII, as the parser gives it) holds a character other than a
+/// letter, digit, `.` or `-` that the parser keeps in a name (`,` `;` `_`
+/// `!` `'` `(` `*` `+` `=` `~` …): a phone's link finder ends a name there.
+fn holds_name_ending_punctuation(host: &str) -> bool {
+    host.bytes()
+        .any(|b| b.is_ascii_punctuation() && b != b'.' && b != b'-')
 }
 
 /// A host name no phone takes for a link's (Android's link finder wants a
@@ -1804,6 +1841,7 @@ fn bare_link(
         repaired_scheme: None,
         nested_beyond: false,
         symbols_dropped: false,
+        phone_ends_at: None,
     }
 }
 

@@ -67,3 +67,26 @@ fn adversarial_corpus() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     expect_test::expect_file!["../data/adversarial.expected"].assert_eq(&report);
 }
+
+/// Every seed the fuzzer was given (fuzz/seeds/analyze: the inputs that
+/// once broke an invariant, and the shapes it starts from) keeps all the
+/// invariants the fuzz target checks, on every `cargo test`, so a finding
+/// fixed once stays fixed without a fuzz run.
+#[test]
+fn fuzz_seeds_keep_the_invariants() {
+    let p = crate::twilio();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/analyze");
+    let mut seen = 0;
+    let mut failures = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("fuzz/seeds/analyze is in the tree") {
+        let path = entry.expect("readable directory").path();
+        let bytes = std::fs::read(&path).expect("readable seed");
+        let text = String::from_utf8_lossy(&bytes);
+        seen += 1;
+        if let Err(e) = secondlook::invariants::all(&text, &p) {
+            failures.push(format!("{}: {e}", path.display()));
+        }
+    }
+    assert!(seen >= 60, "only {seen} seeds found in {}", dir.display());
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
