@@ -193,6 +193,17 @@ const FAMILIES: &[Family] = &[
     ("shown <target> pairs", |n| {
         grow("", "twilio.com <https://evil.example/> ", "", n)
     }),
+    // Names behind a host that leads nowhere (2026-12-04/06, found by the
+    // fuzzer): backslashes, punctuation inside a host, a CJK full stop.
+    ("backslashes in the path", |n| {
+        grow("https://evil.example", "\\twilio.co", ".com/login", n)
+    }),
+    ("punctuation inside one host", |n| {
+        grow("https://", "twiloi,okta.", "net", n)
+    }),
+    ("CJK sentences before tenants", |n| {
+        grow("", "【ログイン】7日です。twilio.okta.com ", "", n)
+    }),
 ];
 
 const SIZES: [usize; 5] = [64 << 10, 128 << 10, 256 << 10, 512 << 10, 1 << 20];

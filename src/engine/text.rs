@@ -535,7 +535,9 @@ fn kept_when_glued(text: &str, start: usize, end: usize) -> bool {
     let bracket = !m.is_empty() && m.chars().all(|c| ('\u{3008}'..='\u{3011}').contains(&c));
     let before = text.get(..start).and_then(|t| t.chars().next_back());
     let after = text.get(end..).and_then(|t| t.chars().next());
-    bracket && !before.is_some_and(is_unspaced_script) && !after.is_some_and(is_unspaced_script)
+    // Between two words of such a script (`【重要】パスワード…`) it quotes
+    // no name, and a phone's link finder runs through it as IDNA does.
+    bracket && (before.is_some_and(is_unspaced_script) == after.is_some_and(is_unspaced_script))
 }
 
 static OTHER_SYMBOL: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"^\p{So}$").ok());
