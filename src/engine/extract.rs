@@ -1152,14 +1152,20 @@ fn names_behind_a_dead_host(outer: &Link, index: usize) -> Vec<Link> {
         h.kind == crate::host::HostKind::Domain && holds_name_ending_punctuation(&h.ascii)
     });
     // The host starts after the scheme and any slashes or backslashes
-    // (`https:host\\…` has none, and WHATWG reads it the same).
-    let Some(rest) = outer
-        .url
-        .find(':')
-        .and_then(|i| outer.url.get(i + 1..))
-        .map(|r| r.trim_start_matches(['/', '\\']))
-    else {
-        return Vec::new();
+    // (`https:host\\…` has none, and WHATWG reads it the same); a link
+    // written without a scheme starts with its host (`a(twilio-okta.com`).
+    let rest = if has_scheme(&outer.url) {
+        let Some(rest) = outer
+            .url
+            .find(':')
+            .and_then(|i| outer.url.get(i + 1..))
+            .map(|r| r.trim_start_matches(['/', '\\']))
+        else {
+            return Vec::new();
+        };
+        rest
+    } else {
+        outer.url.as_str()
     };
     let after = if punctuated {
         // The whole address after the scheme: the names start in the host.
@@ -1185,7 +1191,20 @@ fn names_behind_a_dead_host(outer: &Link, index: usize) -> Vec<Link> {
     let mut out: Vec<Link> = Vec::new();
     let found = finder.links(after).map(|l| (l.start(), l.as_str()));
     let dotted = dotted.map(|m| (m.start(), m.as_str()));
-    for (at, found) in found.chain(dotted) {
+    // In a punctuated host, the name right after each such character, to
+    // the end of the address: the link finders take some of them into a
+    // name (`d(ra.com`: `(` may open a bracket in a link), a phone's
+    // stricter finder ends the name there.
+    let host_part = if punctuated {
+        after.get(..host_len)
+    } else {
+        None
+    };
+    let after_punctuation = host_part
+        .into_iter()
+        .flat_map(|h| h.match_indices(|c: char| c.is_ascii_punctuation() && c != '.' && c != '-'))
+        .filter_map(|(i, _)| after.get(i + 1..).map(|t| (i + 1, t)));
+    for (at, found) in found.chain(dotted).chain(after_punctuation) {
         if out.len() >= MAX_BEHIND_DEAD_HOST {
             break;
         }
