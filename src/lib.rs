@@ -35,7 +35,9 @@ pub mod policy {
 }
 pub use wire::json;
 
-pub use analysis::{Analysis, LinkAnalysis, MAX_LINKS, MAX_TEXT_BYTES, Verdict, analyze};
+pub use analysis::{
+    Analysis, LinkAnalysis, MAX_LINKS, MAX_TEXT_BYTES, MAX_WORDS_BYTES, Verdict, analyze,
+};
 pub use policy::{Policy, PolicyError};
 
 /// The version, with the build commit when known (`secondlook --version`).

@@ -21,6 +21,10 @@ use crate::text::normalize;
 pub const MAX_TEXT_BYTES: usize = 1 << 20;
 /// At most this many links of a message are analysed.
 pub const MAX_LINKS: usize = 1000;
+
+/// The words of a message (its text without its links) are read for lures
+/// up to this many bytes; the links of the whole text are still checked.
+pub const MAX_WORDS_BYTES: usize = 128 << 10;
 /// At most this many risky links are described in the message explanation.
 pub(crate) const MAX_EXPLAINED_LINKS: usize = 5;
 
@@ -252,6 +256,22 @@ fn analyze_with(text: &str, policy: &Policy, fast: bool) -> Analysis {
             bytes.fill(b' ');
         }
     }
+    // The words of a message are read for lures up to MAX_WORDS_BYTES (a
+    // long e-mail is a few tens of KiB); beyond, only links are read, and
+    // the note says so (issue #17 §2: a 1 MiB text of words took 300 ms).
+    if words.len() > MAX_WORDS_BYTES {
+        let cut = floor_char_boundary_bytes(&words, MAX_WORDS_BYTES);
+        if words
+            .get(cut..)
+            .is_some_and(|rest| rest.iter().any(|b| !b.is_ascii_whitespace()))
+        {
+            notes.push(format!(
+                "Only the first {} KiB of the words were read for what the message asks; its links were checked as usual.",
+                MAX_WORDS_BYTES >> 10
+            ));
+        }
+        words.truncate(cut);
+    }
     let words = String::from_utf8_lossy(&words);
     // Nothing but links (a bare host, a feed's line): no words, the facts
     // of an empty text (a test below holds them equal), without folding
@@ -350,6 +370,16 @@ fn apply_severity_overrides(findings: &mut [Finding], policy: &Policy) {
 pub(crate) fn floor_char_boundary(s: &str, max: usize) -> usize {
     let mut i = max.min(s.len());
     while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// [`floor_char_boundary`] for UTF-8 bytes: the largest index `<= max`
+/// that does not fall inside a character.
+fn floor_char_boundary_bytes(b: &[u8], max: usize) -> usize {
+    let mut i = max.min(b.len());
+    while i > 0 && b.get(i).is_some_and(|&c| c & 0xC0 == 0x80) {
         i -= 1;
     }
     i

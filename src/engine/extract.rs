@@ -130,10 +130,22 @@ fn trim_trailing(link: &str) -> &str {
         }
         b
     };
+    // A hyphen ends a sentence's dash, not a name (`http://example.com-`:
+    // no top-level domain ends with one, and phones open `example.com`);
+    // in a path it is kept (once computed: the trimmed characters never
+    // add a path).
+    let mut in_path: Option<bool> = None;
+    let has_path = || {
+        let rest = link
+            .find("//")
+            .map_or(link, |i| link.get(i + 2..).unwrap_or(""));
+        rest.contains(['/', '?', '#', '\\'])
+    };
     let mut s = link;
     while let Some(last) = s.chars().next_back() {
         let drop = match last {
             '.' | ',' | ';' | ':' | '!' | '?' | '*' | '_' | '~' | '\u{2019}' | '\u{201D}' => true,
+            '-' => !*in_path.get_or_insert_with(has_path),
             ')' | ']' | '}' => match balance
                 .get_or_insert_with(counts)
                 .iter_mut()
@@ -1204,7 +1216,14 @@ fn names_behind_a_dead_host(outer: &Link, index: usize) -> Vec<Link> {
         .into_iter()
         .flat_map(|h| h.match_indices(|c: char| c.is_ascii_punctuation() && c != '.' && c != '-'))
         .filter_map(|(i, _)| after.get(i + 1..).map(|t| (i + 1, t)));
-    for (at, found) in found.chain(dotted).chain(after_punctuation) {
+    // Each candidate costs up to the address's length (a 1 MiB host holds
+    // 100,000 commas and dotted words): a few of each kind are read, as a
+    // phone links the first names only (issue #17 §2).
+    let found = found
+        .take(MAX_BEHIND_DEAD_HOST)
+        .chain(dotted.take(4 * MAX_BEHIND_DEAD_HOST))
+        .chain(after_punctuation.take(MAX_BEHIND_DEAD_HOST));
+    for (at, found) in found {
         if out.len() >= MAX_BEHIND_DEAD_HOST {
             break;
         }

@@ -1597,6 +1597,18 @@ const CURRENCIES: &[(&str, bool)] = &[
     ("nzd", false),
 ];
 
+/// The bytes a currency of [`CURRENCIES`] ends with, and starts with.
+static CURRENCY_EDGES: LazyLock<([bool; 256], [bool; 256])> = LazyLock::new(|| {
+    let (mut ends, mut starts) = ([false; 256], [false; 256]);
+    for (c, _) in CURRENCIES {
+        if let (Some(first), Some(last)) = (c.bytes().next(), c.bytes().next_back()) {
+            starts[usize::from(first)] = true;
+            ends[usize::from(last)] = true;
+        }
+    }
+    (ends, starts)
+});
+
 /// A small amount of money, by its shape in any language: a number (with
 /// `.` or `,` for thousands or decimals) right next to a currency sign or
 /// code, either order, one space allowed ("$2.95", "1,99 zł", "19 kr",
@@ -1630,6 +1642,18 @@ pub fn small_amount(text: &str) -> bool {
         };
         let before = before.strip_suffix(' ').unwrap_or(before);
         let after = after.strip_prefix(' ').unwrap_or(after);
+        // Most numbers touch no currency at all (`a.1.a.1.…`, dates,
+        // codes): a byte no currency ends or starts with rules them out
+        // before the list is compared (issue #17 §2).
+        let (ends, starts) = &*CURRENCY_EDGES;
+        let may_end = before
+            .bytes()
+            .next_back()
+            .is_some_and(|b| ends[usize::from(b)]);
+        let may_start = after.bytes().next().is_some_and(|b| starts[usize::from(b)]);
+        if !(may_end || may_start) {
+            continue;
+        }
         let unit = CURRENCIES.iter().find(|(c, _)| {
             let letters = c.chars().all(|ch| ch.is_ascii_alphabetic());
             let pre = before.ends_with(c)

@@ -1,7 +1,7 @@
 //! Hostile and broken input: never a panic, always an answer, caps said out loud.
 
 use secondlook::analysis::analyze_bytes;
-use secondlook::{MAX_LINKS, MAX_TEXT_BYTES, Verdict, analyze};
+use secondlook::{MAX_LINKS, MAX_TEXT_BYTES, MAX_WORDS_BYTES, Verdict, analyze};
 
 use crate::twilio;
 
@@ -32,6 +32,39 @@ fn ten_megabytes_are_capped_and_the_cap_is_said() {
     assert!(a.links.is_empty(), "the link after the cap is not seen");
     assert!(a.notes[0].starts_with(&format!("Only the first {MAX_TEXT_BYTES} of")));
     assert!(a.explanation().contains("Only the first"));
+}
+
+/// The words are read for lures up to MAX_WORDS_BYTES (bounded time on a
+/// megabyte of words, issue #17 §2); beyond, links are still checked, and
+/// the cap is said. Below it, nothing changes.
+#[test]
+fn words_beyond_the_lure_cap_are_not_read_and_the_cap_is_said() {
+    let p = twilio();
+    let lure = "IT here: read me the 6-digit code you just got, or your account is locked.";
+    let filler = "the meeting notes follow ".repeat(MAX_WORDS_BYTES / 25 + 10);
+    let cap = format!("Only the first {} KiB of the words", MAX_WORDS_BYTES >> 10);
+    let early = analyze(&format!("{lure} {filler}"), &p);
+    assert!(early.verdict >= Verdict::Suspicious, "{:?}", early.verdict);
+    assert!(early.notes.iter().any(|n| n.contains(&cap)));
+    let late = analyze(&format!("{filler} {lure} see twilio-sso.com"), &p);
+    assert!(late.notes.iter().any(|n| n.contains(&cap)));
+    assert!(
+        late.message_findings.is_empty(),
+        "words after the cap were read"
+    );
+    assert_eq!(
+        late.verdict,
+        Verdict::Dangerous,
+        "the link after the cap is checked"
+    );
+    let short = analyze(lure, &p);
+    assert!(short.verdict >= Verdict::Suspicious);
+    assert!(short.notes.iter().all(|n| !n.contains(&cap)));
+    // Blanks after the cap (links only) are no words left unread.
+    let long_link = format!(" https://twilio-sso.com/{}", "a".repeat(230));
+    let links = format!("{lure}{}", long_link.repeat(MAX_WORDS_BYTES / 230 + 10));
+    let a = analyze(&links, &p);
+    assert!(a.notes.iter().all(|n| !n.contains(&cap)), "{:?}", a.notes);
 }
 
 #[test]
