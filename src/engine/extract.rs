@@ -1230,7 +1230,12 @@ fn names_behind_a_dead_host(outer: &Link, index: usize) -> Vec<Link> {
         let Some((_, text)) = name_piece(after, at, found) else {
             continue;
         };
-        if text.contains("://") && !text.to_ascii_lowercase().starts_with("http") {
+        // A link of another scheme (`ftp://x`) is not a web name; a name
+        // whose path holds `://` (`twilio.co.com/xhttps://y`) is one.
+        if has_scheme(text)
+            && text.contains("://")
+            && !text.to_ascii_lowercase().starts_with("http")
+        {
             continue;
         }
         // The character a phone ends the outer link at, right before it:
