@@ -1203,26 +1203,35 @@ fn names_behind_a_dead_host(outer: &Link, index: usize) -> Vec<Link> {
     let mut out: Vec<Link> = Vec::new();
     let found = finder.links(after).map(|l| (l.start(), l.as_str()));
     let dotted = dotted.map(|m| (m.start(), m.as_str()));
-    // In a punctuated host, the name right after each such character, to
-    // the end of the address: the link finders take some of them into a
-    // name (`d(ra.com`: `(` may open a bracket in a link), a phone's
-    // stricter finder ends the name there.
-    let host_part = if punctuated {
-        after.get(..host_len)
-    } else {
-        None
-    };
-    let after_punctuation = host_part
-        .into_iter()
-        .flat_map(|h| h.match_indices(|c: char| c.is_ascii_punctuation() && c != '.' && c != '-'))
-        .filter_map(|(i, _)| after.get(i + 1..).map(|t| (i + 1, t)));
-    // Each candidate costs up to the address's length (a 1 MiB host holds
-    // 100,000 commas and dotted words): a few of each kind are read, as a
-    // phone links the first names only (issue #17 §2).
+    // In a punctuated host, the names a phone's stricter link finder makes
+    // between such characters (`twiloi,okta.net`: `okta.net`); the last one
+    // keeps the rest of the address. The link finders above take some of
+    // the characters into a name (`d(ra.com`: `(` may open a bracket).
+    // Each candidate is parsed: the first few and the last are read, so a
+    // 1 MiB host of 100,000 commas costs a few short parses, not 100,000
+    // of the whole rest (issue #17 §2).
+    let mut after_punctuation: Vec<(usize, &str)> = Vec::new();
+    if punctuated && let Some(host_part) = after.get(..host_len) {
+        let name_ending = |c: char| c.is_ascii_punctuation() && c != '.' && c != '-';
+        let mut marks = host_part.match_indices(name_ending).map(|(i, _)| i);
+        let first: Vec<usize> = marks.by_ref().take(MAX_BEHIND_DEAD_HOST + 1).collect();
+        for w in first.windows(2) {
+            if let (Some(&a), Some(&b)) = (w.first(), w.get(1))
+                && let Some(piece) = after.get(a + 1..b)
+            {
+                after_punctuation.push((a + 1, piece));
+            }
+        }
+        if let Some(last) = marks.last().or(first.last().copied())
+            && let Some(piece) = after.get(last + 1..)
+        {
+            after_punctuation.push((last + 1, piece));
+        }
+    }
     let found = found
         .take(MAX_BEHIND_DEAD_HOST)
         .chain(dotted.take(4 * MAX_BEHIND_DEAD_HOST))
-        .chain(after_punctuation.take(MAX_BEHIND_DEAD_HOST));
+        .chain(after_punctuation);
     for (at, found) in found {
         if out.len() >= MAX_BEHIND_DEAD_HOST {
             break;
