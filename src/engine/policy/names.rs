@@ -263,6 +263,25 @@ pub fn brand_keywords(
                 push(format!("{lead}{rest}"), name, Origin::Shortened);
             }
         }
+        // A number word written as a digit (`capital1` for Capital One),
+        // and a two-word name shortened to its first syllable and its
+        // last word (`capone`), as staff and attackers write them: only
+        // beside a lure word.
+        let digits: Vec<&str> = words.iter().map(|w| number_digit(w).unwrap_or(w)).collect();
+        let with_digits = digits.concat();
+        if with_digits != words.concat() && with_digits.chars().count() >= MIN_NAME_PREFIX {
+            push(with_digits, name, Origin::Shortened);
+        }
+        if let [first, last] = big.as_slice()
+            && first.chars().count() >= 5
+            && last.chars().count() >= 3
+        {
+            let syllable: String = first.chars().take(3).collect();
+            let short = format!("{syllable}{last}");
+            if short.chars().count() >= MIN_NAME_PREFIX && !is_everyday(&short) {
+                push(short, name, Origin::Shortened);
+            }
+        }
         // The first word, when it is distinctive (`northwind`, `goldman`;
         // not `bank` of Bank of America).
         if let Some(w) = words.first()
@@ -352,7 +371,7 @@ fn is_small_word(w: &str) -> bool {
 /// How a name is written in a domain: `M&S` → `ms`, `mands`; `HP
 /// Enterprise` → `hpenterprise`, `hp-enterprise`.
 fn spellings(alias: &str) -> Vec<String> {
-    let lower = alias.trim().to_lowercase();
+    let lower = without_accents(&alias.trim().to_lowercase());
     let mut out = Vec::new();
     let keep = |s: &str, sep: &str| -> String {
         s.split(|c: char| !c.is_alphanumeric())
@@ -372,10 +391,38 @@ fn spellings(alias: &str) -> Vec<String> {
     out
 }
 
+/// The digit a number word of a name is written as (`one` → `1`).
+fn number_digit(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "one" => "1",
+        "two" => "2",
+        "three" => "3",
+        "four" => "4",
+        "five" => "5",
+        "six" => "6",
+        "seven" => "7",
+        "eight" => "8",
+        "nine" => "9",
+        "ten" => "10",
+        _ => return None,
+    })
+}
+
+/// A name as an ASCII domain spells it: accents and other marks dropped
+/// (`Itaú` → `itau`, `Nestlé` → `nestle`, `Société Générale` →
+/// `societe generale`); letters without a decomposition (`ø`, `ß`) stay.
+fn without_accents(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    name.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .nfc()
+        .collect()
+}
+
 /// The words of a brand's name, lower case (`Marks & Spencer` → `marks`,
 /// `spencer`); a trailing `.com` of a name like `Booking.com` is dropped.
 fn name_words(name: &str) -> Vec<String> {
-    let lower = name.to_lowercase();
+    let lower = without_accents(&name.to_lowercase());
     let lower = lower
         .strip_suffix(".com")
         .or_else(|| lower.strip_suffix(".net"))

@@ -577,6 +577,28 @@ mod name_tests {
         }
     }
 
+    /// Accents a domain cannot spell (`Itaú`), number words written as
+    /// digits (`capital1`) and a two-word name shortened to its first
+    /// syllable and last word (`capone`): names beside lure words.
+    #[test]
+    fn accents_digits_and_first_syllables_beside_lure_words() {
+        let p = policy(
+            "[organization]\nname = \"Itaú Unibanco\"\n\n[[brand]]\nname = \"Itaú\"\ndomains = [\"itau.com.br\"]\n\n[[brand]]\nname = \"Capital One\"\ndomains = [\"capitalone.com\"]\n",
+        );
+        expect!["dangerous Itaú: itauunibancologin.co is not Itaú's: “itauunibanco” is the full name of the company behind Itaú, and “login” is a sign-in word and ends in .co."].assert_eq(&run(&RULE, &p, "itauunibancologin.co"));
+        expect!["dangerous Capital One: capital1timesheet.biz is not Capital One's: “capital1” shortens Capital One's name, and “timesheet” is an IT word and ends in .biz."].assert_eq(&run(&RULE, &p, "capital1timesheet.biz"));
+        expect!["dangerous Capital One: caponehelp.info is not Capital One's: “capone” shortens Capital One's name, and “help” is an IT word and ends in .info."].assert_eq(&run(&RULE, &p, "caponehelp.info"));
+        for not in [
+            "itauunibanco.com", // the organisation's name needs a lure word
+            "capone.com",       // a surname, without a lure word
+            "capital1.com",
+            "caponeblog.com",
+            "alcapone-museum.com",
+        ] {
+            assert_eq!(run(&RULE, &p, not), "", "{not}");
+        }
+    }
+
     const DELTA: &str = "[[brand]]\nname = \"Delta Air Lines\"\ndomains = [\"delta.com\"]\n\n[[brand]]\nname = \"Shell\"\ndomains = [\"shell.com\"]\n\n[[brand]]\nname = \"DHL\"\ndomains = [\"dhl.com\"]\n";
 
     #[test]

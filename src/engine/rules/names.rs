@@ -14,7 +14,9 @@
 //! - Derived, and matched **only beside a lure word**: the initials of a
 //!   multi-word name (`Northwind Haulage` → `nh`), its distinctive
 //!   first word (`northwind`, when it is not an everyday word) and the name
-//!   written whole.
+//!   written whole; number words as digits (`capital1`) and a two-word
+//!   name's first syllable with its last word (`capone`). Accents are
+//!   dropped, as an ASCII domain spells a name (`Itaú` → `itau`).
 //!
 //! ## Which part of a name is distinctive ([`classify`])
 //! A name that is one everyday word (`orange`, `office`, `live`, `signal`)
@@ -839,6 +841,7 @@ mod tests {
                 "northwindhaula:Shortened",
                 "northwindhaulag:Shortened",
                 "nhaulage:Shortened",
+                "norhaulage:Shortened",
             ]
         "#]]
         .assert_debug_eq(&names(&p));
@@ -858,6 +861,7 @@ mod tests {
                 "marksspenc:Shortened",
                 "marksspence:Shortened",
                 "mspencer:Shortened",
+                "marspencer:Shortened",
             ]
         "#]]
         .assert_debug_eq(&names(&p));
