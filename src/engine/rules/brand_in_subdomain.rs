@@ -116,13 +116,17 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
     let on_platform = identity_platform(registrable).is_some();
     for (bi, brand) in policy.brands.iter().enumerate() {
         // On a shared platform a tenant glued to a word (`twiliookta`) is
-        // as much the brand's name as `twilio-okta` (names of 4+ letters).
+        // as much the brand's name as `twilio-okta` (names of 4+ letters);
+        // a shorter name glued to lure words that make up the rest of the
+        // part, one of them a sign-in or IT word (`abbidp`, `aadesk`,
+        // `tntstaff`; not `abbott`).
         let Some(kw) = brand.keywords.iter().find(|kw| {
             sub_folded.split(['.', '-']).any(|part| {
                 part == kw.folded
                     || (on_platform
                         && kw.folded.chars().count() >= 4
                         && part.contains(kw.folded.as_str()))
+                    || (on_platform && glued_to_lure_words(part, &kw.folded))
             })
         }) else {
             continue;
@@ -212,6 +216,20 @@ fn check(subject: &Subject<'_>, policy: &Policy, out: &mut Vec<Finding>) {
     }
 }
 
+/// `part` is the short name `name` (2–3 characters) with lure words glued
+/// in front or behind, one of them a sign-in or IT word (`abbidp`,
+/// `oktabb`); both in comparison form.
+fn glued_to_lure_words(part: &str, name: &str) -> bool {
+    let n = name.chars().count();
+    if !(2..4).contains(&n) || part.len() <= name.len() {
+        return false;
+    }
+    let words = |rest: &str| {
+        crate::rules::names::made_of_words(rest, true) && identity_word_in(rest).is_some()
+    };
+    part.strip_prefix(name).is_some_and(words) || part.strip_suffix(name).is_some_and(words)
+}
+
 /// `needle` occurs in `hay` with `sep` (or the start/end) on both sides.
 fn contains_bounded(hay: &str, needle: &str, sep: u8) -> bool {
     let bytes = hay.as_bytes();
@@ -250,6 +268,29 @@ mod tests {
         let p = twilio();
         expect!["dangerous Twilio: twilio-sso.okta.com is not Twilio's: anyone can open an account named “twilio-sso” on okta.com. Twilio uses only twilio.okta.com."].assert_eq(&run(&RULE, &p, "https://twilio-sso.okta.com/"));
         expect!["dangerous Twilio: twilio.oktapreview.com is not Twilio's: anyone can open an account named “twilio” on oktapreview.com. Twilio has not listed an account there as its own."].assert_eq(&run(&RULE, &p, "twilio.oktapreview.com"));
+    }
+
+    /// A name of two or three letters glued to lure words in a tenant:
+    /// the rest of the part is made of lure words, one of them a sign-in
+    /// or IT word; other words that start with the name are no tenant of it.
+    #[test]
+    fn short_names_glued_to_lure_words_in_tenants() {
+        let p = crate::policy::Policy::from_toml(
+            "[[brand]]\nname = \"ABB\"\ndomains = [\"abb.com\"]\n\n[[brand]]\nname = \"TNT\"\ndomains = [\"tnt.com\"]\n",
+            "test",
+        )
+        .expect("a valid policy");
+        expect!["dangerous ABB: abbidp.okta.com is not ABB's: anyone can open an account named “abbidp” on okta.com. ABB has not listed an account there as its own."].assert_eq(&run(&RULE, &p, "abbidp.okta.com"));
+        expect!["dangerous TNT: tntstaff.zendesk.com is not TNT's: anyone can open an account named “tntstaff” on zendesk.com. TNT has not listed an account there as its own."].assert_eq(&run(&RULE, &p, "tntstaff.zendesk.com"));
+        expect!["dangerous ABB: ssoabb.sharepoint.com is not ABB's: anyone can open an account named “ssoabb” on sharepoint.com. ABB has not listed an account there as its own."].assert_eq(&run(&RULE, &p, "ssoabb.sharepoint.com"));
+        for not in [
+            "abbott.okta.com",
+            "abbey.sharepoint.com",
+            "abbmy.onelogin.com", // a filler word alone
+            "abbidp.example.com", // no shared platform: brand-combo's part
+        ] {
+            assert_eq!(run(&RULE, &p, not), "", "{not}");
+        }
     }
 
     /// The registry test checks that it fires; this, that the flagged
