@@ -341,6 +341,7 @@ fn single_pass(input: &str) -> Normalized {
     let mut text = String::new();
     let mut edits = Vec::new();
     let mut copied_to = 0;
+    let mut memo = GlueMemo::default();
     for whole in pattern.find_iter(input) {
         let m = whole.as_str();
         let Some((replacement, kind)) = classify(m) else {
@@ -352,7 +353,7 @@ fn single_pass(input: &str) -> Normalized {
             Replacement::Char(c) => c.encode_utf8(&mut buf),
             Replacement::Symbol => {
                 if kept_when_glued(input, whole.start(), whole.end())
-                    && glued(input, whole.start(), whole.end())
+                    && memo.glued(input, whole.start(), whole.end())
                 {
                     continue;
                 }
@@ -422,6 +423,7 @@ fn single_pass_with_captures(input: &str) -> Normalized {
     let mut text = String::with_capacity(input.len());
     let mut edits = Vec::new();
     let mut copied_to = 0;
+    let mut memo = GlueMemo::default();
     for caps in pattern.captures_iter(input) {
         let Some(whole) = caps.get(0) else { continue };
         let (replacement, kind): (String, EditKind) = if caps.get(1).is_some() {
@@ -441,7 +443,7 @@ fn single_pass_with_captures(input: &str) -> Normalized {
             let c = m.as_str().chars().next().unwrap_or('\u{202E}');
             (String::new(), EditKind::Bidi(c))
         } else if let Some(m) = caps.get(8) {
-            if kept_when_glued(input, m.start(), m.end()) && glued(input, m.start(), m.end()) {
+            if kept_when_glued(input, m.start(), m.end()) && memo.glued(input, m.start(), m.end()) {
                 continue;
             }
             (" ".to_owned(), EditKind::Symbol)
@@ -689,10 +691,57 @@ pub(crate) fn is_unregistrable_char(c: char) -> bool {
     char_matches(&UNREGISTRABLE, c)
 }
 
-/// [`is_symbol`] for one character.
+/// [`is_symbol`] for one character: a table for the Basic Multilingual
+/// Plane (8 KiB, filled once from the same regex), the regex above it.
+/// Runs of symbols ask this of every character around each one (found by
+/// the fuzzer: a megabyte of U+FFFD took over a second).
 pub(crate) fn is_symbol_char(c: char) -> bool {
+    let code = c as u32;
+    if c.is_ascii() {
+        return false;
+    }
+    if let Ok(i) = usize::try_from(code)
+        && i < 0x1_0000
+    {
+        return SYMBOL_BMP
+            .get(i / 64)
+            .is_some_and(|word| word >> (i % 64) & 1 == 1);
+    }
     let mut buf = [0u8; 4];
     is_symbol(c.encode_utf8(&mut buf))
+}
+
+/// [`is_symbol`] of every character below U+10000, one bit each.
+static SYMBOL_BMP: LazyLock<Vec<u64>> = LazyLock::new(|| {
+    let mut bits = vec![0u64; 0x1_0000 / 64];
+    for (i, word) in bits.iter_mut().enumerate() {
+        for b in 0..64u32 {
+            let code = u32::try_from(i).unwrap_or(0) * 64 + b;
+            let mut buf = [0u8; 4];
+            if let Some(c) = char::from_u32(code)
+                && is_symbol(c.encode_utf8(&mut buf))
+            {
+                *word |= 1 << b;
+            }
+        }
+    }
+    bits
+});
+
+/// The most invisible characters and symbols [`glue_sides`] passes over on
+/// each side (a DNS label's length).
+const MAX_GLUED_RUN: usize = 63;
+/// The most parts made of symbols alone [`glue_sides`] passes over after a dot.
+const MAX_SYMBOL_PARTS: usize = 16;
+
+/// What [`glue_sides`] found around a symbol: a name character (or `/`,
+/// `@`, a dot) before, a name character after, and whether a part made of
+/// symbols alone ends before a dot there.
+#[derive(Clone, Copy)]
+struct GlueSides {
+    before_ok: bool,
+    after_ok: bool,
+    label_ends: bool,
 }
 
 /// A symbol at `start..end` of `text` is glued inside a name: a letter,
@@ -703,7 +752,44 @@ pub(crate) fn is_symbol_char(c: char) -> bool {
 /// (emoji), so it must not split the name into a part that looks safe. A
 /// symbol IDNA maps to letters (`Ⓣ` → `t`, `℡` → `tel`) is a letter in
 /// disguise: it is part of the name with a name character on either side.
-fn glued(text: &str, start: usize, end: usize) -> bool {
+///
+/// `sides`: what [`glue_sides`] found around it.
+fn glued_with(text: &str, start: usize, end: usize, sides: GlueSides) -> bool {
+    let GlueSides {
+        before_ok,
+        after_ok,
+        label_ends,
+    } = sides;
+    let this = text.get(start..end).and_then(|s| s.chars().next());
+    if this.is_some_and(maps_to_letters) {
+        return before_ok || after_ok;
+    }
+    // Symbols that make up a whole part of a name before a dot (`❤.ws`,
+    // emoji domains) are that part.
+    (before_ok && after_ok) || label_ends
+}
+
+/// [`glued_with`] along a pass: symbols right after one another (a run) share
+/// the sides the run's first one found, so a run of a million symbols is
+/// looked around once, not once per symbol (found by the fuzzer).
+#[derive(Default)]
+struct GlueMemo {
+    run: Option<(usize, GlueSides)>,
+}
+
+impl GlueMemo {
+    fn glued(&mut self, text: &str, start: usize, end: usize) -> bool {
+        let sides = match self.run {
+            Some((run_end, sides)) if run_end == start => sides,
+            _ => glue_sides(text, start, end),
+        };
+        self.run = Some((end, sides));
+        glued_with(text, start, end, sides)
+    }
+}
+
+/// The sides [`glued_with`] looks at around the symbol at `start..end`.
+fn glue_sides(text: &str, start: usize, end: usize) -> GlueSides {
     let name_char = |c: char| {
         c.is_alphanumeric() || c == '-' || unicode_normalization::char::is_combining_mark(c)
     };
@@ -715,17 +801,24 @@ fn glued(text: &str, start: usize, end: usize) -> bool {
             || ('\u{1F3FB}'..='\u{1F3FF}').contains(&c)
             || ('\u{3008}'..='\u{3011}').contains(&c)
     };
+    // A DNS label holds at most 63 characters, so a longer run of such
+    // characters is no part of one name; bounding the runs passed over
+    // keeps a text of a million symbols linear (each symbol of the run
+    // asked this: found by the fuzzer, 0.9 s for 1 MiB).
+    let (mut passed_back, mut passed_after) = (0usize, 0usize);
     let mut back = text
         .get(..start)
         .unwrap_or("")
         .chars()
         .rev()
-        .skip_while(|c| skip(*c));
-    let mut after = text
-        .get(end..)
-        .unwrap_or("")
-        .chars()
-        .skip_while(|c| skip(*c));
+        .skip_while(|c| {
+            passed_back += 1;
+            passed_back <= MAX_GLUED_RUN && skip(*c)
+        });
+    let mut after = text.get(end..).unwrap_or("").chars().skip_while(|c| {
+        passed_after += 1;
+        passed_after <= MAX_GLUED_RUN && skip(*c)
+    });
     // Right after `//` or `@` the name has begun (`https://👉twilio.com`).
     let before_ok = back
         .next()
@@ -738,15 +831,19 @@ fn glued(text: &str, start: usize, end: usize) -> bool {
             // A part made of symbols alone is a part of the name too
             // (`a©.🣀.com` opens `xn--a-nca.xn--in9h.com`): past it, the
             // same question is asked after its dot.
+            let mut parts = 0;
             let more = loop {
                 let mut symbols = 0;
+                let mut seen = 0usize;
                 let next = after.find(|c| {
-                    let passed = skip(*c);
+                    seen += 1;
+                    let passed = seen <= MAX_GLUED_RUN && skip(*c);
                     symbols += usize::from(passed && !is_invisible(*c));
                     !passed
                 });
+                parts += 1;
                 match next {
-                    Some(c) if dot(c) && symbols > 0 => continue,
+                    Some(c) if dot(c) && symbols > 0 && parts < MAX_SYMBOL_PARTS => continue,
                     next => break next.is_some_and(name_char),
                 }
             };
@@ -755,13 +852,11 @@ fn glued(text: &str, start: usize, end: usize) -> bool {
         Some(c) => (name_char(c), false),
         None => (false, false),
     };
-    let this = text.get(start..end).and_then(|s| s.chars().next());
-    if this.is_some_and(maps_to_letters) {
-        return before_ok || after_ok;
+    GlueSides {
+        before_ok,
+        after_ok,
+        label_ends,
     }
-    // Symbols that make up a whole part of a name before a dot (`❤.ws`,
-    // emoji domains) are that part.
-    (before_ok && after_ok) || label_ends
 }
 
 /// A full stop of another script that IDNA maps to `.` (`。`, `．`, `｡`).
