@@ -521,12 +521,21 @@ fn build_candidate(input: &str, norm: &Normalized, c: &Candidate) -> Option<Link
 }
 
 /// A defanging was undone inside `span` of the normalised text.
+///
+/// The edits are sorted by where they start in the normalised text: only
+/// those that start inside `span` are looked at, so asking this of many
+/// disjoint pieces costs the edits once (a megabyte of replacement
+/// characters, each an edit, was quadratic: found by the fuzzer).
 fn refanged_within(norm: &Normalized, span: &Range<usize>) -> bool {
-    norm.edits.iter().any(|e| {
-        e.kind == EditKind::Refanged
-            && e.normalized.start >= span.start
-            && e.normalized.end <= span.end
-    })
+    let first = norm
+        .edits
+        .partition_point(|e| e.normalized.start < span.start);
+    norm.edits
+        .get(first..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|e| e.normalized.start < span.end.max(span.start + 1))
+        .any(|e| e.kind == EditKind::Refanged && e.normalized.end <= span.end)
 }
 
 /// The first reading of `text` (at `start` in the normalised text) with the
