@@ -1231,7 +1231,7 @@ fn names_behind_a_dead_host(outer: &Link, index: usize) -> Vec<Link> {
                 after_punctuation.push((a + 1, piece));
             }
         }
-        if let Some(last) = marks.last().or(first.last().copied())
+        if let Some(last) = marks.next_back().or(first.last().copied())
             && let Some(piece) = after.get(last + 1..)
         {
             after_punctuation.push((last + 1, piece));
