@@ -260,7 +260,9 @@ fn analyze_with(text: &str, policy: &Policy, fast: bool) -> Analysis {
     // long e-mail is a few tens of KiB); beyond, only links are read, and
     // the note says so (issue #17 §2: a 1 MiB text of words took 300 ms).
     if words.len() > MAX_WORDS_BYTES {
-        let cut = floor_char_boundary_bytes(&words, MAX_WORDS_BYTES);
+        // A character boundary of the text is one of the words too: they
+        // differ only where links were blanked, byte for byte.
+        let cut = floor_char_boundary(norm_text, MAX_WORDS_BYTES);
         if words
             .get(cut..)
             .is_some_and(|rest| rest.iter().any(|b| !b.is_ascii_whitespace()))
@@ -370,16 +372,6 @@ fn apply_severity_overrides(findings: &mut [Finding], policy: &Policy) {
 pub(crate) fn floor_char_boundary(s: &str, max: usize) -> usize {
     let mut i = max.min(s.len());
     while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-/// [`floor_char_boundary`] for UTF-8 bytes: the largest index `<= max`
-/// that does not fall inside a character.
-fn floor_char_boundary_bytes(b: &[u8], max: usize) -> usize {
-    let mut i = max.min(b.len());
-    while i > 0 && b.get(i).is_some_and(|&c| c & 0xC0 == 0x80) {
         i -= 1;
     }
     i

@@ -520,21 +520,14 @@ fn build_candidate(input: &str, norm: &Normalized, c: &Candidate) -> Option<Link
     })
 }
 
-/// A defanging was undone inside `span` of the normalised text.
-///
-/// The edits are sorted by where they start in the normalised text: only
-/// those that start inside `span` are looked at, so asking this of many
-/// disjoint pieces costs the edits once (a megabyte of replacement
-/// characters, each an edit, was quadratic: found by the fuzzer).
+/// A defanging was undone inside `span` of the normalised text. Only the
+/// edits inside `span` are looked at ([`Normalized::edits_within`], a
+/// binary search), so asking this of many disjoint pieces costs the edits
+/// once (a megabyte of replacement characters, each an edit, was
+/// quadratic: found by the fuzzer). A refanging always writes something,
+/// so it is never one of the empty edits `edits_within` leaves out.
 fn refanged_within(norm: &Normalized, span: &Range<usize>) -> bool {
-    let first = norm
-        .edits
-        .partition_point(|e| e.normalized.start < span.start);
-    norm.edits
-        .get(first..)
-        .unwrap_or_default()
-        .iter()
-        .take_while(|e| e.normalized.start < span.end.max(span.start + 1))
+    norm.edits_within(span.clone())
         .any(|e| e.kind == EditKind::Refanged && e.normalized.end <= span.end)
 }
 
@@ -1176,15 +1169,10 @@ fn names_behind_a_dead_host(outer: &Link, index: usize) -> Vec<Link> {
     // (`https:host\\…` has none, and WHATWG reads it the same); a link
     // written without a scheme starts with its host (`a(twilio-okta.com`).
     let rest = if has_scheme(&outer.url) {
-        let Some(rest) = outer
-            .url
-            .find(':')
-            .and_then(|i| outer.url.get(i + 1..))
-            .map(|r| r.trim_start_matches(['/', '\\']))
-        else {
-            return Vec::new();
-        };
-        rest
+        match outer.url.find(':').and_then(|i| outer.url.get(i + 1..)) {
+            Some(r) => r.trim_start_matches(['/', '\\']),
+            None => return Vec::new(),
+        }
     } else {
         outer.url.as_str()
     };
